@@ -1,0 +1,1 @@
+"""Adapters for the ports: memory (tests, single process), aws (SQS, Step Functions, API Gateway), rabbitmq."""

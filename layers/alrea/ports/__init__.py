@@ -1,0 +1,1 @@
+"""Ports: what the domain needs from the outside world. Adapters live in alrea.adapters."""

@@ -1,0 +1,30 @@
+"""Push: real-time events to WebSocket clients, addressed by group.
+
+Groups: ``tenant:<tid>`` (every user of a tenant), ``user:<tid>:<uid>``, ``conv:<tid>:<cid>``.
+Group names always start with the tenant's scope, so a push can never cross tenants.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+
+def tenant_group(tenant_id: str) -> str:
+    return f"tenant:{tenant_id}"
+
+
+def user_group(tenant_id: str, user_id: str) -> str:
+    return f"user:{tenant_id}:{user_id}"
+
+
+def conversation_group(tenant_id: str, conversation_id: str) -> str:
+    return f"conv:{tenant_id}:{conversation_id}"
+
+
+class Push(ABC):
+    @abstractmethod
+    def to_group(self, group: str, event: dict[str, Any]) -> int:
+        """Send ``event`` (``{"type": ..., ...}``) to every connection of the group; returns how many got it."""
+
+    def health(self) -> str:
+        return "ok"

@@ -1,0 +1,100 @@
+"""Every function of the platform, in one list.
+
+infra/ builds one Lambda per entry and wires its trigger; the local runtime builds its routes, WebSocket
+handlers, queue pollers and schedule ticks from the same list. Adding a function = one entry here + one
+``functions/<name>/handler.py`` exposing ``handler(event, context)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alrea.resources import QUEUES
+
+
+@dataclass(frozen=True)
+class Rest:
+    """API Gateway REST proxy routes ("ANY /api/{proxy+}")."""
+
+    routes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WebSocket:
+    route: str  # $connect / $disconnect / $default
+
+
+@dataclass(frozen=True)
+class Queue:
+    queue: str
+    batch_size: int = 10
+    max_concurrency: int | None = None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    expression: str  # EventBridge expression, e.g. "rate(1 minute)"
+    every_s: int  # the same period, for the local runtime's ticker
+
+
+Trigger = Rest | WebSocket | Queue | Schedule
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    trigger: Trigger
+    description: str
+    memory_mb: int = 256
+    timeout_s: int = 30
+    # what the function touches, so CDK grants least privilege
+    reads_table: bool = True
+    writes_table: bool = True
+    publishes: tuple[str, ...] = ()
+    uses_bucket: bool = False
+    pushes: bool = False
+    calls_evolution: bool = False
+    drives_state_machine: bool = False
+
+    @property
+    def handler_file(self) -> Path:
+        return FUNCTIONS_DIR / self.name / "handler.py"
+
+    @property
+    def code_dir(self) -> Path:
+        return FUNCTIONS_DIR / self.name
+
+
+FUNCTIONS_DIR = Path(__file__).resolve().parents[2] / "functions"
+
+FUNCTIONS: tuple[Function, ...] = (
+    Function(
+        "api",
+        Rest(routes=("/api", "/api/{proxy+}", "/v1/{proxy+}")),
+        "REST API for the SPA and partners (FastAPI behind Mangum)",
+        memory_mb=1024,
+        timeout_s=29,
+        publishes=tuple(QUEUES),
+        uses_bucket=True,
+        pushes=True,
+        calls_evolution=True,
+        drives_state_machine=True,
+    ),
+    Function("ws_connect", WebSocket("$connect"), "WebSocket $connect: checks the token, stores the connection",
+             timeout_s=10),
+    Function("ws_disconnect", WebSocket("$disconnect"), "WebSocket $disconnect: forgets the connection",
+             timeout_s=10),
+    Function("ws_default", WebSocket("$default"), "WebSocket $default: ping and conversation subscriptions",
+             timeout_s=10, pushes=True),
+)
+
+
+def by_name(name: str) -> Function:
+    for fn in FUNCTIONS:
+        if fn.name == name:
+            return fn
+    raise KeyError(name)
+
+
+def of_trigger(kind: type) -> list[Function]:
+    return [fn for fn in FUNCTIONS if isinstance(fn.trigger, kind)]

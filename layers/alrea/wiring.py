@@ -1,0 +1,86 @@
+"""Composition root: builds the adapters the settings ask for. Handlers and services call ``runtime()``.
+
+Nothing else chooses an adapter, so the domain never knows whether it runs on AWS, moto, LocalStack,
+RabbitMQ or in memory. The local runtime and tests install their own with ``set_runtime``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from alrea.core.config import get_settings
+
+if TYPE_CHECKING:
+    from alrea.ports.bus import Bus
+    from alrea.ports.pacer import Pacer
+    from alrea.ports.push import Push
+    from alrea.ports.whatsapp import WhatsApp
+
+
+@dataclass
+class Runtime:
+    bus: Bus
+    push: Push
+    pacer: Pacer
+    whatsapp: WhatsApp
+
+
+_runtime: Runtime | None = None
+
+
+def build_bus() -> Bus:
+    settings = get_settings()
+    if settings.bus == "rabbitmq" or settings.broker_url:
+        from alrea.adapters.rabbitmq.bus import RabbitBus
+
+        return RabbitBus(settings.broker_url)
+    if settings.bus == "memory":
+        from alrea.adapters.memory.bus import MemoryBus
+
+        return MemoryBus()
+    from alrea.adapters.aws.sqs import SqsBus
+
+    return SqsBus(settings.queue_urls)
+
+
+def build_push() -> Push:
+    settings = get_settings()
+    if settings.push == "memory":
+        from alrea.adapters.memory.push import MemoryPush
+
+        return MemoryPush()
+    from alrea.adapters.aws.push import ApiGatewaySender
+    from alrea.adapters.push import ConnectionPush
+
+    return ConnectionPush(ApiGatewaySender(settings.websocket_endpoint))
+
+
+def build_pacer(bus: Bus) -> Pacer:
+    settings = get_settings()
+    if settings.state_machine_arn and settings.bus == "aws" and not settings.broker_url:
+        from alrea.adapters.aws.stepfunctions import StepFunctionsPacer
+
+        return StepFunctionsPacer(settings.state_machine_arn)
+    from alrea.adapters.queue_pacer import QueuePacer
+
+    return QueuePacer(bus)
+
+
+def build_whatsapp() -> WhatsApp:
+    settings = get_settings()
+    from alrea.adapters.evolution.client import EvolutionClient
+
+    return EvolutionClient(settings.evolution_url, settings.evolution_api_key)
+
+
+def runtime() -> Runtime:
+    global _runtime
+    if _runtime is None:
+        bus = build_bus()
+        _runtime = Runtime(bus=bus, push=build_push(), pacer=build_pacer(bus), whatsapp=build_whatsapp())
+    return _runtime
+
+
+def set_runtime(value: Runtime | None) -> None:
+    global _runtime
+    _runtime = value
