@@ -93,7 +93,8 @@ def queue(name: str) -> QueueDef:
 class BucketDef:
     # every object key starts with the tenant: t/<tenant_id>/<kind>/...
     tenant_prefix: str = "t/"
-    import_prefix: str = "imports/"  # t/<tid>/imports/<id>.csv triggers contacts_import
+    # t/<tid>/imports/<id>.import.csv triggers contacts_import (S3 ObjectCreated -> queue)
+    import_suffix: str = ".import.csv"
     cors_origins: tuple[str, ...] = field(default=("*",))
 
 

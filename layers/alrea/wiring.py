@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from alrea.ports.bus import Bus
     from alrea.ports.pacer import Pacer
     from alrea.ports.push import Push
+    from alrea.ports.storage import Storage
     from alrea.ports.whatsapp import WhatsApp
 
 
@@ -23,6 +24,7 @@ class Runtime:
     push: Push
     pacer: Pacer
     whatsapp: WhatsApp
+    storage: Storage
 
 
 _runtime: Runtime | None = None
@@ -73,11 +75,18 @@ def build_whatsapp() -> WhatsApp:
     return EvolutionClient(settings.evolution_url, settings.evolution_api_key)
 
 
+def build_storage() -> Storage:
+    from alrea.adapters.aws.s3 import S3Storage
+
+    return S3Storage(get_settings().bucket_name)
+
+
 def runtime() -> Runtime:
     global _runtime
     if _runtime is None:
         bus = build_bus()
-        _runtime = Runtime(bus=bus, push=build_push(), pacer=build_pacer(bus), whatsapp=build_whatsapp())
+        _runtime = Runtime(bus=bus, push=build_push(), pacer=build_pacer(bus), whatsapp=build_whatsapp(),
+                           storage=build_storage())
     return _runtime
 
 
