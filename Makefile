@@ -51,12 +51,11 @@ infra: install
 e2e: install frontend services
 	@$(PY) -m pytest -q tests/e2e
 
-synth: install
-	@$(PY) -m infra.layer
-	@cd infra && npx --yes aws-cdk@2 synth --no-notices -q --app "../$(PY) app.py" -o ../cdk.out > /dev/null && echo "synthesized into cdk.out/"
+synth: layer
+	@npx --yes aws-cdk@2 synth --no-notices -q -o cdk.out > /dev/null && echo "synthesized into cdk.out/ (template: cdk.out/AlreaFlow.template.json)"
 
 layer: install
-	@$(PY) -m infra.layer
+	@set -o pipefail; $(PY) -m infra.layer 2>&1 | grep -v '^WARNING: Location'
 
 bench: install
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

@@ -1,0 +1,47 @@
+"""CDK app entry point: ``python -m infra.app`` (what cdk.json runs) synthesizes into cdk.out/.
+
+Context (``-c key=value``): ``layer_dir`` (default build/layer, built on first use), ``log_level``,
+``cors_origins`` (comma-separated), ``stack_name``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import App
+
+from infra import layer
+from infra.nag import apply_checks
+from infra.stack import AlreaStack
+
+STACK_NAME = "AlreaFlow"
+
+
+def layer_dir(app: App) -> Path:
+    configured = app.node.try_get_context("layer_dir")
+    if configured:
+        return Path(configured).resolve()
+    if not (layer.SITE_DIR / "alrea").is_dir():
+        layer.build()
+    return layer.LAYER_DIR
+
+
+def build_app(app: App | None = None) -> App:
+    app = app or App()
+    origins = app.node.try_get_context("cors_origins")
+    AlreaStack(
+        app, app.node.try_get_context("stack_name") or STACK_NAME,
+        description="ALREA Flow: WhatsApp campaigns and a real-time shared inbox",
+        layer_dir=layer_dir(app),
+        cors_origins=origins.split(",") if isinstance(origins, str) else origins,
+        log_level=app.node.try_get_context("log_level") or "INFO",
+    )
+    apply_checks(app)
+    return app
+
+
+def main() -> None:
+    build_app().synth()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""API Gateway REST API: one Lambda proxy integration per Rest function, resources built from its routes."""
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra.nag import acknowledge
+
+STAGE_NAME = "prod"
+CORS_HEADERS = [*apigw.Cors.DEFAULT_HEADERS, "Idempotency-Key"]
+
+
+class RestApi(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, cors_origins: list[str],
+                 log_retention: logs.RetentionDays, rate_limit: int, burst_limit: int) -> None:
+        super().__init__(scope, construct_id)
+        access_logs = logs.LogGroup(self, "AccessLogs", retention=log_retention,
+                                    removal_policy=RemovalPolicy.DESTROY)
+        self.api = apigw.RestApi(
+            self, "Api",
+            description="ALREA Flow REST API (SPA, partners /v1, webhooks)",
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            cloud_watch_role=True,
+            cloud_watch_role_removal_policy=RemovalPolicy.DESTROY,
+            deploy_options=apigw.StageOptions(
+                stage_name=STAGE_NAME,
+                access_log_destination=apigw.LogGroupLogDestination(access_logs),
+                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
+                    caller=True, http_method=True, ip=True, protocol=True, request_time=True,
+                    resource_path=True, response_length=True, status=True, user=True),
+                logging_level=apigw.MethodLoggingLevel.ERROR,
+                metrics_enabled=True,
+                tracing_enabled=True,
+                throttling_rate_limit=rate_limit,
+                throttling_burst_limit=burst_limit,
+            ),
+            default_cors_preflight_options=apigw.CorsOptions(
+                allow_origins=cors_origins,
+                allow_methods=apigw.Cors.ALL_METHODS,
+                allow_headers=CORS_HEADERS,
+            ),
+        )
+        # Bodies are validated by the functions (pydantic); API Gateway checks the request parameters.
+        self.validator = self.api.add_request_validator(
+            "RequestValidator", validate_request_parameters=True, validate_request_body=False)
+        self._routes: dict[str, str] = {}
+        acknowledge(self.api, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                    "AmazonAPIGatewayPushToCloudWatchLogs]",
+                    "The account-level API Gateway logging role needs exactly this AWS managed policy.")
+        acknowledge(self.api, "AwsSolutions-APIG2",
+                    "Lambda proxy routes: each body is validated by the function's pydantic models, "
+                    "which answer 4xx with a message; the stage's request validator checks the request "
+                    "parameters.")
+        acknowledge(self.api, "AwsSolutions-APIG3",
+                    "No WAF yet: throttling on the stage and per-API-key rate limits in the api function "
+                    "bound abuse; a WebACL is planned with the custom domain.")
+        acknowledge(self.api, "AwsSolutions-APIG4",
+                    "Authorization is the JWT (or hashed API key, or per-instance webhook secret) checked in "
+                    "the api function itself; CORS preflight OPTIONS must stay unauthenticated.")
+        acknowledge(self.api, "AwsSolutions-COG4",
+                    "Users live in our own table (argon2 hashes, JWT access + rotating refresh tokens), "
+                    "not in Cognito; the token is verified in the api function.")
+
+    def add_routes(self, routes: tuple[str, ...], function: lambda_.IFunction, function_name: str) -> None:
+        """ANY on each route ("/api", "/api/{proxy+}", "/"), creating the resource tree as needed."""
+        integration = apigw.LambdaIntegration(function, proxy=True, allow_test_invoke=False)
+        for route in routes:
+            path = "/" + route.strip("/")
+            if path in self._routes:
+                raise ValueError(f"REST route {path} is claimed by {self._routes[path]} and {function_name}")
+            self._routes[path] = function_name
+            resource = self.api.root if path == "/" else self.api.root.resource_for_path(path.lstrip("/"))
+            resource.add_method("ANY", integration, request_validator=self.validator)
+
+    @property
+    def url(self) -> str:
+        return self.api.url
