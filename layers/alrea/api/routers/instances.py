@@ -1,0 +1,55 @@
+"""/api/instances: the tenant's WhatsApp numbers. Admins create, connect, log out and delete; everyone reads."""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from alrea.api.deps import AdminUser, CurrentUser
+from alrea.services import instances as service
+
+router = APIRouter(prefix="/api/instances", tags=["instances"])
+
+
+class InstanceCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=service.MAX_NAME)
+
+
+@router.post("", status_code=201)
+def create_instance(body: InstanceCreate, user: AdminUser) -> dict[str, Any]:
+    return service.public(service.create(user, name=body.name))
+
+
+@router.get("")
+def list_instances(user: CurrentUser) -> list[dict[str, Any]]:
+    return [service.public(i) for i in service.list_all(user)]
+
+
+@router.get("/{instance_id}")
+def get_instance(instance_id: str, user: CurrentUser) -> dict[str, Any]:
+    return service.public(service.get(user, instance_id))
+
+
+@router.get("/{instance_id}/qrcode")
+def get_qrcode(instance_id: str, user: AdminUser,
+               number: str | None = Query(default=None, pattern=r"^\+?\d{10,15}$")) -> dict[str, Any]:
+    digits = number.lstrip("+") if number else None
+    return service.qrcode(user, instance_id, number=digits).public()
+
+
+@router.get("/{instance_id}/state")
+def get_state(instance_id: str, user: CurrentUser) -> dict[str, Any]:
+    return service.public(service.refresh_state(user, instance_id))
+
+
+@router.post("/{instance_id}/logout")
+def logout_instance(instance_id: str, user: AdminUser) -> dict[str, Any]:
+    return service.public(service.logout(user, instance_id))
+
+
+@router.delete("/{instance_id}", status_code=204)
+def delete_instance(instance_id: str, user: AdminUser) -> Response:
+    service.delete(user, instance_id)
+    return Response(status_code=204)

@@ -1,0 +1,103 @@
+"""``alrea dev``: the whole platform on this machine, no AWS account (``make dev``).
+
+    python -m alrea.local.cli dev [--port 8000] [--host 127.0.0.1] [--no-build] [--no-seed]
+
+Set AWS_ENDPOINT_URL to use LocalStack (or another moto) instead of the embedded moto, and BROKER_URL to use
+RabbitMQ instead of SQS. Stops cleanly on Ctrl-C / SIGTERM.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from alrea.core.log import logger
+
+FRONTEND = Path(__file__).resolve().parents[3] / "frontend"
+
+
+def build_frontend() -> None:
+    """Build the SPA when it was never built (``make dev`` keeps it fresh; this covers a bare ``alrea dev``)."""
+    if (FRONTEND / "dist" / "index.html").is_file() or not (FRONTEND / "package.json").is_file():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        logger.warning("npm not found: serving the API without the SPA")
+        return
+    try:
+        if not (FRONTEND / "node_modules").is_dir():
+            subprocess.run([npm, "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=FRONTEND, check=True)
+        subprocess.run([npm, "run", "-s", "build"], cwd=FRONTEND, check=True)
+    except (subprocess.CalledProcessError, OSError) as exc:
+        logger.warning("frontend build failed: serving the API without the SPA", extra={"error": str(exc)})
+
+
+def banner(runtime) -> str:
+    host = "localhost" if runtime.options.host in ("127.0.0.1", "0.0.0.0") else runtime.options.host
+    url = f"http://{host}:{runtime.options.port}"
+    lines = ["", "  ALREA Flow is running (local runtime, no AWS account)", "",
+             f"    App        {url}", f"    API        {url}/api",
+             f"    WebSocket  {url.replace('http', 'ws', 1)}/ws", f"    AWS        {runtime.endpoint_url}"]
+    if runtime.simulator_url:
+        lines.append(f"    Evolution  {runtime.simulator_url}  (simulator)")
+    if runtime.demo is not None:
+        lines += ["", "  Demo logins (company \"Demo ALREA\"):"]
+        lines += [f"    {login.role:<8} {login.email:<28} {login.password}" for login in runtime.demo.logins]
+    lines += ["", "  Ctrl-C to stop.", ""]
+    return "\n".join(lines) + "\n"
+
+
+def dev(args: argparse.Namespace) -> int:
+    from alrea.local.runtime import LocalRuntime, RuntimeOptions
+
+    if not args.no_build:
+        build_frontend()
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        logger.info("stopping", extra={"signal": signal.Signals(signum).name})
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    runtime = LocalRuntime(RuntimeOptions(host=args.host, port=args.port, seed=not args.no_seed,
+                                          table_name=args.table, bucket_name=args.bucket))
+    try:
+        runtime.start()
+    except Exception:  # noqa: BLE001 - one clear log line and a non-zero exit, not a half-started process
+        logger.exception("local runtime failed to start")
+        return 1
+    sys.stdout.write(banner(runtime))
+    sys.stdout.flush()
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        runtime.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="alrea", description="ALREA Flow developer tools")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("dev", help="run the platform locally (moto, API, WebSocket, SPA, pollers)")
+    run.add_argument("--port", type=int, default=int(os.environ.get("ALREA_PORT", "8000")))
+    run.add_argument("--host", default="127.0.0.1", help="interface to bind (0.0.0.0 to expose it)")
+    run.add_argument("--no-build", action="store_true", help="do not build the SPA")
+    run.add_argument("--no-seed", action="store_true", help="do not create the demo tenant")
+    run.add_argument("--table", default=os.environ.get("ALREA_TABLE_NAME", "alrea"))
+    run.add_argument("--bucket", default=os.environ.get("ALREA_BUCKET_NAME", "alrea-media"))
+    args = parser.parse_args(argv)
+    if args.command == "dev":
+        return dev(args)
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

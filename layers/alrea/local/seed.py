@@ -1,0 +1,71 @@
+"""The demo tenant of ``alrea dev``: one company, two departments, an admin, a manager and an agent.
+
+Idempotent: when the admin's e-mail already exists nothing is written. It goes through the same services the
+API uses (sign-up, departments, users), so the demo data obeys the same rules as real data.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from alrea.core.log import logger
+
+COMPANY = "Demo ALREA"
+ADMIN_EMAIL = "admin@demo.alrea.dev"
+MANAGER_EMAIL = "gerente@demo.alrea.dev"
+AGENT_EMAIL = "agente@demo.alrea.dev"
+DEFAULT_PASSWORD = "demo12345"
+DEPARTMENTS = ("Atendimento", "Vendas")
+
+
+def demo_password() -> str:
+    return os.environ.get("ALREA_DEMO_PASSWORD") or DEFAULT_PASSWORD
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    name: str
+    email: str
+    password: str
+
+
+def demo_logins(password: str | None = None) -> list[DemoLogin]:
+    password = password or demo_password()
+    return [
+        DemoLogin("admin", "Ana Admin", ADMIN_EMAIL, password),
+        DemoLogin("manager", "Gustavo Gerente", MANAGER_EMAIL, password),
+        DemoLogin("agent", "Alice Atendente", AGENT_EMAIL, password),
+    ]
+
+
+@dataclass(frozen=True)
+class DemoTenant:
+    tenant_id: str
+    created: bool
+    logins: list[DemoLogin]
+
+
+def seed_demo(password: str | None = None) -> DemoTenant:
+    from alrea.domain.roles import Principal
+    from alrea.services import auth, departments, users
+    from alrea.store import users as user_store
+
+    logins = demo_logins(password)
+    admin_login, manager_login, agent_login = logins
+    existing = user_store.find_by_email(admin_login.email)
+    if existing is not None:
+        logger.info("demo tenant already seeded", extra={"tenant_id": existing.tenant_id})
+        return DemoTenant(existing.tenant_id, False, logins)
+
+    signed = auth.signup(COMPANY, admin_login.name, admin_login.email, admin_login.password)
+    tenant_id, admin_id = signed["tenant"]["id"], signed["user"]["id"]
+    admin = Principal(tenant_id=tenant_id, user_id=admin_id, role="admin", name=admin_login.name,
+                      email=admin_login.email)
+    service, sales = (departments.create(admin, name) for name in DEPARTMENTS)
+    for login in (manager_login, agent_login):
+        users.create(admin, name=login.name, email=login.email, password=login.password, role=login.role,
+                     department_id=service.department_id)
+    logger.info("demo tenant seeded", extra={"tenant_id": tenant_id,
+                                             "departments": [service.department_id, sales.department_id]})
+    return DemoTenant(tenant_id, True, logins)

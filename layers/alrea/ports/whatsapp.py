@@ -1,0 +1,141 @@
+"""WhatsApp: what the product needs from a WhatsApp gateway (Evolution API in every environment).
+
+The only adapter is alrea.adapters.evolution.client.EvolutionClient; locally and in tests it talks to the
+Evolution simulator (alrea.simulator) over real HTTP. Errors are typed (re-exported from the adapter's pure
+errors module) so services can react: a number that is not on WhatsApp is a recipient failure, a closed
+connection or an unavailable gateway means "try later", and SendOutcomeUnknown means "do not resend blindly".
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any
+
+from alrea.adapters.evolution.errors import (  # noqa: F401 - re-exported as the port's errors
+    BadRequest,
+    ConnectionClosed,
+    EvolutionUnavailable,
+    InstanceNameTaken,
+    InstanceNotFound,
+    NumberNotOnWhatsApp,
+    SendOutcomeUnknown,
+    Unauthorized,
+    WhatsAppError,
+)
+
+# The events our webhook subscribes to (Evolution config names).
+WEBHOOK_EVENTS: tuple[str, ...] = (
+    "MESSAGES_UPSERT",
+    "MESSAGES_UPDATE",
+    "MESSAGES_DELETE",
+    "SEND_MESSAGE",
+    "CONTACTS_UPSERT",
+    "CONTACTS_UPDATE",
+    "CHATS_UPDATE",
+    "CONNECTION_UPDATE",
+    "QRCODE_UPDATED",
+)
+
+
+@dataclass(frozen=True)
+class QrCode:
+    code: str | None
+    base64: str | None  # "data:image/png;base64,..."
+    pairing_code: str | None = None
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class ConnectResult:
+    """``state`` is "open" when already connected (no QR), else "connecting" with a QR to scan."""
+
+    state: str
+    qr: QrCode | None = None
+
+
+@dataclass(frozen=True)
+class CreatedInstance:
+    name: str
+    instance_id: str | None
+    token: str | None  # Evolution's per-instance apikey ("hash")
+    status: str | None
+    qr: QrCode | None = None
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    id: str  # WhatsApp message id (key.id): matches send.message / messages.update keyId
+    remote_jid: str
+    timestamp: int | None  # epoch seconds
+    status: str | None  # "PENDING" right after a send
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class NumberCheck:
+    number: str
+    exists: bool
+    jid: str | None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    data: bytes
+    mimetype: str | None
+    file_name: str | None
+    caption: str | None = None
+
+
+class WhatsApp(ABC):
+    # ---------------------------------------------------------------- instances
+    @abstractmethod
+    def create_instance(self, name: str, webhook_url: str, webhook_headers: dict[str, str],
+                        events: list[str] | tuple[str, ...] = WEBHOOK_EVENTS, *, by_events: bool = False,
+                        base64: bool = False) -> CreatedInstance:
+        """Create the instance with its webhook (``webhook_headers`` may hold ``jwt_key``)."""
+
+    @abstractmethod
+    def set_webhook(self, name: str, url: str, headers: dict[str, str],
+                    events: list[str] | tuple[str, ...] = WEBHOOK_EVENTS, *, by_events: bool = False,
+                    base64: bool = False, enabled: bool = True) -> dict[str, Any]:
+        """(Re)configure the instance's webhook; returns Evolution's stored row."""
+
+    @abstractmethod
+    def connect(self, name: str, number: str | None = None) -> ConnectResult:
+        """Start (or continue) the login: a QR code (or pairing code when ``number`` is given)."""
+
+    @abstractmethod
+    def connection_state(self, name: str) -> str:
+        """"open", "connecting" or "close"."""
+
+    @abstractmethod
+    def logout(self, name: str) -> None: ...
+
+    @abstractmethod
+    def delete_instance(self, name: str) -> None: ...
+
+    # ---------------------------------------------------------------- messages
+    @abstractmethod
+    def send_text(self, name: str, number: str, text: str, *, delay_ms: int | None = None,
+                  quoted_id: str | None = None, link_preview: bool | None = None) -> SentMessage: ...
+
+    @abstractmethod
+    def send_media(self, name: str, number: str, mediatype: str, media: str, *, mimetype: str | None = None,
+                   caption: str | None = None, file_name: str | None = None,
+                   delay_ms: int | None = None) -> SentMessage:
+        """``mediatype`` image|video|document|audio; ``media`` an https URL or raw base64 (no data: prefix)."""
+
+    # ---------------------------------------------------------------- chat helpers
+    @abstractmethod
+    def fetch_profile_picture(self, name: str, number: str) -> str | None: ...
+
+    @abstractmethod
+    def get_media_base64(self, name: str, message: str | dict[str, Any]) -> MediaFile:
+        """Download a message's media; ``message`` is its id or the full webhook message (``data``)."""
+
+    @abstractmethod
+    def check_numbers(self, name: str, numbers: list[str]) -> list[NumberCheck]: ...
+
+    def health(self) -> str:
+        return "ok"

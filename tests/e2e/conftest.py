@@ -1,0 +1,91 @@
+"""The e2e suite drives the real ``alrea dev`` (python -m alrea.local.cli dev) in a subprocess.
+
+``platform`` starts it once per session on a free port with its own embedded moto (the AWS variables the root
+conftest sets for the other suites are removed from its environment), waits for /api/health and yields the
+base URL with the demo logins. The process log is written to a temp file and shown if startup fails.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT_S = 60
+
+
+@dataclass(frozen=True)
+class Platform:
+    base_url: str
+    ws_url: str
+    admin_email: str
+    manager_email: str
+    agent_email: str
+    password: str
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("ALREA_", "AWS_ENDPOINT_URL")) and k not in ("MOTO_PORT", "BROKER_URL")}
+    env.update(PYTHONUNBUFFERED="1", POWERTOOLS_LOG_LEVEL=os.environ.get("E2E_LOG_LEVEL", "INFO"))
+    return env
+
+
+@pytest.fixture(scope="session")
+def platform():
+    from alrea.local import seed
+
+    port = _free_port()
+    log_path = Path(tempfile.mkstemp(prefix="alrea-dev-", suffix=".log")[1])
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "alrea.local.cli", "dev", "--port", str(port), "--no-build"],
+            cwd=ROOT, env=_child_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    try:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"alrea dev exited with {process.returncode}:\n{log_path.read_text()[-5000:]}")
+            try:
+                if httpx.get(base_url + "/api/health", timeout=2).status_code == 200 and \
+                        "Ctrl-C" in log_path.read_text(errors="replace"):  # the seed is done too
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"alrea dev not ready in {STARTUP_TIMEOUT_S}s:\n{log_path.read_text()[-5000:]}")
+            time.sleep(0.2)
+        password = seed.demo_password()
+        yield Platform(base_url=base_url, ws_url=base_url.replace("http", "ws", 1) + "/ws",
+                       admin_email=seed.ADMIN_EMAIL, manager_email=seed.MANAGER_EMAIL, agent_email=seed.AGENT_EMAIL,
+                       password=password, log_path=log_path)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(5)
