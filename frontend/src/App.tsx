@@ -1,0 +1,66 @@
+import { createBrowserRouter, Navigate, RouterProvider } from "react-router-dom";
+
+import { AppShell } from "@/components/layout/AppShell";
+import { RequireAdmin, RequireAuth } from "@/components/RequireAuth";
+import { Toaster } from "@/components/ui/sonner";
+import { LoginPage } from "@/modules/auth";
+import { AboutPage, DepartmentsPage, NumbersPage, UsersPage } from "@/modules/settings";
+import { useAuth } from "@/stores/auth";
+
+function SettingsIndex() {
+  const isAdmin = useAuth((s) => s.user?.role === "admin");
+  return <Navigate to={isAdmin ? "/settings/users" : "/settings/about"} replace />;
+}
+
+// Product modules load on first visit: they grow independently and most users live in one of them.
+export const router = createBrowserRouter([
+  { path: "/login", element: <LoginPage /> },
+  {
+    element: <RequireAuth />,
+    children: [
+      {
+        element: <AppShell />,
+        children: [
+          { index: true, element: <Navigate to="/inbox" replace /> },
+          {
+            path: "inbox",
+            lazy: async () => ({ Component: (await import("@/modules/inbox")).InboxPage }),
+          },
+          {
+            path: "contacts",
+            lazy: async () => ({ Component: (await import("@/modules/contacts")).ContactsPage }),
+          },
+          {
+            path: "campaigns",
+            lazy: async () => ({ Component: (await import("@/modules/campaigns")).CampaignsPage }),
+          },
+          {
+            path: "settings",
+            children: [
+              { index: true, element: <SettingsIndex /> },
+              {
+                element: <RequireAdmin />,
+                children: [
+                  { path: "users", element: <UsersPage /> },
+                  { path: "departments", element: <DepartmentsPage /> },
+                  { path: "numbers", element: <NumbersPage /> },
+                ],
+              },
+              { path: "about", element: <AboutPage /> },
+            ],
+          },
+          { path: "*", element: <Navigate to="/inbox" replace /> },
+        ],
+      },
+    ],
+  },
+]);
+
+export function App() {
+  return (
+    <>
+      <RouterProvider router={router} />
+      <Toaster richColors position="top-right" closeButton />
+    </>
+  );
+}

@@ -1,0 +1,85 @@
+import { Menu } from "lucide-react";
+import { Suspense, useEffect, useState } from "react";
+import { Outlet } from "react-router-dom";
+import { toast } from "sonner";
+
+import { Button } from "@/components/ui/button";
+import { Sheet, SheetContent, SheetDescription, SheetTitle } from "@/components/ui/sheet";
+import { Skeleton } from "@/components/ui/skeleton";
+import { TooltipProvider } from "@/components/ui/tooltip";
+import { RealtimeProvider, useRealtimeEvent } from "@/hooks/useRealtime";
+import { useAuth } from "@/stores/auth";
+
+import { ConnectionIndicator } from "./ConnectionIndicator";
+import { Logo, Sidebar, SidebarContent } from "./Sidebar";
+import { UserMenu } from "./UserMenu";
+
+export function PageFallback() {
+  return (
+    <div className="mx-auto w-full max-w-6xl space-y-4 p-4 md:p-8">
+      <Skeleton className="h-8 w-48" />
+      <Skeleton className="h-4 w-72" />
+      <Skeleton className="h-64 w-full" />
+    </div>
+  );
+}
+
+/** Tenant-wide notices pushed by the API ({"type": "notification", kind, message}) become toasts. */
+function RealtimeNotifications() {
+  useRealtimeEvent("notification", (event) => {
+    const message = typeof event.message === "string" ? event.message : null;
+    if (message) toast.warning(message, { id: `${String(event.kind)}:${String(event.instance_id ?? "")}` });
+  });
+  return null;
+}
+
+export function AppShell() {
+  const loadMe = useAuth((s) => s.loadMe);
+  const [mobileOpen, setMobileOpen] = useState(false);
+
+  // The persisted profile may be stale (role or plan changed): refresh it once per visit.
+  useEffect(() => {
+    loadMe().catch(() => undefined);
+  }, [loadMe]);
+
+  return (
+    <RealtimeProvider>
+      <RealtimeNotifications />
+      <TooltipProvider>
+        <div className="flex h-dvh overflow-hidden" data-testid="app-shell">
+          <Sidebar />
+          <Sheet open={mobileOpen} onOpenChange={setMobileOpen}>
+            <SheetContent side="left" className="w-72 p-0">
+              <SheetTitle className="sr-only">Menu</SheetTitle>
+              <SheetDescription className="sr-only">Navegação principal</SheetDescription>
+              <SidebarContent onNavigate={() => setMobileOpen(false)} />
+            </SheetContent>
+          </Sheet>
+          <div className="flex min-w-0 flex-1 flex-col">
+            <header className="bg-background flex h-14 shrink-0 items-center gap-3 border-b px-4">
+              <Button
+                variant="ghost"
+                size="icon"
+                className="md:hidden"
+                aria-label="Abrir menu"
+                onClick={() => setMobileOpen(true)}
+              >
+                <Menu />
+              </Button>
+              <Logo className="md:hidden" />
+              <div className="ml-auto flex items-center gap-3">
+                <ConnectionIndicator />
+                <UserMenu />
+              </div>
+            </header>
+            <main className="min-h-0 flex-1 overflow-y-auto">
+              <Suspense fallback={<PageFallback />}>
+                <Outlet />
+              </Suspense>
+            </main>
+          </div>
+        </div>
+      </TooltipProvider>
+    </RealtimeProvider>
+  );
+}

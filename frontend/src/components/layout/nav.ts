@@ -1,0 +1,30 @@
+import {
+  Building2,
+  Info,
+  Megaphone,
+  MessagesSquare,
+  Smartphone,
+  UserCog,
+  UsersRound,
+  type LucideIcon,
+} from "lucide-react";
+
+export interface NavItem {
+  to: string;
+  label: string;
+  icon: LucideIcon;
+  adminOnly?: boolean;
+}
+
+export const PRODUCT_NAV: NavItem[] = [
+  { to: "/inbox", label: "Flow Chat", icon: MessagesSquare },
+  { to: "/contacts", label: "Contatos", icon: UsersRound },
+  { to: "/campaigns", label: "Campanhas", icon: Megaphone },
+];
+
+export const SETTINGS_NAV: NavItem[] = [
+  { to: "/settings/users", label: "Usuários", icon: UserCog, adminOnly: true },
+  { to: "/settings/departments", label: "Departamentos", icon: Building2, adminOnly: true },
+  { to: "/settings/numbers", label: "Números", icon: Smartphone, adminOnly: true },
+  { to: "/settings/about", label: "Sobre", icon: Info },
+];

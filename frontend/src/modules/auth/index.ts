@@ -1,0 +1,2 @@
+export { LoginPage } from "./pages/LoginPage";
+export * from "./types";

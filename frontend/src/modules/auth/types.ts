@@ -1,0 +1,33 @@
+export type Role = "admin" | "manager" | "agent";
+
+export interface User {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  department_id: string | null;
+  active: boolean;
+}
+
+export interface Tenant {
+  id: string;
+  name: string;
+  plan?: string;
+  limits?: Record<string, number | null>;
+  [key: string]: unknown;
+}
+
+export interface MeResponse {
+  user: User;
+  tenant: Tenant;
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: "Administrador",
+  manager: "Gestor",
+  agent: "Atendente",
+};
+
+export function roleLabel(role: string | null | undefined): string {
+  return (role && ROLE_LABELS[role as Role]) || role || "—";
+}

@@ -1,0 +1,2 @@
+export { CampaignsPage } from "./pages/CampaignsPage";
+export * from "./types";

@@ -1,0 +1,2 @@
+export { ContactsPage } from "./pages/ContactsPage";
+export * from "./types";

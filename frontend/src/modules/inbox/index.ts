@@ -1,0 +1,2 @@
+export { InboxPage } from "./pages/InboxPage";
+export * from "./types";

@@ -1,0 +1,26 @@
+/** Calls of the settings module. All go through the shared `api` client (auth, refresh, toasts). */
+import { api, getItems } from "@/lib/api";
+
+import { extractQr } from "./qr";
+import type { Department, Instance, NewUser, QrCode, User, UserPatch } from "./types";
+
+export const settingsApi = {
+  listUsers: (signal?: AbortSignal) => getItems<User>("/users", signal),
+  createUser: async (body: NewUser) => (await api.post<User>("/users", body)).data,
+  updateUser: async (id: string, patch: UserPatch) => (await api.patch<User>(`/users/${id}`, patch)).data,
+  setUserActive: async (id: string, active: boolean) =>
+    (await api.post<User>(`/users/${id}/${active ? "activate" : "deactivate"}`)).data,
+
+  listDepartments: (signal?: AbortSignal) => getItems<Department>("/departments", signal),
+  createDepartment: async (name: string) => (await api.post<Department>("/departments", { name })).data,
+  renameDepartment: async (id: string, name: string) =>
+    (await api.patch<Department>(`/departments/${id}`, { name })).data,
+  deleteDepartment: async (id: string) => {
+    await api.delete(`/departments/${id}`);
+  },
+
+  listInstances: (signal?: AbortSignal) => getItems<Instance>("/instances", signal),
+  createInstance: async (name: string) => (await api.post<Instance>("/instances", { name })).data,
+  instanceQr: async (id: string, signal?: AbortSignal): Promise<QrCode> =>
+    extractQr((await api.get<unknown>(`/instances/${id}/qrcode`, { signal })).data),
+};

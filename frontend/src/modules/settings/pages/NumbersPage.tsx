@@ -1,0 +1,162 @@
+import { Loader2, Plus, QrCode, Smartphone } from "lucide-react";
+import { useCallback, useState, type FormEvent } from "react";
+import { toast } from "sonner";
+
+import { EmptyState } from "@/components/EmptyState";
+import { Page, PageHeader } from "@/components/PageHeader";
+import { Button } from "@/components/ui/button";
+import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useRealtimeEvent, useResync } from "@/hooks/useRealtime";
+
+import { settingsApi } from "../api";
+import { InstanceQrDialog } from "../components/InstanceQrDialog";
+import { InstanceStateBadge } from "../components/InstanceStateBadge";
+import { useInstances } from "../hooks/useSettingsData";
+import type { Instance } from "../types";
+
+function AddNumberDialog({
+  open,
+  onOpenChange,
+  onCreated,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onCreated: (instance: Instance) => void;
+}) {
+  const [name, setName] = useState("");
+  const [saving, setSaving] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setSaving(true);
+    try {
+      const created = await settingsApi.createInstance(name.trim());
+      toast.success("Número adicionado. Leia o QR code para conectar.");
+      setName("");
+      onOpenChange(false);
+      onCreated(created);
+    } catch {
+      // 402 (plan limit of numbers), 409 (name taken)… toasted by the API client
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>Adicionar número</DialogTitle>
+          <DialogDescription>Dê um nome interno ao número; em seguida conecte-o lendo o QR code.</DialogDescription>
+        </DialogHeader>
+        <form id="add-number" className="grid gap-2" onSubmit={onSubmit}>
+          <Label htmlFor="instance-name">Nome</Label>
+          <Input
+            id="instance-name"
+            required
+            maxLength={64}
+            placeholder="Ex.: vendas-01"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+          <p className="text-muted-foreground text-xs">Letras, números, hífen e sublinhado.</p>
+        </form>
+        <DialogFooter>
+          <Button variant="outline" onClick={() => onOpenChange(false)}>
+            Cancelar
+          </Button>
+          <Button type="submit" form="add-number" disabled={saving || !name.trim()}>
+            {saving ? <Loader2 className="animate-spin" /> : null}
+            Adicionar
+          </Button>
+        </DialogFooter>
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+export function NumbersPage() {
+  const instances = useInstances();
+  const [adding, setAdding] = useState(false);
+  const [qrFor, setQrFor] = useState<string | null>(null);
+  const refetch = instances.refetch;
+  const pollState = useCallback(() => void refetch(), [refetch]);
+  const closeQr = useCallback(() => setQrFor(null), []);
+
+  useResync(pollState);
+  // The API pushes {"type": "instance_status", instance_id, state, phone} when Evolution reports a change.
+  useRealtimeEvent("instance_status", pollState);
+
+  const list = instances.data ?? [];
+  const qrInstance = list.find((i) => i.id === qrFor) ?? null;
+
+  return (
+    <Page>
+      <PageHeader
+        title="Números de WhatsApp"
+        description="Os números conectados pela Evolution API que enviam campanhas e recebem conversas."
+        actions={
+          <Button onClick={() => setAdding(true)}>
+            <Plus />
+            Adicionar número
+          </Button>
+        }
+      />
+      {instances.loading ? (
+        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+          <Skeleton className="h-36" />
+          <Skeleton className="h-36" />
+        </div>
+      ) : list.length === 0 ? (
+        <EmptyState
+          icon={Smartphone}
+          title="Nenhum número conectado"
+          description="Adicione um número e leia o QR code com o WhatsApp do celular."
+        />
+      ) : (
+        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="instances">
+          {list.map((instance) => (
+            <Card key={instance.id} data-testid="instance-card">
+              <CardHeader>
+                <CardTitle className="truncate">{instance.name}</CardTitle>
+                <CardDescription>{instance.phone ? `+${instance.phone.replace(/^\+/, "")}` : "Sem número vinculado"}</CardDescription>
+                <CardAction>
+                  <InstanceStateBadge state={instance.state} />
+                </CardAction>
+              </CardHeader>
+              <CardContent>
+                {instance.state !== "open" ? (
+                  <Button variant="outline" size="sm" onClick={() => setQrFor(instance.id)}>
+                    <QrCode />
+                    Conectar com QR code
+                  </Button>
+                ) : (
+                  <p className="text-muted-foreground text-sm">Pronto para enviar e receber mensagens.</p>
+                )}
+              </CardContent>
+            </Card>
+          ))}
+        </div>
+      )}
+      <AddNumberDialog
+        open={adding}
+        onOpenChange={setAdding}
+        onCreated={(created) => {
+          void refetch().then(() => setQrFor(created.id));
+        }}
+      />
+      <InstanceQrDialog instance={qrInstance} onClose={closeQr} onPollState={pollState} />
+    </Page>
+  );
+}

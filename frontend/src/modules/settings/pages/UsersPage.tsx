@@ -1,0 +1,159 @@
+import { MoreHorizontal, Pencil, Plus, UserCheck, UserX, Users } from "lucide-react";
+import { useMemo, useState } from "react";
+import { toast } from "sonner";
+
+import { EmptyState } from "@/components/EmptyState";
+import { Page, PageHeader } from "@/components/PageHeader";
+import { Avatar, AvatarFallback } from "@/components/ui/avatar";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from "@/components/ui/dropdown-menu";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { initials } from "@/lib/utils";
+import { roleLabel } from "@/modules/auth/types";
+import { useAuth } from "@/stores/auth";
+
+import { settingsApi } from "../api";
+import { CreateUserDialog, EditUserDialog } from "../components/UserDialogs";
+import { useDepartments, useUsers } from "../hooks/useSettingsData";
+import type { User } from "../types";
+
+export function UsersPage() {
+  const me = useAuth((s) => s.user);
+  const users = useUsers();
+  const departments = useDepartments();
+  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<User | null>(null);
+
+  const deptName = useMemo(() => {
+    const map = new Map((departments.data ?? []).map((d) => [d.id, d.name]));
+    return (id: string | null) => (id ? (map.get(id) ?? "—") : "—");
+  }, [departments.data]);
+
+  async function toggleActive(user: User) {
+    try {
+      await settingsApi.setUserActive(user.id, !user.active);
+      toast.success(user.active ? `${user.name} foi desativado` : `${user.name} foi reativado`);
+      await users.refetch();
+    } catch {
+      // toasted by the API client
+    }
+  }
+
+  const list = users.data ?? [];
+
+  return (
+    <Page>
+      <PageHeader
+        title="Usuários"
+        description="Quem acessa o ALREA Flow da sua empresa, com papel e departamento."
+        actions={
+          <Button onClick={() => setCreating(true)}>
+            <Plus />
+            Novo usuário
+          </Button>
+        }
+      />
+      {users.loading ? (
+        <Card className="gap-3 p-4">
+          {[0, 1, 2].map((i) => (
+            <Skeleton key={i} className="h-10 w-full" />
+          ))}
+        </Card>
+      ) : list.length === 0 ? (
+        <EmptyState icon={Users} title="Nenhum usuário" description="Crie o primeiro usuário da equipe." />
+      ) : (
+        <Card className="py-0">
+          <Table data-testid="users-table">
+            <TableHeader>
+              <TableRow>
+                <TableHead className="pl-4">Nome</TableHead>
+                <TableHead>E-mail</TableHead>
+                <TableHead>Papel</TableHead>
+                <TableHead>Departamento</TableHead>
+                <TableHead>Status</TableHead>
+                <TableHead className="w-12 pr-4">
+                  <span className="sr-only">Ações</span>
+                </TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {list.map((user) => (
+                <TableRow key={user.id} data-testid="user-row">
+                  <TableCell className="pl-4">
+                    <div className="flex items-center gap-3">
+                      <Avatar className="size-8">
+                        <AvatarFallback>{initials(user.name)}</AvatarFallback>
+                      </Avatar>
+                      <span className="font-medium">{user.name}</span>
+                      {user.id === me?.id ? <Badge variant="outline">Você</Badge> : null}
+                    </div>
+                  </TableCell>
+                  <TableCell className="text-muted-foreground">{user.email}</TableCell>
+                  <TableCell>
+                    <Badge variant="secondary">{roleLabel(user.role)}</Badge>
+                  </TableCell>
+                  <TableCell>{deptName(user.department_id)}</TableCell>
+                  <TableCell>
+                    {user.active ? <Badge variant="success">Ativo</Badge> : <Badge variant="outline">Inativo</Badge>}
+                  </TableCell>
+                  <TableCell className="pr-4 text-right">
+                    <DropdownMenu>
+                      <DropdownMenuTrigger asChild>
+                        <Button variant="ghost" size="icon" aria-label={`Ações para ${user.name}`}>
+                          <MoreHorizontal />
+                        </Button>
+                      </DropdownMenuTrigger>
+                      <DropdownMenuContent align="end">
+                        <DropdownMenuItem onSelect={() => setEditing(user)}>
+                          <Pencil />
+                          Alterar papel e departamento
+                        </DropdownMenuItem>
+                        <DropdownMenuSeparator />
+                        {user.active ? (
+                          <DropdownMenuItem
+                            variant="destructive"
+                            disabled={user.id === me?.id}
+                            onSelect={() => void toggleActive(user)}
+                          >
+                            <UserX />
+                            Desativar
+                          </DropdownMenuItem>
+                        ) : (
+                          <DropdownMenuItem onSelect={() => void toggleActive(user)}>
+                            <UserCheck />
+                            Ativar
+                          </DropdownMenuItem>
+                        )}
+                      </DropdownMenuContent>
+                    </DropdownMenu>
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </Card>
+      )}
+      <CreateUserDialog
+        open={creating}
+        onOpenChange={setCreating}
+        departments={departments.data ?? []}
+        onCreated={() => void users.refetch()}
+      />
+      <EditUserDialog
+        user={editing}
+        onOpenChange={(open) => !open && setEditing(null)}
+        departments={departments.data ?? []}
+        onSaved={() => void users.refetch()}
+      />
+    </Page>
+  );
+}

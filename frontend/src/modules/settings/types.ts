@@ -1,0 +1,44 @@
+import type { Role, User } from "@/modules/auth/types";
+
+export type { Role, User };
+
+export interface Department {
+  id: string;
+  name: string;
+  members_count?: number;
+}
+
+export interface NewUser {
+  name: string;
+  email: string;
+  password: string;
+  role: Role;
+  department_id: string | null;
+}
+
+export interface UserPatch {
+  name?: string;
+  role?: Role;
+  department_id?: string | null;
+}
+
+/** Evolution's connection states, plus whatever else the API reports (shown as-is). */
+export type InstanceState = "open" | "connecting" | "close" | (string & {});
+
+/** A WhatsApp number (an Evolution API instance). */
+export interface Instance {
+  id: string;
+  name: string;
+  state: InstanceState;
+  phone: string | null;
+  webhook_url?: string | null;
+}
+
+export interface QrCode {
+  /** Something an <img src> accepts (data URL). */
+  image: string | null;
+  /** The raw QR payload, when no image came. */
+  code: string | null;
+  /** Pairing code for "link with phone number", when offered. */
+  pairingCode: string | null;
+}
