@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.connection import Connection
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from alrea.resources import TABLE
 
@@ -75,3 +78,62 @@ def bind(table_name: str | None = None, host: str | None = None) -> None:
         cls._connection = None
         for index in getattr(cls, "_indexes", {}).values():
             index._connection = None  # type: ignore[attr-defined]
+
+
+
+@lru_cache(maxsize=8)
+def _connection(region: str, host: str | None) -> Connection:
+    """One PynamoDB connection per endpoint for transactions (creating a botocore client costs ~0.1 s)."""
+    return Connection(region=region, host=host, max_retry_attempts=_TableMeta.max_retry_attempts)
+
+
+class Transaction:
+    """A TransactWrite (all-or-nothing across items) whose items carry labels.
+
+    DynamoDB reports a cancellation as one reason per item, and PynamoDB sends the items grouped by kind
+    (condition checks, deletes, puts, updates), not in call order; the labels map reasons back to items.
+    """
+
+    def __init__(self) -> None:
+        self.tx = TransactWrite(connection=_connection(_TableMeta.region, _TableMeta.host))
+        self._labels: dict[str, list[str]] = {"check": [], "delete": [], "put": [], "update": []}
+
+    def check(self, label: str, model_cls: type[Model], hash_key: str, range_key: str, condition) -> None:
+        self._labels["check"].append(label)
+        self.tx.condition_check(model_cls, hash_key, range_key, condition=condition)
+
+    def delete(self, label: str, model: Model, condition=None) -> None:
+        self._labels["delete"].append(label)
+        self.tx.delete(model, condition=condition)
+
+    def put(self, label: str, model: Model, condition=None) -> None:
+        self._labels["put"].append(label)
+        self.tx.save(model, condition=condition)
+
+    def update(self, label: str, model: Model, actions: list, condition=None) -> None:
+        self._labels["update"].append(label)
+        self.tx.update(model, actions=actions, condition=condition)
+
+    def __enter__(self) -> Transaction:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.tx.__exit__(exc_type, exc, tb)  # commits when the block ended without an exception
+
+    def codes(self, exc: Exception) -> dict[str, str]:
+        """label -> reason code of a cancellation: ConditionalCheckFailed, TransactionConflict, "None"."""
+        order = [label for kind in ("check", "delete", "put", "update") for label in self._labels[kind]]
+        reasons = getattr(exc, "cancellation_reasons", None) or []
+        return {label: (reason.code if reason else "None")
+                for label, reason in zip(order, reasons, strict=False)}
+
+
+def transaction() -> TransactWrite:
+    """A plain TransactWrite on the models' current endpoint (see Transaction for labelled items)."""
+    return TransactWrite(connection=_connection(_TableMeta.region, _TableMeta.host))
+
+
+def cancellation_codes(exc: Exception) -> list[str | None]:
+    """Per-item reason codes of a cancelled transaction, in the order PynamoDB SENT the items: condition
+    checks, then deletes, then puts, then updates (not call order; Transaction.codes maps them by label)."""
+    return [reason.code if reason else None for reason in getattr(exc, "cancellation_reasons", None) or []]

@@ -1,0 +1,110 @@
+"""Shared bench plumbing: an in-process moto server, provisioned resources, and a DynamoDB operation counter.
+
+The counter wraps botocore's client call (used by boto3 and PynamoDB alike), so it counts what AWS would bill:
+API calls per operation and the items each call read or wrote.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections import Counter
+from contextlib import contextmanager
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_moto() -> str:
+    """Start moto on a free port and point every client at it. Returns its URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
+                      AWS_REGION="us-east-1", AWS_ENDPOINT_URL=url, MOTO_PORT=str(port),
+                      POWERTOOLS_LOG_LEVEL="ERROR", POWERTOOLS_TRACE_DISABLED="true")
+    from moto.server import ThreadedMotoServer
+
+    ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False).start()
+    import httpx
+
+    httpx.post(url + "/moto-api/config", json={"stepfunctions": {"execute_state_machine": True}})
+    return url
+
+
+def provision_all(url: str):
+    from alrea.core.config import reset_settings
+    from alrea.local.provision import provision
+    from alrea.store.base import bind
+
+    suffix = uuid.uuid4().hex[:6]
+    provisioned = provision(f"bench-{suffix}", f"bench-media-{suffix}")
+    import json
+
+    os.environ.update(ALREA_TABLE_NAME=provisioned.table_name, ALREA_BUCKET_NAME=provisioned.bucket_name,
+                      ALREA_QUEUE_URLS=json.dumps(provisioned.queue_urls))
+    reset_settings()
+    bind(table_name=provisioned.table_name, host=url)
+    return provisioned
+
+
+class DynamoCounter:
+    """Counts DynamoDB API calls and item reads/writes made through botocore."""
+
+    ITEM_WRITES = {"PutItem": 1, "UpdateItem": 1, "DeleteItem": 1}
+    ITEM_READS = {"GetItem": 1}
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+        self.items_read = 0
+        self.items_written = 0
+
+    def record(self, operation: str, params: dict, response: dict | None) -> None:
+        self.calls[operation] += 1
+        if operation in self.ITEM_WRITES:
+            self.items_written += 1
+        elif operation in self.ITEM_READS:
+            self.items_read += 1
+        elif operation == "TransactWriteItems":
+            self.items_written += len(params.get("TransactItems", []))
+        elif operation == "TransactGetItems":
+            self.items_read += len(params.get("TransactItems", []))
+        elif operation == "BatchWriteItem":
+            self.items_written += sum(len(v) for v in params.get("RequestItems", {}).values())
+        elif operation in ("Query", "Scan", "BatchGetItem") and response is not None:
+            if operation == "BatchGetItem":
+                self.items_read += sum(len(v) for v in response.get("Responses", {}).values())
+            else:
+                self.items_read += int(response.get("Count", 0))
+
+    def reset(self) -> None:
+        self.calls.clear()
+        self.items_read = self.items_written = 0
+
+    @property
+    def total_calls(self) -> int:
+        return sum(self.calls.values())
+
+
+@contextmanager
+def count_dynamodb():
+    """Patch botocore for the duration: every DynamoDB call is recorded on the yielded counter."""
+    import botocore.client
+
+    counter = DynamoCounter()
+    original = botocore.client.BaseClient._make_api_call
+
+    def counting(self, operation_name, api_params):
+        response = original(self, operation_name, api_params)
+        if self.meta.service_model.service_name == "dynamodb":
+            counter.record(operation_name, api_params, response)
+        return response
+
+    # PynamoDB issues its own botocore calls through _make_api_call too
+    botocore.client.BaseClient._make_api_call = counting
+    try:
+        yield counter
+    finally:
+        botocore.client.BaseClient._make_api_call = original

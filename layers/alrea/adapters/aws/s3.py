@@ -1,0 +1,51 @@
+"""Storage on S3: tenant media under ``t/<tenant_id>/...``, handed out through short-lived presigned URLs."""
+from __future__ import annotations
+
+from botocore.exceptions import ClientError
+
+from alrea.adapters.aws.clients import client
+from alrea.ports.storage import Storage
+
+
+class S3Storage(Storage):
+    def __init__(self, bucket: str) -> None:
+        self.bucket = bucket
+
+    @property
+    def _s3(self):  # noqa: ANN202 - boto3 client
+        return client("s3")
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        self._s3.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+
+    def get(self, key: str) -> bytes:
+        return self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+
+    def exists(self, key: str) -> bool:
+        try:
+            self._s3.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
+
+    def presign_get(self, key: str, ttl_s: int, filename: str | None = None) -> str:
+        params: dict[str, str] = {"Bucket": self.bucket, "Key": key}
+        if filename:
+            safe = filename.replace('"', "").replace("\\", "")
+            params["ResponseContentDisposition"] = f'attachment; filename="{safe}"'
+        return self._s3.generate_presigned_url("get_object", Params=params, ExpiresIn=ttl_s)
+
+    def presign_put(self, key: str, ttl_s: int, content_type: str) -> str:
+        return self._s3.generate_presigned_url(
+            "put_object", Params={"Bucket": self.bucket, "Key": key, "ContentType": content_type},
+            ExpiresIn=ttl_s,
+        )
+
+    def health(self) -> str:
+        try:
+            self._s3.head_bucket(Bucket=self.bucket)
+        except ClientError as exc:
+            return f"bucket {self.bucket}: {exc.response.get('Error', {}).get('Code', 'error')}"
+        return "ok"

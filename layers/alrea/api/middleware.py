@@ -1,0 +1,108 @@
+"""Pure ASGI middlewares: request log context, the body-size limit, and the last-resort 500.
+
+Pure ASGI (not BaseHTTPMiddleware) so they behave the same under uvicorn and under Mangum in Lambda.
+"""
+from __future__ import annotations
+
+from fastapi import HTTPException
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from alrea.api.errors import INTERNAL, error_body
+from alrea.core.log import logger
+
+REQUEST_KEYS = ["tenant_id", "user_id"]
+
+
+def too_large_message(max_bytes: int) -> str:
+    return f"Corpo da requisição grande demais: o limite é {max_bytes // 1024} KB."
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from ``receive`` while the app reads a body past the limit; answered 413 by api.errors.
+
+    A FastAPI HTTPException on purpose: FastAPI re-raises those from body parsing instead of turning them
+    into a 400.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(status_code=413, detail=too_large_message(max_bytes))
+
+
+class BodyLimit:
+    """Refuse bodies over ``max_bytes``: at once when Content-Length says so, else while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None:
+            try:
+                length = int(declared)
+            except ValueError:
+                await JSONResponse(error_body("bad_request", "Cabeçalho Content-Length inválido."), 400)(
+                    scope, receive, send)
+                return
+            if length > self.max_bytes:
+                await JSONResponse(error_body("payload_too_large", too_large_message(self.max_bytes)), 413)(
+                    scope, receive, send)
+                return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        await self.app(scope, limited, send)
+
+
+class RequestLogContext:
+    """Each request starts with no tenant/user log keys (deps.current_user adds them once verified)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            logger.remove_keys(REQUEST_KEYS)
+        await self.app(scope, receive, send)
+
+
+class CatchAll:
+    """An exception nobody mapped: log it with its traceback, answer 500 without one.
+
+    (Starlette's ServerErrorMiddleware would answer too, but then re-raise into the server/Mangum.)
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:  # noqa: BLE001 - the last resort, by design
+            logger.exception("unhandled error",
+                             extra={"method": scope.get("method"), "path": scope.get("path")})
+            if not started:
+                await JSONResponse(INTERNAL, 500)(scope, receive, send)

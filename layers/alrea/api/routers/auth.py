@@ -1,0 +1,60 @@
+"""/api/auth: signup, login, rotating refresh, logout."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, EmailStr, StringConstraints
+
+from alrea.api.routers.schemas import Body, Name, Password, TenantOut, UserOut
+from alrea.services import auth
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+Token = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+
+
+class SignupIn(Body):
+    company: Name
+    name: Name
+    email: EmailStr
+    password: Password
+
+
+class LoginIn(Body):
+    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)]
+    password: Password
+
+
+class RefreshIn(Body):
+    refresh: Token
+
+
+class TokensOut(BaseModel):
+    access: str
+    refresh: str
+
+
+class SignupOut(TokensOut):
+    tenant: TenantOut
+    user: UserOut
+
+
+@router.post("/signup", status_code=201, response_model=SignupOut)
+def signup(body: SignupIn) -> dict:
+    return auth.signup(body.company, body.name, str(body.email), body.password)
+
+
+@router.post("/login", response_model=TokensOut)
+def login(body: LoginIn) -> dict:
+    return auth.login(body.email, body.password).as_dict()
+
+
+@router.post("/refresh", response_model=TokensOut)
+def refresh(body: RefreshIn) -> dict:
+    return auth.refresh(body.refresh).as_dict()
+
+
+@router.post("/logout", status_code=204, response_class=Response)
+def logout(body: RefreshIn) -> Response:
+    auth.logout(body.refresh)
+    return Response(status_code=204)

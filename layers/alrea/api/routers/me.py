@@ -1,0 +1,21 @@
+"""GET /api/me: the caller and their tenant (plan, limits, usage)."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from alrea.api.deps import CurrentUser
+from alrea.api.routers.schemas import TenantOut, UserOut
+from alrea.services import users
+
+router = APIRouter(prefix="/api", tags=["me"])
+
+
+class MeOut(BaseModel):
+    user: UserOut
+    tenant: TenantOut
+
+
+@router.get("/me", response_model=MeOut)
+def me(caller: CurrentUser) -> dict:
+    return users.me(caller)

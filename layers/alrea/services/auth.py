@@ -1,0 +1,117 @@
+"""Sign-up, login, rotating refresh, logout, and who is calling (the principal behind an access token)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from alrea.core.clock import iso, new_id, utcnow
+from alrea.core.errors import NotFound, Unauthorized
+from alrea.core.log import logger
+from alrea.domain.plans import DEFAULT_COUNTRY, DEFAULT_TIMEZONE, TRIAL
+from alrea.domain.roles import Principal, Role
+from alrea.services import passwords, tokens
+from alrea.store import sessions
+from alrea.store import users as user_store
+from alrea.store.tenants import Tenant
+
+BAD_LOGIN = "E-mail ou senha incorretos."
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access: str
+    refresh: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"access": self.access, "refresh": self.refresh}
+
+
+def _start_session(user: user_store.User) -> TokenPair:
+    family = new_id()
+    refresh = tokens.issue_refresh(user.tenant_id, user.user_id, family)
+    sessions.create_session(user.tenant_id, user.user_id, family, tokens.jti_hash(refresh.jti),
+                            refresh.expires_at)
+    access = tokens.issue_access(user.tenant_id, user.user_id, user.role, user.department_id)
+    return TokenPair(access=access, refresh=refresh.token)
+
+
+def signup(company: str, name: str, email: str, password: str) -> dict[str, Any]:
+    """A new tenant on the trial plan, with its first admin; answers tenant, user and a session."""
+    password_hash = passwords.hash_password(password)
+    tenant_id, user_id = new_id(), new_id()
+    tenant = Tenant.new(tenant_id, name=company, plan=TRIAL.name, limits=TRIAL.limits.as_dict(),
+                        users_count=1,
+                        timezone=DEFAULT_TIMEZONE, country=DEFAULT_COUNTRY, created_at=iso(utcnow()))
+    admin = user_store.new_user(tenant_id, user_id, name=name, email=email, password_hash=password_hash,
+                                role=Role.ADMIN.value, department_id=None)
+    user_store.create_tenant_with_admin(tenant, admin)
+    logger.info("tenant signed up", extra={"tenant_id": tenant_id, "user_id": user_id})
+    pair = _start_session(admin)
+    return {"tenant": tenant.public(), "user": admin.public(), **pair.as_dict()}
+
+
+def login(email: str, password: str) -> TokenPair:
+    user = user_store.find_by_email(email)
+    if user is None:
+        passwords.verify(passwords.dummy_hash(), password)  # same cost as a real check
+        raise Unauthorized(BAD_LOGIN)
+    if not passwords.verify(user.password_hash, password) or not user.active:
+        raise Unauthorized(BAD_LOGIN)
+    if passwords.needs_rehash(user.password_hash):
+        user_store.set_password_hash(user.tenant_id, user.user_id, passwords.hasher().hash(password))
+    logger.info("login", extra={"tenant_id": user.tenant_id, "user_id": user.user_id})
+    return _start_session(user)
+
+
+def refresh(refresh_token: str) -> TokenPair:
+    """Rotate: the presented refresh token must be its family's current one; any older one is reuse.
+
+    Reuse means the token leaked (or a client replayed it): the whole family is revoked, so both the thief
+    and the user must log in again.
+    """
+    claims = tokens.verify_refresh(refresh_token)
+    session = sessions.get_session(claims.tenant_id, claims.family)
+    if session is None or session.revoked or session.user_id != claims.user_id:
+        raise Unauthorized(tokens.INVALID)
+    presented = tokens.jti_hash(claims.jti)
+    if presented != session.jti_hash:
+        _reuse(claims)
+    try:
+        user = user_store.get_user(claims.tenant_id, claims.user_id)
+    except NotFound:  # a deleted user cannot refresh
+        user = None
+    if user is None or not user.active:
+        sessions.revoke(claims.tenant_id, claims.family)
+        raise Unauthorized(tokens.INVALID)
+    nxt = tokens.issue_refresh(claims.tenant_id, claims.user_id, claims.family)
+    next_hash = tokens.jti_hash(nxt.jti)
+    if not sessions.rotate(claims.tenant_id, claims.family, presented, next_hash, nxt.expires_at):
+        _reuse(claims)  # another request rotated (or revoked) this token first
+    access = tokens.issue_access(user.tenant_id, user.user_id, user.role, user.department_id)
+    return TokenPair(access=access, refresh=nxt.token)
+
+
+def _reuse(claims: tokens.RefreshClaims) -> None:
+    sessions.revoke(claims.tenant_id, claims.family)
+    logger.warning("refresh token reuse: family revoked",
+                   extra={"tenant_id": claims.tenant_id, "user_id": claims.user_id, "family": claims.family})
+    raise Unauthorized(tokens.INVALID)
+
+
+def logout(refresh_token: str) -> None:
+    claims = tokens.verify_refresh(refresh_token)
+    sessions.revoke(claims.tenant_id, claims.family)
+
+
+def principal(access_token: str) -> Principal:
+    """The caller: tenant and user from the verified token; role and department from the stored user, so a
+    role change or a deactivation applies at once, not when the token expires."""
+    claims = tokens.verify_access(access_token)
+    try:
+        user = user_store.get_user(claims.tenant_id, claims.user_id)
+    except NotFound:  # the token outlived its user
+        raise Unauthorized(tokens.INVALID) from None
+    if not user.active:
+        raise Unauthorized("Usuário desativado.")
+    return Principal(tenant_id=user.tenant_id, user_id=user.user_id, role=user.role,
+                     department_id=user.department_id, name=user.name, email=user.email)

@@ -1,0 +1,112 @@
+"""JWTs (pyjwt, HS256): short access tokens and rotating refresh tokens.
+
+The signing secret comes from Settings.jwt_secret, or from Secrets Manager when Settings.jwt_secret_arn is
+set (Powertools parameters, cached for five minutes). Verification accepts HS256 only (so ``alg=none`` and
+algorithm confusion fail), requires exp/iat/sub/tid, and checks ``typ`` so a refresh token is never an
+access token and vice versa.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import jwt
+from aws_lambda_powertools.utilities import parameters
+
+from alrea.core.clock import new_id, utcnow
+from alrea.core.config import get_settings
+from alrea.core.errors import Unauthorized
+
+ALGORITHM = "HS256"
+ACCESS = "access"
+REFRESH = "refresh"
+SECRET_MAX_AGE_S = 300
+INVALID = "Sessão inválida ou expirada; entre novamente."
+
+
+@dataclass(frozen=True)
+class Claims:
+    tenant_id: str
+    user_id: str
+    role: str
+    department_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RefreshClaims:
+    tenant_id: str
+    user_id: str
+    family: str
+    jti: str
+    expires_at: int
+
+
+@dataclass(frozen=True)
+class IssuedRefresh:
+    token: str
+    jti: str
+    expires_at: int
+
+
+def secret() -> str:
+    settings = get_settings()
+    if settings.jwt_secret_arn:
+        value = parameters.get_secret(settings.jwt_secret_arn, max_age=SECRET_MAX_AGE_S)
+        return value.decode() if isinstance(value, bytes) else str(value)
+    return settings.jwt_secret
+
+
+def jti_hash(jti: str) -> str:
+    """What the store keeps of a refresh token: the sha256 of its id."""
+    return hashlib.sha256(jti.encode()).hexdigest()
+
+
+def _encode(claims: dict[str, Any], ttl_s: int) -> tuple[str, int]:
+    now = utcnow()
+    exp = now + timedelta(seconds=ttl_s)
+    payload = {**claims, "iat": now, "exp": exp}
+    return jwt.encode(payload, secret(), algorithm=ALGORITHM), int(exp.timestamp())
+
+
+def issue_access(tenant_id: str, user_id: str, role: str, department_id: str | None) -> str:
+    token, _ = _encode({"sub": user_id, "tid": tenant_id, "role": role, "dept": department_id, "typ": ACCESS,
+                        "jti": new_id()}, get_settings().access_ttl_s)
+    return token
+
+
+def issue_refresh(tenant_id: str, user_id: str, family: str) -> IssuedRefresh:
+    jti = new_id()
+    token, exp = _encode({"sub": user_id, "tid": tenant_id, "typ": REFRESH, "fam": family, "jti": jti},
+                         get_settings().refresh_ttl_s)
+    return IssuedRefresh(token=token, jti=jti, expires_at=exp)
+
+
+def _decode(token: str, typ: str, required: list[str]) -> dict[str, Any]:
+    if not token or not isinstance(token, str):
+        raise Unauthorized(INVALID)
+    try:
+        payload = jwt.decode(token, secret(), algorithms=[ALGORITHM],
+                             options={"require": ["exp", "iat", "sub", "tid", *required]})
+    except jwt.PyJWTError:
+        raise Unauthorized(INVALID) from None
+    if payload.get("typ") != typ:
+        raise Unauthorized(INVALID)
+    for name in ("sub", "tid", *required):
+        if not isinstance(payload.get(name), str) or not payload[name]:
+            raise Unauthorized(INVALID)
+    return payload
+
+
+def verify_access(token: str) -> Claims:
+    payload = _decode(token, ACCESS, ["role"])
+    dept = payload.get("dept")
+    return Claims(tenant_id=payload["tid"], user_id=payload["sub"], role=payload["role"],
+                  department_id=dept if isinstance(dept, str) else None)
+
+
+def verify_refresh(token: str) -> RefreshClaims:
+    payload = _decode(token, REFRESH, ["fam", "jti"])
+    return RefreshClaims(tenant_id=payload["tid"], user_id=payload["sub"], family=payload["fam"],
+                         jti=payload["jti"], expires_at=int(payload["exp"]))
