@@ -86,6 +86,16 @@ FUNCTIONS: tuple[Function, ...] = (
              timeout_s=10),
     Function("ws_default", WebSocket("$default"), "WebSocket $default: ping and conversation subscriptions",
              timeout_s=10, pushes=True),
+    Function("webhook_ingest",
+             Rest(routes=("/webhooks/evolution/{token}", "/webhooks/evolution/{token}/{event}")),
+             "Evolution webhooks: authenticate, check, queue on webhook_inbound", timeout_s=10,
+             writes_table=False, publishes=("webhook_inbound",)),
+    Function("webhook_process", Queue("webhook_inbound", batch_size=10),
+             "Processes queued Evolution webhooks into conversations, messages, contacts; pushes updates",
+             timeout_s=60, publishes=("chat_download_attachment",), pushes=True),
+    Function("chat_download_attachment", Queue("chat_download_attachment", batch_size=5),
+             "Fetches inbound media through Evolution into the tenant's S3 prefix", memory_mb=512, timeout_s=60,
+             uses_bucket=True, pushes=True, calls_evolution=True),
 )
 
 

@@ -1,0 +1,73 @@
+"""Inbox reads: a tenant's conversations by latest activity, and a conversation's messages newest first.
+
+The tenant comes from the caller's verified token only. Cursors are opaque (base64url of the store's key) and
+checked against the caller's own partition, so a cursor can never page into another tenant's data.
+Role/department filters come with the inbox assignment rules (a later issue).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from alrea.core.errors import Invalid, NotFound
+from alrea.domain.roles import Principal
+from alrea.store import conversations, messages
+from alrea.store.keys import tenant_pk
+
+MAX_LIMIT = 100
+NOT_FOUND = "Conversa não encontrada."
+BAD_CURSOR = "Cursor de paginação inválido."
+
+
+def encode_cursor(key: dict[str, Any] | None) -> str | None:
+    if not key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, expected: dict[str, str], allowed: set[str]) -> dict[str, Any] | None:
+    """The store key inside a cursor, if its partition values are exactly the caller's; else Invalid."""
+    if not cursor:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise Invalid(BAD_CURSOR) from None
+    if (not isinstance(key, dict) or set(key) != allowed
+            or not all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values())
+            or any(key[name]["S"] != value for name, value in expected.items())):
+        raise Invalid(BAD_CURSOR)
+    return key
+
+
+def _limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(f"limit deve estar entre 1 e {MAX_LIMIT}.")
+    return limit
+
+
+def list_conversations(caller: Principal, *, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
+    tid = caller.tenant_id
+    start = decode_cursor(cursor, {"gsi2pk": conversations.activity_pk(tid), "pk": tenant_pk(tid)},
+                          {"pk", "sk", "gsi2pk", "gsi2sk"})
+    items, last = conversations.list_by_activity(tid, limit=_limit(limit), start=start)
+    return {"items": [i.view() for i in items], "next_cursor": encode_cursor(last)}
+
+
+def get_conversation(caller: Principal, conversation_id: str) -> dict[str, Any]:
+    item = conversations.get(caller.tenant_id, conversation_id)
+    if item is None:
+        raise NotFound(NOT_FOUND)
+    return item.view()
+
+
+def list_messages(caller: Principal, conversation_id: str, *, limit: int = 50, cursor: str | None = None
+                  ) -> dict[str, Any]:
+    tid = caller.tenant_id
+    if conversations.get(tid, conversation_id) is None:  # another tenant's id is just "not found"
+        raise NotFound(NOT_FOUND)
+    start = decode_cursor(cursor, {"pk": messages.messages_pk(tid, conversation_id)}, {"pk", "sk"})
+    items, last = messages.list_newest_first(tid, conversation_id, limit=_limit(limit), start=start)
+    return {"items": [i.view() for i in items], "next_cursor": encode_cursor(last)}

@@ -1,0 +1,263 @@
+"""The webhook processor: one queued Evolution webhook → store changes → real-time pushes.
+
+Each queued body is ``{tenant_id, instance_id, event, received_at, envelope}`` (see services/webhooks.py): the
+tenant and instance were resolved at the edge from the webhook's secret URL, so nothing here trusts the
+envelope for them. Redelivery is safe: a message is stored once per WhatsApp id (store/messages.py), statuses
+only move forward, and contact/conversation updates are idempotent. A body that cannot be understood raises,
+so the batch processor reports it failed and SQS moves it to the DLQ after the queue's max receive count.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from alrea.core.clock import iso, parse_iso, utcnow
+from alrea.core.errors import NotFound
+from alrea.core.log import logger
+from alrea.domain import evolution as ev
+from alrea.domain.messages import MEDIA_KINDS, Direction, Kind, preview, rank
+from alrea.ports.push import conversation_group, tenant_group
+from alrea.store import contacts, conversations, messages
+from alrea.wiring import runtime
+
+DOWNLOAD_QUEUE = "chat_download_attachment"
+
+
+class InboundJob(BaseModel):
+    tenant_id: str
+    instance_id: str
+    event: str
+    received_at: str
+    envelope: dict[str, Any]
+
+
+# ---------------------------------------------------------------- pushes
+def _push(tenant_id: str, cid: str | None, event: dict[str, Any]) -> None:
+    """Best effort: the store change is done; a lost push is repaired by the next read."""
+    groups = [tenant_group(tenant_id)] + ([conversation_group(tenant_id, cid)] if cid else [])
+    for group in groups:
+        try:
+            runtime().push.to_group(group, event)
+        except Exception:  # noqa: BLE001 - a push never undoes a stored change
+            logger.exception("push failed", extra={"group": group, "type": event.get("type")})
+
+
+def _push_conversation(tenant_id: str, cid: str) -> None:
+    item = conversations.get(tenant_id, cid)
+    if item is not None:
+        _push(tenant_id, cid, {"type": "conversation_updated", "conversation": item.view()})
+
+
+# ---------------------------------------------------------------- messages
+def _message_item(job: InboundJob, msg: ev.InboundMessage, cid: str, at: str) -> messages.MessageItem:
+    fields: dict[str, Any] = {}
+    if msg.media:
+        fields["media"] = msg.media.model_dump(exclude_none=True)
+    if msg.location:
+        fields["location"] = msg.location.model_dump(exclude_none=True)
+    if msg.contacts:
+        fields["contacts"] = [c.model_dump(exclude_none=True) for c in msg.contacts]
+    if msg.reaction:
+        fields.update(reaction_target=msg.reaction.target_id, reaction_emoji=msg.reaction.emoji)
+    return messages.MessageItem(
+        messages.messages_pk(job.tenant_id, cid), messages.message_sk(at, msg.wamid), entity="message",
+        id=msg.wamid, tenant_id=job.tenant_id, conversation_id=cid, instance_id=job.instance_id,
+        direction=msg.direction, kind=msg.kind.value, message_type=msg.message_type, text=msg.text,
+        status=msg.status.value, status_rank=rank(msg.status), from_me=msg.from_me, author_jid=msg.author_jid,
+        author_phone=msg.author_phone, author_name=msg.push_name if msg.chat.is_group and not msg.from_me else None,
+        quoted_id=msg.quoted_id, reactions={}, source=msg.source, sent_at=at, created_at=iso(utcnow()),
+        **fields,
+    )
+
+
+def _contact_update(job: InboundJob, msg: ev.InboundMessage) -> tuple[Any, list] | None:
+    """The person behind the message: the 1:1 peer, or a group message's author."""
+    name = None if msg.from_me else msg.push_name  # our own pushName ("Você", the account name) is not theirs
+    if not msg.chat.is_group:
+        key = msg.chat.contact_key
+        return contacts.key_item(job.tenant_id, key), contacts.upsert_actions(
+            job.tenant_id, key, phone=msg.chat.phone, lid=msg.chat.lid, name=name)
+    author_key = msg.author_phone or msg.author_jid
+    if msg.from_me or not author_key:
+        return None
+    lid = msg.author_jid if msg.author_jid and msg.author_jid.endswith("@lid") else None
+    return contacts.key_item(job.tenant_id, author_key), contacts.upsert_actions(
+        job.tenant_id, author_key, phone=msg.author_phone, lid=lid, name=name)
+
+
+def _reactor(msg: ev.InboundMessage) -> str:
+    if msg.from_me:
+        return "me"
+    return msg.author_phone or msg.author_jid or msg.chat.contact_key or msg.chat.jid
+
+
+def on_message(job: InboundJob, data: Any) -> None:
+    msg = ev.parse_message(data, event=job.event)
+    if msg.chat.is_broadcast:
+        logger.info("broadcast/newsletter message ignored", extra={"wamid": msg.wamid})
+        return
+    tid, chat = job.tenant_id, msg.chat
+    at = iso(msg.timestamp or parse_iso(job.received_at))
+    cid = conversations.conversation_id(tid, job.instance_id, chat.jid)
+    inbound_new = msg.direction == Direction.IN and msg.kind is not Kind.REACTION
+    conversation_actions = conversations.touch_actions(
+        tid, cid, instance_id=job.instance_id, chat_jid=chat.jid, is_group=chat.is_group, at=at,
+        contact_key=chat.contact_key, phone=chat.phone, lid=chat.lid,
+        contact_name=None if (msg.from_me or chat.is_group) else msg.push_name,
+        unread_increment=1 if inbound_new else 0)
+    updates = [(conversations.key_item(tid, cid), conversation_actions)]
+    contact = _contact_update(job, msg)
+    if contact:
+        updates.append(contact)
+    item = _message_item(job, msg, cid, at)
+    if not messages.insert(item, updates):
+        logger.info("duplicate message ignored", extra={"wamid": msg.wamid, "event": job.event})
+        return
+    logger.info("message stored", extra={"wamid": msg.wamid, "conversation_id": cid, "kind": item.kind})
+    file_name = msg.media.file_name if msg.media else None
+    conversations.bump_activity(
+        tid, cid, at=at, direction=msg.direction, wamid=msg.wamid,
+        preview=preview(msg.kind, msg.text, file_name=file_name, emoji=msg.reaction.emoji if msg.reaction else None))
+    _push(tid, cid, {"type": "message_received", "message": item.view()})
+    _push_conversation(tid, cid)
+    if msg.reaction:
+        _apply_reaction(job, msg)
+    if msg.kind in MEDIA_KINDS:
+        runtime().bus.publish(DOWNLOAD_QUEUE, {"tenant_id": tid, "instance_id": job.instance_id,
+                                               "conversation_id": cid, "message_sk": item.sk, "wamid": msg.wamid})
+
+
+def _apply_reaction(job: InboundJob, msg: ev.InboundMessage) -> None:
+    assert msg.reaction is not None
+    target = messages.find(job.tenant_id, job.instance_id, msg.reaction.target_id)
+    if target is None:
+        logger.info("reaction to a message we do not have", extra={"target": msg.reaction.target_id})
+        return
+    if messages.set_reaction(target, _reactor(msg), msg.reaction.emoji):
+        _push(job.tenant_id, target.conversation_id, {"type": "message_updated", "message": target.view()})
+
+
+def on_status(job: InboundJob, data: Any) -> None:
+    for update in ev.parse_status_updates(data):
+        item = messages.find(job.tenant_id, job.instance_id, update.wamid)
+        if item is None:
+            # receipts for messages sent before we stored them (or dropped by Evolution's DB): nothing to move
+            logger.info("status for an unknown message", extra={"wamid": update.wamid, "status": update.status})
+            continue
+        if not messages.advance_status(item, update.status.value, rank(update.status), iso(utcnow())):
+            logger.info("stale status ignored", extra={"wamid": update.wamid, "status": update.status})
+            continue
+        _push(job.tenant_id, item.conversation_id, {
+            "type": "message_status", "conversation_id": item.conversation_id, "message_id": item.id,
+            "message_sk": item.sk, "status": item.status, "status_at": item.status_at})
+
+
+def on_delete(job: InboundJob, data: Any) -> None:
+    deletion = ev.parse_deletion(data)
+    item = messages.find(job.tenant_id, job.instance_id, deletion.wamid)
+    if item is None:
+        logger.info("delete of an unknown message", extra={"wamid": deletion.wamid})
+        return
+    if messages.mark_deleted(item, iso(utcnow())):
+        _push(job.tenant_id, item.conversation_id, {"type": "message_updated", "message": item.view()})
+
+
+# ---------------------------------------------------------------- contacts and chats
+def on_contacts(job: InboundJob, data: Any) -> None:
+    for update in ev.parse_contacts(data):
+        chat = update.chat
+        contacts.upsert(job.tenant_id, chat.contact_key, phone=chat.phone, lid=chat.lid, name=update.name,
+                        profile_pic_url=update.profile_pic_url)
+        if update.name:
+            cid = conversations.conversation_id(job.tenant_id, job.instance_id, chat.jid)
+            if conversations.update_existing(job.tenant_id, cid,
+                                             [conversations.ConversationItem.contact_name.set(update.name)]):
+                _push_conversation(job.tenant_id, cid)
+
+
+def on_chats(job: InboundJob, data: Any) -> None:
+    for update in ev.parse_chats(data):
+        if update.unread is None or update.chat.is_broadcast:
+            continue
+        cid = conversations.conversation_id(job.tenant_id, job.instance_id, update.chat.jid)
+        if conversations.update_existing(job.tenant_id, cid,
+                                         [conversations.ConversationItem.unread.set(max(0, update.unread))]):
+            _push_conversation(job.tenant_id, cid)
+
+
+def on_presence(job: InboundJob, data: Any) -> None:
+    presence = ev.parse_presence(data)
+    if presence is None or presence.chat.is_group:
+        return
+    cid = conversations.conversation_id(job.tenant_id, job.instance_id, presence.chat.jid)
+    try:
+        runtime().push.to_group(conversation_group(job.tenant_id, cid),
+                                {"type": "presence", "conversation_id": cid, "presence": presence.presence})
+    except Exception:  # noqa: BLE001
+        logger.exception("presence push failed")
+
+
+# ---------------------------------------------------------------- instance
+def on_connection(job: InboundJob, data: Any) -> None:
+    connection = ev.parse_connection(data)
+    from alrea.store import instances  # the instance store belongs to the instances module
+
+    try:
+        instances.update_state(job.tenant_id, job.instance_id, connection.state,
+                               status_reason=connection.status_reason, wuid=connection.wuid,
+                               phone=connection.phone, profile_name=connection.profile_name)
+    except NotFound:
+        logger.info("connection update for a deleted instance")
+        return
+    status = {"type": "instance_status", "instance_id": job.instance_id, "state": connection.state,
+              "status_reason": connection.status_reason, "phone": connection.phone,
+              "profile_name": connection.profile_name}
+    _push(job.tenant_id, None, status)
+    if connection.dropped:
+        logger.warning("instance disconnected", extra={"instance_id": job.instance_id,
+                                                       "status_reason": connection.status_reason})
+        _push(job.tenant_id, None, {
+            "type": "notification", "kind": "instance_disconnected", "instance_id": job.instance_id,
+            "status_reason": connection.status_reason, "at": iso(utcnow()),
+            "message": f"O número {job.envelope.get('instance') or job.instance_id} foi desconectado do "
+                       "WhatsApp e precisa ser conectado de novo."})
+
+
+def on_qrcode(job: InboundJob, data: Any) -> None:
+    qr = ev.parse_qrcode(data)
+    _push(job.tenant_id, None, {"type": "instance_qrcode", "instance_id": job.instance_id, "base64": qr.base64,
+                                "code": qr.code, "pairing_code": qr.pairing_code, "error": qr.error})
+
+
+HANDLERS: dict[str, Callable[[InboundJob, Any], None]] = {
+    "messages.upsert": on_message,
+    "send.message": on_message,
+    "messages.update": on_status,
+    "messages.delete": on_delete,
+    "contacts.update": on_contacts,
+    "contacts.upsert": on_contacts,
+    "chats.update": on_chats,
+    "chats.upsert": on_chats,
+    "presence.update": on_presence,
+    "connection.update": on_connection,
+    "qrcode.updated": on_qrcode,
+}
+assert set(HANDLERS) == set(ev.HANDLED_EVENTS)
+
+
+def process(body: dict[str, Any]) -> None:
+    """Process one queued webhook; raises on a body that can never be processed (→ DLQ)."""
+    job = InboundJob.model_validate(body)
+    envelope = ev.Envelope.model_validate(job.envelope)
+    handler = HANDLERS.get(envelope.event)
+    if handler is None:
+        logger.info("event not handled", extra={"event": envelope.event})
+        return
+    job.event = envelope.event
+    logger.append_keys(tenant_id=job.tenant_id, instance_id=job.instance_id, event=job.event)
+    try:
+        handler(job, envelope.data)
+    finally:
+        logger.remove_keys(["tenant_id", "instance_id", "event"])

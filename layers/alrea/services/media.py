@@ -1,0 +1,63 @@
+"""Inbound media: fetch a message's file through Evolution into the tenant's S3 prefix, then tell the inbox.
+
+Jobs come from services/inbound.py on ``chat_download_attachment``: ``{tenant_id, instance_id, conversation_id,
+message_sk, wamid}``. Idempotent: a message that already has its ``media_key`` is skipped. A failure raises, so
+the queue retries it and, past its max receive count, dead-letters it.
+"""
+from __future__ import annotations
+
+import mimetypes
+import re
+
+from pydantic import BaseModel
+
+from alrea.core.errors import NotFound
+from alrea.core.log import logger
+from alrea.ports.push import conversation_group, tenant_group
+from alrea.resources import tenant_key
+from alrea.store import instances, messages
+from alrea.wiring import runtime
+
+
+class DownloadJob(BaseModel):
+    tenant_id: str
+    instance_id: str
+    conversation_id: str
+    message_sk: str
+    wamid: str
+
+
+def media_key(tenant_id: str, conversation_id: str, wamid: str, mimetype: str | None) -> str:
+    base = (mimetype or "").split(";")[0].strip()
+    ext = {"audio/ogg": ".ogg", "image/webp": ".webp"}.get(base) or mimetypes.guess_extension(base) or ".bin"
+    safe_id = re.sub(r"[^A-Za-z0-9_-]", "_", wamid)
+    return tenant_key(tenant_id, "media", conversation_id, safe_id + ext)
+
+
+def download_attachment(body: dict) -> str | None:
+    """Store the media of one message; answers its S3 key (None when there is nothing to do)."""
+    job = DownloadJob.model_validate(body)
+    item = messages.get(job.tenant_id, job.conversation_id, job.message_sk)
+    if item is None or item.id != job.wamid:
+        logger.warning("media job for a message we do not have", extra={"wamid": job.wamid})
+        return None
+    if item.media_key:
+        return item.media_key
+    try:
+        instance = instances.get(job.tenant_id, job.instance_id)
+    except NotFound:
+        logger.info("media job for a deleted instance", extra={"instance_id": job.instance_id})
+        return None
+    media = runtime().whatsapp.get_media_base64(instance.evolution_name, job.wamid)
+    mimetype = media.mimetype or (item.media.as_dict().get("mimetype") if item.media else None)
+    key = media_key(job.tenant_id, job.conversation_id, job.wamid, mimetype)
+    runtime().storage.put(key, media.data, mimetype or "application/octet-stream")
+    messages.set_media_key(item, key)
+    event = {"type": "message_updated", "message": item.view()}
+    for group in (tenant_group(job.tenant_id), conversation_group(job.tenant_id, job.conversation_id)):
+        try:
+            runtime().push.to_group(group, event)
+        except Exception:  # noqa: BLE001 - the file is stored; the next read shows it
+            logger.exception("push failed", extra={"group": group})
+    logger.info("media stored", extra={"wamid": job.wamid, "key": key, "bytes": len(media.data)})
+    return key

@@ -1,0 +1,201 @@
+"""Messages of a conversation and the pointer that makes each WhatsApp id unique per instance.
+
+- message  ``pk=T#<tid>#CONV#<cid>  sk=MSG#<iso time>#<wamid>`` — newest-first reads are one Query.
+- pointer  ``pk=T#<tid>#WAMSG#<instance_id>#<wamid>  sk=WAMSG`` → the message's conversation and sk.
+
+A new message is one TransactWrite: put the pointer (only if absent) + put the message + touch the conversation.
+A duplicate delivery fails the pointer's condition, so the whole transaction is cancelled and nothing changes.
+Status updates find the message through its pointer and apply only when the new status outranks the stored one.
+"""
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+
+from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from alrea.core.log import logger
+from alrea.store.base import Item
+from alrea.store.keys import child_pk
+
+POINTER_SK = "WAMSG"
+
+
+def messages_pk(tenant_id: str, cid: str) -> str:
+    return child_pk(tenant_id, "CONV", cid)
+
+
+def message_sk(at: str, wamid: str) -> str:
+    return f"MSG#{at}#{wamid}"
+
+
+def pointer_pk(tenant_id: str, instance_id: str, wamid: str) -> str:
+    return child_pk(tenant_id, "WAMSG", f"{instance_id}#{wamid}")
+
+
+class MessageItem(Item):
+    id = UnicodeAttribute()  # the WhatsApp message id
+    tenant_id = UnicodeAttribute()
+    conversation_id = UnicodeAttribute()
+    instance_id = UnicodeAttribute()
+    direction = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    message_type = UnicodeAttribute(null=True)
+    text = UnicodeAttribute(null=True)
+    media = MapAttribute(null=True)
+    media_key = UnicodeAttribute(null=True)
+    location = MapAttribute(null=True)
+    contacts = ListAttribute(null=True)
+    status = UnicodeAttribute()
+    status_rank = NumberAttribute()
+    status_at = UnicodeAttribute(null=True)
+    from_me = BooleanAttribute(default=False)
+    author_jid = UnicodeAttribute(null=True)
+    author_phone = UnicodeAttribute(null=True)
+    author_name = UnicodeAttribute(null=True)
+    quoted_id = UnicodeAttribute(null=True)
+    reaction_target = UnicodeAttribute(null=True)
+    reaction_emoji = UnicodeAttribute(null=True)
+    reactions = MapAttribute(default=dict)
+    deleted = BooleanAttribute(default=False)
+    deleted_at = UnicodeAttribute(null=True)
+    source = UnicodeAttribute(null=True)
+    sent_at = UnicodeAttribute()  # WhatsApp's message time (messageTimestamp), UTC
+    created_at = UnicodeAttribute()
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "conversation_id": self.conversation_id, "instance_id": self.instance_id,
+            "sk": self.sk, "direction": self.direction, "kind": self.kind, "text": self.text,
+            "media": _plain(self.media), "media_key": self.media_key, "location": _plain(self.location),
+            "contacts": _plain(self.contacts), "status": self.status, "from_me": self.from_me,
+            "author_jid": self.author_jid, "author_phone": self.author_phone, "author_name": self.author_name,
+            "quoted_id": self.quoted_id, "reaction_target": self.reaction_target,
+            "reaction_emoji": self.reaction_emoji, "reactions": _plain(self.reactions) or {},
+            "deleted": bool(self.deleted), "deleted_at": self.deleted_at, "sent_at": self.sent_at,
+            "created_at": self.created_at, "status_at": self.status_at,
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, MapAttribute):
+        value = value.as_dict()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class MessagePointer(Item):
+    tenant_id = UnicodeAttribute()
+    instance_id = UnicodeAttribute()
+    conversation_id = UnicodeAttribute()
+    message_sk = UnicodeAttribute()
+
+
+_CONFLICT_RETRIES = 4
+
+
+def _transaction() -> TransactWrite:
+    meta = Item.Meta
+    return TransactWrite(connection=Connection(region=meta.region, host=meta.host,
+                                               max_retry_attempts=meta.max_retry_attempts))
+
+
+def _codes(exc: TransactWriteError) -> list[str | None]:
+    """Per-item reasons, in PynamoDB's send order: condition checks, deletes, puts, updates."""
+    return [reason.code if reason else None for reason in exc.cancellation_reasons or []]
+
+
+def insert(message: MessageItem, updates: list[tuple[Item, list[Action]]]) -> bool:
+    """Store a new message atomically with its pointer and the given updates (conversation, contact).
+
+    Answers False (and writes nothing) when the WhatsApp id was already stored for the instance.
+    """
+    pointer = MessagePointer(pointer_pk(message.tenant_id, message.instance_id, message.id), POINTER_SK,
+                             entity="wamsg", tenant_id=message.tenant_id, instance_id=message.instance_id,
+                             conversation_id=message.conversation_id, message_sk=message.sk)
+    for attempt in range(_CONFLICT_RETRIES):
+        try:
+            with _transaction() as t:
+                t.save(pointer, condition=MessagePointer.pk.does_not_exist())
+                t.save(message)
+                for key_item, actions in updates:
+                    t.update(key_item, actions=actions)
+            return True
+        except TransactWriteError as exc:
+            codes = _codes(exc)
+            if codes and codes[0] == "ConditionalCheckFailed":
+                return False
+            if "TransactionConflict" in codes and attempt + 1 < _CONFLICT_RETRIES:
+                time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
+                continue
+            raise
+    return False  # pragma: no cover - the loop either returns or raises
+
+
+def find(tenant_id: str, instance_id: str, wamid: str) -> MessageItem | None:
+    try:
+        pointer = MessagePointer.get(pointer_pk(tenant_id, instance_id, wamid), POINTER_SK)
+    except DoesNotExist:
+        return None
+    try:
+        return MessageItem.get(messages_pk(tenant_id, pointer.conversation_id), pointer.message_sk)
+    except DoesNotExist:
+        logger.warning("message pointer without its message", extra={"wamid": wamid})
+        return None
+
+
+def _update(item: MessageItem, actions: list[Action], condition: Any = None) -> bool:
+    guard = MessageItem.pk.exists()
+    try:
+        item.update(actions=actions, condition=guard & condition if condition is not None else guard)
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def advance_status(item: MessageItem, status: str, rank: int, at: str) -> bool:
+    """Set the status only if it outranks the stored one; the item is refreshed either way it applies."""
+    M = MessageItem
+    return _update(item, [M.status.set(status), M.status_rank.set(rank), M.status_at.set(at)],
+                   M.status_rank < rank)
+
+
+def set_reaction(item: MessageItem, reactor: str, emoji: str) -> bool:
+    """Apply (or remove, for "") one person's reaction onto the reacted message."""
+    M = MessageItem
+    action = M.reactions[reactor].set(emoji) if emoji else M.reactions[reactor].remove()
+    return _update(item, [action], M.reactions.exists())
+
+
+def mark_deleted(item: MessageItem, at: str) -> bool:
+    M = MessageItem
+    return _update(item, [M.deleted.set(True), M.deleted_at.set(at)])
+
+
+def set_media_key(item: MessageItem, key: str) -> bool:
+    return _update(item, [MessageItem.media_key.set(key)])
+
+
+def get(tenant_id: str, cid: str, sk: str) -> MessageItem | None:
+    try:
+        return MessageItem.get(messages_pk(tenant_id, cid), sk)
+    except DoesNotExist:
+        return None
+
+
+def list_newest_first(tenant_id: str, cid: str, *, limit: int, start: dict | None = None
+                      ) -> tuple[list[MessageItem], dict | None]:
+    results = MessageItem.query(messages_pk(tenant_id, cid), MessageItem.sk.startswith("MSG#"),
+                                scan_index_forward=False, limit=limit, last_evaluated_key=start)
+    items = list(results)
+    return items, (results.last_evaluated_key if len(items) == limit else None)
