@@ -1,0 +1,1 @@
+"""In-process adapters for unit tests and single-process runs (no AWS, no broker)."""

@@ -1,0 +1,1 @@
+"""RabbitMQ adapters (aio-pika): the Bus, and through it the queue-driven Pacer."""

@@ -1,0 +1,130 @@
+"""WebSocket connections and their group memberships (Push port, AWS side).
+
+Items (single table):
+- connection  ``pk=WS#<conn_id>  sk=WS``         tenant_id, user_id, groups (set), connected_at, ttl
+- membership  ``pk=WSG#<group>   sk=<conn_id>``  tenant_id, user_id, ttl
+
+``members(group)`` is one Query on the membership partition, never a Scan. Both items expire after
+``TTL_S`` (API Gateway closes a WebSocket after 2 h anyway); ``members`` also drops expired ones, since
+DynamoDB deletes expired items lazily.
+
+Groups are ``tenant:<tid>``, ``user:<tid>:<uid>`` and ``conv:<tid>:<cid>`` (alrea.ports.push); a connection
+may only be in groups of its own tenant.
+"""
+from __future__ import annotations
+
+import time
+
+from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute
+from pynamodb.exceptions import DoesNotExist
+
+from alrea.core.clock import iso, utcnow
+from alrea.core.errors import Forbidden, Invalid
+from alrea.store.base import Item
+
+TTL_S = 3 * 3600
+CONNECTION_SK = "WS"
+
+
+def connection_pk(connection_id: str) -> str:
+    return f"WS#{connection_id}"
+
+
+def group_pk(group: str) -> str:
+    return f"WSG#{group}"
+
+
+class WsConnection(Item):
+    tenant_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    groups = UnicodeSetAttribute(default=set)
+    connected_at = UnicodeAttribute()
+
+    @property
+    def connection_id(self) -> str:
+        return self.pk.removeprefix("WS#")
+
+
+class WsMembership(Item):
+    tenant_id = UnicodeAttribute()
+    user_id = UnicodeAttribute(null=True)
+
+
+def group_tenant(group: str) -> str:
+    """The tenant a group belongs to; Invalid for a malformed group name."""
+    kind, _, rest = group.partition(":")
+    parts = rest.split(":")
+    if kind == "tenant" and len(parts) == 1 and parts[0]:
+        return parts[0]
+    if kind in ("user", "conv") and len(parts) == 2 and all(parts):
+        return parts[0]
+    raise Invalid(f"bad group {group!r}: expected tenant:<tid>, user:<tid>:<uid> or conv:<tid>:<cid>")
+
+
+def check_scope(tenant_id: str, group: str) -> None:
+    if group_tenant(group) != tenant_id:
+        raise Forbidden(f"group {group!r} is outside the connection's tenant")
+
+
+def _expires() -> int:
+    return int(time.time()) + TTL_S
+
+
+def _membership(connection: WsConnection, group: str) -> WsMembership:
+    return WsMembership(group_pk(group), connection.connection_id, entity="ws_membership",
+                        tenant_id=connection.tenant_id, user_id=connection.user_id, ttl=connection.ttl)
+
+
+def connect(connection_id: str, tenant_id: str, user_id: str, groups: list[str]) -> WsConnection:
+    for group in groups:
+        check_scope(tenant_id, group)
+    connection = WsConnection(connection_pk(connection_id), CONNECTION_SK, entity="ws_connection",
+                              tenant_id=tenant_id, user_id=user_id, groups=set(groups),
+                              connected_at=iso(utcnow()), ttl=_expires())
+    with WsMembership.batch_write() as batch:
+        for group in set(groups):
+            batch.save(_membership(connection, group))
+    connection.save()
+    return connection
+
+
+def get(connection_id: str) -> WsConnection | None:
+    try:
+        connection = WsConnection.get(connection_pk(connection_id), CONNECTION_SK)
+    except DoesNotExist:
+        return None
+    if connection.ttl is not None and connection.ttl <= time.time():
+        return None
+    return connection
+
+
+def join(connection_id: str, group: str) -> None:
+    connection = get(connection_id)
+    if connection is None:
+        raise Invalid(f"unknown connection {connection_id!r}")
+    check_scope(connection.tenant_id, group)
+    _membership(connection, group).save()
+    connection.update(actions=[WsConnection.groups.add({group})])
+
+
+def leave(connection_id: str, group: str) -> None:
+    WsMembership(group_pk(group), connection_id).delete()
+    connection = get(connection_id)
+    if connection is not None:
+        connection.update(actions=[WsConnection.groups.delete({group})])
+
+
+def disconnect(connection_id: str) -> None:
+    """Delete the connection and every membership; idempotent (API Gateway may call $disconnect late)."""
+    connection = get(connection_id)
+    if connection is None:
+        return
+    with WsMembership.batch_write() as batch:
+        for group in connection.groups or ():
+            batch.delete(WsMembership(group_pk(group), connection_id))
+    connection.delete()
+
+
+def members(group: str) -> list[str]:
+    now = time.time()
+    return [m.sk for m in WsMembership.query(group_pk(group)) if m.ttl is None or m.ttl > now]

@@ -1,0 +1,79 @@
+"""Push contract: every adapter keeps pushes inside the tenant and forgets gone connections."""
+from __future__ import annotations
+
+import pytest
+
+from alrea.core.errors import Forbidden, Invalid
+from alrea.ports.push import conversation_group, tenant_group, user_group
+
+
+def test_push_reaches_only_the_groups_tenant(push_world):
+    push_world.connect("a1", "tA", "u1", [tenant_group("tA"), user_group("tA", "u1")])
+    push_world.connect("a2", "tA", "u2", [tenant_group("tA"), user_group("tA", "u2")])
+    push_world.connect("b1", "tB", "u9", [tenant_group("tB"), user_group("tB", "u9")])
+
+    event = {"type": "conversation.updated", "id": "c1", "text": "Olá"}
+    assert push_world.push.to_group(tenant_group("tA"), event) == 2
+    assert push_world.received("a1") == [event]
+    assert push_world.received("a2") == [event]
+    assert push_world.received("b1") == []
+
+    assert push_world.push.to_group(user_group("tA", "u2"), {"type": "notice"}) == 1
+    assert push_world.received("a2")[-1] == {"type": "notice"}
+    assert len(push_world.received("a1")) == 1
+    assert push_world.received("b1") == []
+
+
+def test_join_is_limited_to_the_connections_tenant(push_world):
+    push_world.connect("a1", "tA", "u1", [tenant_group("tA")])
+    push_world.join("a1", conversation_group("tA", "c7"))
+    with pytest.raises(Forbidden):
+        push_world.join("a1", conversation_group("tB", "c7"))
+    with pytest.raises(Forbidden):
+        push_world.connect("x1", "tA", "u1", [tenant_group("tB")])
+    with pytest.raises(Invalid):
+        push_world.push.to_group("tenant:", {"type": "x"})
+
+    assert push_world.push.to_group(conversation_group("tA", "c7"), {"type": "message"}) == 1
+    assert push_world.push.to_group(conversation_group("tB", "c7"), {"type": "message"}) == 0
+    push_world.leave("a1", conversation_group("tA", "c7"))
+    assert push_world.push.to_group(conversation_group("tA", "c7"), {"type": "message"}) == 0
+    assert push_world.received("a1") == [{"type": "message"}]
+
+
+def test_gone_connection_is_removed(push_world):
+    push_world.connect("a1", "tA", "u1", [tenant_group("tA"), conversation_group("tA", "c1")])
+    push_world.connect("a2", "tA", "u2", [tenant_group("tA")])
+    push_world.gone("a1")
+
+    assert push_world.push.to_group(tenant_group("tA"), {"type": "ping"}) == 1
+    assert push_world.members(tenant_group("tA")) == ["a2"]
+    assert push_world.members(conversation_group("tA", "c1")) == []
+    assert push_world.push.to_group(tenant_group("tA"), {"type": "ping"}) == 1
+    assert push_world.received("a2") == [{"type": "ping"}, {"type": "ping"}]
+
+
+def test_disconnect_forgets_every_membership(push_world):
+    push_world.connect("a1", "tA", "u1", [tenant_group("tA"), user_group("tA", "u1")])
+    push_world.disconnect("a1")
+    push_world.disconnect("a1")  # idempotent: $disconnect may arrive after a gone-cleanup
+    assert push_world.members(tenant_group("tA")) == []
+    assert push_world.push.to_group(user_group("tA", "u1"), {"type": "x"}) == 0
+
+
+def test_api_gateway_sender_posts_and_reports_gone(aws, moto_server):
+    from botocore.stub import Stubber
+
+    from alrea.adapters.aws.clients import client
+    from alrea.adapters.aws.push import ApiGatewaySender
+    endpoint = moto_server  # moto's management API stub accepts any connection id
+    sender = ApiGatewaySender(endpoint)
+    assert sender.send("conn-1", b'{"type":"ping"}') is True  # moto accepts the post
+
+    api = client("apigatewaymanagementapi", endpoint_url=endpoint)
+    with Stubber(api) as stub:
+        stub.add_client_error("post_to_connection", "GoneException", http_status_code=410)
+        stub.add_client_error("post_to_connection", "ForbiddenException", http_status_code=403)
+        assert sender.send("conn-gone", b"{}") is False
+        with pytest.raises(Exception, match="ForbiddenException"):
+            sender.send("conn-x", b"{}")
