@@ -273,13 +273,13 @@ def test_every_sample_is_stored_field_by_field(world):
         return view
 
     common = {"instance_id": w.instance.instance_id, "is_group": False, "last_message_direction": "in"}
-    # unread: chats.upsert (unreadMessages 0) at 11:20:31 resets it; then document, sticker, location,
-    # contact card and video arrive (the reaction does not count)
+    # unread counts every inbound message except the reaction; chats.upsert's unreadMessages (WhatsApp's count
+    # on the phone, 0 after every receipt) does not reset it: only an agent's read does
     assert conversation(MARIA) == common | {
         "id": w.cid(MARIA), "chat_jid": MARIA, "contact_key": "+5511912345678", "contact_name": "Maria Souza",
         "phone": "+5511912345678", "lid": "178943561234567@lid", "last_message_at": T.format("31:42"),
         "last_message_preview": "🎥 Vídeo: Olha o vídeo do pedido",
-        "last_message_id": "AC5E6F708192A3B4C5D6E7F8091A2B3C", "unread": 5}
+        "last_message_id": "AC5E6F708192A3B4C5D6E7F8091A2B3C", "unread": 8}
     assert conversation(GROUP) == common | {
         "id": w.cid(GROUP), "chat_jid": GROUP, "is_group": True, "contact_key": None, "contact_name": None,
         "phone": None, "lid": None, "last_message_at": T.format("22:30"),
@@ -340,7 +340,7 @@ def test_every_sample_is_stored_field_by_field(world):
     [note] = w.pushed("notification")
     assert (note["kind"], note["status_reason"]) == ("instance_disconnected", 401)
     last_update = w.pushed("conversation_updated")[-1]["conversation"]
-    assert (last_update["id"], last_update["unread"]) == (w.cid(MARIA), 5)
+    assert (last_update["id"], last_update["unread"]) == (w.cid(MARIA), 8)
     assert w.pushed("presence", maria_group) == [
         {"type": "presence", "conversation_id": w.cid(MARIA), "presence": "composing"}]
 

@@ -18,6 +18,7 @@ from alrea.core.errors import NotFound
 from alrea.core.log import logger
 from alrea.domain import evolution as ev
 from alrea.domain.messages import MEDIA_KINDS, Direction, Kind, preview, rank
+from alrea.services import hooks
 from alrea.ports.push import conversation_group, tenant_group
 from alrea.store import contacts, conversations, messages
 from alrea.wiring import runtime
@@ -127,6 +128,10 @@ def on_message(job: InboundJob, data: Any) -> None:
     if msg.kind in MEDIA_KINDS:
         runtime().bus.publish(DOWNLOAD_QUEUE, {"tenant_id": tid, "instance_id": job.instance_id,
                                                "conversation_id": cid, "message_sk": item.sk, "wamid": msg.wamid})
+    hooks.message_stored(hooks.MessageStored(
+        tenant_id=tid, instance_id=job.instance_id, conversation_id=cid, wamid=msg.wamid,
+        direction=msg.direction, kind=item.kind, text=msg.text, at=at, contact_key=chat.contact_key,
+        is_group=chat.is_group, message=item.view()))
 
 
 def _apply_reaction(job: InboundJob, msg: ev.InboundMessage) -> None:
@@ -141,6 +146,10 @@ def _apply_reaction(job: InboundJob, msg: ev.InboundMessage) -> None:
 
 def on_status(job: InboundJob, data: Any) -> None:
     for update in ev.parse_status_updates(data):
+        hooks.status_changed(hooks.StatusChanged(
+            tenant_id=job.tenant_id, instance_id=job.instance_id, wamid=update.wamid, status=update.status.value,
+            rank=rank(update.status), at=iso(utcnow()),
+            known_message=messages.find(job.tenant_id, job.instance_id, update.wamid) is not None))
         item = messages.find(job.tenant_id, job.instance_id, update.wamid)
         if item is None:
             # receipts for messages sent before we stored them (or dropped by Evolution's DB): nothing to move
@@ -178,12 +187,14 @@ def on_contacts(job: InboundJob, data: Any) -> None:
 
 
 def on_chats(job: InboundJob, data: Any) -> None:
+    """Chat list events carry a name at most. Their ``unreadMessages`` is WhatsApp's count on the phone, and
+    Evolution sends ``0`` after every receipt: the inbox keeps its own unread count (cleared by an agent's read)."""
     for update in ev.parse_chats(data):
-        if update.unread is None or update.chat.is_broadcast:
+        if not update.name or update.chat.is_broadcast or update.chat.is_group:
             continue
         cid = conversations.conversation_id(job.tenant_id, job.instance_id, update.chat.jid)
         if conversations.update_existing(job.tenant_id, cid,
-                                         [conversations.ConversationItem.unread.set(max(0, update.unread))]):
+                                         [conversations.ConversationItem.contact_name.set(update.name)]):
             _push_conversation(job.tenant_id, cid)
 
 
@@ -215,6 +226,9 @@ def on_connection(job: InboundJob, data: Any) -> None:
               "status_reason": connection.status_reason, "phone": connection.phone,
               "profile_name": connection.profile_name}
     _push(job.tenant_id, None, status)
+    hooks.connection_changed(hooks.ConnectionChanged(
+        tenant_id=job.tenant_id, instance_id=job.instance_id, state=connection.state,
+        dropped=connection.dropped, status_reason=connection.status_reason))
     if connection.dropped:
         logger.warning("instance disconnected", extra={"instance_id": job.instance_id,
                                                        "status_reason": connection.status_reason})
