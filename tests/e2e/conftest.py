@@ -7,6 +7,7 @@ base URL with the demo logins. The process log is written to a temp file and sho
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -31,6 +32,21 @@ class Platform:
     agent_email: str
     password: str
     log_path: Path
+    simulator_url: str = ""  # the Evolution simulator of this platform (control API under /_sim/)
+    demo_number: str = ""  # Evolution instance name of the demo tenant's connected number
+
+    def inject(self, phone: str, text: str, **extra: object) -> dict:
+        """A WhatsApp user writes to the demo number (through the simulator, like a real phone would)."""
+        response = httpx.post(f"{self.simulator_url}/_sim/instances/{self.demo_number}/inbound",
+                              json={"from": phone, "text": text, **extra}, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def sent(self) -> list[dict]:
+        """What the simulator received from us (sends through the Evolution API)."""
+        response = httpx.get(f"{self.simulator_url}/_sim/sent", params={"instance": self.demo_number}, timeout=10)
+        response.raise_for_status()
+        return response.json()
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -78,9 +94,14 @@ def platform():
                 pytest.fail(f"alrea dev not ready in {STARTUP_TIMEOUT_S}s:\n{log_path.read_text()[-5000:]}")
             time.sleep(0.2)
         password = seed.demo_password()
+        banner = log_path.read_text(errors="replace")
+        simulator_url = re.search(r"Evolution\s+(http://\S+)", banner)
+        demo_number = re.search(r"Demo WhatsApp number[^:]*:\s*(\S+)", banner)
         yield Platform(base_url=base_url, ws_url=base_url.replace("http", "ws", 1) + "/ws",
                        admin_email=seed.ADMIN_EMAIL, manager_email=seed.MANAGER_EMAIL, agent_email=seed.AGENT_EMAIL,
-                       password=password, log_path=log_path)
+                       password=password, log_path=log_path,
+                       simulator_url=simulator_url.group(1) if simulator_url else "",
+                       demo_number=demo_number.group(1) if demo_number else "")
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)

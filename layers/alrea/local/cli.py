@@ -48,6 +48,10 @@ def banner(runtime) -> str:
     if runtime.demo is not None:
         lines += ["", "  Demo logins (company \"Demo ALREA\"):"]
         lines += [f"    {login.role:<8} {login.email:<28} {login.password}" for login in runtime.demo.logins]
+    if runtime.demo_number:
+        lines += ["", f"  Demo WhatsApp number (connected at the simulator): {runtime.demo_number}",
+                  f"    inject a message: curl -X POST {runtime.simulator_url}/_sim/instances/{runtime.demo_number}/inbound"
+                  " -H 'content-type: application/json' -d '{\"from\":\"5511912345678\",\"text\":\"Oi!\"}'"]
     lines += ["", "  Ctrl-C to stop.", ""]
     return "\n".join(lines) + "\n"
 

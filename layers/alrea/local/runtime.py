@@ -28,7 +28,7 @@ from alrea.local import events
 from alrea.local.gateway import Gateway
 from alrea.local.moto import DUMMY_CREDENTIALS, EmbeddedMoto
 from alrea.local.pollers import QueuePoller
-from alrea.local.seed import DemoTenant, seed_demo
+from alrea.local.seed import DemoTenant, seed_demo, seed_demo_number
 from alrea.local.sockets import LocalSender
 from alrea.local.ticker import Ticker
 from alrea.registry import Function
@@ -144,6 +144,7 @@ class LocalRuntime:
         self.invoker: Invoker | None = None
         self.runtime: wiring.Runtime | None = None
         self.demo: DemoTenant | None = None
+        self.demo_number: str | None = None  # Evolution name of the demo tenant's connected number
         self.simulator: Any = None
         self.simulator_url = ""
         self._servers: list[Any] = []  # anything with stop(): uvicorn threads, the simulator
@@ -192,6 +193,8 @@ class LocalRuntime:
                 self._start_gateway()
                 self.demo = seeded.result() if seeded is not None else None
             self._start_workers()
+            if self.demo is not None:
+                self.demo_number = seed_demo_number(self.demo.tenant_id, self.simulator)
         except BaseException:
             self.stop()
             raise

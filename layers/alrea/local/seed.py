@@ -69,3 +69,39 @@ def seed_demo(password: str | None = None) -> DemoTenant:
     logger.info("demo tenant seeded", extra={"tenant_id": tenant_id,
                                              "departments": [service.department_id, sales.department_id]})
     return DemoTenant(tenant_id, True, logins)
+
+
+DEMO_NUMBER_NAME = "Loja Demo"
+DEMO_NUMBER_PHONE = "5511987650000"
+
+
+def seed_demo_number(tenant_id: str, simulator) -> str | None:
+    """Give the demo tenant a WhatsApp number that is already connected at the Evolution simulator.
+
+    A new tenant gets it through the same instances service an admin uses (Evolution create, webhook with
+    jwt_key), then the simulator "scans the QR" and posts connection.update open. After a restart against a
+    persistent AWS endpoint the number exists in the store but not in the fresh simulator: it is registered
+    there again with the stored webhook, already connected. Returns the instance's Evolution name.
+    """
+    from alrea.domain.roles import Principal
+    from alrea.ports.whatsapp import WEBHOOK_EVENTS
+    from alrea.services import instances as instance_service
+    from alrea.store import instances as instance_store
+    from alrea.store import users as user_store
+
+    if simulator is None:
+        return None
+    existing = [i for i in instance_store.list_instances(tenant_id) if i.name == DEMO_NUMBER_NAME]
+    if existing:
+        instance = existing[0]
+        if instance.evolution_name not in simulator.state.instances:
+            simulator.add_instance(instance.evolution_name, instance_service.webhook_url(instance),
+                                   {"jwt_key": instance.jwt_key}, list(WEBHOOK_EVENTS), connected=True,
+                                   number=DEMO_NUMBER_PHONE, profile_name=DEMO_NUMBER_NAME)
+        return instance.evolution_name
+    admin = user_store.find_by_email(ADMIN_EMAIL)
+    principal = Principal(tenant_id=tenant_id, user_id=admin.user_id, role="admin")
+    instance = instance_service.create(principal, name=DEMO_NUMBER_NAME)
+    simulator.state.scan(instance.evolution_name, number=DEMO_NUMBER_PHONE, profile_name=DEMO_NUMBER_NAME)
+    logger.info("demo number connected", extra={"tenant_id": tenant_id, "instance": instance.evolution_name})
+    return instance.evolution_name
