@@ -42,8 +42,10 @@ class LiveSocket(Construct):
             raise ValueError(f"WebSocket route {route_key} is claimed by {self._routes[route_key]} "
                              f"and {function_name}")
         self._routes[route_key] = function_name
+        # $default answers on the same socket (pong, subscribe acks): a route response sends the Lambda's body back
         route = self.api.add_route(
-            route_key, integration=WebSocketLambdaIntegration(f"{function_name}Integration", function))
+            route_key, integration=WebSocketLambdaIntegration(f"{function_name}Integration", function),
+            return_response=route_key == "$default")
         acknowledge(route, "AwsSolutions-APIG4",
                     "The WebSocket token is verified by the ws_connect function "
                     "($connect rejects a bad token); later frames ride on that authenticated connection.")

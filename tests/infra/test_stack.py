@@ -293,6 +293,9 @@ def test_websocket_api_has_exactly_the_three_routes(synth):
         integration_id = route["Target"]["Fn::Join"][1][1]["Ref"]
         uri = json.dumps(integrations[integration_id]["Properties"]["IntegrationUri"])
         assert synth.logical_id(synth.stack.functions.by_name[by_route[key].name]) in uri
+    # only $default answers on the socket (pong, subscribe acks): it needs a route response
+    assert {k for k, r in routes.items() if r.get("RouteResponseSelectionExpression")} == {"$default"}
+    assert len(synth.resources("AWS::ApiGatewayV2::RouteResponse")) == 1
     (stage,) = synth.resources("AWS::ApiGatewayV2::Stage").values()
     assert stage["Properties"]["StageName"] == "live" and stage["Properties"]["AutoDeploy"] is True
     assert "DestinationArn" in stage["Properties"]["AccessLogSettings"]
