@@ -25,7 +25,11 @@ def start_moto() -> str:
     os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
                       AWS_REGION="us-east-1", AWS_ENDPOINT_URL=url, MOTO_PORT=str(port),
                       POWERTOOLS_LOG_LEVEL="ERROR", POWERTOOLS_TRACE_DISABLED="true")
+    import logging
+
     from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
 
     ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False).start()
     import httpx

@@ -27,8 +27,8 @@ STAMP = LAYER_DIR / ".deps-stamp"
 
 PLATFORM = "manylinux2014_aarch64"  # the functions run on Graviton (Architecture.ARM_64)
 PYTHON_VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
-# alrea.core.log creates a Powertools Tracer, which needs the X-Ray SDK in Lambda (tracing is active).
-LAYER_EXTRAS = ("aws-xray-sdk>=2.14",)
+# Nothing beyond pyproject's runtime dependencies yet (a Powertools Tracer would add aws-xray-sdk here).
+LAYER_EXTRAS: tuple[str, ...] = ()
 
 
 def runtime_requirements() -> list[str]:
