@@ -31,7 +31,7 @@ export const router = createBrowserRouter([
             lazy: async () => ({ Component: (await import("@/modules/contacts")).ContactsPage }),
           },
           {
-            path: "campaigns",
+            path: "campaigns/*",
             lazy: async () => ({ Component: (await import("@/modules/campaigns")).CampaignsPage }),
           },
           {

@@ -237,7 +237,11 @@ def test_media_round_trip_and_profile_picture(sim, evo, receiver):
     assert media.data == sim_png() and media.mimetype == "image/png" and media.caption == "Catálogo"
     with pytest.raises(wa.BadRequest):
         evo.send_media(name, PHONE, "image", "not base64 !!")
-    assert evo.fetch_profile_picture(name, PHONE).startswith("https://pps.whatsapp.net/")
+    picture_url = evo.fetch_profile_picture(name, PHONE)
+    assert picture_url.startswith(sim.url + "/_sim/pictures/") and "oh=" in picture_url
+    picture = httpx.get(picture_url)  # the simulator serves it, as WhatsApp's CDN would
+    assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
+    assert picture.content.startswith(b"\x89PNG") and httpx.get(picture_url).content == picture.content
 
 
 def sim_png() -> bytes:
@@ -311,7 +315,7 @@ def test_injected_inbound_text_arrives_as_messages_upsert_with_contact_side_even
     contact = receiver.event("contacts.upsert")[0]["body"]["data"]
     assert contact["remoteJid"] == f"{PHONE}@s.whatsapp.net" and contact["pushName"] == "Maria Souza"
     httpx.post(f"{sim.url}/_sim/instances/{name}/inbound", json={"from": PHONE, "text": "de novo"})
-    assert receiver.event("contacts.update")[0]["body"]["data"]["profilePicUrl"].startswith("https://")
+    assert receiver.event("contacts.update")[0]["body"]["data"]["profilePicUrl"].startswith(sim.url + "/_sim/pictures/")
 
 
 def test_injected_lid_image_and_media_download(sim, evo, receiver):

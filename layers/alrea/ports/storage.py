@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 
 
 class Storage(ABC):
@@ -13,6 +14,10 @@ class Storage(ABC):
 
     @abstractmethod
     def exists(self, key: str) -> bool: ...
+
+    @abstractmethod
+    def open_stream(self, key: str, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
+        """The object's bytes in chunks, streamed (never loaded whole)."""
 
     @abstractmethod
     def presign_get(self, key: str, ttl_s: int, filename: str | None = None) -> str: ...

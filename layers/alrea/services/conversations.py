@@ -2,7 +2,7 @@
 
 The tenant comes from the caller's verified token only. Cursors are opaque (base64url of the store's key) and
 checked against the caller's own partition, so a cursor can never page into another tenant's data.
-Role/department filters come with the inbox assignment rules (a later issue).
+Role scoping and filters live in alrea.services.inbox (a conversation out of scope answers 404).
 """
 from __future__ import annotations
 
@@ -11,10 +11,8 @@ import binascii
 import json
 from typing import Any
 
-from alrea.core.errors import Invalid, NotFound
+from alrea.core.errors import Invalid
 from alrea.domain.roles import Principal
-from alrea.store import conversations, messages
-from alrea.store.keys import tenant_pk
 
 MAX_LIMIT = 100
 NOT_FOUND = "Conversa não encontrada."
@@ -48,26 +46,22 @@ def _limit(limit: int) -> int:
     return limit
 
 
-def list_conversations(caller: Principal, *, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
-    tid = caller.tenant_id
-    start = decode_cursor(cursor, {"gsi2pk": conversations.activity_pk(tid), "pk": tenant_pk(tid)},
-                          {"pk", "sk", "gsi2pk", "gsi2sk"})
-    items, last = conversations.list_by_activity(tid, limit=_limit(limit), start=start)
-    return {"items": [i.view() for i in items], "next_cursor": encode_cursor(last)}
+def list_conversations(caller: Principal, *, limit: int = 50, cursor: str | None = None, **filters: Any
+                       ) -> dict[str, Any]:
+    """Role-scoped, filtered, newest activity first (see alrea.services.inbox)."""
+    from alrea.services import inbox
+
+    return inbox.list_conversations(caller, inbox.Filters(**filters), limit=_limit(limit), cursor=cursor)
 
 
 def get_conversation(caller: Principal, conversation_id: str) -> dict[str, Any]:
-    item = conversations.get(caller.tenant_id, conversation_id)
-    if item is None:
-        raise NotFound(NOT_FOUND)
-    return item.view()
+    from alrea.services import inbox
+
+    return inbox.get_conversation(caller, conversation_id)
 
 
 def list_messages(caller: Principal, conversation_id: str, *, limit: int = 50, cursor: str | None = None
                   ) -> dict[str, Any]:
-    tid = caller.tenant_id
-    if conversations.get(tid, conversation_id) is None:  # another tenant's id is just "not found"
-        raise NotFound(NOT_FOUND)
-    start = decode_cursor(cursor, {"pk": messages.messages_pk(tid, conversation_id)}, {"pk", "sk"})
-    items, last = messages.list_newest_first(tid, conversation_id, limit=_limit(limit), start=start)
-    return {"items": [i.view() for i in items], "next_cursor": encode_cursor(last)}
+    from alrea.services import inbox
+
+    return inbox.list_messages(caller, conversation_id, limit=_limit(limit), cursor=cursor)

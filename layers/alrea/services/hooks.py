@@ -51,9 +51,17 @@ class ConnectionChanged:
 
 
 # "package.module:function" — one line per listener
-ON_MESSAGE_STORED: list[str] = []
-ON_STATUS_CHANGED: list[str] = []
-ON_CONNECTION_CHANGED: list[str] = []
+ON_MESSAGE_STORED: list[str] = [
+    "alrea.services.profile_pics:request_fetch",
+    "alrea.services.contacts:on_message_stored",
+    "alrea.services.campaign_events:on_message_stored",
+]
+ON_STATUS_CHANGED: list[str] = [
+    "alrea.services.campaign_events:on_status_changed",
+]
+ON_CONNECTION_CHANGED: list[str] = [
+    "alrea.services.campaign_events:on_connection_changed",
+]
 
 
 @cache

@@ -18,7 +18,7 @@ from alrea.core.errors import NotFound
 from alrea.core.log import logger
 from alrea.domain import evolution as ev
 from alrea.domain.messages import MEDIA_KINDS, Direction, Kind, preview, rank
-from alrea.services import hooks
+from alrea.services import audience, hooks
 from alrea.ports.push import conversation_group, tenant_group
 from alrea.store import contacts, conversations, messages
 from alrea.wiring import runtime
@@ -35,20 +35,29 @@ class InboundJob(BaseModel):
 
 
 # ---------------------------------------------------------------- pushes
-def _push(tenant_id: str, cid: str | None, event: dict[str, Any]) -> None:
-    """Best effort: the store change is done; a lost push is repaired by the next read."""
-    groups = [tenant_group(tenant_id)] + ([conversation_group(tenant_id, cid)] if cid else [])
-    for group in groups:
-        try:
-            runtime().push.to_group(group, event)
-        except Exception:  # noqa: BLE001 - a push never undoes a stored change
-            logger.exception("push failed", extra={"group": group, "type": event.get("type")})
+def _push(tenant_id: str, cid: str | None, event: dict[str, Any], conv: Any = None) -> None:
+    """Best effort: the store change is done; a lost push is repaired by the next read.
+
+    A conversation's events go to its audience (alrea.services.audience: admins, the department's managers,
+    the assignee or the department's queue) and its subscribers; tenant-wide events (instance state, QR)
+    to the tenant, and notifications to the admins."""
+    if cid:
+        conv = conv if conv is not None else conversations.get(tenant_id, cid)
+        if conv is None:
+            audience.push_groups([audience.admins_group(tenant_id), conversation_group(tenant_id, cid)], event)
+        else:
+            audience.push_conversation_event(conv, event)
+        return
+    groups = [audience.admins_group(tenant_id)]
+    if event.get("type") != "notification":
+        groups.append(tenant_group(tenant_id))
+    audience.push_groups(groups, event)
 
 
-def _push_conversation(tenant_id: str, cid: str) -> None:
-    item = conversations.get(tenant_id, cid)
+def _push_conversation(tenant_id: str, cid: str, item: Any = None) -> None:
+    item = item if item is not None else conversations.get(tenant_id, cid)
     if item is not None:
-        _push(tenant_id, cid, {"type": "conversation_updated", "conversation": item.view()})
+        _push(tenant_id, cid, {"type": "conversation_updated", "conversation": item.view()}, item)
 
 
 # ---------------------------------------------------------------- messages
@@ -112,6 +121,13 @@ def on_message(job: InboundJob, data: Any) -> None:
     contact = _contact_update(job, msg)
     if contact:
         updates.append(contact)
+    if msg.from_me and msg.direction == Direction.OUT and msg.kind is not Kind.REACTION:
+        from alrea.services import chat_send
+
+        # the echo of an inbox send (services/chat_send.py): attach it to that message, never a duplicate
+        if chat_send.claim_echo(tid, job.instance_id, cid, msg.wamid, msg.text):
+            logger.info("echo of an inbox send", extra={"wamid": msg.wamid, "conversation_id": cid})
+            return
     item = _message_item(job, msg, cid, at)
     if not messages.insert(item, updates):
         logger.info("duplicate message ignored", extra={"wamid": msg.wamid, "event": job.event})
@@ -121,8 +137,11 @@ def on_message(job: InboundJob, data: Any) -> None:
     conversations.bump_activity(
         tid, cid, at=at, direction=msg.direction, wamid=msg.wamid,
         preview=preview(msg.kind, msg.text, file_name=file_name, emoji=msg.reaction.emoji if msg.reaction else None))
-    _push(tid, cid, {"type": "message_received", "message": item.view()})
-    _push_conversation(tid, cid)
+    from alrea.services import inbox
+
+    conv = inbox.route_inbound(tid, cid, inbound=inbound_new)  # department / auto-assignment / reopen
+    _push(tid, cid, {"type": "message_received", "message": item.view()}, conv)
+    _push_conversation(tid, cid, conv)
     if msg.reaction:
         _apply_reaction(job, msg)
     if msg.kind in MEDIA_KINDS:
@@ -146,11 +165,10 @@ def _apply_reaction(job: InboundJob, msg: ev.InboundMessage) -> None:
 
 def on_status(job: InboundJob, data: Any) -> None:
     for update in ev.parse_status_updates(data):
+        item = messages.find(job.tenant_id, job.instance_id, update.wamid)
         hooks.status_changed(hooks.StatusChanged(
             tenant_id=job.tenant_id, instance_id=job.instance_id, wamid=update.wamid, status=update.status.value,
-            rank=rank(update.status), at=iso(utcnow()),
-            known_message=messages.find(job.tenant_id, job.instance_id, update.wamid) is not None))
-        item = messages.find(job.tenant_id, job.instance_id, update.wamid)
+            rank=rank(update.status), at=iso(utcnow()), known_message=item is not None))
         if item is None:
             # receipts for messages sent before we stored them (or dropped by Evolution's DB): nothing to move
             logger.info("status for an unknown message", extra={"wamid": update.wamid, "status": update.status})

@@ -11,12 +11,17 @@ import re
 
 from pydantic import BaseModel
 
+from alrea.core.config import get_settings
 from alrea.core.errors import NotFound
 from alrea.core.log import logger
+from alrea.domain.roles import Principal
 from alrea.ports.push import conversation_group, tenant_group
 from alrea.resources import tenant_key
 from alrea.store import instances, messages
 from alrea.wiring import runtime
+
+MEDIA_NOT_FOUND = "Mídia não encontrada."
+NOT_DOWNLOADED = "A mídia desta mensagem ainda não está disponível."
 
 
 class DownloadJob(BaseModel):
@@ -61,3 +66,22 @@ def download_attachment(body: dict) -> str | None:
             logger.exception("push failed", extra={"group": group})
     logger.info("media stored", extra={"wamid": job.wamid, "key": key, "bytes": len(media.data)})
     return key
+
+
+def media_url(caller: Principal, conversation_id: str, message_id: str) -> dict:
+    """A short-lived presigned GET of a message's stored file, for a user who may see the conversation.
+
+    Another tenant's (or a hidden) conversation, an unknown message and a message without a file are all 404.
+    """
+    from alrea.services import conversations as conversation_service  # the inbox's visibility rules
+
+    conversation = conversation_service.get_conversation(caller, conversation_id)
+    item = messages.find(caller.tenant_id, conversation["instance_id"], message_id)
+    if item is None or item.conversation_id != conversation_id or item.deleted or not item.media:
+        raise NotFound(MEDIA_NOT_FOUND)
+    if not item.media_key:
+        raise NotFound(NOT_DOWNLOADED)
+    media = item.media.as_dict()
+    ttl = get_settings().media_url_ttl_s
+    return {"url": runtime().storage.presign_get(item.media_key, ttl, media.get("file_name")),
+            "expires_in": ttl, "mimetype": media.get("mimetype"), "file_name": media.get("file_name")}

@@ -1,9 +1,11 @@
 """Real-time connections: who may open a WebSocket, which groups it joins, and its small message protocol.
 
 $connect: the access token (query string ``token``, since browsers cannot set headers on a WebSocket) is
-verified; the connection joins ``tenant:<tid>`` and ``user:<tid>:<uid>``. $default messages (JSON):
-``{"action": "ping"}`` → ``{"type": "pong"}``; ``{"action": "subscribe" | "unsubscribe",
-"conversation_id": …}`` joins or leaves ``conv:<tid>:<cid>`` — always within the connection's own tenant.
+verified; the connection joins ``tenant:<tid>``, ``user:<tid>:<uid>`` and its role groups (alrea.services.audience:
+``admins:<tid>``; ``dept:<tid>:<did>`` for agents and managers; ``deptmgr:<tid>:<did>`` for managers), with the
+role and department of the STORED user. $default messages (JSON): ``{"action": "ping"}`` → ``{"type": "pong"}``;
+``{"action": "subscribe" | "unsubscribe", "conversation_id": …}`` joins or leaves ``conv:<tid>:<cid>`` — a
+subscribe only for a conversation the user may see (the inbox's visibility rule), always in their own tenant.
 """
 from __future__ import annotations
 
@@ -11,10 +13,11 @@ import json
 import uuid
 from typing import Any
 
-from alrea.core.errors import DomainError, Unauthorized
-from alrea.ports.push import conversation_group, tenant_group, user_group
-from alrea.services import tokens
-from alrea.store import connections
+from alrea.core.errors import DomainError, NotFound, Unauthorized
+from alrea.domain.roles import Principal
+from alrea.ports.push import conversation_group
+from alrea.services import audience, tokens
+from alrea.store import connections, conversations
 
 MAX_MESSAGE_CHARS = 4096
 
@@ -24,9 +27,26 @@ def connect(connection_id: str, token: str | None) -> tokens.Claims:
     if not token:
         raise Unauthorized("Token ausente.")
     claims = tokens.verify_access(token)
-    groups = [tenant_group(claims.tenant_id), user_group(claims.tenant_id, claims.user_id)]
+    caller = _principal(claims.tenant_id, claims.user_id)
+    if caller is None:
+        raise Unauthorized(tokens.INVALID)
+    groups = audience.connection_groups(caller.tenant_id, caller.user_id, caller.role, caller.department_id)
     connections.connect(connection_id, claims.tenant_id, claims.user_id, groups)
     return claims
+
+
+def _principal(tenant_id: str, user_id: str) -> Principal | None:
+    """The stored user (a role or department change applies at the next connect); None when gone/inactive."""
+    from alrea.store import users
+
+    try:
+        user = users.get_user(tenant_id, user_id)
+    except NotFound:
+        return None
+    if not user.active:
+        return None
+    return Principal(tenant_id=user.tenant_id, user_id=user.user_id, role=user.role,
+                     department_id=user.department_id, name=user.name, email=user.email)
 
 
 def disconnect(connection_id: str) -> None:
@@ -63,8 +83,15 @@ def _subscription(connection_id: str, action: str, conversation_id: Any) -> dict
     connection = connections.get(connection_id)
     if connection is None:
         return error("Conexão desconhecida; reconecte.")
-    # TODO(inbox): check the caller may see this conversation (role / department / assignment)
     group = conversation_group(connection.tenant_id, conversation_id)
+    if action == "subscribe":
+        caller = _principal(connection.tenant_id, connection.user_id)
+        if caller is None:
+            return error("Sessão inválida; entre novamente.")
+        if not caller.is_admin:  # an admin sees the whole tenant: no lookup needed
+            item = conversations.get(connection.tenant_id, conversation_id)
+            if item is None or not audience.can_see_item(caller, item):
+                return error("Conversa não encontrada.")
     try:
         if action == "subscribe":
             connections.join(connection_id, group)

@@ -203,10 +203,19 @@ def contact(remote_jid: str, push_name: str, profile_pic_url: str | None, instan
             "instanceId": instance_id}
 
 
-def profile_picture_url(jid: str) -> str:
+def profile_picture_url(jid: str, base: str | None = None) -> str:
+    """WhatsApp's CDN URL shape; with ``base`` (the simulator's own URL) one the simulator really serves."""
     seed = hashlib.sha256(jid.encode()).hexdigest()
-    return (f"https://pps.whatsapp.net/v/t61.24694-24/{int(seed[:8], 16)}_{int(seed[8:20], 16)}_n.jpg"
-            f"?ccb=11-4&oh=01_{seed[20:44]}&oe=69C03CBC&_nc_sid=5e03e0&_nc_cat=101")
+    query = f"?ccb=11-4&oh=01_{seed[20:44]}&oe=69C03CBC&_nc_sid=5e03e0&_nc_cat=101"
+    if base:
+        return f"{base.rstrip('/')}/_sim/pictures/{digits_of(jid) or seed[:16]}.png{query}"
+    return f"https://pps.whatsapp.net/v/t61.24694-24/{int(seed[:8], 16)}_{int(seed[8:20], 16)}_n.jpg{query}"
+
+
+def profile_picture(name: str) -> bytes:
+    """The picture behind a simulator picture URL: a 64x64 PNG whose colour depends on the number."""
+    seed = hashlib.sha256(name.encode()).digest()
+    return png(64, 64, (seed[0], seed[1], seed[2]))
 
 
 # ---------------------------------------------------------------- connection

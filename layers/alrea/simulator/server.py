@@ -17,7 +17,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from alrea.simulator import payloads as p
@@ -213,7 +213,7 @@ def create_app(state: SimState) -> FastAPI:
         body = await _json(request)
         _require(body, "number")
         jid = p.jid_of(str(body["number"]))
-        url = p.profile_picture_url(jid) if state.exists(str(body["number"])) else None
+        url = p.profile_picture_url(jid, state.server_url) if state.exists(str(body["number"])) else None
         return await answer({"wuid": jid, "profilePictureUrl": url}, 200, hang)
 
     @app.post("/chat/getBase64FromMediaMessage/{name}")
@@ -222,6 +222,15 @@ def create_app(state: SimState) -> FastAPI:
         body = await _json(request)
         _require(body, "message")
         return await answer(state.media_of(name, body["message"]), 201, hang)
+
+    # ---------------------------------------------------------------- WhatsApp's picture CDN, simulated
+    @app.get("/_sim/pictures/{file_name}")
+    async def sim_picture(file_name: str) -> Response:
+        stem, _, ext = file_name.rpartition(".")
+        if ext != "png" or not stem:
+            return Response(status_code=404)  # the CDN answers a bare 404 too
+        return Response(p.profile_picture(stem), media_type="image/png",
+                        headers={"Cache-Control": "max-age=1209600"})
 
     # ---------------------------------------------------------------- controls (no apikey)
     @app.post("/_sim/reset")

@@ -295,7 +295,8 @@ class SimState:
             inst.profile_name = profile_name or inst.profile_name or f"Empresa {name}"
             inst.state = "open"
         self.emit(inst, "connection.update",
-                  p.connection_open(name, inst.wuid, inst.profile_name, p.profile_picture_url(inst.wuid)))
+                  p.connection_open(name, inst.wuid, inst.profile_name,
+                                    p.profile_picture_url(inst.wuid, self.server_url)))
         return inst
 
     def disconnect(self, name: str, reason: int = 401) -> SimInstance:
@@ -456,7 +457,8 @@ class SimState:
         contact_jid = data["key"]["remoteJid"]
         if known:
             self.emit(inst, "contacts.update",
-                      p.contact(contact_jid, name_shown, p.profile_picture_url(pn_jid), inst.instance_id))
+                      p.contact(contact_jid, name_shown, p.profile_picture_url(pn_jid, self.server_url),
+                                inst.instance_id))
         else:
             self.emit(inst, "contacts.upsert", p.contact(contact_jid, name_shown, None, inst.instance_id))
         return data

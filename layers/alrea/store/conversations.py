@@ -5,18 +5,25 @@
 - gsi2 lists a tenant's conversations by last activity: ``gsi2pk=T#<tid>#CONV  gsi2sk=<last activity>#<cid>``.
 - ``last_message_*`` only moves forward in time (a conditional update), so an old message processed late does
   not take over the preview.
+- Inbox scoping (issue 4): every index sort key is the same activity key ``<last activity>#<cid>``.
+  gsi3 = the department's conversations ``gsi3pk=T#<tid>#DEPT#<did>``; gsi4 = the conversation's OWNER:
+  ``gsi4pk=T#<tid>#AGENT#<uid>`` when assigned, ``T#<tid>#DEPTQ#<did>`` (the department's unassigned queue)
+  otherwise. An agent's inbox is the merge of two gsi4 partitions, a manager's one gsi3 partition, an admin's
+  gsi2 — never a Scan. ``status``: "pending" (waiting in a queue), "open" (assigned), "closed".
+- Agent load ``pk=T#<tid> sk=AGENTLOAD#<uid>``: open conversations assigned to the agent, moved in the same
+  transaction as the assignment change (auto-assignment picks the least busy).
 """
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
 
 from alrea.core.clock import iso, utcnow
-from alrea.store.base import Gsi2, Item
+from alrea.store.base import Gsi2, Gsi3, Gsi4, Item
 from alrea.store.keys import tenant_pk
 
 _NAMESPACE = uuid.UUID("6f1d3c2e-8a4b-5c6d-9e0f-a1b2c3d4e5f6")
@@ -38,10 +45,41 @@ def activity_sk(at: str, cid: str) -> str:
     return f"{at}#{cid}"
 
 
+def department_pk(tenant_id: str, department_id: str) -> str:
+    return f"T#{tenant_id}#DEPT#{department_id}"
+
+
+def agent_pk(tenant_id: str, user_id: str) -> str:
+    return f"T#{tenant_id}#AGENT#{user_id}"
+
+
+def queue_pk(tenant_id: str, department_id: str) -> str:
+    return f"T#{tenant_id}#DEPTQ#{department_id}"
+
+
+STATUSES = ("open", "pending", "closed")
+
+
+def owner_pk(tenant_id: str, department_id: str | None, assigned_user_id: str | None) -> str | None:
+    if assigned_user_id:
+        return agent_pk(tenant_id, assigned_user_id)
+    return queue_pk(tenant_id, department_id) if department_id else None
+
+
+def status_for(assigned_user_id: str | None, closed: bool) -> str:
+    return "closed" if closed else ("open" if assigned_user_id else "pending")
+
+
 class ConversationItem(Item):
     gsi2 = Gsi2()
     gsi2pk = UnicodeAttribute(null=True)
     gsi2sk = UnicodeAttribute(null=True)
+    gsi3 = Gsi3()
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    gsi4 = Gsi4()
+    gsi4pk = UnicodeAttribute(null=True)
+    gsi4sk = UnicodeAttribute(null=True)
 
     id = UnicodeAttribute()
     tenant_id = UnicodeAttribute()
@@ -57,6 +95,11 @@ class ConversationItem(Item):
     last_message_direction = UnicodeAttribute(null=True)
     last_message_id = UnicodeAttribute(null=True)
     unread = NumberAttribute(default=0)
+    status = UnicodeAttribute(null=True)
+    department_id = UnicodeAttribute(null=True)
+    assigned_user_id = UnicodeAttribute(null=True)
+    assigned_user_name = UnicodeAttribute(null=True)
+    tags = ListAttribute(of=UnicodeAttribute, null=True)
     created_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
 
@@ -68,6 +111,9 @@ class ConversationItem(Item):
             "last_message_preview": self.last_message_preview,
             "last_message_direction": self.last_message_direction, "last_message_id": self.last_message_id,
             "unread": int(self.unread or 0), "created_at": self.created_at, "updated_at": self.updated_at,
+            "status": self.status or status_for(self.assigned_user_id, False),
+            "department_id": self.department_id, "assigned_user_id": self.assigned_user_id,
+            "assigned_user_name": self.assigned_user_name, "tags": list(self.tags or []),
         }
 
 
@@ -88,7 +134,9 @@ def touch_actions(tenant_id: str, cid: str, *, instance_id: str, chat_jid: str, 
     actions: list[Action] = [
         C.entity.set("conversation"), C.id.set(cid), C.tenant_id.set(tenant_id), C.instance_id.set(instance_id),
         C.chat_jid.set(chat_jid), C.is_group.set(is_group), C.gsi2pk.set(activity_pk(tenant_id)),
-        C.gsi2sk.set(C.gsi2sk | activity_sk(at, cid)), C.last_message_at.set(C.last_message_at | at),
+        C.gsi2sk.set(C.gsi2sk | activity_sk(at, cid)), C.gsi3sk.set(C.gsi3sk | activity_sk(at, cid)),
+        C.gsi4sk.set(C.gsi4sk | activity_sk(at, cid)), C.status.set(C.status | "pending"),
+        C.last_message_at.set(C.last_message_at | at),
         C.created_at.set(C.created_at | now), C.updated_at.set(now),
         C.unread.add(unread_increment) if unread_increment else C.unread.set(C.unread | 0),
     ]
@@ -107,7 +155,8 @@ def bump_activity(tenant_id: str, cid: str, *, at: str, preview: str, direction:
         item.update(
             actions=[C.last_message_at.set(at), C.last_message_preview.set(preview),
                      C.last_message_direction.set(direction), C.last_message_id.set(wamid),
-                     C.gsi2sk.set(activity_sk(at, cid))],
+                     C.gsi2sk.set(activity_sk(at, cid)), C.gsi3sk.set(activity_sk(at, cid)),
+                     C.gsi4sk.set(activity_sk(at, cid))],
             condition=C.pk.exists() & (C.last_message_at.does_not_exist() | (C.last_message_at <= at)),
         )
     except UpdateError as exc:
@@ -144,3 +193,101 @@ def list_by_activity(tenant_id: str, *, limit: int, start: dict | None = None
                                           last_evaluated_key=start)
     items = list(results)
     return items, (results.last_evaluated_key if len(items) == limit else None)
+
+
+# ---------------------------------------------------------------- inbox: scoped lists
+INDEX_SK = {"gsi2": "gsi2sk", "gsi3": "gsi3sk", "gsi4": "gsi4sk"}
+
+
+def scan_stream(index: str, partition: str, *, before: str | None, page_size: int, budget: int,
+                want: int, condition: Any = None, accept: Any = None) -> tuple[list[ConversationItem], str | None, int]:
+    """Newest-first pages of one index partition below ``before`` until ``want`` items matched or ``budget``
+    items were read. Answers (matching items, frontier, items read): ``frontier`` is the activity key of the
+    last item DynamoDB evaluated when more may follow (None when the partition is exhausted)."""
+    idx = getattr(ConversationItem, index)
+    sk_attr = getattr(ConversationItem, INDEX_SK[index])
+    range_condition = (sk_attr < before) if before else None
+    results = idx.query(partition, range_condition, filter_condition=condition, scan_index_forward=False,
+                        page_size=page_size)
+    matched: list[ConversationItem] = []
+    read = 0
+    frontier: str | None = None
+    for page in results.page_iter:
+        read += int(page.get("ScannedCount", 0))
+        for raw in page.get("Items", []):
+            item = ConversationItem.from_raw_data(raw)
+            if accept is None or accept(item):
+                matched.append(item)
+        last = page.get("LastEvaluatedKey")
+        frontier = last[INDEX_SK[index]]["S"] if last else None
+        if frontier is None or len(matched) >= want or read >= budget:
+            break
+        results.page_iter.page_size = min(max(page_size, want - len(matched)), budget - read)
+    return matched, frontier, read
+
+
+# ---------------------------------------------------------------- inbox: routing and assignment
+class AgentLoad(Item):
+    """Open conversations assigned to one user (auto-assignment picks the least busy)."""
+
+    open_count = NumberAttribute(default=0)
+
+    @classmethod
+    def ref(cls, tenant_id: str, user_id: str) -> AgentLoad:
+        return cls(tenant_pk(tenant_id), f"AGENTLOAD#{user_id}")
+
+
+def agent_loads(tenant_id: str) -> dict[str, int]:
+    """user id -> open assigned conversations, for every user that ever had one (one Query)."""
+    return {item.sk.removeprefix("AGENTLOAD#"): int(item.open_count or 0)
+            for item in AgentLoad.query(tenant_pk(tenant_id), AgentLoad.sk.startswith("AGENTLOAD#"))}
+
+
+def change_owner(current: ConversationItem, *, department_id: str | None, assigned_user_id: str | None,
+                 assigned_user_name: str | None, closed: bool) -> bool:
+    """Move the conversation to a department / assignee / closed state, conditioned on the state read in
+    ``current`` (False when another change won: re-read and retry). The agents' open counters move in the
+    same transaction."""
+    from pynamodb.exceptions import TransactWriteError
+
+    from alrea.store.base import Transaction
+
+    C = ConversationItem
+    tid, cid = current.tenant_id, current.id
+    status = status_for(assigned_user_id, closed)
+    actions: list[Action] = [C.status.set(status), C.updated_at.set(iso(utcnow()))]
+    actions.append(C.department_id.set(department_id) if department_id else C.department_id.remove())
+    actions.append(C.gsi3pk.set(department_pk(tid, department_id)) if department_id else C.gsi3pk.remove())
+    owner = owner_pk(tid, department_id, assigned_user_id)
+    actions.append(C.gsi4pk.set(owner) if owner else C.gsi4pk.remove())
+    if assigned_user_id:
+        actions += [C.assigned_user_id.set(assigned_user_id), C.assigned_user_name.set(assigned_user_name or "")]
+    else:
+        actions += [C.assigned_user_id.remove(), C.assigned_user_name.remove()]
+    same = C.pk.exists()
+    for attr, value in ((C.assigned_user_id, current.assigned_user_id), (C.department_id, current.department_id)):
+        same = same & ((attr == value) if value else attr.does_not_exist())
+    old_status = current.status or "pending"
+    same = same & ((C.status == current.status) if current.status else C.status.does_not_exist())
+    was_open = bool(current.assigned_user_id) and old_status != "closed"
+    is_open = bool(assigned_user_id) and not closed
+    tx = Transaction()
+    try:
+        with tx:
+            tx.update("conversation", key_item(tid, cid), actions=actions, condition=same)
+            if was_open and (not is_open or current.assigned_user_id != assigned_user_id):
+                tx.update("old_load", AgentLoad.ref(tid, current.assigned_user_id),
+                          actions=[AgentLoad.open_count.add(-1), AgentLoad.entity.set("agent_load")])
+            if is_open and (not was_open or current.assigned_user_id != assigned_user_id):
+                tx.update("new_load", AgentLoad.ref(tid, assigned_user_id),
+                          actions=[AgentLoad.open_count.add(1), AgentLoad.entity.set("agent_load")])
+    except TransactWriteError as exc:
+        codes = tx.codes(exc)
+        if codes.get("conversation") in ("ConditionalCheckFailed", "TransactionConflict"):
+            return False
+        raise
+    return True
+
+
+def clear_unread(tenant_id: str, cid: str) -> ConversationItem | None:
+    return update_existing(tenant_id, cid, [ConversationItem.unread.set(0)])

@@ -48,11 +48,13 @@ class Instance:
     profile_name: str | None = None
     created_at: str = ""
     updated_at: str | None = None
+    default_department_id: str | None = None  # the inbox routes new conversations there
 
     def public(self) -> dict[str, Any]:
         return {"id": self.instance_id, "name": self.name, "evolution_name": self.evolution_name,
                 "state": self.state, "phone": self.phone, "wuid": self.wuid, "profile_name": self.profile_name,
-                "created_at": self.created_at, "updated_at": self.updated_at}
+                "created_at": self.created_at, "updated_at": self.updated_at,
+                "default_department_id": self.default_department_id}
 
 
 class InstanceItem(Item):
@@ -67,6 +69,7 @@ class InstanceItem(Item):
     phone = UnicodeAttribute(null=True)
     profile_name = UnicodeAttribute(null=True)
     status_reason = NumberAttribute(null=True)
+    default_department_id = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
 
@@ -78,7 +81,8 @@ class InstanceItem(Item):
         return Instance(tenant_id=self.tenant_id, instance_id=self.instance_id, name=self.name,
                         evolution_name=self.evolution_name, webhook_token=self.webhook_token,
                         jwt_key=self.jwt_key, state=self.state or "close", wuid=self.wuid, phone=self.phone,
-                        profile_name=self.profile_name, created_at=self.created_at, updated_at=self.updated_at)
+                        profile_name=self.profile_name, created_at=self.created_at, updated_at=self.updated_at,
+                        default_department_id=self.default_department_id)
 
 
 class InstancePointer(Item):
@@ -153,6 +157,21 @@ def update_state(tenant_id: str, instance_id: str, state: str, *, status_reason:
         actions.append(InstanceItem.phone.set(phone))
     if profile_name:
         actions.append(InstanceItem.profile_name.set(profile_name))
+    try:
+        item.update(actions=actions, condition=InstanceItem.pk.exists())
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise NotFound(NOT_FOUND) from None
+        raise
+    return item.record()
+
+
+def set_default_department(tenant_id: str, instance_id: str, department_id: str | None) -> Instance:
+    """The department new conversations of this number go to (None: the tenant's first department)."""
+    item = InstanceItem(*InstanceItem.key(tenant_id, instance_id))
+    actions = [InstanceItem.updated_at.set(iso(utcnow())),
+               InstanceItem.default_department_id.set(department_id) if department_id
+               else InstanceItem.default_department_id.remove()]
     try:
         item.update(actions=actions, condition=InstanceItem.pk.exists())
     except UpdateError as exc:

@@ -1,2 +1,3 @@
 export { ContactsPage } from "./pages/ContactsPage";
+export { contactsApi } from "./api";
 export * from "./types";

@@ -1,5 +1,87 @@
-/** Types of the contacts module — filled in by the contacts module. */
+/** Types of the contacts module (mirrors /api/contacts). */
 export interface ContactRef {
   phone: string;
   name?: string | null;
 }
+
+export interface OptOut {
+  at: string;
+  reason: string;
+  source: string;
+}
+
+export interface Contact {
+  id: string;
+  key: string;
+  phone: string | null;
+  name: string | null;
+  email: string | null;
+  tags: string[];
+  fields: Record<string, string | number>;
+  notes: string | null;
+  source: "import" | "inbound" | "api" | "manual" | null;
+  last_interaction_at: string | null;
+  opted_out: OptOut | null;
+  created_at: string | null;
+  updated_at: string | null;
+}
+
+export interface ContactPage {
+  items: Contact[];
+  next_cursor: string | null;
+}
+
+export interface TagCount {
+  tag: string;
+  count: number;
+}
+
+export type FieldType = "text" | "number" | "date";
+
+export interface FieldDef {
+  name: string;
+  type: FieldType;
+  label: string;
+}
+
+export interface ContactFilter {
+  q?: string;
+  tag?: string;
+  opted_out?: boolean;
+}
+
+export interface ImportCounts {
+  processed: number;
+  imported: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  blank: number;
+}
+
+export interface ImportStatus {
+  id: string;
+  file_name: string;
+  status: "awaiting_upload" | "processing" | "done" | "failed";
+  counts: ImportCounts;
+  reasons: Record<string, number>;
+  bytes_read: number;
+  size: number;
+  message: string | null;
+  error_report_url: string | null;
+}
+
+export interface ImportProgressEvent extends ImportCounts {
+  type: "import_progress";
+  import_id: string;
+  status: ImportStatus["status"];
+  percent: number;
+  message?: string;
+}
+
+export const SOURCE_LABELS: Record<string, string> = {
+  import: "Importação",
+  inbound: "WhatsApp",
+  api: "API",
+  manual: "Manual",
+};

@@ -1,6 +1,8 @@
 """Storage on S3: tenant media under ``t/<tenant_id>/...``, handed out through short-lived presigned URLs."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from botocore.exceptions import ClientError
 
 from alrea.adapters.aws.clients import client
@@ -21,6 +23,13 @@ class S3Storage(Storage):
     def get(self, key: str) -> bytes:
         return self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
 
+    def open_stream(self, key: str, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
+        body = self._s3.get_object(Bucket=self.bucket, Key=key)["Body"]
+        try:
+            yield from body.iter_chunks(chunk_size)
+        finally:
+            body.close()
+
     def exists(self, key: str) -> bool:
         try:
             self._s3.head_object(Bucket=self.bucket, Key=key)
@@ -38,10 +47,10 @@ class S3Storage(Storage):
         return self._s3.generate_presigned_url("get_object", Params=params, ExpiresIn=ttl_s)
 
     def presign_put(self, key: str, ttl_s: int, content_type: str) -> str:
-        return self._s3.generate_presigned_url(
-            "put_object", Params={"Bucket": self.bucket, "Key": key, "ContentType": content_type},
-            ExpiresIn=ttl_s,
-        )
+        params = {"Bucket": self.bucket, "Key": key}
+        if content_type:  # "" signs no Content-Type: browsers then PUT without one (and without a CORS snag)
+            params["ContentType"] = content_type
+        return self._s3.generate_presigned_url("put_object", Params=params, ExpiresIn=ttl_s)
 
     def health(self) -> str:
         try:

@@ -18,4 +18,9 @@ ROUTERS: list[APIRouter] = [
     _router("departments"),
     _router("conversations"),
     _router("instances"),
+    _router("quick_replies"),
+    _router("inbox_settings"),
+    _router("contacts"),
+    _router("media"),
+    _router("campaigns"),
 ]

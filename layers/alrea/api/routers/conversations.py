@@ -1,12 +1,15 @@
-"""/api/conversations: the shared inbox's reads (newest activity first) and a conversation's messages."""
+"""/api/conversations: the shared inbox — scoped lists, a conversation's messages, assignment, transfer,
+close/reopen, read, sending (text, media by presigned upload), retry of a failed send and internal notes."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
+from pydantic import Field
 
 from alrea.api.deps import CurrentUser
-from alrea.services import conversations
+from alrea.api.routers.schemas import Body
+from alrea.services import chat_send, conversations, inbox
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 
@@ -15,8 +18,15 @@ Cursor = Query(None, max_length=2048, description="next_cursor of the previous p
 
 
 @router.get("")
-def list_conversations(caller: CurrentUser, limit: int = Limit, cursor: str | None = Cursor) -> dict[str, Any]:
-    return conversations.list_conversations(caller, limit=limit, cursor=cursor)
+def list_conversations(caller: CurrentUser, limit: int = Limit, cursor: str | None = Cursor,
+                       status: Literal["open", "pending", "closed"] | None = Query(None),
+                       department_id: str | None = Query(None, max_length=64),
+                       assigned_user_id: str | None = Query(None, max_length=64, description='uuid, "me" or "none"'),
+                       unread: bool = Query(False), instance_id: str | None = Query(None, max_length=64),
+                       q: str | None = Query(None, max_length=80)) -> dict[str, Any]:
+    return conversations.list_conversations(caller, limit=limit, cursor=cursor, status=status,
+                                            department_id=department_id, assigned_user_id=assigned_user_id,
+                                            unread=unread, instance_id=instance_id, q=q)
 
 
 @router.get("/{conversation_id}")
@@ -28,3 +38,81 @@ def get_conversation(conversation_id: str, caller: CurrentUser) -> dict[str, Any
 def list_messages(conversation_id: str, caller: CurrentUser, limit: int = Limit,
                   cursor: str | None = Cursor) -> dict[str, Any]:
     return conversations.list_messages(caller, conversation_id, limit=limit, cursor=cursor)
+
+
+class AssignIn(Body):
+    user_id: str | None = Field(default=None, max_length=64)
+
+
+class TransferIn(Body):
+    department_id: str = Field(min_length=1, max_length=64)
+    user_id: str | None = Field(default=None, max_length=64)
+
+
+class MediaIn(Body):
+    key: str = Field(min_length=1, max_length=512)
+    mimetype: str = Field(min_length=3, max_length=120, pattern=r"^[\w.+-]+/[\w.+-]+")
+    file_name: str | None = Field(default=None, max_length=200)
+    caption: str | None = Field(default=None, max_length=chat_send.MAX_TEXT)
+
+
+class SendIn(Body):
+    text: str | None = Field(default=None, max_length=chat_send.MAX_TEXT)
+    media: MediaIn | None = None
+
+
+class UploadIn(Body):
+    file_name: str = Field(min_length=1, max_length=200)
+    mimetype: str = Field(min_length=3, max_length=120, pattern=r"^[\w.+-]+/[\w.+-]+")
+    size: int = Field(gt=0)
+
+
+class NoteIn(Body):
+    text: str = Field(min_length=1, max_length=inbox.MAX_NOTE)
+
+
+@router.post("/{conversation_id}/read")
+def read(conversation_id: str, caller: CurrentUser) -> dict[str, Any]:
+    return inbox.mark_read(caller, conversation_id)
+
+
+@router.post("/{conversation_id}/assign")
+def assign(conversation_id: str, body: AssignIn, caller: CurrentUser) -> dict[str, Any]:
+    return inbox.assign(caller, conversation_id, body.user_id)
+
+
+@router.post("/{conversation_id}/transfer")
+def transfer(conversation_id: str, body: TransferIn, caller: CurrentUser) -> dict[str, Any]:
+    return inbox.transfer(caller, conversation_id, body.department_id, body.user_id)
+
+
+@router.post("/{conversation_id}/close")
+def close(conversation_id: str, caller: CurrentUser) -> dict[str, Any]:
+    return inbox.close(caller, conversation_id)
+
+
+@router.post("/{conversation_id}/reopen")
+def reopen(conversation_id: str, caller: CurrentUser) -> dict[str, Any]:
+    return inbox.reopen(caller, conversation_id)
+
+
+@router.post("/{conversation_id}/uploads", status_code=201)
+def upload(conversation_id: str, body: UploadIn, caller: CurrentUser) -> dict[str, Any]:
+    return chat_send.create_upload(caller, conversation_id, file_name=body.file_name, mimetype=body.mimetype,
+                                   size=body.size)
+
+
+@router.post("/{conversation_id}/messages", status_code=202)
+def send(conversation_id: str, body: SendIn, caller: CurrentUser) -> dict[str, Any]:
+    return chat_send.compose(caller, conversation_id, text=body.text,
+                             media=body.media.model_dump() if body.media else None)
+
+
+@router.post("/{conversation_id}/messages/{message_id}/retry", status_code=202)
+def retry(conversation_id: str, message_id: str, caller: CurrentUser) -> dict[str, Any]:
+    return chat_send.retry(caller, conversation_id, message_id)
+
+
+@router.post("/{conversation_id}/notes", status_code=201)
+def note(conversation_id: str, body: NoteIn, caller: CurrentUser) -> dict[str, Any]:
+    return inbox.add_note(caller, conversation_id, body.text)

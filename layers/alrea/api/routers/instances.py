@@ -22,6 +22,18 @@ def create_instance(body: InstanceCreate, user: AdminUser) -> dict[str, Any]:
     return service.public(service.create(user, name=body.name))
 
 
+class InstanceChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    default_department_id: str | None = Field(default=None, max_length=64)
+
+
+@router.put("/{instance_id}")
+def change_instance(instance_id: str, body: InstanceChange, user: AdminUser) -> dict[str, Any]:
+    from alrea.services import inbox
+
+    return service.public(inbox.set_instance_department(user, instance_id, body.default_department_id))
+
+
 @router.get("")
 def list_instances(user: CurrentUser) -> list[dict[str, Any]]:
     return [service.public(i) for i in service.list_all(user)]

@@ -1,18 +1,70 @@
-import { MessagesSquare } from "lucide-react";
+import { useEffect, useMemo, useState } from "react";
 
-import { EmptyState } from "@/components/EmptyState";
-import { Page, PageHeader } from "@/components/PageHeader";
+import { useAuth } from "@/stores/auth";
 
-/** Flow Chat — the shared inbox. Placeholder until the inbox module lands. */
+import { inboxApi } from "../api";
+import { ChatPane } from "../components/ChatPane";
+import { ContactPanel } from "../components/ContactPanel";
+import { ConversationList } from "../components/ConversationList";
+import { useInboxRealtime } from "../hooks/useInboxRealtime";
+import type { Viewer } from "../lib/filters";
+import { useInbox } from "../stores/inbox";
+import type { Agent, Department, InstanceSummary } from "../types";
+
+/** Flow Chat — the shared inbox: conversation list, chat pane and contact panel, live over the WebSocket. */
 export function InboxPage() {
+  const user = useAuth((s) => s.user);
+  const viewer = useMemo<Viewer | null>(
+    () => (user ? { id: user.id, role: user.role, department_id: user.department_id } : null),
+    [user],
+  );
+  const [departments, setDepartments] = useState<Department[]>([]);
+  const [instances, setInstances] = useState<InstanceSummary[]>([]);
+  const [agents, setAgents] = useState<Agent[] | null>(null);
+  const hasSelection = useInbox((s) => s.selectedId !== null);
+
+  useInboxRealtime();
+
+  useEffect(() => {
+    useInbox.getState().setViewer(viewer);
+  }, [viewer]);
+
+  // A new visit (or another user) starts from a clean list.
+  useEffect(() => {
+    const store = useInbox.getState();
+    store.reset();
+    void store.loadList();
+    return () => useInbox.getState().reset();
+  }, [user?.id]);
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    inboxApi
+      .departments(ctrl.signal)
+      .then(setDepartments)
+      .catch(() => undefined);
+    void inboxApi.instances().then(setInstances);
+    void inboxApi.agents().then(async (list) => {
+      if (list !== null) setAgents(list);
+      else if (user?.role === "admin") setAgents(await inboxApi.users().catch(() => null));
+      else setAgents(null);
+    });
+    return () => ctrl.abort();
+  }, [user?.role]);
+
+  if (!viewer) return null;
+
   return (
-    <Page>
-      <PageHeader title="Flow Chat" description="Atendimento compartilhado do WhatsApp em tempo real." />
-      <EmptyState
-        icon={MessagesSquare}
-        title="Nenhuma conversa ainda"
-        description="Quando um contato enviar uma mensagem para um dos seus números, a conversa aparece aqui."
+    <div className="flex h-full min-h-0" data-testid="inbox">
+      <ConversationList
+        departments={departments}
+        instances={instances}
+        className={hasSelection ? "hidden w-full border-r md:flex md:w-80 lg:w-96" : "flex w-full border-r md:w-80 lg:w-96"}
       />
-    </Page>
+      <div className={hasSelection ? "flex min-w-0 flex-1" : "hidden min-w-0 flex-1 md:flex"}>
+        <ChatPane viewer={viewer} departments={departments} agents={agents} />
+        <ContactPanel departments={departments} instances={instances} />
+      </div>
+    </div>
   );
 }

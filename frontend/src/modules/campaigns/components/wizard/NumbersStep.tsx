@@ -1,0 +1,68 @@
+import { Smartphone } from "lucide-react";
+
+import { Badge } from "@/components/ui/badge";
+import { useApiQuery } from "@/hooks/useApiQuery";
+import { cn } from "@/lib/utils";
+
+import { campaignsApi } from "../../api";
+import type { Draft } from "../../stores/draft";
+
+export function NumbersStep({ draft, onChange }: { draft: Draft; onChange: (patch: Partial<Draft>) => void }) {
+  const instances = useApiQuery((signal) => campaignsApi.instances(signal), []);
+  const list = instances.data ?? [];
+
+  function toggle(id: string) {
+    onChange({
+      instanceIds: draft.instanceIds.includes(id) ? draft.instanceIds.filter((x) => x !== id) : [...draft.instanceIds, id],
+    });
+  }
+
+  if (instances.loading) return <p className="text-muted-foreground text-sm">Carregando números…</p>;
+  if (list.length === 0)
+    return (
+      <p className="text-muted-foreground text-sm">
+        Nenhum número cadastrado. Conecte um número em Configurações → Números.
+      </p>
+    );
+  return (
+    <div className="grid gap-3">
+      <p className="text-muted-foreground text-sm">
+        Com mais de um número, os envios se revezam entre eles; cada contato continua recebendo do número que falou com
+        ele primeiro.
+      </p>
+      <div className="grid gap-2 sm:grid-cols-2" data-testid="campaign-numbers">
+        {list.map((instance) => {
+          const connected = instance.state === "open";
+          const checked = draft.instanceIds.includes(instance.id);
+          return (
+            <label
+              key={instance.id}
+              className={cn(
+                "flex cursor-pointer items-center gap-3 rounded-lg border p-3",
+                checked && "border-primary bg-primary/5",
+                !connected && "cursor-not-allowed opacity-60",
+              )}
+            >
+              <input
+                type="checkbox"
+                className="size-4"
+                checked={checked}
+                disabled={!connected && !checked}
+                onChange={() => toggle(instance.id)}
+                aria-label={instance.name}
+              />
+              <Smartphone className="text-muted-foreground size-4" />
+              <span className="min-w-0 flex-1">
+                <span className="block truncate font-medium">{instance.name}</span>
+                <span className="text-muted-foreground block text-xs">
+                  {instance.phone ? `+${instance.phone.replace(/^\+/, "")}` : "Sem número vinculado"}
+                </span>
+              </span>
+              <Badge variant={connected ? "success" : "outline"}>{connected ? "Conectado" : "Desconectado"}</Badge>
+            </label>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,221 @@
+import { ArrowLeftRight, CheckCircle2, Loader2, MessagesSquare, RotateCcw, UserCheck, UserPlus } from "lucide-react";
+import { Fragment, useLayoutEffect, useRef, useState } from "react";
+import { toast } from "sonner";
+
+import { EmptyState } from "@/components/EmptyState";
+import { Avatar, AvatarFallback } from "@/components/ui/avatar";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { initials } from "@/lib/utils";
+
+import { inboxApi } from "../api";
+import { visibleTo, type Viewer } from "../lib/filters";
+import { dayLabel, messageTime, sameDay } from "../lib/format";
+import { useInbox } from "../stores/inbox";
+import type { Agent, Conversation, Department, Message } from "../types";
+import { AssignDialog, TransferDialog } from "./ActionDialogs";
+import { Composer } from "./Composer";
+import { MessageBubble } from "./MessageBubble";
+
+const STATUS_LABEL: Record<string, string> = { open: "Aberta", pending: "Pendente", closed: "Fechada" };
+const EMPTY: Message[] = [];
+
+function Messages({ conversationId }: { conversationId: string }) {
+  const items = useInbox((s) => s.threads[conversationId]?.items ?? EMPTY);
+  const loaded = useInbox((s) => s.threads[conversationId]?.loaded ?? false);
+  const loadingOlder = useInbox((s) => s.threads[conversationId]?.loadingOlder ?? false);
+  const hasOlder = useInbox((s) => !!s.threads[conversationId]?.olderCursor);
+  const loadOlder = useInbox((s) => s.loadOlder);
+  const box = useRef<HTMLDivElement | null>(null);
+  const nearBottom = useRef(true);
+  const prev = useRef<{ cid: string; first?: string; last?: string; height: number }>({ cid: "", height: 0 });
+
+  const retry = async (m: Message) => {
+    try {
+      const updated = await inboxApi.retry(conversationId, m.id);
+      if (updated?.id) useInbox.getState().addMessages(conversationId, [{ ...updated, status: updated.status ?? "pending" }]);
+    } catch {
+      // toasted
+    }
+  };
+
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const p = prev.current;
+    const first = items[0]?.id;
+    const last = items[items.length - 1]?.id;
+    if (p.cid !== conversationId) {
+      el.scrollTop = el.scrollHeight;
+      nearBottom.current = true;
+    } else if (first !== p.first && last === p.last) {
+      el.scrollTop += el.scrollHeight - p.height; // older page prepended: keep what the person was reading
+    } else if (last !== p.last && nearBottom.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+    prev.current = { cid: conversationId, first, last, height: el.scrollHeight };
+  }, [conversationId, items]);
+
+  const onScroll = () => {
+    const el = box.current;
+    if (!el) return;
+    nearBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    if (el.scrollTop < 60 && hasOlder) void loadOlder(conversationId);
+  };
+
+  return (
+    <div ref={box} onScroll={onScroll} className="bg-muted/30 min-h-0 flex-1 overflow-y-auto px-4 py-3" data-testid="chat-messages">
+      {hasOlder ? (
+        <div className="flex justify-center py-2">
+          {loadingOlder ? (
+            <Loader2 className="text-muted-foreground size-4 animate-spin" />
+          ) : (
+            <Button variant="ghost" size="sm" onClick={() => void loadOlder(conversationId)}>
+              Carregar anteriores
+            </Button>
+          )}
+        </div>
+      ) : null}
+      {!loaded ? (
+        <div className="flex justify-center py-8">
+          <Loader2 className="text-muted-foreground size-5 animate-spin" />
+        </div>
+      ) : null}
+      <div className="space-y-1.5">
+        {items.map((m, i) => {
+          const before = items[i - 1];
+          const separator = !before || !sameDay(messageTime(before), messageTime(m));
+          return (
+            <Fragment key={m.id}>
+              {separator && messageTime(m) ? (
+                <div className="flex justify-center py-2" data-testid="day-separator">
+                  <span className="bg-background text-muted-foreground rounded-full border px-3 py-0.5 text-[11px] font-medium shadow-sm">
+                    {dayLabel(messageTime(m))}
+                  </span>
+                </div>
+              ) : null}
+              {m.kind === "reaction" ? null : <MessageBubble message={m} onRetry={(x) => void retry(x)} />}
+            </Fragment>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+export function ChatPane({
+  viewer,
+  departments,
+  agents,
+}: {
+  viewer: Viewer;
+  departments: Department[];
+  agents: Agent[] | null;
+}) {
+  const conversation = useInbox((s) => s.open);
+  const selectedId = useInbox((s) => s.selectedId);
+  const [transferOpen, setTransferOpen] = useState(false);
+  const [assignOpen, setAssignOpen] = useState(false);
+
+  if (!selectedId) {
+    return (
+      <div className="flex min-h-0 flex-1 items-center justify-center p-6">
+        <EmptyState
+          icon={MessagesSquare}
+          title="Selecione uma conversa"
+          description="Escolha uma conversa na lista para ler e responder."
+          className="border-none"
+        />
+      </div>
+    );
+  }
+
+  const c: Conversation = conversation ?? { id: selectedId };
+  const name = c.contact_name || c.phone || "Contato";
+  const closed = c.status === "closed";
+  const mine = !!c.assigned_user_id && c.assigned_user_id === viewer.id;
+
+  const apply = (updated: Conversation, done: string) => {
+    const store = useInbox.getState();
+    store.upsertConversation(updated);
+    if (!visibleTo({ ...c, ...updated }, viewer)) store.removeConversation(updated.id ?? c.id, true);
+    toast.success(done);
+  };
+
+  const run = async (call: () => Promise<Conversation>, done: string) => {
+    try {
+      apply(await call(), done);
+    } catch {
+      // toasted by the API client
+    }
+  };
+
+  return (
+    <section aria-label="Conversa" className="flex min-h-0 min-w-0 flex-1 flex-col" data-testid="chat-pane">
+      <header className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b px-4 py-2">
+        <Avatar className="size-9">
+          <AvatarFallback>{initials(name)}</AvatarFallback>
+        </Avatar>
+        <div className="min-w-40 flex-1">
+          <div className="truncate text-sm font-semibold" data-testid="chat-title">
+            {name}
+          </div>
+          <div className="text-muted-foreground flex items-center gap-2 text-xs">
+            <span className="truncate">{c.phone ?? ""}</span>
+            {c.status ? <Badge variant="secondary">{STATUS_LABEL[c.status] ?? c.status}</Badge> : null}
+          </div>
+        </div>
+        <div className="ml-auto flex flex-wrap items-center justify-end gap-1.5">
+          {!mine && !closed ? (
+            <Button size="sm" variant="outline" onClick={() => void run(() => inboxApi.assign(c.id, viewer.id), "Conversa assumida")}>
+              <UserCheck /> Assumir
+            </Button>
+          ) : null}
+          {agents !== null && agents.length > 0 && !closed ? (
+            <Button size="sm" variant="outline" onClick={() => setAssignOpen(true)}>
+              <UserPlus /> Atribuir
+            </Button>
+          ) : null}
+          {!closed ? (
+            <Button size="sm" variant="outline" onClick={() => setTransferOpen(true)}>
+              <ArrowLeftRight /> Transferir
+            </Button>
+          ) : null}
+          {closed ? (
+            <Button size="sm" variant="outline" onClick={() => void run(() => inboxApi.reopen(c.id), "Conversa reaberta")}>
+              <RotateCcw /> Reabrir
+            </Button>
+          ) : (
+            <Button size="sm" variant="outline" onClick={() => void run(() => inboxApi.close(c.id), "Conversa encerrada")}>
+              <CheckCircle2 /> Encerrar
+            </Button>
+          )}
+        </div>
+      </header>
+      <Messages conversationId={c.id} />
+      <Composer conversationId={c.id} disabled={closed} />
+      <TransferDialog
+        open={transferOpen}
+        onOpenChange={setTransferOpen}
+        departments={departments}
+        agents={agents}
+        currentDepartmentId={c.department_id}
+        onConfirm={async (departmentId, userId) => {
+          const updated = await inboxApi.transfer(c.id, departmentId, userId);
+          apply(updated, "Conversa transferida");
+        }}
+      />
+      {agents !== null ? (
+        <AssignDialog
+          open={assignOpen}
+          onOpenChange={setAssignOpen}
+          agents={agents}
+          onConfirm={async (userId) => {
+            const updated = await inboxApi.assign(c.id, userId);
+            apply(updated, "Conversa atribuída");
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}

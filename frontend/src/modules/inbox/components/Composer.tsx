@@ -1,0 +1,213 @@
+import { Loader2, Paperclip, SendHorizontal, StickyNote } from "lucide-react";
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { toast } from "sonner";
+
+import { Button } from "@/components/ui/button";
+import { cn } from "@/lib/utils";
+
+import { inboxApi, putToPresigned } from "../api";
+import { useInbox } from "../stores/inbox";
+import type { QuickReply } from "../types";
+
+/** "/sho" at the start of the text → "/sho" (the quick-reply prefix), else null. */
+export function quickReplyPrefix(text: string): string | null {
+  const m = /^\/(\S*)$/.exec(text);
+  return m ? `/${m[1] ?? ""}` : null;
+}
+
+function useQuickReplies(prefix: string | null): QuickReply[] {
+  const [items, setItems] = useState<QuickReply[]>([]);
+  useEffect(() => {
+    if (prefix === null) {
+      setItems([]);
+      return undefined;
+    }
+    const ctrl = new AbortController();
+    const t = setTimeout(() => {
+      inboxApi
+        .quickReplies(prefix, ctrl.signal)
+        .then(setItems)
+        .catch(() => setItems([]));
+    }, 150);
+    return () => {
+      clearTimeout(t);
+      ctrl.abort();
+    };
+  }, [prefix]);
+  return items;
+}
+
+export function Composer({ conversationId, disabled }: { conversationId: string; disabled?: boolean }) {
+  const [text, setText] = useState("");
+  const [note, setNote] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [highlight, setHighlight] = useState(0);
+  const [dismissed, setDismissed] = useState(false);
+  const fileInput = useRef<HTMLInputElement | null>(null);
+  const textarea = useRef<HTMLTextAreaElement | null>(null);
+  const addMessages = useInbox((s) => s.addMessages);
+
+  const prefix = note || dismissed ? null : quickReplyPrefix(text);
+  const replies = useQuickReplies(prefix);
+  const popupOpen = prefix !== null && replies.length > 0;
+
+  useEffect(() => setHighlight(0), [prefix]);
+  useEffect(() => {
+    setText("");
+    setNote(false);
+  }, [conversationId]);
+
+  const choose = (reply: QuickReply) => {
+    setText(reply.text);
+    setDismissed(true);
+    textarea.current?.focus();
+  };
+
+  const send = async () => {
+    const body = text.trim();
+    if (!body || busy) return;
+    setBusy(true);
+    try {
+      const message = note ? await inboxApi.addNote(conversationId, body) : await inboxApi.sendText(conversationId, body);
+      if (message?.id) addMessages(conversationId, [message]);
+      setText("");
+      setDismissed(false);
+    } catch {
+      // toasted; the text stays so nothing typed is lost
+    } finally {
+      setBusy(false);
+      textarea.current?.focus();
+    }
+  };
+
+  const attach = async (file: File) => {
+    setBusy(true);
+    try {
+      const ticket = await inboxApi.createUpload(conversationId, file);
+      await putToPresigned(ticket, file);
+      const caption = text.trim();
+      const message = await inboxApi.sendMedia(conversationId, {
+        key: ticket.key,
+        mimetype: file.type || "application/octet-stream",
+        file_name: file.name,
+        ...(caption ? { caption } : {}),
+      });
+      if (message?.id) addMessages(conversationId, [message]);
+      setText("");
+    } catch (err) {
+      // API failures are toasted by the client; the presigned PUT (a bare fetch) is ours to report.
+      if (!(err && typeof err === "object" && "isAxiosError" in err)) toast.error("Não foi possível enviar o arquivo.");
+    } finally {
+      setBusy(false);
+      if (fileInput.current) fileInput.current.value = "";
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (popupOpen) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        const step = e.key === "ArrowDown" ? 1 : -1;
+        setHighlight((h) => (h + step + replies.length) % replies.length);
+        return;
+      }
+      if (e.key === "Enter" || e.key === "Tab") {
+        e.preventDefault();
+        const reply = replies[highlight] ?? replies[0];
+        if (reply) choose(reply);
+        return;
+      }
+      if (e.key === "Escape") {
+        e.preventDefault();
+        setDismissed(true);
+        return;
+      }
+    }
+    if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void send();
+    }
+  };
+
+  return (
+    <div className={cn("relative border-t p-3", note && "bg-amber-50")}>
+      {popupOpen ? (
+        <ul
+          role="listbox"
+          aria-label="Respostas rápidas"
+          data-testid="quick-replies"
+          className="bg-popover absolute right-3 bottom-full left-3 mb-1 max-h-56 overflow-y-auto rounded-md border p-1 shadow-md"
+        >
+          {replies.map((r, i) => (
+            <li
+              key={r.id}
+              role="option"
+              aria-selected={i === highlight}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                choose(r);
+              }}
+              className={cn("cursor-pointer rounded px-2 py-1.5 text-sm", i === highlight && "bg-muted")}
+            >
+              <span className="font-mono font-semibold">/{r.shortcut.replace(/^\//, "")}</span>{" "}
+              <span className="text-muted-foreground line-clamp-1">{r.text}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="flex items-end gap-2">
+        <input
+          ref={fileInput}
+          type="file"
+          className="hidden"
+          data-testid="attachment-input"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (file) void attach(file);
+          }}
+        />
+        <Button
+          type="button"
+          variant="ghost"
+          size="icon"
+          aria-label="Anexar arquivo"
+          disabled={disabled || busy || note}
+          onClick={() => fileInput.current?.click()}
+        >
+          <Paperclip />
+        </Button>
+        <Button
+          type="button"
+          variant={note ? "secondary" : "ghost"}
+          size="icon"
+          aria-label="Nota interna"
+          aria-pressed={note}
+          title="Nota interna (não é enviada ao contato)"
+          disabled={disabled}
+          onClick={() => setNote((n) => !n)}
+          className={cn(note && "bg-amber-200 text-amber-900 hover:bg-amber-300")}
+        >
+          <StickyNote />
+        </Button>
+        <textarea
+          ref={textarea}
+          aria-label={note ? "Nota interna" : "Mensagem"}
+          data-testid="composer-input"
+          rows={1}
+          value={text}
+          disabled={disabled}
+          placeholder={note ? "Escreva uma nota interna (só a equipe vê)" : "Mensagem (/ para respostas rápidas)"}
+          onChange={(e) => {
+            setText(e.target.value);
+            if (!e.target.value.startsWith("/")) setDismissed(false);
+          }}
+          onKeyDown={onKeyDown}
+          className="border-input bg-background max-h-40 min-h-9 flex-1 resize-none rounded-md border px-3 py-2 text-sm outline-none focus-visible:ring-2 focus-visible:ring-ring/50"
+        />
+        <Button type="button" size="icon" aria-label="Enviar" disabled={disabled || busy || !text.trim()} onClick={() => void send()}>
+          {busy ? <Loader2 className="animate-spin" /> : <SendHorizontal />}
+        </Button>
+      </div>
+    </div>
+  );
+}

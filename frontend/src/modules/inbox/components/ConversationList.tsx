@@ -1,0 +1,240 @@
+import { Loader2, Search, Users } from "lucide-react";
+import { useEffect, useRef, useState } from "react";
+
+import { Avatar, AvatarFallback } from "@/components/ui/avatar";
+import { Input } from "@/components/ui/input";
+import { cn, initials } from "@/lib/utils";
+
+import { listStamp, unreadCount } from "../lib/format";
+import { useInbox } from "../stores/inbox";
+import type { AssigneeFilter, ConversationStatus, Department, InstanceSummary } from "../types";
+
+const STATUS_TABS: { value: ConversationStatus; label: string }[] = [
+  { value: "open", label: "Abertas" },
+  { value: "pending", label: "Pendentes" },
+  { value: "closed", label: "Fechadas" },
+];
+
+const ASSIGNEE_OPTIONS: { value: AssigneeFilter; label: string }[] = [
+  { value: "me", label: "Minhas" },
+  { value: "none", label: "Fila" },
+  { value: "", label: "Todas" },
+];
+
+const selectClass =
+  "border-input bg-background h-8 min-w-0 flex-1 rounded-md border px-2 text-xs outline-none focus-visible:ring-2 focus-visible:ring-ring/50";
+
+function Segmented<T extends string>({
+  label,
+  options,
+  value,
+  onChange,
+}: {
+  label: string;
+  options: { value: T; label: string }[];
+  value: T;
+  onChange: (v: T) => void;
+}) {
+  return (
+    <div role="tablist" aria-label={label} className="bg-muted flex rounded-md p-0.5">
+      {options.map((o) => (
+        <button
+          key={o.value || "all"}
+          type="button"
+          role="tab"
+          aria-selected={value === o.value}
+          onClick={() => onChange(o.value)}
+          className={cn(
+            "flex-1 rounded px-2 py-1 text-xs font-medium transition-colors",
+            value === o.value ? "bg-background shadow-sm" : "text-muted-foreground hover:text-foreground",
+          )}
+        >
+          {o.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function Filters({ departments, instances }: { departments: Department[]; instances: InstanceSummary[] }) {
+  const filters = useInbox((s) => s.filters);
+  const setFilters = useInbox((s) => s.setFilters);
+  const [q, setQ] = useState(filters.q);
+
+  useEffect(() => {
+    if (q === filters.q) return undefined;
+    const t = setTimeout(() => setFilters({ q }), 300);
+    return () => clearTimeout(t);
+  }, [q, filters.q, setFilters]);
+
+  return (
+    <div className="space-y-2 border-b p-3">
+      <Segmented label="Situação" options={STATUS_TABS} value={filters.status} onChange={(status) => setFilters({ status })} />
+      <Segmented
+        label="Responsável"
+        options={ASSIGNEE_OPTIONS}
+        value={filters.assignee}
+        onChange={(assignee) => setFilters({ assignee })}
+      />
+      <div className="relative">
+        <Search className="text-muted-foreground absolute top-2 left-2 size-4" />
+        <Input
+          aria-label="Buscar conversas"
+          placeholder="Buscar nome ou telefone"
+          className="h-8 pl-8 text-sm"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
+      </div>
+      <div className="flex items-center gap-2">
+        <select
+          aria-label="Filtrar por departamento"
+          className={selectClass}
+          value={filters.department_id}
+          onChange={(e) => setFilters({ department_id: e.target.value })}
+        >
+          <option value="">Todos os departamentos</option>
+          {departments.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
+        </select>
+        {instances.length > 1 ? (
+          <select
+            aria-label="Filtrar por número"
+            className={selectClass}
+            value={filters.instance_id}
+            onChange={(e) => setFilters({ instance_id: e.target.value })}
+          >
+            <option value="">Todos os números</option>
+            {instances.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.name}
+              </option>
+            ))}
+          </select>
+        ) : null}
+        <button
+          type="button"
+          aria-pressed={filters.unread}
+          onClick={() => setFilters({ unread: !filters.unread })}
+          className={cn(
+            "h-8 shrink-0 rounded-md border px-2 text-xs font-medium",
+            filters.unread ? "border-primary bg-primary text-primary-foreground" : "text-muted-foreground",
+          )}
+        >
+          Não lidas
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function ConversationRow({ id }: { id: string }) {
+  const c = useInbox((s) => s.byId[id]);
+  const selected = useInbox((s) => s.selectedId === id);
+  const select = useInbox((s) => s.select);
+  if (!c) return null;
+  const unread = unreadCount(c);
+  const name = c.contact_name || c.phone || "Contato";
+  return (
+    <li>
+      <button
+        type="button"
+        data-testid="conversation-item"
+        data-conversation-id={c.id}
+        aria-current={selected ? "true" : undefined}
+        onClick={() => select(c.id)}
+        className={cn(
+          "hover:bg-muted/60 flex w-full items-center gap-3 border-b px-3 py-2.5 text-left transition-colors",
+          selected && "bg-muted",
+        )}
+      >
+        <Avatar className="size-10">
+          <AvatarFallback>{c.is_group ? <Users className="size-4" /> : initials(name)}</AvatarFallback>
+        </Avatar>
+        <div className="min-w-0 flex-1">
+          <div className="flex items-baseline justify-between gap-2">
+            <span className={cn("truncate text-sm", unread ? "font-semibold" : "font-medium")}>{name}</span>
+            <span className={cn("shrink-0 text-[11px]", unread ? "text-emerald-600" : "text-muted-foreground")}>
+              {listStamp(c.last_message_at)}
+            </span>
+          </div>
+          <div className="flex items-center justify-between gap-2">
+            <span className="text-muted-foreground truncate text-xs" data-testid="conversation-preview">
+              {c.last_message_direction === "out" ? "Você: " : ""}
+              {c.last_message_preview ?? ""}
+            </span>
+            {unread > 0 ? (
+              <span
+                data-testid="unread-badge"
+                aria-label={`${unread} não lidas`}
+                className="flex h-5 min-w-5 shrink-0 items-center justify-center rounded-full bg-emerald-500 px-1.5 text-[11px] font-semibold text-white"
+              >
+                {unread > 99 ? "99+" : unread}
+              </span>
+            ) : null}
+          </div>
+          {c.assigned_user_name ? (
+            <div className="text-muted-foreground truncate text-[11px]">{c.assigned_user_name}</div>
+          ) : null}
+        </div>
+      </button>
+    </li>
+  );
+}
+
+export function ConversationList({
+  departments,
+  instances,
+  className,
+}: {
+  departments: Department[];
+  instances: InstanceSummary[];
+  className?: string;
+}) {
+  const order = useInbox((s) => s.order);
+  const loaded = useInbox((s) => s.listLoaded);
+  const loading = useInbox((s) => s.listLoading);
+  const loadingMore = useInbox((s) => s.loadingMore);
+  const hasMore = useInbox((s) => s.nextCursor !== null);
+  const loadMore = useInbox((s) => s.loadMore);
+  const sentinel = useRef<HTMLLIElement | null>(null);
+
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el || !hasMore) return undefined;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) void loadMore();
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [hasMore, loadMore, order.length]);
+
+  return (
+    <section aria-label="Conversas" className={cn("flex min-h-0 flex-col", className)}>
+      <Filters departments={departments} instances={instances} />
+      <ul className="min-h-0 flex-1 overflow-y-auto" data-testid="conversation-list">
+        {order.map((id) => (
+          <ConversationRow key={id} id={id} />
+        ))}
+        {loaded && order.length === 0 ? (
+          <li className="text-muted-foreground p-6 text-center text-sm" data-testid="conversation-list-empty">
+            Nenhuma conversa ainda
+          </li>
+        ) : null}
+        {hasMore ? (
+          <li ref={sentinel} className="text-muted-foreground flex justify-center p-3 text-xs">
+            {loadingMore ? <Loader2 className="size-4 animate-spin" /> : "Carregando mais…"}
+          </li>
+        ) : null}
+        {!loaded && loading ? (
+          <li className="text-muted-foreground flex justify-center p-6">
+            <Loader2 className="size-5 animate-spin" />
+          </li>
+        ) : null}
+      </ul>
+    </section>
+  );
+}

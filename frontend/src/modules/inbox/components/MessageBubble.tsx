@@ -1,0 +1,159 @@
+import { AlertCircle, Check, CheckCheck, Clock, FileText, MapPin, RotateCw, StickyNote, UserRound } from "lucide-react";
+
+import { cn } from "@/lib/utils";
+
+import { timeOf } from "../lib/format";
+import type { Message } from "../types";
+
+const STATUS_LABEL: Record<string, string> = {
+  pending: "Enviando",
+  unknown: "Enviando",
+  sent: "Enviada",
+  delivered: "Entregue",
+  read: "Lida",
+  played: "Reproduzida",
+  failed: "Falhou",
+};
+
+/** pending clock, sent ✓, delivered ✓✓ grey, read/played ✓✓ blue, failed red. */
+export function Ticks({ status }: { status: string | null | undefined }) {
+  const s = status ?? "pending";
+  const label = STATUS_LABEL[s] ?? s;
+  const common = { "data-testid": "message-ticks", "data-status": s, "aria-label": label, role: "img" } as const;
+  if (s === "failed") return <AlertCircle {...common} className="size-3.5 text-red-600" />;
+  if (s === "read" || s === "played") return <CheckCheck {...common} className="size-3.5 text-sky-500" />;
+  if (s === "delivered") return <CheckCheck {...common} className="text-muted-foreground size-3.5" />;
+  if (s === "sent") return <Check {...common} className="text-muted-foreground size-3.5" />;
+  return <Clock {...common} className="text-muted-foreground size-3" />;
+}
+
+function MediaPreview({ message }: { message: Message }) {
+  const media = message.media;
+  const url = media?.url ?? null;
+  const name = media?.file_name || "arquivo";
+  switch (message.kind) {
+    case "image":
+    case "sticker":
+      return url ? (
+        <a href={url} target="_blank" rel="noreferrer">
+          <img
+            src={url}
+            alt={media?.caption || "Imagem"}
+            className={cn("rounded-md object-cover", message.kind === "sticker" ? "size-32" : "max-h-64 max-w-full")}
+            loading="lazy"
+          />
+        </a>
+      ) : (
+        <div className="text-muted-foreground text-xs italic">{message.kind === "sticker" ? "Figurinha" : "Imagem"} (carregando…)</div>
+      );
+    case "audio":
+      return url ? (
+        <audio controls src={url} className="w-64 max-w-full" data-testid="audio-player" />
+      ) : (
+        <div className="text-muted-foreground text-xs italic">Áudio (carregando…)</div>
+      );
+    case "video":
+      return url ? (
+        <video controls src={url} className="max-h-64 max-w-full rounded-md" />
+      ) : (
+        <div className="text-muted-foreground text-xs italic">Vídeo (carregando…)</div>
+      );
+    case "document":
+      return (
+        <a
+          href={url ?? undefined}
+          target="_blank"
+          rel="noreferrer"
+          className={cn("flex items-center gap-2 rounded-md border bg-black/5 px-2 py-1.5 text-sm", !url && "pointer-events-none opacity-70")}
+        >
+          <FileText className="size-4 shrink-0" />
+          <span className="truncate">{name}</span>
+        </a>
+      );
+    case "location":
+      return (
+        <div className="flex items-center gap-1 text-sm">
+          <MapPin className="size-4" /> Localização
+        </div>
+      );
+    case "contact":
+      return (
+        <div className="flex items-center gap-1 text-sm">
+          <UserRound className="size-4" /> Contato compartilhado
+        </div>
+      );
+    default:
+      return null;
+  }
+}
+
+export function MessageBubble({ message, onRetry }: { message: Message; onRetry?: (m: Message) => void }) {
+  const out = message.direction === "out";
+  const note = message.kind === "note";
+  const failed = message.status === "failed";
+  const body = message.text ?? message.media?.caption ?? null;
+  const author = out ? message.sent_by_name : message.author_name;
+  const reactions = Object.values(message.reactions ?? {}).filter((v): v is string => typeof v === "string");
+
+  return (
+    <div className={cn("flex", out || note ? "justify-end" : "justify-start")}>
+      <div
+        data-testid="message-bubble"
+        data-message-id={message.id}
+        data-direction={message.direction}
+        data-kind={message.kind}
+        data-status={message.status ?? ""}
+        className={cn(
+          "relative max-w-[75%] rounded-lg px-3 py-1.5 text-sm shadow-sm",
+          note
+            ? "border border-amber-300 bg-amber-100 text-amber-950"
+            : out
+              ? "bg-emerald-100 text-emerald-950 dark:bg-emerald-900 dark:text-emerald-50"
+              : "bg-background border",
+          failed && "border border-red-300",
+        )}
+      >
+        {note ? (
+          <div className="mb-0.5 flex items-center gap-1 text-[11px] font-semibold text-amber-800">
+            <StickyNote className="size-3" /> Nota interna{author ? ` · ${author}` : ""}
+          </div>
+        ) : author && (out || message.author_name) ? (
+          <div className="text-muted-foreground mb-0.5 text-[11px] font-medium">{author}</div>
+        ) : null}
+        {message.deleted ? (
+          <div className="text-muted-foreground italic">Mensagem apagada</div>
+        ) : (
+          <>
+            <MediaPreview message={message} />
+            {body && message.kind !== "reaction" ? (
+              <div className="break-words whitespace-pre-wrap" data-testid="message-text">
+                {body}
+              </div>
+            ) : null}
+          </>
+        )}
+        <div className="mt-0.5 flex items-center justify-end gap-1 text-[10px] opacity-70">
+          <span>{timeOf(message.sent_at ?? message.created_at)}</span>
+          {out && !note ? <Ticks status={message.status} /> : null}
+        </div>
+        {reactions.length > 0 ? (
+          <div className="bg-background absolute -bottom-3 left-2 rounded-full border px-1 text-xs">{reactions.join(" ")}</div>
+        ) : null}
+        {failed ? (
+          <div className="mt-1 flex items-center justify-between gap-2 border-t border-red-200 pt-1 text-xs text-red-700">
+            <span data-testid="failure-reason">{message.failure_reason || "Não foi possível enviar."}</span>
+            {onRetry ? (
+              <button
+                type="button"
+                onClick={() => onRetry(message)}
+                className="flex shrink-0 items-center gap-1 font-semibold underline-offset-2 hover:underline"
+              >
+                <RotateCw className="size-3" /> Tentar novamente
+              </button>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,320 @@
+"""Contacts, pure: phone normalisation (tenant region), search keys, tags, typed custom fields, CSV rows.
+
+Nothing here touches storage; the store and the services call these to decide what a value means.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import phonenumbers
+
+from alrea.domain.phones import DEFAULT_REGION
+
+FIELD_TYPES = ("text", "number", "date")
+SOURCES = ("import", "inbound", "api", "manual")
+STANDARD_TARGETS = ("name", "phone", "email", "tags", "notes")
+MAX_TAGS = 50
+MAX_TAG_LEN = 40
+MAX_NAME_LEN = 120
+MAX_TEXT_LEN = 1000
+FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+TAG_SPLIT = re.compile(r"[,;|]")
+
+
+class ContactValueError(ValueError):
+    """A value that cannot be stored; ``str()`` is the pt-BR reason shown to the user."""
+
+
+# ---------------------------------------------------------------- phones
+def normalize_phone(raw: str | None, region: str = DEFAULT_REGION) -> str:
+    """E.164 of a number typed by a person, in the tenant's region; raises ContactValueError."""
+    text = (raw or "").strip()
+    if not text:
+        raise ContactValueError("telefone vazio")
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, None if text.startswith("+") else (region or DEFAULT_REGION))
+    except phonenumbers.NumberParseException:
+        raise ContactValueError("telefone inválido") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ContactValueError("telefone inválido")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def country_code(region: str) -> str:
+    return str(phonenumbers.country_code_for_region(region or DEFAULT_REGION) or "")
+
+
+def phone_search_prefix(query: str, region: str = DEFAULT_REGION) -> str | None:
+    """Digits to match against E.164 digits, or None when the query is not a phone prefix.
+
+    "+55 11 9..." and "5511..." match as typed; a local "11 9..." gets the tenant's country code in front.
+    """
+    text = query.strip()
+    digits = re.sub(r"\D", "", text)
+    if not digits or re.search(r"[^\d\s+()\-.]", text):
+        return None
+    if text.startswith("+") or text.startswith("00"):
+        return digits[2:] if text.startswith("00") else digits
+    cc = country_code(region)
+    return digits if digits.startswith(cc) and len(digits) > len(cc) + 2 else cc + digits
+
+
+def phone_digits(key: str) -> str:
+    return key.lstrip("+")
+
+
+# ---------------------------------------------------------------- names and search
+def fold(text: str) -> str:
+    """Lowercase, accents removed, spaces collapsed: "  José  Álvares" -> "jose alvares"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.lower().split())
+
+
+NO_NAME = "~"  # sorts after every letter: unnamed contacts come last
+
+
+def name_sort_key(name: str | None, key: str) -> str:
+    return f"{fold(name) if name else NO_NAME}#{key}"
+
+
+def clean_name(raw: str | None) -> str | None:
+    name = " ".join((raw or "").split())
+    if not name:
+        return None
+    if len(name) > MAX_NAME_LEN:
+        raise ContactValueError(f"nome com mais de {MAX_NAME_LEN} caracteres")
+    return name
+
+
+def clean_email(raw: str | None) -> str | None:
+    email = (raw or "").strip()
+    if not email:
+        return None
+    if len(email) > 254 or not EMAIL.match(email):
+        raise ContactValueError("e-mail inválido")
+    return email.lower()
+
+
+# ---------------------------------------------------------------- tags
+def clean_tag(raw: str) -> str:
+    tag = " ".join(raw.split()).lower()
+    if not tag:
+        raise ContactValueError("etiqueta vazia")
+    if len(tag) > MAX_TAG_LEN or "#" in tag:
+        raise ContactValueError(f"etiqueta inválida: {raw[:60]!r} (até {MAX_TAG_LEN} caracteres, sem '#')")
+    return tag
+
+
+def clean_tags(values: list[str] | str | None) -> list[str]:
+    if values is None:
+        return []
+    parts = TAG_SPLIT.split(values) if isinstance(values, str) else list(values)
+    tags: list[str] = []
+    for part in parts:
+        if isinstance(part, str) and part.strip():
+            tag = clean_tag(part)
+            if tag not in tags:
+                tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise ContactValueError(f"no máximo {MAX_TAGS} etiquetas por contato")
+    return tags
+
+
+# ---------------------------------------------------------------- custom fields
+@dataclass(frozen=True)
+class FieldDef:
+    name: str
+    type: str
+    label: str
+
+
+def check_field_name(name: str) -> str:
+    if not FIELD_NAME.match(name or ""):
+        raise ContactValueError("nome de campo inválido: use letras minúsculas, números e _ (até 40), "
+                                "começando por uma letra")
+    return name
+
+
+def coerce_field(definition: FieldDef, raw: Any) -> Any:
+    """A custom field value typed by its definition; None clears it."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if definition.type == "number":
+        if isinstance(raw, bool):
+            raise ContactValueError(f"{definition.label}: deve ser um número")
+        text = str(raw).strip()
+        if isinstance(raw, str) and "," in text:  # pt-BR "1.234,56"
+            text = text.replace(".", "").replace(",", ".")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ContactValueError(f"{definition.label}: deve ser um número") from None
+        if not value.is_finite():
+            raise ContactValueError(f"{definition.label}: deve ser um número")
+        return value
+    if definition.type == "date":
+        return parse_date(str(raw), definition.label)
+    text = str(raw).strip()
+    if len(text) > MAX_TEXT_LEN:
+        raise ContactValueError(f"{definition.label}: até {MAX_TEXT_LEN} caracteres")
+    return text
+
+
+def parse_date(text: str, label: str) -> str:
+    """ISO date (YYYY-MM-DD) of "2024-03-01", "01/03/2024" (dd/mm/yyyy) or an ISO date-time."""
+    text = text.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        raise ContactValueError(f"{label}: data inválida (use AAAA-MM-DD ou DD/MM/AAAA)") from None
+
+
+def plain_value(value: Any) -> Any:
+    """JSON-friendly form of a stored custom field value (Decimal -> int/float)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+# ---------------------------------------------------------------- CSV import
+@dataclass(frozen=True)
+class Mapping:
+    """Which CSV column feeds which contact attribute: ``{column: "name"|"phone"|...|"field:<n>"|"ignore"}``."""
+
+    columns: dict[str, str]
+
+    @property
+    def phone_column(self) -> str:
+        return next(c for c, t in self.columns.items() if t == "phone")
+
+
+HEADER_GUESSES = {
+    "phone": ("phone", "telefone", "celular", "whatsapp", "fone", "numero", "número", "mobile", "tel"),
+    "name": ("name", "nome", "nome completo", "full name", "contato"),
+    "email": ("email", "e-mail", "mail"),
+    "tags": ("tags", "etiquetas", "tag", "etiqueta", "grupos"),
+    "notes": ("notes", "notas", "observacoes", "observações", "obs"),
+}
+
+
+def guess_mapping(header: list[str], fields: dict[str, FieldDef]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for column in header:
+        folded = fold(column)
+        target = "ignore"
+        for name, guesses in HEADER_GUESSES.items():
+            if name not in used and folded in {fold(g) for g in guesses}:
+                target = name
+                break
+        if target == "ignore" and folded.replace(" ", "_") in fields:
+            target = f"field:{folded.replace(' ', '_')}"
+        if target != "ignore":
+            used.add(target)
+        mapping[column] = target
+    return mapping
+
+
+def check_mapping(columns: dict[str, str], fields: dict[str, FieldDef],
+                  header: list[str] | None = None) -> Mapping:
+    """Validate a mapping chosen by the user; raises ContactValueError with the reason."""
+    if not columns:
+        raise ContactValueError("mapeamento de colunas vazio")
+    seen: set[str] = set()
+    for column, target in columns.items():
+        if target == "ignore":
+            continue
+        if target.startswith("field:"):
+            if target[6:] not in fields:
+                raise ContactValueError(f"coluna {column!r}: campo personalizado {target[6:]!r} não existe")
+        elif target not in STANDARD_TARGETS:
+            raise ContactValueError(f"coluna {column!r}: destino inválido {target!r}")
+        if target in seen:
+            raise ContactValueError(f"o destino {target!r} foi escolhido para mais de uma coluna")
+        seen.add(target)
+    if "phone" not in seen:
+        raise ContactValueError("escolha a coluna do telefone")
+    if header is not None:
+        missing = [c for c, t in columns.items() if t != "ignore" and c not in header]
+        if missing:
+            raise ContactValueError(f"colunas ausentes no arquivo: {', '.join(missing)}")
+    return Mapping(dict(columns))
+
+
+@dataclass
+class RowValues:
+    phone: str
+    name: str | None = None
+    email: str | None = None
+    tags: list[str] = field(default_factory=list)
+    notes: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+def row_digest(values: RowValues) -> str:
+    """Fingerprint of what a row says about a contact: re-importing the same row is recognised without
+    reading (and comparing) the whole contact."""
+    payload = json.dumps([values.name, values.email, sorted(values.tags), values.notes,
+                          sorted((k, str(v)) for k, v in values.fields.items())], ensure_ascii=False)
+    return hashlib.blake2b(payload.encode(), digest_size=10).hexdigest()
+
+
+@dataclass(frozen=True)
+class RowError:
+    value: str
+    reason: str
+    code: str  # invalid_phone | invalid_email | invalid_value | duplicate | plan_limit
+
+
+def parse_row(row: dict[str, str], mapping: Mapping, fields: dict[str, FieldDef],
+              region: str) -> RowValues | RowError:
+    """One CSV record (column -> raw text) -> normalised values, or the first reason it cannot be imported."""
+    raw_phone = (row.get(mapping.phone_column) or "").strip()
+    try:
+        values = RowValues(phone=normalize_phone(raw_phone, region))
+    except ContactValueError as exc:
+        return RowError(raw_phone, str(exc), "invalid_phone")
+    for column, target in mapping.columns.items():
+        if target in ("ignore", "phone"):
+            continue
+        raw = (row.get(column) or "").strip()
+        if not raw:
+            continue
+        try:
+            if target == "name":
+                values.name = clean_name(raw)
+            elif target == "email":
+                values.email = clean_email(raw)
+            elif target == "tags":
+                values.tags = clean_tags(raw)
+            elif target == "notes":
+                values.notes = raw[:MAX_TEXT_LEN]
+            else:
+                definition = fields[target[6:]]
+                values.fields[definition.name] = coerce_field(definition, raw)
+        except ContactValueError as exc:
+            return RowError(raw, str(exc), "invalid_email" if target == "email" else "invalid_value")
+    return values
+
+
+def limit_message(max_contacts: int, imported: int, refused: int) -> str:
+    return (f"Seu plano permite até {max_contacts} contatos: {imported} contato(s) novo(s) importado(s), "
+            f"{refused} linha(s) não importada(s) por atingir esse limite. Faça upgrade para importar o restante.")

@@ -1,0 +1,301 @@
+"""Sending from the inbox: compose (API) → ``chat_send_message`` (FIFO, grouped per conversation) → send
+through the WhatsApp port (functions/chat_send) → receipts move the status (services/inbound.py).
+
+A composed message is stored at once with OUR id (a UUID), status "pending", and pushed; the queue carries
+only its key. The sender:
+
+- sets ``sending`` before calling Evolution (conditional on "pending"), so a redelivery that finds it set
+  knows a previous attempt died mid-call and marks the message "unknown" instead of resending blindly;
+- on success stores WhatsApp's id (``wamid``) on the message and the ``WAMSG`` pointer to it, status "sent";
+- NumberNotOnWhatsApp / BadRequest / a missing number → "failed" with a pt-BR reason, no retry;
+- EvolutionUnavailable / ConnectionClosed (nothing went out) → raises so the queue redelivers; on the last
+  receive (the queue's max receive count) the message is marked "failed" instead;
+- SendOutcomeUnknown → "unknown": the echo (``send.message``) reconciles it if it did go out.
+
+Echo reconciliation (the echo of our own send can be processed BEFORE the sender stored the wamid — Evolution
+posts ``send.message`` before it answers the HTTP call): inbound calls :func:`claim_echo` for an outbound
+message whose wamid has no pointer yet. It looks for the OLDEST inbox message of the same conversation still
+without a wamid, status pending/unknown, same text (or caption), created in the last ``ECHO_WINDOW_S``, and
+claims it (pointer + wamid, conditional) instead of storing a duplicate. The sender's own pointer write then
+finds the pointer already there, pointing at this message, and only moves the status. FIFO per conversation
+makes "oldest unclaimed with the same text" the right one.
+"""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
+
+from alrea.core.clock import iso, new_id, utcnow
+from alrea.core.errors import Conflict, Invalid, NotFound
+from alrea.core.log import logger
+from alrea.domain.messages import Kind, preview, rank
+from alrea.domain.roles import Principal
+from alrea.ports import whatsapp as wa
+from alrea.resources import QUEUES, tenant_key
+from alrea.services import audience
+from alrea.services.inbox import load_visible
+from alrea.store import conversations, instances, messages
+from alrea.store.base import transaction
+from alrea.store.messages import MessageItem, MessagePointer
+from alrea.wiring import runtime
+
+QUEUE = "chat_send_message"
+MAX_TEXT = 4096
+MAX_UPLOAD = 16 * 1024 * 1024
+UPLOAD_TTL_S = 900
+MEDIA_URL_TTL_S = 3600
+ECHO_WINDOW_S = 300
+UNKNOWN, UNKNOWN_RANK = "unknown", 12
+REASONS = {
+    "not_on_whatsapp": "Este número não tem WhatsApp.",
+    "bad_request": "O WhatsApp recusou a mensagem.",
+    "unavailable": "O WhatsApp do número está indisponível; tente reenviar.",
+    "instance_gone": "O número de WhatsApp desta conversa foi removido.",
+    "unauthorized": "Falha de configuração com o Evolution API.",
+}
+
+
+def _push_message(conv: Any, item: MessageItem, kind: str = "message_received") -> None:
+    audience.push_conversation_event(conv, {"type": kind, "message": item.view()})
+
+
+def _push_status(conv: Any, item: MessageItem) -> None:
+    audience.push_conversation_event(conv, {
+        "type": "message_status", "conversation_id": item.conversation_id, "message_id": item.id,
+        "message_sk": item.sk, "status": item.status, "status_at": item.status_at, "wamid": item.wamid,
+        "failure_reason": item.failure_reason})
+
+
+# ---------------------------------------------------------------- compose (API)
+def _media_kind(mimetype: str) -> str:
+    major = mimetype.split("/", 1)[0]
+    return {"image": "image", "video": "video", "audio": "audio"}.get(major, "document")
+
+
+def create_upload(caller: Principal, conversation_id: str, *, file_name: str, mimetype: str, size: int
+                  ) -> dict[str, Any]:
+    conv = load_visible(caller, conversation_id)
+    if size <= 0 or size > MAX_UPLOAD:
+        raise Invalid(f"O arquivo deve ter até {MAX_UPLOAD // (1024 * 1024)} MB.", field="size")
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", file_name).strip("._")[:80] or "arquivo"
+    key = tenant_key(caller.tenant_id, "outbox", conv.id, f"{new_id()}-{safe}")
+    url = runtime().storage.presign_put(key, UPLOAD_TTL_S, mimetype)
+    return {"key": key, "upload_url": url, "headers": {"Content-Type": mimetype}, "expires_in": UPLOAD_TTL_S}
+
+
+def compose(caller: Principal, conversation_id: str, *, text: str | None = None,
+            media: dict[str, Any] | None = None) -> dict[str, Any]:
+    conv = load_visible(caller, conversation_id)
+    text = (text or "").strip() or None
+    fields: dict[str, Any] = {}
+    if media:
+        key = str(media.get("key") or "")
+        if not key.startswith(tenant_key(caller.tenant_id, "outbox", conv.id) + "/"):
+            raise Invalid("Arquivo inválido: envie-o primeiro por /uploads desta conversa.", field="media.key")
+        if not runtime().storage.exists(key):
+            raise Invalid("O arquivo ainda não foi enviado.", field="media.key")
+        mimetype = str(media.get("mimetype") or "application/octet-stream")
+        kind = _media_kind(mimetype)
+        text = (str(media.get("caption") or "").strip() or None) if kind != "audio" else None
+        fields = {"media": {"mimetype": mimetype, "file_name": media.get("file_name") or key.rsplit("/", 1)[-1]},
+                  "media_key": key}
+    elif not text:
+        raise Invalid("Escreva a mensagem ou anexe um arquivo.", field="text")
+    else:
+        kind = Kind.TEXT.value
+    if text and len(text) > MAX_TEXT:
+        raise Invalid(f"A mensagem pode ter até {MAX_TEXT} caracteres.", field="text")
+    now = iso(utcnow())
+    message_id = new_id()
+    item = MessageItem(
+        messages.messages_pk(caller.tenant_id, conv.id), messages.message_sk(now, message_id), entity="message",
+        id=message_id, tenant_id=caller.tenant_id, conversation_id=conv.id, instance_id=conv.instance_id,
+        direction="out", kind=kind, text=text, status="pending", status_rank=rank("pending"), from_me=True,
+        reactions={}, source="inbox", sent_by=caller.user_id, sent_by_name=caller.name, sent_at=now,
+        created_at=now, **fields)
+    item.save(condition=MessageItem.pk.does_not_exist())
+    conversations.bump_activity(caller.tenant_id, conv.id, at=now, direction="out", wamid=message_id,
+                                preview=preview(kind, text, file_name=(fields.get("media") or {}).get("file_name")))
+    _publish(item, message_id)
+    fresh = conversations.get(caller.tenant_id, conv.id) or conv
+    _push_message(fresh, item)
+    audience.push_conversation_event(fresh, {"type": "conversation_updated", "conversation": fresh.view()})
+    return item.view()
+
+
+def _publish(item: MessageItem, dedupe_id: str) -> None:
+    runtime().bus.publish(QUEUE, {"tenant_id": item.tenant_id, "conversation_id": item.conversation_id,
+                                  "message_sk": item.sk}, group=item.conversation_id, dedupe_id=dedupe_id)
+
+
+def _find_message(caller: Principal, conversation_id: str, message_id: str) -> tuple[Any, MessageItem]:
+    conv = load_visible(caller, conversation_id)
+    for item in MessageItem.query(messages.messages_pk(caller.tenant_id, conv.id),
+                                  MessageItem.sk.startswith("MSG#"), scan_index_forward=False,
+                                  filter_condition=MessageItem.id == message_id, page_size=200):
+        return conv, item
+    raise NotFound("Mensagem não encontrada.")
+
+
+def retry(caller: Principal, conversation_id: str, message_id: str) -> dict[str, Any]:
+    conv, item = _find_message(caller, conversation_id, message_id)
+    if item.source != "inbox" or item.status != "failed":
+        raise Conflict("Só uma mensagem com falha pode ser reenviada.")
+    M = MessageItem
+    attempt = new_id()
+    try:
+        item.update(actions=[M.status.set("pending"), M.status_rank.set(rank("pending")),
+                             M.failure_reason.remove(), M.sending.remove(), M.status_at.set(iso(utcnow()))],
+                    condition=M.status == "failed")
+    except UpdateError as exc:
+        raise Conflict("A mensagem já está sendo reenviada.") from exc
+    _publish(item, f"{item.id}-{attempt}")
+    _push_status(conv, item)
+    return item.view()
+
+
+# ---------------------------------------------------------------- send (queue worker)
+def _set(item: MessageItem, actions: list, condition: Any = None) -> bool:
+    guard = MessageItem.pk.exists()
+    try:
+        item.update(actions=actions, condition=guard & condition if condition is not None else guard)
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def _fail(conv: Any, item: MessageItem, reason: str) -> None:
+    M = MessageItem
+    if _set(item, [M.status.set("failed"), M.status_rank.set(rank("failed")), M.failure_reason.set(reason),
+                   M.sending.remove(), M.status_at.set(iso(utcnow()))], M.status_rank < rank("failed")):
+        logger.info("send failed", extra={"message_id": item.id, "reason": reason})
+        _push_status(conv, item)
+
+
+def _unknown(conv: Any, item: MessageItem) -> None:
+    M = MessageItem
+    if _set(item, [M.status.set(UNKNOWN), M.status_rank.set(UNKNOWN_RANK), M.sending.remove(),
+                   M.status_at.set(iso(utcnow()))], M.status_rank < UNKNOWN_RANK):
+        logger.warning("send outcome unknown", extra={"message_id": item.id})
+        _push_status(conv, item)
+
+
+def _number(conv: Any) -> str:
+    if conv.phone and not conv.is_group:
+        return conv.phone.lstrip("+")
+    return conv.chat_jid
+
+
+def send(body: dict[str, Any], *, attempt: int = 1, max_attempts: int | None = None) -> None:
+    """Send one composed message (the queue's body); raises only when the queue should redeliver."""
+    max_attempts = max_attempts or QUEUES[QUEUE].max_receive_count
+    tid, cid = str(body["tenant_id"]), str(body["conversation_id"])
+    item = messages.get(tid, cid, str(body["message_sk"]))
+    conv = conversations.get(tid, cid)
+    if item is None or conv is None:
+        logger.warning("queued send for a message that is gone", extra={"conversation_id": cid})
+        return
+    if item.status != "pending" or item.wamid:
+        logger.info("send already settled", extra={"message_id": item.id, "status": item.status})
+        return
+    if item.sending:  # a previous attempt died between calling Evolution and recording the answer
+        _unknown(conv, item)
+        return
+    try:
+        instance = instances.get(tid, conv.instance_id)
+    except NotFound:
+        _fail(conv, item, REASONS["instance_gone"])
+        return
+    M = MessageItem
+    if not _set(item, [M.sending.set(True)], (M.status == "pending") & M.sending.does_not_exist()):
+        return
+    whatsapp = runtime().whatsapp
+    try:
+        if item.media_key:
+            media = item.media.as_dict() if hasattr(item.media, "as_dict") else dict(item.media or {})
+            url = runtime().storage.presign_get(item.media_key, MEDIA_URL_TTL_S, media.get("file_name"))
+            sent = whatsapp.send_media(instance.evolution_name, _number(conv), item.kind if item.kind in (
+                "image", "video", "audio") else "document", url, mimetype=media.get("mimetype"),
+                caption=item.text, file_name=media.get("file_name"))
+        else:
+            sent = whatsapp.send_text(instance.evolution_name, _number(conv), item.text or "")
+    except wa.NumberNotOnWhatsApp:
+        _fail(conv, item, REASONS["not_on_whatsapp"])
+        return
+    except wa.SendOutcomeUnknown:
+        _unknown(conv, item)
+        return
+    except wa.EvolutionUnavailable:
+        _set(item, [M.sending.remove()])
+        if attempt >= max_attempts:
+            _fail(conv, item, REASONS["unavailable"])
+            return
+        raise
+    except wa.BadRequest as exc:
+        _fail(conv, item, f"{REASONS['bad_request']} ({exc})"[:300])
+        return
+    except wa.WhatsAppError:
+        _fail(conv, item, REASONS["unauthorized"])
+        return
+    record_sent(conv, item, sent.id)
+
+
+def record_sent(conv: Any, item: MessageItem, wamid: str) -> None:
+    """Store the wamid and its pointer; if the echo already claimed this message, only the status moves."""
+    M = MessageItem
+    pointer = MessagePointer(messages.pointer_pk(item.tenant_id, item.instance_id, wamid), messages.POINTER_SK,
+                             entity="wamsg", tenant_id=item.tenant_id, instance_id=item.instance_id,
+                             conversation_id=item.conversation_id, message_sk=item.sk)
+    now = iso(utcnow())
+    try:
+        with transaction() as tx:
+            tx.save(pointer, condition=MessagePointer.pk.does_not_exist())
+            tx.update(item, actions=[M.wamid.set(wamid), M.sending.remove()])
+    except TransactWriteError:
+        existing = MessagePointer.get(pointer.pk, pointer.sk)
+        if existing.message_sk != item.sk:
+            logger.warning("echo stored under another message", extra={"wamid": wamid, "message_id": item.id})
+        _set(item, [M.wamid.set(wamid), M.sending.remove()])
+    if _set(item, [M.status.set("sent"), M.status_rank.set(rank("sent")), M.status_at.set(now),
+                   M.failure_reason.remove()], M.status_rank < rank("sent")):
+        logger.info("message sent", extra={"message_id": item.id, "wamid": wamid})
+    else:
+        item.refresh()
+    _push_status(conv, item)
+
+
+def claim_echo(tenant_id: str, instance_id: str, conversation_id: str, wamid: str, text: str | None) -> bool:
+    """An outbound message we have no pointer for: attach it to the inbox message it echoes, if any."""
+    cutoff = iso(utcnow() - timedelta(seconds=ECHO_WINDOW_S))
+    M = MessageItem
+    candidates = [m for m in M.query(messages.messages_pk(tenant_id, conversation_id),
+                                     M.sk > messages.message_sk(cutoff, ""), scan_index_forward=False, limit=50)
+                  if m.source == "inbox" and not m.wamid and m.status in ("pending", UNKNOWN)
+                  and (m.text or None) == (text or None)]
+    if not candidates:
+        return False
+    item = min(candidates, key=lambda m: m.sk)  # the oldest unclaimed one: FIFO per conversation
+    pointer = MessagePointer(messages.pointer_pk(tenant_id, instance_id, wamid), messages.POINTER_SK,
+                             entity="wamsg", tenant_id=tenant_id, instance_id=instance_id,
+                             conversation_id=conversation_id, message_sk=item.sk)
+    try:
+        with transaction() as tx:
+            tx.save(pointer, condition=MessagePointer.pk.does_not_exist())
+            tx.update(item, actions=[M.wamid.set(wamid)], condition=M.wamid.does_not_exist())
+    except TransactWriteError:
+        return messages.find(tenant_id, instance_id, wamid) is not None  # someone else stored it meanwhile
+    now = iso(utcnow())
+    _set(item, [M.status.set("sent"), M.status_rank.set(rank("sent")), M.status_at.set(now), M.sending.remove()],
+         M.status_rank < rank("sent"))
+    item.refresh()
+    logger.info("echo matched an inbox send", extra={"message_id": item.id, "wamid": wamid})
+    conv = conversations.get(tenant_id, conversation_id)
+    if conv is not None:
+        _push_status(conv, item)
+    return True
+

@@ -1,0 +1,443 @@
+"""Contacts: create/read/change/delete, search, tags in bulk, opt-out, custom fields, the campaign audience.
+
+Phones are normalised to E.164 in the tenant's region (tenant.country, BR by default). Contacts created here
+count against the plan's ``max_contacts`` through an atomic conditional ADD on the contacts counter; contacts
+the inbound pipeline creates (people who wrote to the tenant) do not. Tag counts move by atomic ADDs only by
+the number of contacts that really gained or lost the tag (conditional updates), never by reading contacts.
+"""
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from alrea.core.clock import iso, utcnow
+from alrea.core.errors import Conflict, Invalid, LimitReached, NotFound
+from alrea.core.log import logger
+from alrea.domain import contacts as dom
+from alrea.domain.phones import DEFAULT_REGION
+from alrea.domain.roles import Principal
+from alrea.store import contacts as store
+from alrea.store import tags as tag_store
+from alrea.store.contacts import ContactItem
+from alrea.store.tenants import get_tenant
+
+MAX_PAGE = 200
+MAX_BULK = 50_000
+_UNSET: Any = ...
+
+
+# ---------------------------------------------------------------- tenant facts
+def region(tenant_id: str) -> str:
+    try:
+        return get_tenant(tenant_id).country or DEFAULT_REGION
+    except NotFound:
+        return DEFAULT_REGION
+
+
+def max_contacts(tenant_id: str) -> int:
+    return int(get_tenant(tenant_id).limits.max_contacts or 0)
+
+
+def _key_of(tenant_id: str, phone: str, region_: str | None = None) -> str | None:
+    if phone.endswith("@lid"):
+        return phone
+    try:
+        return dom.normalize_phone(phone, region_ or region(tenant_id))
+    except dom.ContactValueError:
+        return None
+
+
+# ---------------------------------------------------------------- public helpers (campaigns, pipeline)
+def audience_record(item: ContactItem) -> dict[str, Any]:
+    return {"id": item.id, "phone": item.phone, "name": item.name, "email": item.email,
+            "fields": item.field_values(), "tags": sorted(item.tags or ())}
+
+
+def get_by_phone(tenant_id: str, phone: str) -> dict[str, Any] | None:
+    key = _key_of(tenant_id, phone)
+    item = store.get(tenant_id, key, consistent=True) if key else None
+    return item.public() if item else None
+
+
+def set_opt_out(tenant_id: str, phone: str, *, reason: str, source: str) -> bool:
+    """Opt a contact out of campaigns (creating the contact when the phone is new); True if it changed."""
+    key = _key_of(tenant_id, phone)
+    if key is None:
+        return False
+    value = {"at": iso(utcnow()), "reason": (reason or "")[:200], "source": source}
+    if store.get(tenant_id, key, consistent=True) is None:
+        store.upsert(tenant_id, key, phone=key if key.startswith("+") else None, source=source)
+    return store.set_opt_out(tenant_id, key, value)
+
+
+def clear_opt_out(tenant_id: str, phone: str) -> bool:
+    key = _key_of(tenant_id, phone)
+    return bool(key) and store.set_opt_out(tenant_id, key, None)
+
+
+def touch_interaction(tenant_id: str, phone: str, at: str) -> None:
+    key = _key_of(tenant_id, phone)
+    if key:
+        store.touch_interaction(tenant_id, key, at)
+
+
+def on_message_stored(fact: Any) -> None:
+    """Hook (services/hooks.py ON_MESSAGE_STORED): a 1:1 message moves the contact's last interaction."""
+    if not fact.is_group and fact.contact_key:
+        store.touch_interaction(fact.tenant_id, fact.contact_key, fact.at)
+
+
+def iter_audience(tenant_id: str, tags: list[str] | None,
+                  contact_ids: list[str] | None) -> Iterator[dict[str, Any]]:
+    """Every contact with a phone, NOT opted out, that has any of ``tags`` or is in ``contact_ids``; once each.
+
+    Tag membership queries + batch gets (100 keys a call); ids through the id index.
+    """
+    seen: set[str] = set()
+    for tag in dict.fromkeys(t.strip().lower() for t in tags or () if t and t.strip()):
+        keys: list[str] = []
+        for key, _ in tag_store.iter_member_keys(tenant_id, tag):
+            if key not in seen:
+                seen.add(key)
+                keys.append(key)
+            if len(keys) == 100:
+                yield from _eligible(store.batch_get(tenant_id, keys), keys)
+                keys = []
+        if keys:
+            yield from _eligible(store.batch_get(tenant_id, keys), keys)
+    for contact_id in dict.fromkeys(contact_ids or ()):
+        item = store.get_by_id(tenant_id, contact_id)
+        if item is not None and item.key not in seen:
+            seen.add(item.key)
+            yield from _eligible({item.key: item}, [item.key])
+
+
+def _eligible(found: dict[str, ContactItem], order: list[str]) -> Iterator[dict[str, Any]]:
+    for key in order:
+        item = found.get(key)
+        if item is not None and item.phone and item.opted_out is None:
+            yield audience_record(item)
+
+
+def count_audience(tenant_id: str, tags: list[str] | None, contact_ids: list[str] | None) -> int:
+    return sum(1 for _ in iter_audience(tenant_id, tags, contact_ids))
+
+
+# ---------------------------------------------------------------- custom fields
+def list_fields(caller: Principal) -> list[dict[str, Any]]:
+    return [i.view() for i in store.field_items(caller.tenant_id)]
+
+
+def add_field(caller: Principal, name: str, type_: str, label: str | None) -> dict[str, Any]:
+    try:
+        dom.check_field_name(name)
+    except dom.ContactValueError as exc:
+        raise Invalid(str(exc).capitalize() + ".", field="name") from None
+    if type_ not in dom.FIELD_TYPES:
+        raise Invalid(f"Tipo inválido; use um de: {', '.join(dom.FIELD_TYPES)}.", field="type")
+    item = store.add_field(caller.tenant_id, name, type_, (label or name).strip() or name)
+    if item is None:
+        raise Conflict(f"Já existe um campo chamado {name!r}.")
+    return item.view()
+
+
+def change_field(caller: Principal, name: str, label: str) -> dict[str, Any]:
+    item = store.change_field(caller.tenant_id, name, label)
+    if item is None:
+        raise NotFound("Campo não encontrado.")
+    item.refresh()
+    return item.view()
+
+
+def delete_field(caller: Principal, name: str) -> None:
+    if not store.delete_field(caller.tenant_id, name):
+        raise NotFound("Campo não encontrado.")
+
+
+def _typed_fields(tenant_id: str, values: dict[str, Any], current: dict[str, Any] | None = None) -> dict[str, Any]:
+    defs = store.field_defs(tenant_id)
+    merged = dict(current or {})
+    for name, raw in values.items():
+        definition = defs.get(name)
+        if definition is None:
+            raise Invalid(f"Campo personalizado {name!r} não existe; crie-o em Campos.", field=f"fields.{name}")
+        try:
+            value = dom.coerce_field(definition, raw)
+        except dom.ContactValueError as exc:
+            raise Invalid(str(exc) + ".", field=f"fields.{name}") from None
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    return merged
+
+
+# ---------------------------------------------------------------- CRUD
+def _clean(fn: Callable[[Any], Any], value: Any, field: str) -> Any:
+    try:
+        return fn(value)
+    except dom.ContactValueError as exc:
+        raise Invalid(str(exc).capitalize() + ".", field=field) from None
+
+
+def limit_reached(limit: int) -> LimitReached:
+    return LimitReached(f"Seu plano permite até {limit} contatos; exclua contatos ou faça upgrade.",
+                        limit="max_contacts", max_contacts=limit)
+
+
+def create(caller: Principal, *, phone: str, name: str | None = None, email: str | None = None,
+           tags: list[str] | None = None, fields: dict[str, Any] | None = None, notes: str | None = None,
+           source: str = "manual") -> dict[str, Any]:
+    tid = caller.tenant_id
+    key = _clean(lambda v: dom.normalize_phone(v, region(tid)), phone, "phone")
+    item = store.new_item(tid, key, source=source, name=_clean(dom.clean_name, name, "name"),
+                          email=_clean(dom.clean_email, email, "email"), tags=_clean(dom.clean_tags, tags, "tags"),
+                          fields=_typed_fields(tid, fields or {}), notes=(notes or "").strip() or None)
+    if store.get(tid, key, consistent=True) is not None:
+        raise Conflict("Já existe um contato com este telefone.", field="phone")
+    limit = max_contacts(tid)
+    if not store.reserve(tid, 1, limit):
+        raise limit_reached(limit)
+    if not store.create(item):
+        store.release(tid, 1)
+        raise Conflict("Já existe um contato com este telefone.", field="phone")
+    if item.tags:
+        tag_store.add_members(tid, ((t, key) for t in item.tags))
+        tag_store.adjust(tid, {t: 1 for t in item.tags})
+    return item.public()
+
+
+def _by_id(caller: Principal, contact_id: str) -> ContactItem:
+    item = store.get_by_id(caller.tenant_id, contact_id)
+    if item is None:
+        raise NotFound("Contato não encontrado.")
+    return item
+
+
+def get(caller: Principal, contact_id: str) -> dict[str, Any]:
+    return _by_id(caller, contact_id).public()
+
+
+def update(caller: Principal, contact_id: str, *, name: Any = _UNSET, email: Any = _UNSET, notes: Any = _UNSET,
+           fields: dict[str, Any] | None = None, tags: list[str] | None = None) -> dict[str, Any]:
+    tid = caller.tenant_id
+    item = _by_id(caller, contact_id)
+    changes: dict[str, Any] = {}
+    if name is not _UNSET:
+        changes["name"] = _clean(dom.clean_name, name, "name")
+    if email is not _UNSET:
+        changes["email"] = _clean(dom.clean_email, email, "email")
+    if notes is not _UNSET:
+        changes["notes"] = (notes or "").strip() or None
+    if fields is not None:
+        changes["fields"] = _typed_fields(tid, fields, item.field_values())
+    if store.change(tid, item.key, **changes) is None:
+        raise NotFound("Contato não encontrado.")
+    if tags is not None:
+        wanted = set(_clean(dom.clean_tags, tags, "tags"))
+        current = set(item.tags or ())
+        _apply_tags(tid, [item.key], sorted(wanted - current), sorted(current - wanted))
+    return _by_id(caller, contact_id).public()
+
+
+def delete(caller: Principal, contact_id: str) -> None:
+    tid = caller.tenant_id
+    item = _by_id(caller, contact_id)
+    if not store.delete(item):
+        raise NotFound("Contato não encontrado.")
+    if item.tags:
+        tag_store.remove_members(tid, ((t, item.key) for t in item.tags))
+        tag_store.adjust(tid, {t: -1 for t in item.tags})
+    if item.counted:
+        store.release(tid, 1)
+
+
+def opt_out(caller: Principal, contact_id: str, reason: str | None) -> dict[str, Any]:
+    item = _by_id(caller, contact_id)
+    value = {"at": iso(utcnow()), "reason": (reason or "").strip()[:200] or "pedido do contato",
+             "source": "agent", "by": caller.user_id}
+    store.set_opt_out(caller.tenant_id, item.key, value)
+    return _by_id(caller, contact_id).public()
+
+
+def opt_in(caller: Principal, contact_id: str) -> dict[str, Any]:
+    item = _by_id(caller, contact_id)
+    store.set_opt_out(caller.tenant_id, item.key, None)
+    return _by_id(caller, contact_id).public()
+
+
+# ---------------------------------------------------------------- listing, search, filters
+@dataclass(frozen=True)
+class Filter:
+    q: str | None = None
+    tag: str | None = None
+    opted_out: bool | None = None
+
+
+def _predicate(f: Filter, region_: str) -> Callable[[ContactItem], bool]:
+    q = (f.q or "").strip()
+    digits = dom.phone_search_prefix(q, region_) if q else None
+    folded = dom.fold(q) if q else ""
+
+    def keep(item: ContactItem) -> bool:
+        if f.opted_out is not None and (item.opted_out is not None) != f.opted_out:
+            return False
+        if f.tag and f.tag not in (item.tags or ()):
+            return False
+        if digits is not None:
+            return dom.phone_digits(item.key).startswith(digits)
+        if folded:
+            return dom.fold(item.name or "").startswith(folded)
+        return True
+
+    return keep
+
+
+def _source(tenant_id: str, f: Filter, region_: str, start: dict | None) -> Iterator[tuple[ContactItem, dict]]:
+    """(item, resume key) from the narrowest access path for the filter."""
+    q = (f.q or "").strip()
+    if f.tag:
+        members = tag_store.iter_member_keys(tenant_id, f.tag, start)
+        while True:
+            chunk = [m for _, m in zip(range(100), members, strict=False)]
+            if not chunk:
+                return
+            found = store.batch_get(tenant_id, [k for k, _ in chunk])
+            for key, resume in chunk:
+                if key in found:
+                    yield found[key], resume
+    digits = dom.phone_search_prefix(q, region_) if q else None
+    if digits is not None:
+        for item in store.query_phone_prefix(tenant_id, digits, start):
+            yield item, store.index_key(item, "gsi3")
+    elif q:
+        for item in store.query_name_prefix(tenant_id, dom.fold(q), start):
+            yield item, store.index_key(item, "gsi2")
+    else:
+        for item in store.query_all(tenant_id, start):
+            yield item, store.index_key(item, "gsi2")
+
+
+def _encode(resume: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(resume, separators=(",", ":")).encode()).decode()
+
+
+def _decode(cursor: str | None, tenant_id: str) -> dict | None:
+    if not cursor:
+        return None
+    try:
+        resume = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        ok = isinstance(resume, dict) and all(isinstance(v, dict) and isinstance(v.get("S"), str)
+                                              for v in resume.values())
+    except (ValueError, TypeError):
+        ok = False
+    if not ok or not resume.get("pk", {}).get("S", "").startswith(f"T#{tenant_id}"):
+        raise Invalid("Cursor de paginação inválido.", field="cursor")
+    return resume
+
+
+def iter_filtered(tenant_id: str, f: Filter, start: dict | None = None) -> Iterator[tuple[ContactItem, dict]]:
+    region_ = region(tenant_id)
+    keep = _predicate(f, region_)
+    for item, resume in _source(tenant_id, f, region_, start):
+        if item.entity == "contact" and keep(item):
+            yield item, resume
+
+
+def list_page(caller: Principal, f: Filter, *, cursor: str | None = None, limit: int = 50) -> dict[str, Any]:
+    limit = max(1, min(limit, MAX_PAGE))
+    found = iter_filtered(caller.tenant_id, f, _decode(cursor, caller.tenant_id))
+    items: list[dict[str, Any]] = []
+    last: dict | None = None
+    for item, resume in found:
+        if len(items) == limit:  # one more exists: the page ends at the previous item
+            return {"items": items, "next_cursor": _encode(last) if last else None}
+        items.append(item.public())
+        last = resume
+    return {"items": items, "next_cursor": None}
+
+
+# ---------------------------------------------------------------- tags
+def list_tags(caller: Principal) -> list[dict[str, Any]]:
+    return [t.view() for t in tag_store.list_tags(caller.tenant_id) if int(t.count or 0) > 0]
+
+
+def _apply_tags(tenant_id: str, keys: list[str], add: list[str], remove: list[str]) -> dict[str, dict[str, int]]:
+    """Exact per-contact tag changes (conditional updates), then memberships and counters for what changed."""
+    jobs = [("add", t, k) for t in add for k in keys] + [("remove", t, k) for t in remove for k in keys]
+
+    def run(job: tuple[str, str, str]) -> bool:
+        op, tag, key = job
+        return (store.add_tag_if_missing if op == "add" else store.remove_tag_if_present)(tenant_id, key, tag)
+
+    with ThreadPoolExecutor(max_workers=8, thread_name_prefix="tags") as pool:
+        results = list(pool.map(run, jobs))
+    changed = [job for job, ok in zip(jobs, results, strict=True) if ok]
+    added = [(t, k) for op, t, k in changed if op == "add"]
+    removed = [(t, k) for op, t, k in changed if op == "remove"]
+    if added:
+        tag_store.add_members(tenant_id, added)
+    if removed:
+        tag_store.remove_members(tenant_id, removed)
+    counts: dict[str, int] = {}
+    for tag, _ in added:
+        counts[tag] = counts.get(tag, 0) + 1
+    for tag, _ in removed:
+        counts[tag] = counts.get(tag, 0) - 1
+    tag_store.adjust(tenant_id, counts)
+    return {"added": {t: sum(1 for x, _ in added if x == t) for t in add},
+            "removed": {t: sum(1 for x, _ in removed if x == t) for t in remove}}
+
+
+def bulk_tags(caller: Principal, *, add: list[str], remove: list[str], ids: list[str] | None,
+              f: Filter | None) -> dict[str, Any]:
+    tid = caller.tenant_id
+    add_tags = _clean(dom.clean_tags, add, "add")
+    remove_tags = _clean(dom.clean_tags, remove, "remove")
+    if not add_tags and not remove_tags:
+        raise Invalid("Informe etiquetas para adicionar ou remover.", field="add")
+    if (ids is None) == (f is None):
+        raise Invalid("Informe os contatos: ids (seleção) ou filter (filtro atual).", field="ids")
+    keys: list[str] = []
+    if ids is not None:
+        for contact_id in dict.fromkeys(ids):
+            item = store.get_by_id(tid, contact_id)
+            if item is None:
+                raise NotFound(f"Contato {contact_id} não encontrado.")
+            keys.append(item.key)
+    else:
+        for item, _ in iter_filtered(tid, f):  # type: ignore[arg-type]
+            keys.append(item.key)
+            if len(keys) > MAX_BULK:
+                raise Invalid(f"O filtro seleciona mais de {MAX_BULK} contatos; refine-o.", field="filter")
+    result = _apply_tags(tid, keys, add_tags, [t for t in remove_tags if t not in add_tags])
+    logger.info("bulk tags", extra={"contacts": len(keys), "add": add_tags, "remove": remove_tags})
+    return {"matched": len(keys), **result}
+
+
+# ---------------------------------------------------------------- export
+EXPORT_COLUMNS = ("telefone", "nome", "email", "etiquetas", "notas", "origem", "criado_em", "ultima_interacao",
+                  "descadastrado_em", "motivo_descadastro")
+
+
+def export_rows(caller: Principal, f: Filter) -> Iterator[list[str]]:
+    defs = list(store.field_defs(caller.tenant_id).values())
+    yield [*EXPORT_COLUMNS, *(d.name for d in defs)]
+    for item, _ in iter_filtered(caller.tenant_id, f):
+        out = item.opt_out_view() or {}
+        values = item.field_values()
+        yield [item.phone or item.key, item.name or "", item.email or "", ", ".join(sorted(item.tags or ())),
+               item.notes or "", item.source or "", item.created_at or "", item.last_interaction_at or "",
+               out.get("at", ""), out.get("reason", ""), *(_text(values.get(d.name)) for d in defs)]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def keys_exist(tenant_id: str, keys: Iterable[str]) -> set[str]:
+    return set(store.batch_get(tenant_id, keys))

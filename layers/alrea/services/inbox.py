@@ -1,0 +1,438 @@
+"""The shared inbox: scoped conversation lists, assignment (manual and automatic), transfer, close/reopen,
+read, internal notes and the inbox settings.
+
+Scoping (alrea.services.audience.can_see) is applied to every read and action: a conversation the caller may
+not see answers 404, exactly like another tenant's.
+
+Lists never Scan. Each list is the newest-first merge of one or two index partitions (store/conversations.py):
+admin → gsi2 (tenant) / gsi3 (a department) / gsi4 (an agent or a department's queue); manager → gsi3 of
+their department (+ their own assignments elsewhere); agent → gsi4 of themselves + their department's queue.
+Filters (status, unread, instance) are FilterExpressions; ``q`` (name/phone) is matched here. A filtered page
+reads at most ``READ_BUDGET`` items and may come back short, with a ``next_cursor`` to continue.
+
+The cursor is the activity key (``<time>#<cid>``) below which the next page starts: the same key orders every
+index, so one value continues a merged list of two partitions too.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from alrea.core.clock import iso, new_id, utcnow
+from alrea.core.errors import Conflict, Forbidden, Invalid, NotFound
+from alrea.core.log import logger
+from alrea.domain.roles import Principal
+from alrea.ports.push import user_group
+from alrea.services import audience
+from alrea.store import conversations, messages, settings
+from alrea.store.conversations import ConversationItem
+
+MAX_LIMIT = 100
+READ_BUDGET = 1000
+NOT_FOUND = "Conversa não encontrada."
+BAD_CURSOR = "Cursor de paginação inválido."
+_CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T[0-9:.]+Z#[0-9a-f-]{36}$")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+ATTEMPTS = 4
+
+
+# ---------------------------------------------------------------- helpers
+def _uuid(value: str | None, field: str) -> str | None:
+    if value is None or value == "":
+        return None
+    value = value.strip().lower()
+    if not _UUID.match(value):
+        raise Invalid(f"{field} inválido.", field=field)
+    return value
+
+
+def encode_cursor(before: str | None) -> str | None:
+    if not before:
+        return None
+    return base64.urlsafe_b64encode(json.dumps({"b": before}).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> str | None:
+    if not cursor:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise Invalid(BAD_CURSOR) from None
+    before = data.get("b") if isinstance(data, dict) else None
+    if not isinstance(before, str) or not _CURSOR.match(before):
+        raise Invalid(BAD_CURSOR)
+    return before
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def load_visible(caller: Principal, conversation_id: str) -> ConversationItem:
+    """The conversation if the caller may see it; NotFound otherwise (never says which)."""
+    if not conversation_id or not _UUID.match(conversation_id.lower()):
+        raise NotFound(NOT_FOUND)
+    item = conversations.get(caller.tenant_id, conversation_id.lower())
+    if item is None or not audience.can_see_item(caller, item):
+        raise NotFound(NOT_FOUND)
+    return item
+
+
+# ---------------------------------------------------------------- lists
+@dataclass(frozen=True)
+class Filters:
+    status: str | None = None
+    department_id: str | None = None
+    assigned_user_id: str | None = None  # uuid | "me" | "none"
+    unread: bool = False
+    instance_id: str | None = None
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class Stream:
+    index: str
+    partition: str
+    condition: Any = None
+    accept: Any = None
+
+
+def _streams(caller: Principal, f: Filters) -> list[Stream]:
+    C = ConversationItem
+    tid, me = caller.tenant_id, caller.user_id
+    dept = f.department_id
+    who = me if f.assigned_user_id == "me" else f.assigned_user_id
+    in_dept = (C.department_id == dept) if dept else None
+    if caller.is_admin:
+        if who == "none":
+            return ([Stream("gsi4", conversations.queue_pk(tid, dept))] if dept else
+                    [Stream("gsi2", conversations.activity_pk(tid), C.assigned_user_id.does_not_exist())])
+        if who:
+            return [Stream("gsi4", conversations.agent_pk(tid, who), in_dept)]
+        if dept:
+            return [Stream("gsi3", conversations.department_pk(tid, dept))]
+        return [Stream("gsi2", conversations.activity_pk(tid))]
+    own = caller.department_id
+    if caller.is_manager:
+        mine_elsewhere = Stream("gsi4", conversations.agent_pk(tid, me), in_dept,
+                                accept=lambda i: i.department_id != own)
+        if who == "none":
+            return [Stream("gsi4", conversations.queue_pk(tid, own))] if own and dept in (None, own) else []
+        if who == me:
+            return [Stream("gsi4", conversations.agent_pk(tid, me), in_dept)]
+        if who:
+            return [Stream("gsi4", conversations.agent_pk(tid, who), C.department_id == own)] \
+                if own and dept in (None, own) else []
+        if dept and dept != own:
+            return [mine_elsewhere]
+        return [Stream("gsi3", conversations.department_pk(tid, own)), mine_elsewhere] if own else [mine_elsewhere]
+    streams = []
+    if who in (None, me):
+        streams.append(Stream("gsi4", conversations.agent_pk(tid, me), in_dept))
+    if who in (None, "none") and own and dept in (None, own):
+        streams.append(Stream("gsi4", conversations.queue_pk(tid, own)))
+    return streams
+
+
+def _condition(f: Filters) -> Any:
+    C = ConversationItem
+    parts = []
+    if f.status:
+        parts.append(C.status == f.status)
+    if f.unread:
+        parts.append(C.unread > 0)
+    if f.instance_id:
+        parts.append(C.instance_id == f.instance_id)
+    condition = None
+    for part in parts:
+        condition = part if condition is None else condition & part
+    return condition
+
+
+def _matcher(q: str | None):
+    if not q:
+        return None
+    needle, digits = _fold(q.strip()), re.sub(r"\D", "", q)
+
+    def accept(item: ConversationItem) -> bool:
+        if needle and _fold(item.contact_name or "").find(needle) >= 0:
+            return True
+        return bool(digits) and len(digits) >= 3 and digits in (item.phone or "")
+    return accept
+
+
+def list_conversations(caller: Principal, filters: Filters | None = None, *, limit: int = 50,
+                       cursor: str | None = None) -> dict[str, Any]:
+    f = filters or Filters()
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(f"limit deve estar entre 1 e {MAX_LIMIT}.")
+    if f.status and f.status not in conversations.STATUSES:
+        raise Invalid("status deve ser open, pending ou closed.", field="status")
+    if f.assigned_user_id not in (None, "me", "none"):
+        f = Filters(**{**f.__dict__, "assigned_user_id": _uuid(f.assigned_user_id, "assigned_user_id")})
+    f = Filters(**{**f.__dict__, "department_id": _uuid(f.department_id, "department_id"),
+                   "instance_id": _uuid(f.instance_id, "instance_id")})
+    before = decode_cursor(cursor)
+    streams = _streams(caller, f)
+    if not streams:
+        return {"items": [], "next_cursor": None}
+    condition, q_accept = _condition(f), _matcher(f.q)
+    filtered = condition is not None or q_accept is not None or any(s.condition is not None for s in streams)
+    page_size = max(limit, 100) if filtered else limit
+    budget = READ_BUDGET // len(streams)
+    found: list[ConversationItem] = []
+    frontiers: list[str] = []
+    for stream in streams:
+        cond = stream.condition if condition is None else (
+            condition if stream.condition is None else stream.condition & condition)
+        accepts = [a for a in (stream.accept, q_accept) if a is not None]
+        items, frontier, _ = conversations.scan_stream(
+            stream.index, stream.partition, before=before, page_size=min(page_size, budget), budget=budget,
+            want=limit, condition=cond, accept=(lambda i, a=accepts: all(x(i) for x in a)) if accepts else None)
+        found += items
+        if frontier:
+            frontiers.append(frontier)
+    threshold = max(frontiers) if frontiers else None
+    key = lambda i: i.gsi2sk or ""  # noqa: E731 - every index sorts by the same activity key
+    ready = sorted((i for i in {i.id: i for i in found}.values() if threshold is None or key(i) >= threshold),
+                   key=key, reverse=True)
+    page = ready[:limit]
+    if len(ready) > limit:
+        next_before = key(page[-1])
+    else:
+        next_before = threshold
+    return {"items": [i.view() for i in page], "next_cursor": encode_cursor(next_before)}
+
+
+def get_conversation(caller: Principal, conversation_id: str) -> dict[str, Any]:
+    return load_visible(caller, conversation_id).view()
+
+
+# ---------------------------------------------------------------- ownership changes
+def _active_user(tenant_id: str, user_id: str):
+    from alrea.store import users
+
+    try:
+        user = users.get_user(tenant_id, user_id)
+    except NotFound:
+        raise Invalid("Usuário não encontrado.", field="user_id") from None
+    if not user.active:
+        raise Invalid("Usuário desativado.", field="user_id")
+    return user
+
+
+def _department(tenant_id: str, department_id: str):
+    from alrea.store import departments
+
+    try:
+        return departments.get_department(tenant_id, department_id)
+    except NotFound:
+        raise Invalid("Departamento não encontrado.", field="department_id") from None
+
+
+def _change(caller: Principal, conversation_id: str, decide) -> dict[str, Any]:
+    """Read, decide the new (department, assignee, name, closed), write conditioned on what was read."""
+    for _ in range(ATTEMPTS):
+        current = load_visible(caller, conversation_id)
+        target = decide(current)
+        if target is None:
+            return current.view()
+        department_id, assignee, name, closed = target
+        if (department_id, assignee, closed) == (current.department_id, current.assigned_user_id,
+                                                 current.status == "closed"):
+            return current.view()
+        if conversations.change_owner(current, department_id=department_id, assigned_user_id=assignee,
+                                      assigned_user_name=name, closed=closed):
+            after = conversations.get(caller.tenant_id, current.id)
+            assert after is not None
+            audience.push_changed(current, after)
+            if assignee and assignee != current.assigned_user_id and assignee != caller.user_id:
+                notify_assigned(after, by=caller.name or None)
+            logger.info("conversation changed", extra={"conversation_id": current.id, "department_id": department_id,
+                                                       "assigned_user_id": assignee, "closed": closed})
+            return after.view()
+    raise Conflict("A conversa foi alterada ao mesmo tempo; tente novamente.")
+
+
+def notify_assigned(conversation: ConversationItem, by: str | None = None) -> None:
+    who = conversation.contact_name or conversation.phone or "um contato"
+    audience.push_groups([user_group(conversation.tenant_id, conversation.assigned_user_id)], {
+        "type": "notification", "kind": "assigned", "conversation_id": conversation.id,
+        "conversation": conversation.view(), "by": by, "at": iso(utcnow()),
+        "message": f"A conversa com {who} foi atribuída a você."})
+
+
+def assign(caller: Principal, conversation_id: str, user_id: str | None) -> dict[str, Any]:
+    user_id = _uuid(user_id, "user_id")
+    target = _active_user(caller.tenant_id, user_id) if user_id else None
+
+    def decide(current: ConversationItem):
+        if caller.role == "agent":
+            if user_id not in (caller.user_id, None):
+                raise Forbidden("Atendentes só podem assumir conversas para si mesmos; use a transferência.")
+            if user_id is None and current.assigned_user_id != caller.user_id:
+                raise Forbidden("Você só pode devolver à fila uma conversa sua.")
+        elif caller.is_manager and target is not None and target.department_id != caller.department_id \
+                and target.user_id != caller.user_id:
+            raise Forbidden("Gerentes só atribuem conversas a pessoas do seu departamento.")
+        department = current.department_id or (target.department_id if target else None)
+        return department, user_id, target.name if target else None, current.status == "closed"
+
+    return _change(caller, conversation_id, decide)
+
+
+def transfer(caller: Principal, conversation_id: str, department_id: str, user_id: str | None = None
+             ) -> dict[str, Any]:
+    department_id = _uuid(department_id, "department_id")
+    if not department_id:
+        raise Invalid("Informe o departamento.", field="department_id")
+    _department(caller.tenant_id, department_id)
+    user_id = _uuid(user_id, "user_id")
+    target = _active_user(caller.tenant_id, user_id) if user_id else None
+    if target is not None and target.department_id != department_id:
+        raise Invalid("A pessoa escolhida não é deste departamento.", field="user_id")
+
+    def decide(current: ConversationItem):
+        return department_id, user_id, target.name if target else None, current.status == "closed"
+
+    return _change(caller, conversation_id, decide)
+
+
+def close(caller: Principal, conversation_id: str) -> dict[str, Any]:
+    return _change(caller, conversation_id, lambda c: (c.department_id, c.assigned_user_id,
+                                                       c.assigned_user_name, True))
+
+
+def reopen(caller: Principal, conversation_id: str) -> dict[str, Any]:
+    return _change(caller, conversation_id, lambda c: (c.department_id, c.assigned_user_id,
+                                                       c.assigned_user_name, False))
+
+
+def mark_read(caller: Principal, conversation_id: str) -> dict[str, Any]:
+    current = load_visible(caller, conversation_id)
+    after = conversations.clear_unread(caller.tenant_id, current.id)
+    fresh = conversations.get(caller.tenant_id, current.id) if after is not None else None
+    if fresh is None:
+        raise NotFound(NOT_FOUND)
+    audience.push_conversation_event(fresh, {"type": "conversation_updated", "conversation": fresh.view()})
+    return fresh.view()
+
+
+# ---------------------------------------------------------------- messages and notes
+def list_messages(caller: Principal, conversation_id: str, *, limit: int = 50, cursor: str | None = None
+                  ) -> dict[str, Any]:
+    from alrea.services.conversations import decode_cursor as decode_key, encode_cursor as encode_key
+
+    item = load_visible(caller, conversation_id)
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(f"limit deve estar entre 1 e {MAX_LIMIT}.")
+    tid = caller.tenant_id
+    start = decode_key(cursor, {"pk": messages.messages_pk(tid, item.id)}, {"pk", "sk"})
+    items, last = messages.list_newest_first(tid, item.id, limit=limit, start=start)
+    return {"items": [i.view() for i in items], "next_cursor": encode_key(last)}
+
+
+MAX_NOTE = 4096
+
+
+def add_note(caller: Principal, conversation_id: str, text: str) -> dict[str, Any]:
+    text = (text or "").strip()
+    if not text:
+        raise Invalid("A nota não pode ser vazia.", field="text")
+    if len(text) > MAX_NOTE:
+        raise Invalid(f"A nota pode ter até {MAX_NOTE} caracteres.", field="text")
+    conv = load_visible(caller, conversation_id)
+    now = iso(utcnow())
+    note_id = new_id()
+    item = messages.MessageItem(
+        messages.messages_pk(caller.tenant_id, conv.id), messages.message_sk(now, note_id), entity="message",
+        id=note_id, tenant_id=caller.tenant_id, conversation_id=conv.id, instance_id=conv.instance_id,
+        direction="internal", kind="note", text=text, status="note", status_rank=0, from_me=True,
+        author_name=caller.name, sent_by=caller.user_id, sent_by_name=caller.name, reactions={},
+        source="note", sent_at=now, created_at=now)
+    item.save(condition=messages.MessageItem.pk.does_not_exist())
+    audience.push_conversation_event(conv, {"type": "message_received", "message": item.view()})
+    return item.view()
+
+
+# ---------------------------------------------------------------- settings and routing
+def get_settings(caller: Principal) -> dict[str, Any]:
+    return settings.get_inbox(caller.tenant_id).public()
+
+
+def put_settings(caller: Principal, *, auto_assign: bool) -> dict[str, Any]:
+    return settings.put_inbox(caller.tenant_id, auto_assign=auto_assign).public()
+
+
+def set_instance_department(caller: Principal, instance_id: str, department_id: str | None):
+    from alrea.store import instances
+
+    instances.get(caller.tenant_id, instance_id)  # NotFound first
+    department_id = _uuid(department_id, "department_id")
+    if department_id:
+        _department(caller.tenant_id, department_id)
+    return instances.set_default_department(caller.tenant_id, instance_id, department_id)
+
+
+def _default_department(tenant_id: str, instance_id: str) -> str | None:
+    from alrea.store import departments, instances
+
+    try:
+        chosen = instances.get(tenant_id, instance_id).default_department_id
+    except NotFound:
+        chosen = None
+    if chosen:
+        return chosen
+    depts = departments.list_departments(tenant_id)
+    return min(depts, key=lambda d: (d.created_at, d.name.lower(), d.department_id)).department_id if depts else None
+
+
+def pick_agent(tenant_id: str, department_id: str):
+    """The least busy ONLINE agent of the department (online: a live WebSocket in their user group)."""
+    from alrea.store import connections, users
+
+    candidates = [u for u in users.list_users(tenant_id)
+                  if u.active and u.role == "agent" and u.department_id == department_id]
+    online = [u for u in candidates if connections.members(user_group(tenant_id, u.user_id))]
+    if not online:
+        return None
+    loads = conversations.agent_loads(tenant_id)
+    return min(online, key=lambda u: (loads.get(u.user_id, 0), u.name.lower(), u.user_id))
+
+
+def route_inbound(tenant_id: str, conversation_id: str, *, inbound: bool) -> ConversationItem | None:
+    """After a message was stored: a NEW conversation goes to its department (and, with auto-assignment on
+    and an inbound message, to the least busy online agent); a closed one that gets an inbound message reopens.
+    Answers the conversation as it is now (None if it vanished)."""
+    for _ in range(ATTEMPTS):
+        current = conversations.get(tenant_id, conversation_id)
+        if current is None:
+            return None
+        if current.status == "closed" and inbound:
+            target = (current.department_id, current.assigned_user_id, current.assigned_user_name, False)
+        elif current.department_id or current.assigned_user_id:
+            return current
+        else:
+            department = _default_department(tenant_id, current.instance_id)
+            if department is None:
+                return current
+            agent = pick_agent(tenant_id, department) if inbound and settings.get_inbox(tenant_id).auto_assign \
+                else None
+            target = (department, agent.user_id if agent else None, agent.name if agent else None, False)
+        if conversations.change_owner(current, department_id=target[0], assigned_user_id=target[1],
+                                      assigned_user_name=target[2], closed=target[3]):
+            after = conversations.get(tenant_id, conversation_id)
+            if after is not None and after.assigned_user_id and after.assigned_user_id != current.assigned_user_id:
+                notify_assigned(after, by=None)
+            if after is not None and current.department_id != after.department_id:
+                logger.info("conversation routed", extra={"conversation_id": conversation_id,
+                                                          "department_id": after.department_id,
+                                                          "assigned_user_id": after.assigned_user_id})
+            return after
+    return conversations.get(tenant_id, conversation_id)
