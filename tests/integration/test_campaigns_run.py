@@ -332,8 +332,8 @@ def test_auto_pause_on_failures(world):
     assert item.counters()["failed"] >= dom.AUTO_PAUSE_FAILURES
     # a window planned while the pause landed goes back to pending as its messages find the campaign paused
     assert wait_for(lambda: world.item(cid).counters()["queued"] == 0 and world.item(cid).counters()["sending"] == 0)
-    alerts = [e for e in world.rt.runtime.push.events(f"tenant:{world.tenant_id}")
-              if e["type"] == "campaign_alert" and e["campaign_id"] == cid]
+    alerts = wait_for(lambda: [e for e in world.rt.runtime.push.events(f"tenant:{world.tenant_id}")
+                               if e["type"] == "campaign_alert" and e["campaign_id"] == cid])
     assert alerts and alerts[0]["reason"] == "failures"
 
 
@@ -348,8 +348,8 @@ def test_auto_pause_when_the_number_disconnects(world):
     item = world.wait_status(cid, "paused", timeout=20)
     assert "desconectou" in (item.failure_reason or "")
     assert wait_for(lambda: world.item(cid).counters()["queued"] == 0)
-    alerts = [e for e in world.rt.runtime.push.events(f"tenant:{world.tenant_id}")
-              if e["type"] == "campaign_alert" and e["campaign_id"] == cid]
+    alerts = wait_for(lambda: [e for e in world.rt.runtime.push.events(f"tenant:{world.tenant_id}")
+                               if e["type"] == "campaign_alert" and e["campaign_id"] == cid])
     assert alerts and alerts[0]["reason"] == "disconnected"
 
 

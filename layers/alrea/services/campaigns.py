@@ -517,7 +517,7 @@ def export_csv(caller: Principal, cid: str) -> tuple[str, str]:
             writer.writerow(item.view())
         if start is None:
             break
-    safe = "".join(ch if ch.isalnum() else "-" for ch in c.name)[:60] or "campanha"
+    safe = "-".join(c.name.split())[:60] or "campanha"
     return out.getvalue(), f"campanha-{safe}.csv"
 
 

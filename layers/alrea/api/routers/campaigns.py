@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from alrea.api import downloads
 from alrea.api.deps import ManagerOrAdmin
 from alrea.api.routers.schemas import Body
 from alrea.services import campaigns
@@ -162,7 +163,7 @@ def recipients(campaign_id: str, caller: ManagerOrAdmin, status: str | None = Qu
 def export_csv(campaign_id: str, caller: ManagerOrAdmin) -> Response:
     text, filename = campaigns.export_csv(caller, campaign_id)
     return Response(content=text.encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers=downloads.attachment(filename))
 
 
 @router.get("/{campaign_id}/timeline")

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, StringConstraints
 
+from alrea.api import downloads
 from alrea.api.deps import CurrentUser, ManagerOrAdmin
 from alrea.api.routers.schemas import Body, Id
 from alrea.services import contacts, contacts_export, contacts_import
@@ -125,7 +126,7 @@ def export_csv(caller: CurrentUser, q: str | None = Search, tag: str | None = Ta
                opted_out: bool | None = OptedOut) -> StreamingResponse:
     return StreamingResponse(contacts_export.csv_chunks(caller, _filter(q, tag, opted_out)),
                              media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": 'attachment; filename="contatos.csv"'})
+                             headers=downloads.attachment("contatos.csv"))
 
 
 @router.post("/imports", status_code=201)
