@@ -110,3 +110,42 @@ def platform():
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(5)
+
+
+# ---------------------------------------------------------------- the browser (Debian's Chromium, headless)
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from browsing import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium", pytrace=False)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_errors() -> list[str]:
+    """Uncaught exceptions thrown in the page during the test."""
+    return []
+
+
+@pytest.fixture
+def page(browser, platform, page_errors: list[str], request):
+    """A fresh context per test (no shared storage or session); its last state is kept as a screenshot."""
+    from browsing import ARTIFACTS
+
+    context = browser.new_context(base_url=platform.base_url, locale="pt-BR", accept_downloads=True,
+                                  viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
+    finally:
+        context.close()

@@ -15,54 +15,16 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
+
+from browsing import shot as _shot
+from browsing import log_in
 
 pytestmark = pytest.mark.e2e
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Browser:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium", pytrace=False)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page_errors() -> list[str]:
-    return []
-
-
-@pytest.fixture
-def page(browser: Browser, platform, page_errors: list[str], request) -> Page:
-    context = browser.new_context(base_url=platform.base_url, locale="pt-BR", viewport={"width": 1366, "height": 860})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
-    yield page
-    ARTIFACTS.mkdir(exist_ok=True)
-    try:
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
-    finally:
-        context.close()
-
 
 def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"spa-{name}.png"), full_page=True)
-
-
-def log_in(page: Page, email: str, password: str) -> None:
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Senha").fill(password)
-    page.get_by_role("button", name="Entrar").click()
+    _shot(page, name, prefix="contacts")
 
 
 def make_csv(tmp_path: Path, tag: str) -> tuple[Path, int, list[int]]:

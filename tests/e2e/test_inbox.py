@@ -10,45 +10,28 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
-import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
+
+from browsing import api_login, items
+from browsing import shot as _shot
 
 pytestmark = pytest.mark.e2e
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+def shot(page: Page, name: str) -> None:
+    _shot(page, name, prefix="inbox")
+
+
 LIVE_TIMEOUT_MS = 20_000
 
 
 # ---------------------------------------------------------------- helpers shared with test_inbox_resilience.py
-def items(data) -> list:
-    """Lists come as {"items": [...]} or a plain array."""
-    return data["items"] if isinstance(data, dict) else data
-
-
-@contextmanager
-def api_login(base_url: str, email: str, password: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=base_url, timeout=15) as client:
-        answer = client.post("/api/auth/login", json={"email": email, "password": password})
-        assert answer.status_code == 200, answer.text
-        client.headers["Authorization"] = f"Bearer {answer.json()['access']}"
-        yield client
 
 
 def new_phone() -> str:
     return "55119" + str(uuid.uuid4().int)[:8]
-
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"inbox-{name}.png"), full_page=True)
 
 
 def sign_in(page: Page, email: str, password: str) -> None:
@@ -63,35 +46,6 @@ def sign_in(page: Page, email: str, password: str) -> None:
 
 def conversation_row(page: Page, name: str):
     return page.get_by_test_id("conversation-item").filter(has_text=name)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Browser:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium", pytrace=False)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page_errors() -> list[str]:
-    return []
-
-
-@pytest.fixture
-def page(browser: Browser, platform, page_errors: list[str], request) -> Page:
-    context = browser.new_context(base_url=platform.base_url, locale="pt-BR", viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
-    yield page
-    ARTIFACTS.mkdir(exist_ok=True)
-    try:
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
-    finally:
-        context.close()
 
 
 # ---------------------------------------------------------------- the story

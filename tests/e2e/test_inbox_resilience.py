@@ -14,18 +14,8 @@ import uuid
 
 import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect
-from test_inbox import (  # noqa: F401 - fixtures shared with the inbox story
-    LIVE_TIMEOUT_MS,
-    api_login,
-    browser,
-    conversation_row,
-    items,
-    new_phone,
-    page,
-    page_errors,
-    shot,
-    sign_in,
-)
+from browsing import api_login, items
+from test_inbox import LIVE_TIMEOUT_MS, conversation_row, new_phone, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 

@@ -1,0 +1,44 @@
+"""What every browser test shares: Debian's Chromium flags, screenshots, and small API helpers.
+
+Fixtures (browser, page, page_errors) live in conftest.py; these are plain functions the tests import.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Page
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def shot(page: Page, name: str, *, prefix: str) -> None:
+    """Save a full-page screenshot as test-artifacts/<prefix>-<name>.png for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{prefix}-{name}.png"), full_page=True)
+
+
+def log_in(page: Page, email: str, password: str) -> None:
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Senha").fill(password)
+    page.get_by_role("button", name="Entrar").click()
+
+
+def items(data) -> list:
+    """Lists come as {"items": [...]} or a plain array."""
+    return data["items"] if isinstance(data, dict) else data
+
+
+@contextmanager
+def api_login(base_url: str, email: str, password: str) -> Iterator[httpx.Client]:
+    """An httpx client of base_url signed in as that user (Bearer access token)."""
+    with httpx.Client(base_url=base_url, timeout=15) as client:
+        answer = client.post("/api/auth/login", json={"email": email, "password": password})
+        assert answer.status_code == 200, answer.text
+        client.headers["Authorization"] = f"Bearer {answer.json()['access']}"
+        yield client
