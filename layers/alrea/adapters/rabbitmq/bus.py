@@ -65,16 +65,34 @@ class RabbitBus(Bus):
         if self._closed:
             coro.close()
             raise RuntimeError("RabbitBus is closed")
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout or self.timeout_s)
+        try:
+            return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout or self.timeout_s)
+        except (aio_pika.exceptions.AMQPError, ConnectionError, OSError, RuntimeError, TimeoutError):
+            # the broker went away (restart, network): forget the connection, channel and declared queues;
+            # the next call connects afresh and re-declares, so a broker restart heals by itself
+            asyncio.run_coroutine_threadsafe(self._forget_connection(), self._loop).result(10)
+            raise
+
+    async def _forget_connection(self) -> None:
+        connection, self._connection, self._channel = self._connection, None, None
+        self._queues.clear()
+        self._delay_declared.clear()
+        if connection is not None and not connection.is_closed:
+            try:
+                await connection.close()
+            except Exception:  # noqa: BLE001 - it is already broken
+                pass
 
     async def _chan(self) -> AbstractChannel:
+        # a plain connection (not connect_robust): a robust one keeps handing out queue objects bound to dead
+        # channels after a broker restart; _run drops everything on a connection error instead
         if self._connection is None or self._connection.is_closed:
-            self._connection = await aio_pika.connect_robust(self.url, timeout=10)
+            self._connection = await aio_pika.connect(self.url, timeout=10)
             self._channel = None
-            self._queues.clear()
-            self._delay_declared.clear()
         if self._channel is None or self._channel.is_closed:
             self._channel = await self._connection.channel(publisher_confirms=True)
+            self._queues.clear()
+            self._delay_declared.clear()
         return self._channel
 
     def _name(self, queue: str) -> str:
@@ -134,6 +152,10 @@ class RabbitBus(Bus):
             self._dedupe[(queue, dedupe_id)] = (now + DEDUPE_WINDOW_S, message_id)
             return None
 
+    def _forget(self, queue: str, dedupe_id: str) -> None:
+        with self._dedupe_lock:
+            self._dedupe.pop((queue, dedupe_id), None)
+
     # ------------------------------------------------------------ Bus
     def publish(self, queue: str, body: dict[str, Any], *, group: str | None = None,
                 dedupe_id: str | None = None, delay_s: int = 0) -> str:
@@ -151,7 +173,12 @@ class RabbitBus(Bus):
             if earlier:
                 logger.debug("duplicate message dropped", extra={"queue": queue, "dedupe_id": dedupe_id})
                 return earlier
-        self._run(self._publish(queue, text, headers, message_id, delay_s))
+        try:
+            self._run(self._publish(queue, text, headers, message_id, delay_s))
+        except BaseException:
+            if spec.fifo:  # not sent: a retry of the same message must not be taken for a duplicate
+                self._forget(queue, dedupe_id)
+            raise
         return message_id
 
     async def _publish(self, queue: str, text: str, headers: dict, message_id: str, delay_s: int) -> None:
