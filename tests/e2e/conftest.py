@@ -113,7 +113,9 @@ def platform():
 
 
 # ---------------------------------------------------------------- the browser (Debian's Chromium, headless)
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running on the main thread while it is
+# open, and pytest-asyncio cannot run the async tests that may follow in the same process.
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
