@@ -24,6 +24,19 @@ def test_push_reaches_only_the_groups_tenant(push_world):
     assert push_world.received("b1") == []
 
 
+def test_a_fan_out_reaches_each_connection_once_with_the_events_in_order(push_world):
+    # a manager is in its department's queue group and in the managers group: one delivery, not two
+    push_world.connect("m1", "tA", "u1", ["dept:tA:d1", "deptmgr:tA:d1"])
+    push_world.connect("a1", "tA", "u2", ["dept:tA:d1"])
+    push_world.connect("b1", "tB", "u3", ["dept:tB:d1", "deptmgr:tB:d1"])
+    first, second = {"type": "message_received", "n": 1}, {"type": "conversation_updated", "n": 2}
+
+    assert push_world.push.to_groups(["dept:tA:d1", "deptmgr:tA:d1"], [first, second]) == 4
+    assert push_world.received("m1") == [first, second]
+    assert push_world.received("a1") == [first, second]
+    assert push_world.received("b1") == []
+
+
 def test_join_is_limited_to_the_connections_tenant(push_world):
     push_world.connect("a1", "tA", "u1", [tenant_group("tA")])
     push_world.join("a1", conversation_group("tA", "c7"))

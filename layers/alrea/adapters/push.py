@@ -25,14 +25,25 @@ class ConnectionPush(Push):
         self.sender = sender
 
     def to_group(self, group: str, event: dict[str, Any]) -> int:
-        connections.group_tenant(group)  # refuses a malformed group before any lookup
-        data = json.dumps(event, separators=(",", ":"), default=str).encode()
+        return self.to_groups([group], [event])
+
+    def to_groups(self, groups: list[str], events: list[dict[str, Any]]) -> int:
+        """One membership Query per group; a connection in several groups (a manager is in its department's
+        queue and managers groups) gets each event once."""
+        targets: dict[str, str] = {}  # connection id -> the group it was found in
+        for group in dict.fromkeys(groups):
+            connections.group_tenant(group)  # refuses a malformed group before any lookup
+            for connection_id in connections.members(group):
+                targets.setdefault(connection_id, group)
+        payloads = [json.dumps(event, separators=(",", ":"), default=str).encode() for event in events]
         sent = 0
-        for connection_id in connections.members(group):
-            if self.sender.send(connection_id, data):
+        for connection_id, group in targets.items():
+            for data in payloads:
+                if not self.sender.send(connection_id, data):
+                    logger.info("websocket connection gone", extra={"connection_id": connection_id,
+                                                                    "group": group})
+                    connections.disconnect(connection_id)
+                    connections.leave(connection_id, group)  # a membership whose connection item vanished
+                    break
                 sent += 1
-                continue
-            logger.info("websocket connection gone", extra={"connection_id": connection_id, "group": group})
-            connections.disconnect(connection_id)
-            connections.leave(connection_id, group)  # a membership whose connection item already vanished
         return sent

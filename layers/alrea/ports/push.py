@@ -26,5 +26,10 @@ class Push(ABC):
     def to_group(self, group: str, event: dict[str, Any]) -> int:
         """Send ``event`` (``{"type": ..., ...}``) to every connection of the group; returns how many got it."""
 
+    def to_groups(self, groups: list[str], events: list[dict[str, Any]]) -> int:
+        """Send each event, in order, to the connections of any of the groups. Adapters that can should look
+        each group up once and reach a connection in several of the groups only once."""
+        return sum(self.to_group(group, event) for event in events for group in dict.fromkeys(groups))
+
     def health(self) -> str:
         return "ok"

@@ -83,18 +83,17 @@ def can_see_item(caller: Principal, item: Any) -> bool:
     return item.tenant_id == caller.tenant_id and can_see(caller, item.department_id, item.assigned_user_id)
 
 
-def push_groups(groups: list[str], event: dict[str, Any]) -> None:
+def push_groups(groups: list[str], *events: dict[str, Any]) -> None:
     """Best effort: the store change is done; a lost push is repaired by the next read (or resync)."""
-    for group in dict.fromkeys(groups):
-        try:
-            runtime().push.to_group(group, event)
-        except Exception:  # noqa: BLE001 - a push never undoes a stored change
-            logger.exception("push failed", extra={"group": group, "type": event.get("type")})
+    try:
+        runtime().push.to_groups(list(dict.fromkeys(groups)), list(events))
+    except Exception:  # noqa: BLE001 - a push never undoes a stored change
+        logger.exception("push failed", extra={"groups": groups, "types": [e.get("type") for e in events]})
 
 
-def push_conversation_event(conversation: Any, event: dict[str, Any]) -> None:
-    """A message/conversation event: the conversation's audience + its subscribers (conv:<tid>:<cid>)."""
-    push_groups([*audience(conversation), conversation_group(conversation.tenant_id, conversation.id)], event)
+def push_conversation_event(conversation: Any, *events: dict[str, Any]) -> None:
+    """Message/conversation events: the conversation's audience + its subscribers (conv:<tid>:<cid>)."""
+    push_groups([*audience(conversation), conversation_group(conversation.tenant_id, conversation.id)], *events)
 
 
 def push_changed(before: Any | None, after: Any) -> None:

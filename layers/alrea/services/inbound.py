@@ -35,7 +35,7 @@ class InboundJob(BaseModel):
 
 
 # ---------------------------------------------------------------- pushes
-def _push(tenant_id: str, cid: str | None, event: dict[str, Any], conv: Any = None) -> None:
+def _push(tenant_id: str, cid: str | None, *events: dict[str, Any], conv: Any = None) -> None:
     """Best effort: the store change is done; a lost push is repaired by the next read.
 
     A conversation's events go to its audience (alrea.services.audience: admins, the department's managers,
@@ -44,20 +44,20 @@ def _push(tenant_id: str, cid: str | None, event: dict[str, Any], conv: Any = No
     if cid:
         conv = conv if conv is not None else conversations.get(tenant_id, cid)
         if conv is None:
-            audience.push_groups([audience.admins_group(tenant_id), conversation_group(tenant_id, cid)], event)
+            audience.push_groups([audience.admins_group(tenant_id), conversation_group(tenant_id, cid)], *events)
         else:
-            audience.push_conversation_event(conv, event)
+            audience.push_conversation_event(conv, *events)
         return
     groups = [audience.admins_group(tenant_id)]
-    if event.get("type") != "notification":
+    if all(event.get("type") != "notification" for event in events):
         groups.append(tenant_group(tenant_id))
-    audience.push_groups(groups, event)
+    audience.push_groups(groups, *events)
 
 
 def _push_conversation(tenant_id: str, cid: str, item: Any = None) -> None:
     item = item if item is not None else conversations.get(tenant_id, cid)
     if item is not None:
-        _push(tenant_id, cid, {"type": "conversation_updated", "conversation": item.view()}, item)
+        _push(tenant_id, cid, {"type": "conversation_updated", "conversation": item.view()}, conv=item)
 
 
 # ---------------------------------------------------------------- messages
@@ -140,8 +140,11 @@ def on_message(job: InboundJob, data: Any) -> None:
     from alrea.services import inbox
 
     conv = inbox.route_inbound(tid, cid, inbound=inbound_new)  # department / auto-assignment / reopen
-    _push(tid, cid, {"type": "message_received", "message": item.view()}, conv)
-    _push_conversation(tid, cid, conv)
+    # one fan-out for both events: the audience's connections are looked up once
+    events = [{"type": "message_received", "message": item.view()}]
+    if conv is not None:
+        events.append({"type": "conversation_updated", "conversation": conv.view()})
+    _push(tid, cid, *events, conv=conv)
     if msg.reaction:
         _apply_reaction(job, msg)
     if msg.kind in MEDIA_KINDS:

@@ -25,16 +25,23 @@ class MemoryPush(Push):
 
     # ------------------------------------------------------------ Push
     def to_group(self, group: str, event: dict[str, Any]) -> int:
-        group_tenant(group)
+        return self.to_groups([group], [event])
+
+    def to_groups(self, groups: list[str], events: list[dict[str, Any]]) -> int:
+        groups = list(dict.fromkeys(groups))
+        for group in groups:
+            group_tenant(group)
         with self._lock:
-            self._events[group].append(copy.deepcopy(event))
+            for group in groups:
+                self._events[group].extend(copy.deepcopy(events))
+            targets = dict.fromkeys(c for group in groups for c in self._members(group))
             sent = 0
-            for connection_id in self._members(group):
+            for connection_id in targets:
                 if connection_id in self._gone:
                     self._connections.pop(connection_id, None)
                     continue
-                self._received[connection_id].append(copy.deepcopy(event))
-                sent += 1
+                self._received[connection_id].extend(copy.deepcopy(events))
+                sent += len(events)
             return sent
 
     # ------------------------------------------------------------ what tests read
