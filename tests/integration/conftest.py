@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -179,28 +178,8 @@ def tenant_b(client) -> Account:
 
 @pytest.fixture
 def serializable_moto():
-    """Make moto's DynamoDB writes serializable, as DynamoDB's are.
+    """DynamoDB's writes are serializable; moto's are not (see moto_serial.py): lock them for this test."""
+    from moto_serial import serialized_dynamodb_writes
 
-    moto applies a TransactWriteItems item by item and rolls a failed one back by restoring a deep copy of the
-    whole table, without a lock: under concurrent requests a cancelled transaction can erase another's
-    committed writes. Real DynamoDB transactions are serializable; this lock (in the in-process moto server)
-    gives the emulator that property so a concurrency test checks OUR conditions, not moto's races.
-    """
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-    names = ("transact_write_items", "put_item", "update_item", "delete_item")
-    originals = {name: getattr(DynamoDBBackend, name) for name in names}
-
-    def locked(fn):
-        def wrapper(*args, **kwargs):
-            with lock:
-                return fn(*args, **kwargs)
-
-        return wrapper
-
-    for name, fn in originals.items():
-        setattr(DynamoDBBackend, name, locked(fn))
-    yield
-    for name, fn in originals.items():
-        setattr(DynamoDBBackend, name, fn)
+    with serialized_dynamodb_writes():
+        yield

@@ -98,9 +98,6 @@ def make_world(moto_url: str, broker_url: str = "", *, reset: bool = True) -> Wo
     from alrea.adapters.memory.push import MemoryPush
     from alrea.local.moto import free_port
     from alrea.local.runtime import LocalRuntime, RuntimeOptions
-    from alrea.ports.whatsapp import WEBHOOK_EVENTS
-    from alrea.services import instances as instance_service
-    from alrea.store import instances as instance_store
     from alrea.store.tenants import Tenant
 
     if reset:  # a fresh CampaignRun state machine pointing at this world's plan queue
@@ -141,29 +138,12 @@ def add_number(world: World, evolution_name: str, *, connected_in_sim: bool) -> 
 
 @pytest.fixture(scope="module", autouse=True)
 def serializable_dynamodb():
-    """moto applies a TransactWriteItems item by item and rolls back by deep-copying the table without a lock:
-    concurrent requests then fail inside moto. DynamoDB's writes are serializable; this lock gives moto that
-    property (same as the integration conftest's ``serializable_moto``, for this module's shared runtime)."""
-    import threading
+    """DynamoDB's writes are serializable; moto's are not (see moto_serial.py): lock them for this module's
+    shared runtime."""
+    from moto_serial import serialized_dynamodb_writes
 
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-    names = ("transact_write_items", "put_item", "update_item", "delete_item", "batch_write_item")
-    originals = {name: getattr(DynamoDBBackend, name) for name in names if hasattr(DynamoDBBackend, name)}
-
-    def locked(fn):
-        def wrapper(*args, **kwargs):
-            with lock:
-                return fn(*args, **kwargs)
-
-        return wrapper
-
-    for name, fn in originals.items():
-        setattr(DynamoDBBackend, name, locked(fn))
-    yield
-    for name, fn in originals.items():
-        setattr(DynamoDBBackend, name, fn)
+    with serialized_dynamodb_writes():
+        yield
 
 
 @pytest.fixture(scope="module")

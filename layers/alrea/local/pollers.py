@@ -6,12 +6,12 @@ response). An exception fails the whole batch, as in Lambda. Works with any Bus 
 """
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from alrea.core.log import logger
 from alrea.local import events
+from alrea.local.worker import Worker
 from alrea.ports.bus import Bus, Delivery
 from alrea.registry import Function, Queue
 from alrea.resources import queue as queue_def
@@ -19,7 +19,7 @@ from alrea.resources import queue as queue_def
 SQS_MAX_BATCH = 10  # one ReceiveMessage call returns at most 10
 
 
-class QueuePoller:
+class QueuePoller(Worker):
     def __init__(self, fn: Function, bus: Bus, invoke: Callable[[Function, dict[str, Any]], Any], *,
                  region: str, wait_s: float = 1.0) -> None:
         if not isinstance(fn.trigger, Queue):
@@ -31,17 +31,7 @@ class QueuePoller:
         self.region = region
         self.wait_s = wait_s
         self.arn = events.queue_arn(queue_def(self.trigger.queue).physical_name, region)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"poller-{fn.name}", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def join(self, timeout: float = 5.0) -> None:
-        self._thread.join(timeout)
+        super().__init__(f"poller-{fn.name}")
 
     def _run(self) -> None:
         batch = max(1, min(self.trigger.batch_size, SQS_MAX_BATCH))

@@ -2,16 +2,16 @@
 Schedule function every ``every_s`` seconds with the "Scheduled Event" EventBridge would send."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from alrea.core.log import logger
 from alrea.local import events
+from alrea.local.worker import Worker
 from alrea.registry import Function, Schedule
 
 
-class Ticker:
+class Ticker(Worker):
     def __init__(self, fn: Function, invoke: Callable[[Function, dict[str, Any]], Any], *, region: str,
                  every_s: float | None = None) -> None:
         if not isinstance(fn.trigger, Schedule):
@@ -20,17 +20,7 @@ class Ticker:
         self.invoke = invoke
         self.region = region
         self.every_s = every_s if every_s is not None else fn.trigger.every_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"ticker-{fn.name}", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def join(self, timeout: float = 5.0) -> None:
-        self._thread.join(timeout)
+        super().__init__(f"ticker-{fn.name}")
 
     def tick(self) -> Any:
         return self.invoke(self.fn, events.scheduled_event(f"alrea-{self.fn.name}", region=self.region))
