@@ -48,6 +48,14 @@ class RssSampler(threading.Thread):
             self.peak = max(self.peak, rss_mb())
 
 
+def sign_in(base: str) -> dict[str, str]:
+    from alrea.local import seed
+
+    login = httpx.post(base + "/api/auth/login", json={"email": seed.ADMIN_EMAIL, "password": seed.demo_password()})
+    login.raise_for_status()
+    return {"Authorization": f"Bearer {login.json()['access']}"}
+
+
 def make_csv(rows: int) -> bytes:
     """Realistic rows: name, phone in assorted formats, e-mail, tags; ~2 % invalid phones, ~1 % repeats."""
     rng = random.Random(7)
@@ -89,7 +97,6 @@ def main() -> None:
                 time.sleep(0.1)
         os.environ.update(AWS_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
 
-    from alrea.local import seed
     from alrea.local.runtime import LocalRuntime, RuntimeOptions
     from alrea.store.tenants import Tenant, get_tenant
 
@@ -97,9 +104,7 @@ def main() -> None:
     try:
         with LocalRuntime(RuntimeOptions(port=free_port(), spa_dir=None, simulator=False, poll_wait_s=0.2)) as rt:
             base = rt.base_url
-            login = httpx.post(base + "/api/auth/login", json={"email": seed.ADMIN_EMAIL,
-                                                               "password": seed.demo_password()}).json()
-            headers = {"Authorization": f"Bearer {login['access']}"}
+            headers = sign_in(base)
             tid = rt.demo.tenant_id if rt.demo else None
             get_tenant(tid).update(actions=[Tenant.limits.max_contacts.set(10_000_000)])
             created = httpx.post(base + "/api/contacts/imports", headers=headers,
@@ -110,10 +115,15 @@ def main() -> None:
             started = time.monotonic()
             httpx.put(created["upload_url"], content=data, timeout=120).raise_for_status()
             while True:
-                status = httpx.get(f"{base}/api/contacts/imports/{created['import_id']}", headers=headers).json()
+                answer = httpx.get(f"{base}/api/contacts/imports/{created['import_id']}", headers=headers)
+                if answer.status_code == 401:  # a long import outlives the 15-minute access token
+                    headers = sign_in(base)
+                    continue
+                answer.raise_for_status()
+                status = answer.json()
                 if status["status"] in ("done", "failed"):
                     break
-                time.sleep(0.2)
+                time.sleep(0.5)
             elapsed = time.monotonic() - started
             sampler.stop.set()
             sampler.join()
