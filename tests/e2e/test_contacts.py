@@ -24,7 +24,7 @@ pytestmark = pytest.mark.e2e
 
 
 def shot(page: Page, name: str) -> None:
-    _shot(page, name, prefix="contacts")
+    _shot(page, name, prefix="spa")
 
 
 def make_csv(tmp_path: Path, tag: str) -> tuple[Path, int, list[int]]:
