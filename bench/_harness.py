@@ -18,24 +18,40 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_moto() -> str:
-    """Start moto on a free port and point every client at it. Returns its URL."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
-                      AWS_REGION="us-east-1", AWS_ENDPOINT_URL=url, MOTO_PORT=str(port),
-                      POWERTOOLS_LOG_LEVEL="ERROR", POWERTOOLS_TRACE_DISABLED="true")
-    import logging
+def start_moto(own_process: bool = False) -> str:
+    """Start the local runtime's embedded moto on a free port and point every client at it. Returns its URL.
 
-    from moto.server import ThreadedMotoServer
+    own_process: run it as `python -m alrea.local.moto` (stopped at exit), so the emulator does not share this
+    process's GIL with the handlers being measured."""
+    from alrea.local.moto import EmbeddedMoto
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+    server = EmbeddedMoto(port=free_port())
+    os.environ.update(AWS_DEFAULT_REGION="us-east-1", AWS_REGION="us-east-1", POWERTOOLS_LOG_LEVEL="ERROR",
+                      POWERTOOLS_TRACE_DISABLED="true", **server.environment())
+    if not own_process:
+        server.start()
+        return server.url
+    import atexit
+    import subprocess
+    import sys
+    import time
 
-    ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False).start()
     import httpx
 
-    httpx.post(url + "/moto-api/config", json={"stepfunctions": {"execute_state_machine": True}})
-    return url
+    proc = subprocess.Popen([sys.executable, "-m", "alrea.local.moto", "--port", str(server.port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    atexit.register(proc.terminate)
+    deadline = time.monotonic() + 30
+    while True:
+        try:  # the config the emulator posts at start, posted again once it answers: ready either way
+            httpx.post(server.url + "/moto-api/config", json={"stepfunctions": {"execute_state_machine": True}},
+                       timeout=1).raise_for_status()
+            return server.url
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            raise RuntimeError("moto did not start")
+        time.sleep(0.1)
 
 
 def provision_all(url: str):

@@ -1,7 +1,7 @@
 """Contacts CSV import through the local runtime: API → presigned PUT to S3 → S3 event → contacts_import queue →
 poller → handler → DynamoDB. Prints rows/s and the memory the import added to the runtime process.
 
-    .venv/bin/python bench/import.py                 # 100,000 rows, moto in its own process
+    .venv/bin/python bench/import.py                 # 100,000 rows, the embedded moto in its own process
     .venv/bin/python bench/import.py --rows 20000    # a smaller run, to compare memory (flat = same peak)
     .venv/bin/python bench/import.py --moto inproc   # moto inside the runtime process (slower: one GIL)
 
@@ -14,19 +14,16 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import socket
-import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from _harness import free_port, start_moto  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -83,54 +80,38 @@ def main() -> None:
     for name in [k for k in os.environ if k.startswith(("ALREA_", "AWS_ENDPOINT_URL"))]:
         os.environ.pop(name)
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
-    moto_proc = None
     if args.moto == "subprocess":
-        port = free_port()
-        moto_proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                httpx.get(url + "/moto-api/", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        os.environ.update(AWS_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
+        start_moto(own_process=True)
 
     from alrea.local.runtime import LocalRuntime, RuntimeOptions
     from alrea.store.tenants import Tenant, get_tenant
 
     data = make_csv(args.rows)
-    try:
-        with LocalRuntime(RuntimeOptions(port=free_port(), spa_dir=None, simulator=False, poll_wait_s=0.2)) as rt:
-            base = rt.base_url
-            headers = sign_in(base)
-            tid = rt.demo.tenant_id if rt.demo else None
-            get_tenant(tid).update(actions=[Tenant.limits.max_contacts.set(10_000_000)])
-            created = httpx.post(base + "/api/contacts/imports", headers=headers,
-                                 json={"file_name": "bench.csv", "size": len(data), "mapping": None}).json()
-            before = rss_mb()
-            sampler = RssSampler()
-            sampler.start()
-            started = time.monotonic()
-            httpx.put(created["upload_url"], content=data, timeout=120).raise_for_status()
-            while True:
-                answer = httpx.get(f"{base}/api/contacts/imports/{created['import_id']}", headers=headers)
-                if answer.status_code == 401:  # a long import outlives the 15-minute access token
-                    headers = sign_in(base)
-                    continue
-                answer.raise_for_status()
-                status = answer.json()
-                if status["status"] in ("done", "failed"):
-                    break
-                time.sleep(0.5)
-            elapsed = time.monotonic() - started
-            sampler.stop.set()
-            sampler.join()
-    finally:
-        if moto_proc is not None:
-            moto_proc.terminate()
-            moto_proc.wait(10)
+    with LocalRuntime(RuntimeOptions(port=free_port(), spa_dir=None, simulator=False, poll_wait_s=0.2)) as rt:
+        base = rt.base_url
+        headers = sign_in(base)
+        tid = rt.demo.tenant_id if rt.demo else None
+        get_tenant(tid).update(actions=[Tenant.limits.max_contacts.set(10_000_000)])
+        created = httpx.post(base + "/api/contacts/imports", headers=headers,
+                             json={"file_name": "bench.csv", "size": len(data), "mapping": None}).json()
+        before = rss_mb()
+        sampler = RssSampler()
+        sampler.start()
+        started = time.monotonic()
+        httpx.put(created["upload_url"], content=data, timeout=120).raise_for_status()
+        while True:
+            answer = httpx.get(f"{base}/api/contacts/imports/{created['import_id']}", headers=headers)
+            if answer.status_code == 401:  # a long import outlives the 15-minute access token
+                headers = sign_in(base)
+                continue
+            answer.raise_for_status()
+            status = answer.json()
+            if status["status"] in ("done", "failed"):
+                break
+            time.sleep(0.5)
+        elapsed = time.monotonic() - started
+        sampler.stop.set()
+        sampler.join()
 
     counts = status["counts"]
     print(f"rows: {args.rows:,}  file: {len(data) / 1e6:.1f} MB  moto: {args.moto}")

@@ -51,16 +51,14 @@ def need_service(name: str, reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def moto_server():
-    from moto.server import ThreadedMotoServer
+    """The local runtime's embedded moto (with its DynamoDB repairs, see alrea/local/moto_dynamodb.py)."""
+    from alrea.local.moto import EmbeddedMoto
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=MOTO_PORT, verbose=False)
-    server.start()
+    server = EmbeddedMoto(port=MOTO_PORT)
     try:
-        httpx.get(MOTO_URL + "/moto-api/", timeout=5)
+        server.start()
     except httpx.HTTPError as exc:
         need_service("moto server", str(exc))
-    # Step Functions only executes definitions in "parser mode"
-    httpx.post(MOTO_URL + "/moto-api/config", json={"stepfunctions": {"execute_state_machine": True}})
     yield MOTO_URL
     server.stop()
 

@@ -174,12 +174,3 @@ def tenant_a(client) -> Account:
 @pytest.fixture
 def tenant_b(client) -> Account:
     return signup(client, "Empresa B")
-
-
-@pytest.fixture
-def serializable_moto():
-    """DynamoDB's writes are serializable; moto's are not (see moto_serial.py): lock them for this test."""
-    from moto_serial import serialized_dynamodb_writes
-
-    with serialized_dynamodb_writes():
-        yield

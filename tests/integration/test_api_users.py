@@ -112,7 +112,7 @@ def test_max_users_is_402_with_a_message_and_deactivating_frees_a_seat(tenant_a,
     assert tenant_a.get("/api/me").json()["tenant"]["usage"]["users"] == 3
 
 
-def test_concurrent_creates_never_exceed_the_limit(app, tenant_a, new_email, serializable_moto):
+def test_concurrent_creates_never_exceed_the_limit(app, tenant_a, new_email):
     dept = tenant_a.department()
 
     def create(i: int) -> int:

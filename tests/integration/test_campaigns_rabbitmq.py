@@ -2,7 +2,7 @@
 moto, the Evolution simulator over HTTP. Its own module: the runtime binds the models to its own table."""
 from __future__ import annotations
 
-from test_campaigns_run import make_world, run_fifty, serializable_dynamodb  # noqa: F401 - module fixture
+from test_campaigns_run import make_world, run_fifty
 
 
 def test_fifty_recipients_on_rabbitmq_exactly_once(moto_server, rabbitmq_url):

@@ -136,16 +136,6 @@ def add_number(world: World, evolution_name: str, *, connected_in_sim: bool) -> 
     return inst
 
 
-@pytest.fixture(scope="module", autouse=True)
-def serializable_dynamodb():
-    """DynamoDB's writes are serializable; moto's are not (see moto_serial.py): lock them for this module's
-    shared runtime."""
-    from moto_serial import serialized_dynamodb_writes
-
-    with serialized_dynamodb_writes():
-        yield
-
-
 @pytest.fixture(scope="module")
 def world(moto_server):
     w = make_world(moto_server)

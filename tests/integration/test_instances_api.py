@@ -167,7 +167,7 @@ def test_instance_deleted_at_evolution_answers_409_and_5xx_answers_502(tenant_a,
     assert tenant_a.delete(f"/api/instances/{created['id']}").status_code == 204
 
 
-def test_the_limit_holds_under_concurrent_creates(aws, serializable_moto):
+def test_the_limit_holds_under_concurrent_creates(aws):
     from concurrent.futures import ThreadPoolExecutor
 
     from alrea.core.errors import LimitReached

@@ -1,8 +1,14 @@
-"""The embedded AWS: moto's server in this process, over real HTTP, so boto3 and PynamoDB run unchanged."""
+"""The embedded AWS: moto's server in this process, over real HTTP, so boto3 and PynamoDB run unchanged.
+
+`python -m alrea.local.moto --port N` runs the same emulator in a process of its own (the benches use it so the
+emulator does not share the runtime's GIL)."""
 from __future__ import annotations
 
+import argparse
 import logging
 import os
+import signal
+import threading
 import socket
 import time
 
@@ -34,6 +40,9 @@ class EmbeddedMoto:
     def start(self) -> None:
         from moto.server import ThreadedMotoServer
 
+        from alrea.local import moto_dynamodb
+
+        moto_dynamodb.install()  # serializable requests, O(items) transaction rollback
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access lines
         os.environ["MOTO_PORT"] = str(self.port)  # read by moto when a state machine calls a service
         self._server = ThreadedMotoServer(ip_address=self.host, port=self.port, verbose=False)
@@ -56,3 +65,23 @@ class EmbeddedMoto:
         if self._server is not None:
             self._server.stop()
             self._server = None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="the embedded moto, in a process of its own")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    server = EmbeddedMoto(args.host, args.port)
+    server.start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()
