@@ -104,6 +104,9 @@ class Account:
     def patch(self, path: str, json: Any = None, **kw: Any):
         return self.client.patch(path, json=json, headers=self.headers, **kw)
 
+    def put(self, path: str, json: Any = None, **kw: Any):
+        return self.client.put(path, json=json, headers=self.headers, **kw)
+
     def delete(self, path: str, **kw: Any):
         return self.client.delete(path, headers=self.headers, **kw)
 

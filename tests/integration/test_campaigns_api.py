@@ -153,3 +153,35 @@ def test_scheduler_starts_due_campaigns(tenant_a, pacer):
     item = store.get(tenant_a.tenant_id, c["id"])
     assert item.status == "running" and item.gsi5pk is None and item.counters()["pending"] == 2
     assert store.due(iso(at + timedelta(hours=1))) == []
+
+
+def test_opt_out_settings_roles_validation_and_isolation(tenant_a, tenant_b):
+    path = "/api/campaigns/settings/opt-out"
+    default = tenant_a.get(path).json()
+    assert default["keywords"] == ["SAIR", "PARAR", "STOP", "CANCELAR"]
+    assert "não receberá mais" in default["confirmation"]
+
+    r = tenant_a.put(path, {"keywords": ["chega", "Não quero!", "  ", "CHEGA"], "confirmation": " Removido. "})
+    assert r.status_code == 200, r.text
+    assert r.json()["keywords"] == ["CHEGA", "NAO QUERO"] and r.json()["confirmation"] == "Removido."
+    assert tenant_a.get(path).json()["keywords"] == ["CHEGA", "NAO QUERO"]
+
+    r = tenant_a.put(path, {"keywords": ["", "!!"], "confirmation": "Ok"})
+    assert r.status_code == 422 and "palavra de descadastro" in r.json()["message"]
+    r = tenant_a.put(path, {"keywords": ["SAIR"], "confirmation": "   "})
+    assert r.status_code == 422 and "confirmação" in r.json()["message"]
+    assert tenant_a.put(path, {"keywords": "SAIR", "confirmation": "Ok"}).status_code == 422
+    assert tenant_a.put(path, {"keywords": [f"K{i}" for i in range(21)], "confirmation": "Ok"}).status_code == 422
+
+    assert tenant_b.get(path).json()["keywords"] == ["SAIR", "PARAR", "STOP", "CANCELAR"]  # another tenant's own
+    manager = tenant_a.user("manager", tenant_a.department())
+    as_manager = tenant_a.login_as(manager["email"])
+    assert as_manager.get(path).status_code == 200
+    assert as_manager.put(path, {"keywords": ["X"], "confirmation": "Ok"}).status_code == 403
+
+
+def test_a_contacts_campaigns_route_is_tenant_scoped(tenant_a, tenant_b):
+    contact = tenant_a.post("/api/contacts", {"phone": "+5511912345678", "name": "Ana"}).json()
+    r = tenant_a.get(f"/api/contacts/{contact['id']}/campaigns")
+    assert r.status_code == 200 and r.json() == {"items": []}
+    assert tenant_b.get(f"/api/contacts/{contact['id']}/campaigns").status_code == 404

@@ -275,6 +275,35 @@ def test_opt_out_keyword(world):
     assert rstore.get(world.tenant_id, cid, phones[1]).status == "pending"
 
 
+def test_custom_opt_out_keyword_and_the_contacts_campaigns(world):
+    """The tenant's own keyword and confirmation; the contact's "campaigns received" list; another tenant sees
+    nothing of it."""
+    from alrea.services import campaigns as svc
+    from alrea.services import contacts
+
+    tag, phones = world.contacts(2)
+    cid = world.campaign(tag)
+    world.start(cid)
+    world.wait_status(cid, "completed")
+    received = svc.received_by(world.admin, phones[0])
+    assert [(r["campaign_id"], r["campaign_name"]) for r in received] == [(cid, "Campanha " + tag)]
+    assert received[0]["status"] in ("sent", "delivered", "read") and received[0]["sent_at"]
+    stranger = Principal(tenant_id=str(uuid.uuid4()), user_id=str(uuid.uuid4()), role="admin")
+    assert svc.received_by(stranger, phones[0]) == []
+
+    svc.save_opt_out_settings(world.admin, ["sair", "chega"], "Tudo certo, você foi removido.")
+    try:
+        rec = next(r for r in world.recipients(cid) if r.phone == phones[0])
+        instance = next(i for i in world.instances if i.instance_id == rec.instance_id)
+        inbound(world, instance, phones[0], "Chega!")
+        assert wait_for(lambda: contacts.get_by_phone(world.tenant_id, phones[0])["opted_out"] is not None)
+        confirmation = wait_for(lambda: [s for s in world.sent() if s["number"] == phones[0].lstrip("+")
+                                         and "foi removido" in (s.get("text") or "")])
+        assert confirmation
+    finally:
+        svc.save_opt_out_settings(world.admin, list(dom.DEFAULT_OPT_OUT_KEYWORDS), dom.DEFAULT_OPT_OUT_CONFIRMATION)
+
+
 def test_reply_is_attributed_and_tags_the_conversation(world):
     from alrea.store import conversations
 

@@ -76,7 +76,6 @@ def handle_message(body: dict[str, Any], receive_count: int = 1) -> str:
     if claimed == "campaign":
         svc.advance(rec, dom.R_QUEUED, dom.R_PENDING, token=token)
         return "stopped"
-    store.add_counters(tid, cid, dom.counter_deltas(dom.R_QUEUED, dom.R_SENDING))
     return _send(rec, token, receive_count)
 
 

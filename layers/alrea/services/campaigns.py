@@ -487,6 +487,41 @@ def _encode(key: dict | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
 
 
+MAX_KEYWORDS = 20
+
+
+def opt_out_settings(caller: Principal) -> dict[str, Any]:
+    keywords, confirmation = store.settings(caller.tenant_id)
+    return {"keywords": keywords, "confirmation": confirmation,
+            "defaults": {"keywords": list(dom.DEFAULT_OPT_OUT_KEYWORDS),
+                         "confirmation": dom.DEFAULT_OPT_OUT_CONFIRMATION}}
+
+
+def save_opt_out_settings(caller: Principal, keywords: list[str], confirmation: str) -> dict[str, Any]:
+    """Keywords are matched as a whole message, without accents or punctuation, in any case."""
+    cleaned = list(dict.fromkeys(k for k in (dom.normalise_keyword(k) for k in keywords) if k))
+    if not cleaned:
+        raise Invalid("Informe ao menos uma palavra de descadastro.", field="keywords")
+    if len(cleaned) > MAX_KEYWORDS:
+        raise Invalid(f"No máximo {MAX_KEYWORDS} palavras de descadastro.", field="keywords")
+    if any(len(k) > 30 for k in cleaned):
+        raise Invalid("Cada palavra de descadastro pode ter até 30 caracteres.", field="keywords")
+    text = (confirmation or "").strip()
+    if not text or len(text) > MAX_TEXT:
+        raise Invalid(f"A confirmação precisa ter de 1 a {MAX_TEXT} caracteres.", field="confirmation")
+    store.save_settings(caller.tenant_id, cleaned, text)
+    return opt_out_settings(caller)
+
+
+def received_by(caller: Principal, phone: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The campaigns a contact received (a send was attempted), newest first, with its status in each."""
+    recs = rstore.latest_by_phone(caller.tenant_id, phone, limit=max(1, min(int(limit), 100)))
+    found = store.get_many(caller.tenant_id, [r.campaign_id for r in recs])
+    return [{**r.view(), "campaign_id": r.campaign_id, "campaign_name": found[r.campaign_id].name,
+             "campaign_status": found[r.campaign_id].status}
+            for r in recs if r.campaign_id in found]
+
+
 def recipients(caller: Principal, cid: str, *, status: str | None, cursor: str | None, limit: int = 50
                ) -> dict[str, Any]:
     _get(caller.tenant_id, cid)

@@ -139,6 +139,12 @@ def get(tenant_id: str, cid: str, *, consistent: bool = True) -> CampaignItem | 
         return None
 
 
+def get_many(tenant_id: str, cids: list[str]) -> dict[str, CampaignItem]:
+    """campaign id -> item, one BatchGetItem (eventually consistent) for up to 100 ids."""
+    keys = [(tenant_pk(tenant_id), campaign_sk(c)) for c in dict.fromkeys(cids)]
+    return {item.sk.removeprefix("CAMP#"): item for item in CampaignItem.batch_get(keys)} if keys else {}
+
+
 def list_all(tenant_id: str) -> list[CampaignItem]:
     items = list(CampaignItem.query(tenant_pk(tenant_id), CampaignItem.sk.startswith("CAMP#")))
     return sorted(items, key=lambda c: c.created_at, reverse=True)

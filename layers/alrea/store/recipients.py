@@ -21,7 +21,7 @@ from pynamodb.expressions.update import Action
 from alrea.core.clock import iso, utcnow
 from alrea.domain import campaigns as dom
 from alrea.store.base import Gsi1, Gsi2, Gsi3, Item, Transaction
-from alrea.store.campaigns import CampaignItem, campaign_pk, campaign_sk
+from alrea.store.campaigns import CampaignItem, campaign_pk, campaign_sk, counter_attr
 from alrea.store.keys import child_pk, tenant_pk
 
 FAILED = "ConditionalCheckFailedException"
@@ -147,11 +147,14 @@ def move(item: RecipientItem, old: str | tuple[str, ...], new_status: str, extra
 
 def claim(tenant_id: str, cid: str, phone: str, token: str, run_id: str | None = None) -> str:
     """queued → sending, only while the campaign runs: "ok", "recipient" (not queued with this token — a
-    duplicate or stale message) or "campaign" (not running)."""
+    duplicate or stale message) or "campaign" (not running). The campaign's counters move in the same
+    transaction, so they never disagree with the recipients."""
     R, C = RecipientItem, CampaignItem
     tx = Transaction()
-    running = C.status == dom.RUNNING
-    tx.check("campaign", C, tenant_pk(tenant_id), campaign_sk(cid), running)
+    running = C.pk.exists() & (C.status == dom.RUNNING)
+    tx.update("campaign", C(tenant_pk(tenant_id), campaign_sk(cid)),
+              [counter_attr(k).add(v) for k, v in dom.counter_deltas(dom.R_QUEUED, dom.R_SENDING).items()],
+              condition=running)
     item = key_item(tenant_id, cid, phone)
     now = iso(utcnow())
     tx.update("recipient", item, [R.status.set(dom.R_SENDING), R.gsi3pk.set(status_pk(tenant_id, cid,
@@ -198,7 +201,8 @@ def find_by_wamid(tenant_id: str, instance_id: str, wamid: str) -> RecipientItem
     return next(iter(RecipientItem.gsi1.query(wamid_pk(tenant_id, instance_id, wamid), limit=1)), None)
 
 
-def latest_by_phone(tenant_id: str, phone: str, *, since_iso: str, limit: int = 5) -> list[RecipientItem]:
+def latest_by_phone(tenant_id: str, phone: str, *, since_iso: str = "0", limit: int = 5) -> list[RecipientItem]:
+    """The campaigns that tried to reach ``phone`` (newest first), from the time a send was attempted."""
     R = RecipientItem
     return list(R.gsi2.query(phone_pk(tenant_id, phone), R.gsi2sk >= since_iso, scan_index_forward=False,
                              limit=limit))

@@ -6,10 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from alrea.api import downloads
-from alrea.api.deps import ManagerOrAdmin
+from alrea.api.deps import AdminUser, ManagerOrAdmin
 from alrea.api.routers.schemas import Body
 from alrea.services import campaigns
 
@@ -114,6 +114,21 @@ def preview(body: PreviewIn, caller: ManagerOrAdmin) -> dict:
     return campaigns.preview(caller, variants=[v.model_dump() for v in body.variants] if body.variants else None,
                              text=body.text, contact_id=body.contact_id,
                              contact=body.contact.model_dump() if body.contact else None)
+
+
+class OptOutSettingsIn(BaseModel):
+    keywords: Annotated[list[Annotated[str, StringConstraints(max_length=60)]], Field(max_length=50)]
+    confirmation: Annotated[str, StringConstraints(max_length=5000)]
+
+
+@router.get("/settings/opt-out")
+def get_opt_out_settings(caller: ManagerOrAdmin) -> dict:
+    return campaigns.opt_out_settings(caller)
+
+
+@router.put("/settings/opt-out")
+def put_opt_out_settings(body: OptOutSettingsIn, caller: AdminUser) -> dict:
+    return campaigns.save_opt_out_settings(caller, body.keywords, body.confirmation)
 
 
 @router.get("/{campaign_id}")

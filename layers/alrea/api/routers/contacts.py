@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from alrea.api import downloads
 from alrea.api.deps import CurrentUser, ManagerOrAdmin
 from alrea.api.routers.schemas import Body, Id
-from alrea.services import contacts, contacts_export, contacts_import
+from alrea.services import campaigns, contacts, contacts_export, contacts_import
 
 router = APIRouter(prefix="/api/contacts", tags=["contacts"])
 
@@ -155,6 +155,11 @@ def create_contact(body: ContactIn, caller: CurrentUser) -> dict[str, Any]:
 @router.get("/{contact_id}")
 def get_contact(contact_id: str, caller: CurrentUser) -> dict[str, Any]:
     return contacts.get(caller, contact_id)
+
+
+@router.get("/{contact_id}/campaigns")
+def contact_campaigns(contact_id: str, caller: CurrentUser) -> dict[str, Any]:
+    return {"items": campaigns.received_by(caller, contacts.get(caller, contact_id)["phone"])}
 
 
 @router.patch("/{contact_id}")
