@@ -108,3 +108,29 @@ def test_concurrent_transactions_and_queries_are_serializable(ddb):
     rows = client.query(TableName=table, KeyConditionExpression="pk = :p AND begins_with(sk, :r)",
                         ExpressionAttributeValues={":p": {"S": p}, ":r": {"S": "row#"}}, Select="COUNT")
     assert rows["Count"] == 75
+
+
+def test_a_table_query_answers_its_partition_in_order_and_pages(ddb):
+    """The partition read (repair 3) answers what moto's full walk did: only the partition, sorted, paged."""
+    client, table = ddb
+    p, other = "T#" + uuid.uuid4().hex, "T#" + uuid.uuid4().hex
+    for i in range(30):
+        client.put_item(TableName=table, Item=item(other, f"C#{i:03d}", v=i))
+    for i in (5, 1, 9, 3, 7):
+        client.put_item(TableName=table, Item=item(p, f"C#{i:03d}", v=i))
+    client.put_item(TableName=table, Item=item(p, "Z", v=0))
+
+    def query(**kw):
+        return client.query(TableName=table, KeyConditionExpression="pk = :p AND begins_with(sk, :c)",
+                            ExpressionAttributeValues={":p": {"S": p}, ":c": {"S": "C#"}}, **kw)
+
+    assert [i["sk"]["S"] for i in query()["Items"]] == ["C#001", "C#003", "C#005", "C#007", "C#009"]
+    assert [i["sk"]["S"] for i in query(ScanIndexForward=False)["Items"]][:2] == ["C#009", "C#007"]
+    first = query(Limit=2)
+    second = query(Limit=2, ExclusiveStartKey=first["LastEvaluatedKey"])
+    assert [i["sk"]["S"] for i in first["Items"] + second["Items"]] == ["C#001", "C#003", "C#005", "C#007"]
+    whole = client.query(TableName=table, KeyConditionExpression="pk = :p",
+                         ExpressionAttributeValues={":p": {"S": p}})
+    assert whole["Count"] == 6
+    assert client.query(TableName=table, KeyConditionExpression="pk = :p",
+                        ExpressionAttributeValues={":p": {"S": "T#nobody"}})["Items"] == []
