@@ -4,7 +4,7 @@ import { AppShell } from "@/components/layout/AppShell";
 import { RequireAdmin, RequireAuth } from "@/components/RequireAuth";
 import { Toaster } from "@/components/ui/sonner";
 import { LoginPage } from "@/modules/auth";
-import { AboutPage, DepartmentsPage, NumbersPage, UsersPage } from "@/modules/settings";
+import { AboutPage, DepartmentsPage, FieldsPage, NumbersPage, OptOutPage, UsersPage } from "@/modules/settings";
 import { useAuth } from "@/stores/auth";
 
 function SettingsIndex() {
@@ -44,6 +44,8 @@ export const router = createBrowserRouter([
                   { path: "users", element: <UsersPage /> },
                   { path: "departments", element: <DepartmentsPage /> },
                   { path: "numbers", element: <NumbersPage /> },
+                  { path: "fields", element: <FieldsPage /> },
+                  { path: "opt-out", element: <OptOutPage /> },
                 ],
               },
               { path: "about", element: <AboutPage /> },

@@ -256,4 +256,23 @@ def test_campaign_wizard_live_progress_pause_resume_complete(page: Page, platfor
     expect(row.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
     shot(page, "08-list")
 
+    # A recipient's contact drawer lists the campaign under "Campanhas recebidas", linking back to it.
+    page.get_by_role("complementary", name="Menu principal").get_by_role("link", name="Contatos").click()
+    page.get_by_label("Buscar contatos").fill(contacts[0]["phone"])
+    found = page.get_by_test_id("contacts-table").get_by_test_id("contact-row")
+    expect(found).to_have_count(1)
+    found.first.click()
+    drawer = page.get_by_test_id("contact-drawer")
+    drawer.evaluate("el => Promise.all(el.getAnimations().map(a => a.finished))")  # slid in, for the screenshot
+    received = drawer.get_by_test_id("contact-campaigns")
+    expect(received.get_by_role("heading", name="Campanhas recebidas")).to_be_visible()
+    item = received.locator(f"[data-testid=contact-campaign][data-campaign-id='{campaign_id}']")
+    expect(item).to_contain_text("Enviada em")
+    expect(item.locator("[data-status]")).to_have_attribute("data-status", re.compile(r"^(sent|delivered|read)$"))
+    expect(item.locator("[data-status]")).to_have_text(re.compile(r"^(Enviada|Entregue|Lida)$"))
+    shot(page, "09-contact-drawer")
+    item.get_by_role("link", name=name).click()
+    expect(page).to_have_url(re.compile(rf"/campaigns/{campaign_id}$"))
+    expect(page.get_by_test_id("campaign-status")).to_have_text("Concluída")
+
     assert not page_errors, page_errors

@@ -2,8 +2,10 @@ import {
   Building2,
   Info,
   Megaphone,
+  MessageSquareOff,
   MessagesSquare,
   Smartphone,
+  TextCursorInput,
   UserCog,
   UsersRound,
   type LucideIcon,
@@ -26,5 +28,7 @@ export const SETTINGS_NAV: NavItem[] = [
   { to: "/settings/users", label: "Usuários", icon: UserCog, adminOnly: true },
   { to: "/settings/departments", label: "Departamentos", icon: Building2, adminOnly: true },
   { to: "/settings/numbers", label: "Números", icon: Smartphone, adminOnly: true },
+  { to: "/settings/fields", label: "Campos personalizados", icon: TextCursorInput, adminOnly: true },
+  { to: "/settings/opt-out", label: "Descadastro", icon: MessageSquareOff, adminOnly: true },
   { to: "/settings/about", label: "Sobre", icon: Info },
 ];

@@ -1,6 +1,14 @@
-import { api } from "@/lib/api";
+import { api, getItems } from "@/lib/api";
 
-import type { Contact, ContactFilter, ContactPage, FieldDef, ImportStatus, TagCount } from "./types";
+import type {
+  Contact,
+  ContactCampaign,
+  ContactFilter,
+  ContactPage,
+  FieldDef,
+  ImportStatus,
+  TagCount,
+} from "./types";
 
 function params(filter: ContactFilter): Record<string, string> {
   const out: Record<string, string> = {};
@@ -25,6 +33,8 @@ export const contactsApi = {
   optOut: async (id: string, reason: string) =>
     (await api.post<Contact>(`/contacts/${id}/opt-out`, { reason })).data,
   optIn: async (id: string) => (await api.post<Contact>(`/contacts/${id}/opt-in`)).data,
+  /** The campaigns this contact received, newest first. */
+  campaigns: (id: string, signal?: AbortSignal) => getItems<ContactCampaign>(`/contacts/${id}/campaigns`, signal),
   tags: async () => (await api.get<{ items: TagCount[] }>("/contacts/tags")).data.items,
   bulkTags: async (body: { add?: string[]; remove?: string[]; ids?: string[]; filter?: ContactFilter }) =>
     (await api.post<{ matched: number }>("/contacts/tags", body)).data,

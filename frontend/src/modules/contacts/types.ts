@@ -42,6 +42,27 @@ export interface FieldDef {
   name: string;
   type: FieldType;
   label: string;
+  created_at?: string | null;
+}
+
+/** A campaign a contact received, with the contact's status in it (GET /contacts/{id}/campaigns). */
+export interface ContactCampaign {
+  campaign_id: string;
+  campaign_name: string;
+  campaign_status: string;
+  status: string;
+  phone: string;
+  name: string | null;
+  contact_id: string | null;
+  instance_id: string | null;
+  wamid: string | null;
+  error: string | null;
+  planned_at: string | null;
+  sent_at: string | null;
+  delivered_at: string | null;
+  read_at: string | null;
+  replied_at: string | null;
+  updated_at: string | null;
 }
 
 export interface ContactFilter {

@@ -2,7 +2,18 @@
 import { api, getItems } from "@/lib/api";
 
 import { extractQr } from "./qr";
-import type { Department, Instance, NewUser, QrCode, User, UserPatch } from "./types";
+import type {
+  Department,
+  FieldDef,
+  Instance,
+  NewField,
+  NewUser,
+  OptOutConfig,
+  OptOutSettings,
+  QrCode,
+  User,
+  UserPatch,
+} from "./types";
 
 export const settingsApi = {
   listUsers: (signal?: AbortSignal) => getItems<User>("/users", signal),
@@ -18,6 +29,19 @@ export const settingsApi = {
   deleteDepartment: async (id: string) => {
     await api.delete(`/departments/${id}`);
   },
+
+  listFields: (signal?: AbortSignal) => getItems<FieldDef>("/contacts/fields", signal),
+  createField: async (body: NewField) => (await api.post<FieldDef>("/contacts/fields", body)).data,
+  relabelField: async (name: string, label: string) =>
+    (await api.patch<FieldDef>(`/contacts/fields/${encodeURIComponent(name)}`, { label })).data,
+  deleteField: async (name: string) => {
+    await api.delete(`/contacts/fields/${encodeURIComponent(name)}`);
+  },
+
+  optOutSettings: async (signal?: AbortSignal) =>
+    (await api.get<OptOutSettings>("/campaigns/settings/opt-out", { signal })).data,
+  saveOptOutSettings: async (body: OptOutConfig) =>
+    (await api.put<OptOutSettings>("/campaigns/settings/opt-out", body)).data,
 
   listInstances: (signal?: AbortSignal) => getItems<Instance>("/instances", signal),
   createInstance: async (name: string) => (await api.post<Instance>("/instances", { name })).data,

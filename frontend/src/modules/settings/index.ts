@@ -1,6 +1,8 @@
 export { AboutPage } from "./pages/AboutPage";
 export { DepartmentsPage } from "./pages/DepartmentsPage";
+export { FieldsPage } from "./pages/FieldsPage";
 export { NumbersPage } from "./pages/NumbersPage";
+export { OptOutPage } from "./pages/OptOutPage";
 export { UsersPage } from "./pages/UsersPage";
 export { settingsApi } from "./api";
 export * from "./types";

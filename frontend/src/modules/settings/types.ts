@@ -1,6 +1,7 @@
 import type { Role, User } from "@/modules/auth/types";
+import type { FieldDef, FieldType } from "@/modules/contacts/types";
 
-export type { Role, User };
+export type { FieldDef, FieldType, Role, User };
 
 export interface Department {
   id: string;
@@ -41,4 +42,20 @@ export interface QrCode {
   code: string | null;
   /** Pairing code for "link with phone number", when offered. */
   pairingCode: string | null;
+}
+
+export interface NewField {
+  name: string;
+  type: FieldType;
+  label?: string;
+}
+
+/** What stops campaigns for a contact: a message equal to one of the keywords (GET/PUT /campaigns/settings/opt-out). */
+export interface OptOutConfig {
+  keywords: string[];
+  confirmation: string;
+}
+
+export interface OptOutSettings extends OptOutConfig {
+  defaults: OptOutConfig;
 }

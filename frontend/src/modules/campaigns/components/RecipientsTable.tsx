@@ -2,14 +2,14 @@
 import { Loader2 } from "lucide-react";
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState } from "react";
 
-import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 
 import { campaignsApi } from "../api";
-import { RECIPIENT_STATUS_LABELS, formatDateTime, recipientStatusLabel } from "../format";
+import { RECIPIENT_STATUS_LABELS, formatDateTime } from "../format";
 import type { Recipient } from "../types";
+import { RecipientStatusBadge } from "./RecipientStatusBadge";
 
 const ALL = "all";
 
@@ -130,9 +130,7 @@ export const RecipientsTable = forwardRef<RecipientsTableHandle, Props>(function
                   <TableCell>{r.name || "—"}</TableCell>
                   <TableCell className="tabular-nums">{r.phone}</TableCell>
                   <TableCell>
-                    <Badge variant={r.status === "failed" ? "destructive" : "secondary"} title={r.failure_reason ?? undefined}>
-                      {recipientStatusLabel(r.status)}
-                    </Badge>
+                    <RecipientStatusBadge status={r.status} title={r.failure_reason ?? undefined} />
                     {r.failure_reason ? (
                       <div className="text-muted-foreground mt-1 max-w-xs truncate text-xs">{r.failure_reason}</div>
                     ) : null}

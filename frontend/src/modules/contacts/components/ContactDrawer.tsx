@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { Link } from "react-router-dom";
 import { toast } from "sonner";
 
+import { FormField } from "@/components/FormField";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -13,6 +14,7 @@ import { Textarea } from "@/components/ui/textarea";
 
 import { contactsApi } from "../api";
 import { SOURCE_LABELS, type Contact, type FieldDef } from "../types";
+import { ContactCampaigns } from "./ContactCampaigns";
 
 interface Props {
   contact: Contact | null;
@@ -86,34 +88,28 @@ export function ContactDrawer({ contact, fields, onClose, onChanged }: Props) {
           </SheetDescription>
         </SheetHeader>
         <div className="space-y-4 px-4 pb-6">
-          <div className="space-y-1.5">
-            <Label htmlFor="c-name">Nome</Label>
-            <Input id="c-name" value={name} onChange={(e) => setName(e.target.value)} />
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor="c-email">E-mail</Label>
-            <Input id="c-email" value={email} onChange={(e) => setEmail(e.target.value)} />
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor="c-tags">Etiquetas (separadas por vírgula)</Label>
-            <Input id="c-tags" value={tags} onChange={(e) => setTags(e.target.value)} />
-          </div>
+          <FormField id="c-name" label="Nome">
+            <Input value={name} onChange={(e) => setName(e.target.value)} />
+          </FormField>
+          <FormField id="c-email" label="E-mail">
+            <Input value={email} onChange={(e) => setEmail(e.target.value)} />
+          </FormField>
+          <FormField id="c-tags" label="Etiquetas (separadas por vírgula)">
+            <Input value={tags} onChange={(e) => setTags(e.target.value)} />
+          </FormField>
           {fields.map((f) => (
-            <div className="space-y-1.5" key={f.name}>
-              <Label htmlFor={`c-f-${f.name}`}>{f.label}</Label>
+            <FormField id={`c-f-${f.name}`} label={f.label} key={f.name}>
               <Input
-                id={`c-f-${f.name}`}
                 type={f.type === "date" ? "date" : "text"}
                 inputMode={f.type === "number" ? "decimal" : undefined}
                 value={values[f.name] ?? ""}
                 onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
               />
-            </div>
+            </FormField>
           ))}
-          <div className="space-y-1.5">
-            <Label htmlFor="c-notes">Notas</Label>
-            <Textarea id="c-notes" value={notes} onChange={(e) => setNotes(e.target.value)} />
-          </div>
+          <FormField id="c-notes" label="Notas">
+            <Textarea value={notes} onChange={(e) => setNotes(e.target.value)} />
+          </FormField>
           <Button onClick={() => void save()} disabled={saving} className="w-full">
             {saving && <Loader2 className="animate-spin" />}
             Salvar
@@ -164,6 +160,8 @@ export function ContactDrawer({ contact, fields, onClose, onChanged }: Props) {
               </div>
             )}
           </div>
+
+          <ContactCampaigns key={contact.id} contactId={contact.id} />
         </div>
       </SheetContent>
     </Sheet>

@@ -1,5 +1,6 @@
 import { useState } from "react";
 
+import { FormField } from "@/components/FormField";
 import { Button } from "@/components/ui/button";
 import {
   Dialog,
@@ -9,7 +10,6 @@ import {
   DialogHeader,
   DialogTitle,
 } from "@/components/ui/dialog";
-import { Label } from "@/components/ui/label";
 
 import type { Agent, Department } from "../types";
 
@@ -60,10 +60,8 @@ export function TransferDialog({
           <DialogDescription>Escolha o departamento e, se quiser, quem vai atender.</DialogDescription>
         </DialogHeader>
         <div className="space-y-4">
-          <div className="space-y-1.5">
-            <Label htmlFor="transfer-department">Departamento</Label>
+          <FormField id="transfer-department" label="Departamento">
             <select
-              id="transfer-department"
               className={selectClass}
               value={department}
               onChange={(e) => {
@@ -78,12 +76,10 @@ export function TransferDialog({
                 </option>
               ))}
             </select>
-          </div>
+          </FormField>
           {agents !== null ? (
-            <div className="space-y-1.5">
-              <Label htmlFor="transfer-agent">Atendente (opcional)</Label>
+            <FormField id="transfer-agent" label="Atendente (opcional)">
               <select
-                id="transfer-agent"
                 className={selectClass}
                 value={agent}
                 disabled={!department}
@@ -97,7 +93,7 @@ export function TransferDialog({
                   </option>
                 ))}
               </select>
-            </div>
+            </FormField>
           ) : null}
         </div>
         <DialogFooter>
@@ -146,9 +142,8 @@ export function AssignDialog({
           <DialogTitle>Atribuir conversa</DialogTitle>
           <DialogDescription>Quem vai atender este contato.</DialogDescription>
         </DialogHeader>
-        <div className="space-y-1.5">
-          <Label htmlFor="assign-agent">Atendente</Label>
-          <select id="assign-agent" className={selectClass} value={agent} onChange={(e) => setAgent(e.target.value)}>
+        <FormField id="assign-agent" label="Atendente">
+          <select className={selectClass} value={agent} onChange={(e) => setAgent(e.target.value)}>
             <option value="">Selecione…</option>
             {agents.map((a) => (
               <option key={a.id} value={a.id}>
@@ -157,7 +152,7 @@ export function AssignDialog({
               </option>
             ))}
           </select>
-        </div>
+        </FormField>
         <DialogFooter>
           <Button variant="outline" onClick={() => onOpenChange(false)}>
             Cancelar

@@ -2,6 +2,7 @@ import { Loader2 } from "lucide-react";
 import { useEffect, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 
+import { FormField, type FormControlProps } from "@/components/FormField";
 import { Button } from "@/components/ui/button";
 import {
   Dialog,
@@ -12,7 +13,6 @@ import {
   DialogTitle,
 } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { ROLE_LABELS, type Role } from "@/modules/auth/types";
 
@@ -22,10 +22,10 @@ import type { Department, User } from "../types";
 const NO_DEPARTMENT = "__none__";
 const ROLES = Object.keys(ROLE_LABELS) as Role[];
 
-function RoleSelect({ value, onChange, id }: { value: Role; onChange: (r: Role) => void; id: string }) {
+function RoleSelect({ value, onChange, ...control }: { value: Role; onChange: (r: Role) => void } & FormControlProps) {
   return (
     <Select value={value} onValueChange={(v) => onChange(v as Role)}>
-      <SelectTrigger id={id} className="w-full">
+      <SelectTrigger {...control} className="w-full">
         <SelectValue />
       </SelectTrigger>
       <SelectContent>
@@ -43,16 +43,15 @@ function DepartmentSelect({
   value,
   onChange,
   departments,
-  id,
+  ...control
 }: {
   value: string | null;
   onChange: (d: string | null) => void;
   departments: Department[];
-  id: string;
-}) {
+} & FormControlProps) {
   return (
     <Select value={value ?? NO_DEPARTMENT} onValueChange={(v) => onChange(v === NO_DEPARTMENT ? null : v)}>
-      <SelectTrigger id={id} className="w-full">
+      <SelectTrigger {...control} className="w-full">
         <SelectValue />
       </SelectTrigger>
       <SelectContent>
@@ -123,25 +122,14 @@ export function CreateUserDialog({ open, onOpenChange, departments, onCreated }:
           <DialogDescription>A pessoa entra com este e-mail e a senha definida aqui.</DialogDescription>
         </DialogHeader>
         <form id="create-user" className="grid gap-4" onSubmit={onSubmit}>
-          <div className="grid gap-2">
-            <Label htmlFor="user-name">Nome</Label>
-            <Input id="user-name" required value={name} onChange={(e) => setName(e.target.value)} />
-          </div>
-          <div className="grid gap-2">
-            <Label htmlFor="user-email">E-mail</Label>
+          <FormField id="user-name" label="Nome">
+            <Input required value={name} onChange={(e) => setName(e.target.value)} />
+          </FormField>
+          <FormField id="user-email" label="E-mail">
+            <Input type="email" required autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
+          </FormField>
+          <FormField id="user-password" label="Senha" hint="Mínimo de 8 caracteres.">
             <Input
-              id="user-email"
-              type="email"
-              required
-              autoComplete="off"
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </div>
-          <div className="grid gap-2">
-            <Label htmlFor="user-password">Senha</Label>
-            <Input
-              id="user-password"
               type="password"
               required
               minLength={8}
@@ -149,22 +137,14 @@ export function CreateUserDialog({ open, onOpenChange, departments, onCreated }:
               value={password}
               onChange={(e) => setPassword(e.target.value)}
             />
-            <p className="text-muted-foreground text-xs">Mínimo de 8 caracteres.</p>
-          </div>
+          </FormField>
           <div className="grid gap-4 sm:grid-cols-2">
-            <div className="grid gap-2">
-              <Label htmlFor="user-role">Papel</Label>
-              <RoleSelect id="user-role" value={role} onChange={setRole} />
-            </div>
-            <div className="grid gap-2">
-              <Label htmlFor="user-department">Departamento</Label>
-              <DepartmentSelect
-                id="user-department"
-                value={departmentId}
-                onChange={setDepartmentId}
-                departments={departments}
-              />
-            </div>
+            <FormField id="user-role" label="Papel">
+              <RoleSelect value={role} onChange={setRole} />
+            </FormField>
+            <FormField id="user-department" label="Departamento">
+              <DepartmentSelect value={departmentId} onChange={setDepartmentId} departments={departments} />
+            </FormField>
           </div>
         </form>
         <DialogFooter>
@@ -225,19 +205,12 @@ export function EditUserDialog({ user, onOpenChange, departments, onSaved }: Edi
           <DialogDescription>Papel e departamento definem o que a pessoa vê e pode fazer.</DialogDescription>
         </DialogHeader>
         <form id="edit-user" className="grid gap-4 sm:grid-cols-2" onSubmit={onSubmit}>
-          <div className="grid gap-2">
-            <Label htmlFor="edit-role">Papel</Label>
-            <RoleSelect id="edit-role" value={role} onChange={setRole} />
-          </div>
-          <div className="grid gap-2">
-            <Label htmlFor="edit-department">Departamento</Label>
-            <DepartmentSelect
-              id="edit-department"
-              value={departmentId}
-              onChange={setDepartmentId}
-              departments={departments}
-            />
-          </div>
+          <FormField id="edit-role" label="Papel">
+            <RoleSelect value={role} onChange={setRole} />
+          </FormField>
+          <FormField id="edit-department" label="Departamento">
+            <DepartmentSelect value={departmentId} onChange={setDepartmentId} departments={departments} />
+          </FormField>
         </form>
         <DialogFooter>
           <Button variant="outline" type="button" onClick={() => onOpenChange(false)}>

@@ -5,3 +5,5 @@ import { settingsApi } from "../api";
 export const useUsers = () => useApiQuery((signal) => settingsApi.listUsers(signal), []);
 export const useDepartments = () => useApiQuery((signal) => settingsApi.listDepartments(signal), []);
 export const useInstances = () => useApiQuery((signal) => settingsApi.listInstances(signal), []);
+export const useFields = () => useApiQuery((signal) => settingsApi.listFields(signal), []);
+export const useOptOutSettings = () => useApiQuery((signal) => settingsApi.optOutSettings(signal), []);

@@ -3,6 +3,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 
 import { EmptyState } from "@/components/EmptyState";
+import { FormField } from "@/components/FormField";
 import { Page, PageHeader } from "@/components/PageHeader";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
@@ -21,7 +22,6 @@ import {
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 
@@ -65,15 +65,10 @@ function RenameDialog({
           <DialogTitle>Renomear departamento</DialogTitle>
           <DialogDescription>O novo nome aparece para toda a equipe.</DialogDescription>
         </DialogHeader>
-        <form id="rename-department" className="grid gap-2" onSubmit={onSubmit}>
-          <Label htmlFor="department-new-name">Nome</Label>
-          <Input
-            id="department-new-name"
-            required
-            maxLength={80}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
+        <form id="rename-department" onSubmit={onSubmit}>
+          <FormField id="department-new-name" label="Nome">
+            <Input required maxLength={80} value={name} onChange={(e) => setName(e.target.value)} />
+          </FormField>
         </form>
         <DialogFooter>
           <Button variant="outline" onClick={onClose}>
@@ -168,16 +163,14 @@ export function DepartmentsPage() {
       <Card>
         <CardContent>
           <form className="flex flex-col gap-2 sm:flex-row sm:items-end" onSubmit={onCreate}>
-            <div className="grid flex-1 gap-2">
-              <Label htmlFor="department-name">Novo departamento</Label>
+            <FormField id="department-name" label="Novo departamento" className="flex-1">
               <Input
-                id="department-name"
                 placeholder="Ex.: Vendas, Suporte, Financeiro"
                 maxLength={80}
                 value={name}
                 onChange={(e) => setName(e.target.value)}
               />
-            </div>
+            </FormField>
             <Button type="submit" disabled={creating || !name.trim()}>
               {creating ? <Loader2 className="animate-spin" /> : <Plus />}
               Adicionar

@@ -3,6 +3,7 @@ import { useCallback, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 
 import { EmptyState } from "@/components/EmptyState";
+import { FormField } from "@/components/FormField";
 import { Page, PageHeader } from "@/components/PageHeader";
 import { Button } from "@/components/ui/button";
 import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -15,7 +16,6 @@ import {
   DialogTitle,
 } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useRealtimeEvent, useResync } from "@/hooks/useRealtime";
 
@@ -60,17 +60,16 @@ function AddNumberDialog({
           <DialogTitle>Adicionar número</DialogTitle>
           <DialogDescription>Dê um nome interno ao número; em seguida conecte-o lendo o QR code.</DialogDescription>
         </DialogHeader>
-        <form id="add-number" className="grid gap-2" onSubmit={onSubmit}>
-          <Label htmlFor="instance-name">Nome</Label>
-          <Input
-            id="instance-name"
-            required
-            maxLength={64}
-            placeholder="Ex.: vendas-01"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-          <p className="text-muted-foreground text-xs">Letras, números, hífen e sublinhado.</p>
+        <form id="add-number" onSubmit={onSubmit}>
+          <FormField id="instance-name" label="Nome" hint="Letras, números, hífen e sublinhado.">
+            <Input
+              required
+              maxLength={64}
+              placeholder="Ex.: vendas-01"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
+          </FormField>
         </form>
         <DialogFooter>
           <Button variant="outline" onClick={() => onOpenChange(false)}>

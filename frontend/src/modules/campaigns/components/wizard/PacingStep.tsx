@@ -1,5 +1,5 @@
+import { FormField } from "@/components/FormField";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { cn } from "@/lib/utils";
 
 import { WEEKDAYS } from "../../format";
@@ -25,28 +25,24 @@ export function PacingStep({ draft, onChange }: { draft: Draft; onChange: (patch
       <fieldset className="grid gap-2">
         <legend className="text-sm font-medium">Intervalo entre envios (por número)</legend>
         <div className="flex flex-wrap items-end gap-3">
-          <div className="grid gap-1">
-            <Label htmlFor="min-delay">Mínimo (segundos)</Label>
+          <FormField id="min-delay" label="Mínimo (segundos)" className="gap-1">
             <Input
-              id="min-delay"
               type="number"
               min={0}
               className="w-32"
               value={show(p.min_delay_s)}
               onChange={(e) => set({ min_delay_s: num(e.target.value) })}
             />
-          </div>
-          <div className="grid gap-1">
-            <Label htmlFor="max-delay">Máximo (segundos)</Label>
+          </FormField>
+          <FormField id="max-delay" label="Máximo (segundos)" className="gap-1">
             <Input
-              id="max-delay"
               type="number"
               min={0}
               className="w-32"
               value={show(p.max_delay_s)}
               onChange={(e) => set({ max_delay_s: num(e.target.value) })}
             />
-          </div>
+          </FormField>
         </div>
         <p className="text-muted-foreground text-xs">
           Cada envio espera um tempo sorteado nessa faixa. Intervalos curtos aumentam o risco de bloqueio pelo WhatsApp.
@@ -56,26 +52,22 @@ export function PacingStep({ draft, onChange }: { draft: Draft; onChange: (patch
       <fieldset className="grid gap-2">
         <legend className="text-sm font-medium">Janela de horário</legend>
         <div className="flex flex-wrap items-end gap-3">
-          <div className="grid gap-1">
-            <Label htmlFor="window-start">Início</Label>
+          <FormField id="window-start" label="Início" className="gap-1">
             <Input
-              id="window-start"
               type="time"
               className="w-32"
               value={p.window_start}
               onChange={(e) => set({ window_start: e.target.value })}
             />
-          </div>
-          <div className="grid gap-1">
-            <Label htmlFor="window-end">Término</Label>
+          </FormField>
+          <FormField id="window-end" label="Término" className="gap-1">
             <Input
-              id="window-end"
               type="time"
               className="w-32"
               value={p.window_end}
               onChange={(e) => set({ window_end: e.target.value })}
             />
-          </div>
+          </FormField>
         </div>
         <div className="flex flex-wrap gap-2" role="group" aria-label="Dias da semana">
           {WEEKDAYS.map((label, day) => {
@@ -101,28 +93,24 @@ export function PacingStep({ draft, onChange }: { draft: Draft; onChange: (patch
       </fieldset>
 
       <div className="flex flex-wrap gap-6">
-        <div className="grid gap-1">
-          <Label htmlFor="daily-cap">Limite diário por número</Label>
+        <FormField id="daily-cap" label="Limite diário por número" className="gap-1">
           <Input
-            id="daily-cap"
             type="number"
             min={1}
             className="w-32"
             value={show(p.daily_cap_per_number)}
             onChange={(e) => set({ daily_cap_per_number: num(e.target.value) })}
           />
-        </div>
-        <div className="grid gap-1">
-          <Label htmlFor="reply-window">Janela de resposta (horas)</Label>
+        </FormField>
+        <FormField id="reply-window" label="Janela de resposta (horas)" className="gap-1">
           <Input
-            id="reply-window"
             type="number"
             min={1}
             className="w-32"
             value={show(draft.replyWindowH)}
             onChange={(e) => onChange({ replyWindowH: num(e.target.value) })}
           />
-        </div>
+        </FormField>
       </div>
     </div>
   );
