@@ -55,6 +55,16 @@ class Item(Model):
     entity = UnicodeAttribute(null=True)
     ttl = NumberAttribute(null=True, attr_name=TABLE.ttl)
 
+    @classmethod
+    def _get_connection(cls):  # type: ignore[override]
+        """Every model on one botocore client. PynamoDB builds a client per model class, and each loads
+        DynamoDB's service model for itself: ≈ 10 MB and 0.1 s per class, ≈ 290 MB for all of them."""
+        table_connection = super()._get_connection()
+        connection = table_connection.connection
+        if connection._client is None:
+            connection._client = _connection(_TableMeta.region, _TableMeta.host).client
+        return table_connection
+
 
 def all_models() -> list[type[Model]]:
     seen: list[type[Model]] = []
@@ -83,8 +93,10 @@ def bind(table_name: str | None = None, host: str | None = None) -> None:
 
 @lru_cache(maxsize=8)
 def _connection(region: str, host: str | None) -> Connection:
-    """One PynamoDB connection per endpoint for transactions (creating a botocore client costs ~0.1 s)."""
-    return Connection(region=region, host=host, max_retry_attempts=_TableMeta.max_retry_attempts)
+    """One PynamoDB connection per endpoint: its client serves every model and transaction."""
+    return Connection(region=region, host=host, max_retry_attempts=_TableMeta.max_retry_attempts,
+                      connect_timeout_seconds=_TableMeta.connect_timeout_seconds,
+                      read_timeout_seconds=_TableMeta.read_timeout_seconds)
 
 
 class Transaction:
