@@ -84,7 +84,7 @@ def _plan(c: CampaignItem, task: PlanTask, now: datetime, rng: random.Random) ->
     window = dom.plan_window(pending, states, pacing, tz, now, rng, max_sends=MAX_SENDS, horizon_s=HORIZON_S,
                              lead_s=LEAD_S)
     variants = len(c.variants or []) or 1
-    queued = 0
+    moved: list[tuple[Any, str]] = []
     for slot in window.slots:
         token = uuid.uuid4().hex[:16]
         rec = rstore.key_item(tid, cid, slot.key)
@@ -94,11 +94,15 @@ def _plan(c: CampaignItem, task: PlanTask, now: datetime, rng: random.Random) ->
         if not rstore.move(rec, dom.R_PENDING, dom.R_QUEUED,
                            [R.token.set(token), R.slot.set(slot.at), R.variant.set(rng.randrange(variants))]):
             continue  # opted out or otherwise moved meanwhile
-        queued += 1
+        moved.append((slot, token))
+    queued = len(moved)
+    # counters before the messages: a sender's claim (queued → sending) never finds the counter behind it.
+    # A crash before publishing leaves recipients queued with no message: _republish_stale finds them.
+    after = store.add_counters(tid, cid, {"pending": -queued, "queued": queued}) if queued else None
+    for slot, token in moved:
         _publish(tid, cid, slot.key, token, slot.at, now)
     for state in window.numbers.values():
         store.save_number_state(tid, cid, state)
-    after = store.add_counters(tid, cid, {"pending": -queued, "queued": queued}) if queued else None
     svc.push_progress(after)
     more_pending = any(pending.values()) and (queued < sum(len(v) for v in pending.values()) or
                                               any(len(v) >= per_number for v in pending.values()))

@@ -4,17 +4,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { toast } from "sonner";
 
+import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { Page, PageHeader } from "@/components/PageHeader";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useApiQuery } from "@/hooks/useApiQuery";
 import { useResync } from "@/hooks/useRealtime";
@@ -47,47 +40,6 @@ const ACTION_DONE: Record<CampaignAction, string> = {
   resume: "Campanha retomada.",
   cancel: "Campanha cancelada.",
 };
-
-function ConfirmDialog({
-  open,
-  title,
-  description,
-  confirmLabel,
-  onConfirm,
-  onOpenChange,
-}: {
-  open: boolean;
-  title: string;
-  description: string;
-  confirmLabel: string;
-  onConfirm: () => void;
-  onOpenChange: (open: boolean) => void;
-}) {
-  return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent>
-        <DialogHeader>
-          <DialogTitle>{title}</DialogTitle>
-          <DialogDescription>{description}</DialogDescription>
-        </DialogHeader>
-        <DialogFooter>
-          <Button variant="outline" onClick={() => onOpenChange(false)}>
-            Voltar
-          </Button>
-          <Button
-            variant="destructive"
-            onClick={() => {
-              onOpenChange(false);
-              onConfirm();
-            }}
-          >
-            {confirmLabel}
-          </Button>
-        </DialogFooter>
-      </DialogContent>
-    </Dialog>
-  );
-}
 
 export function CampaignDetailPage() {
   const { id = "" } = useParams();
@@ -353,19 +305,22 @@ export function CampaignDetailPage() {
         </CardContent>
       </Card>
 
+      {/* The dialog closes at once; the header's button spins while the call runs. */}
       <ConfirmDialog
         open={confirm === "cancel"}
-        onOpenChange={(open) => setConfirm(open ? "cancel" : null)}
+        onClose={() => setConfirm(null)}
         title="Cancelar campanha?"
         description="Os envios pendentes não serão feitos. Esta ação não pode ser desfeita."
+        cancelLabel="Voltar"
         confirmLabel="Cancelar campanha"
         onConfirm={() => void act("cancel")}
       />
       <ConfirmDialog
         open={confirm === "delete"}
-        onOpenChange={(open) => setConfirm(open ? "delete" : null)}
+        onClose={() => setConfirm(null)}
         title="Excluir rascunho?"
         description="O rascunho será apagado."
+        cancelLabel="Voltar"
         confirmLabel="Excluir"
         onConfirm={() => void remove()}
       />

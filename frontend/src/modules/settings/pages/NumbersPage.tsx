@@ -1,20 +1,12 @@
-import { Loader2, Plus, QrCode, Smartphone } from "lucide-react";
-import { useCallback, useState, type FormEvent } from "react";
-import { toast } from "sonner";
+import { Plus, QrCode, Smartphone } from "lucide-react";
+import { useCallback, useState } from "react";
 
 import { EmptyState } from "@/components/EmptyState";
+import { FormDialog } from "@/components/FormDialog";
 import { FormField } from "@/components/FormField";
 import { Page, PageHeader } from "@/components/PageHeader";
 import { Button } from "@/components/ui/button";
 import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useRealtimeEvent, useResync } from "@/hooks/useRealtime";
@@ -35,53 +27,34 @@ function AddNumberDialog({
   onCreated: (instance: Instance) => void;
 }) {
   const [name, setName] = useState("");
-  const [saving, setSaving] = useState(false);
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setSaving(true);
-    try {
-      const created = await settingsApi.createInstance(name.trim());
-      toast.success("Número adicionado. Leia o QR code para conectar.");
-      setName("");
-      onOpenChange(false);
-      onCreated(created);
-    } catch {
-      // 402 (plan limit of numbers), 409 (name taken)… toasted by the API client
-    } finally {
-      setSaving(false);
-    }
-  }
-
+  // 402 (plan limit of numbers), 409 (name taken)… are toasted by the API client; the form stays open.
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent>
-        <DialogHeader>
-          <DialogTitle>Adicionar número</DialogTitle>
-          <DialogDescription>Dê um nome interno ao número; em seguida conecte-o lendo o QR code.</DialogDescription>
-        </DialogHeader>
-        <form id="add-number" onSubmit={onSubmit}>
-          <FormField id="instance-name" label="Nome" hint="Letras, números, hífen e sublinhado.">
-            <Input
-              required
-              maxLength={64}
-              placeholder="Ex.: vendas-01"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-            />
-          </FormField>
-        </form>
-        <DialogFooter>
-          <Button variant="outline" onClick={() => onOpenChange(false)}>
-            Cancelar
-          </Button>
-          <Button type="submit" form="add-number" disabled={saving || !name.trim()}>
-            {saving ? <Loader2 className="animate-spin" /> : null}
-            Adicionar
-          </Button>
-        </DialogFooter>
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title="Adicionar número"
+      description="Dê um nome interno ao número; em seguida conecte-o lendo o QR code."
+      formId="add-number"
+      submitLabel="Adicionar"
+      canSubmit={!!name.trim()}
+      onSubmit={() => settingsApi.createInstance(name.trim())}
+      successMessage="Número adicionado. Leia o QR code para conectar."
+      onDone={(created) => {
+        setName("");
+        onCreated(created);
+      }}
+    >
+      <FormField id="instance-name" label="Nome" hint="Letras, números, hífen e sublinhado.">
+        <Input
+          required
+          maxLength={64}
+          placeholder="Ex.: vendas-01"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+      </FormField>
+    </FormDialog>
   );
 }
 

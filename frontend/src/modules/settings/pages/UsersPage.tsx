@@ -1,20 +1,15 @@
-import { MoreHorizontal, Pencil, Plus, UserCheck, UserX, Users } from "lucide-react";
+import { Pencil, Plus, UserCheck, UserX, Users } from "lucide-react";
 import { useMemo, useState } from "react";
 import { toast } from "sonner";
 
 import { EmptyState } from "@/components/EmptyState";
 import { Page, PageHeader } from "@/components/PageHeader";
+import { RowActions, RowActionsHead } from "@/components/RowActions";
 import { Avatar, AvatarFallback } from "@/components/ui/avatar";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuItem,
-  DropdownMenuSeparator,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
+import { DropdownMenuItem, DropdownMenuSeparator } from "@/components/ui/dropdown-menu";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { initials } from "@/lib/utils";
@@ -80,9 +75,7 @@ export function UsersPage() {
                 <TableHead>Papel</TableHead>
                 <TableHead>Departamento</TableHead>
                 <TableHead>Status</TableHead>
-                <TableHead className="w-12 pr-4">
-                  <span className="sr-only">Ações</span>
-                </TableHead>
+                <RowActionsHead />
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -105,37 +98,28 @@ export function UsersPage() {
                   <TableCell>
                     {user.active ? <Badge variant="success">Ativo</Badge> : <Badge variant="outline">Inativo</Badge>}
                   </TableCell>
-                  <TableCell className="pr-4 text-right">
-                    <DropdownMenu>
-                      <DropdownMenuTrigger asChild>
-                        <Button variant="ghost" size="icon" aria-label={`Ações para ${user.name}`}>
-                          <MoreHorizontal />
-                        </Button>
-                      </DropdownMenuTrigger>
-                      <DropdownMenuContent align="end">
-                        <DropdownMenuItem onSelect={() => setEditing(user)}>
-                          <Pencil />
-                          Alterar papel e departamento
-                        </DropdownMenuItem>
-                        <DropdownMenuSeparator />
-                        {user.active ? (
-                          <DropdownMenuItem
-                            variant="destructive"
-                            disabled={user.id === me?.id}
-                            onSelect={() => void toggleActive(user)}
-                          >
-                            <UserX />
-                            Desativar
-                          </DropdownMenuItem>
-                        ) : (
-                          <DropdownMenuItem onSelect={() => void toggleActive(user)}>
-                            <UserCheck />
-                            Ativar
-                          </DropdownMenuItem>
-                        )}
-                      </DropdownMenuContent>
-                    </DropdownMenu>
-                  </TableCell>
+                  <RowActions name={user.name}>
+                    <DropdownMenuItem onSelect={() => setEditing(user)}>
+                      <Pencil />
+                      Alterar papel e departamento
+                    </DropdownMenuItem>
+                    <DropdownMenuSeparator />
+                    {user.active ? (
+                      <DropdownMenuItem
+                        variant="destructive"
+                        disabled={user.id === me?.id}
+                        onSelect={() => void toggleActive(user)}
+                      >
+                        <UserX />
+                        Desativar
+                      </DropdownMenuItem>
+                    ) : (
+                      <DropdownMenuItem onSelect={() => void toggleActive(user)}>
+                        <UserCheck />
+                        Ativar
+                      </DropdownMenuItem>
+                    )}
+                  </RowActions>
                 </TableRow>
               ))}
             </TableBody>
