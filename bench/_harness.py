@@ -25,9 +25,12 @@ def start_moto(own_process: bool = False) -> str:
     process's GIL with the handlers being measured."""
     from alrea.local.moto import EmbeddedMoto
 
+    from alrea.adapters.aws.clients import reset_clients
+
     server = EmbeddedMoto(port=free_port())
     os.environ.update(AWS_DEFAULT_REGION="us-east-1", AWS_REGION="us-east-1", POWERTOOLS_LOG_LEVEL="ERROR",
                       POWERTOOLS_TRACE_DISABLED="true", **server.environment())
+    reset_clients()  # boto3 clients made for an earlier endpoint would still talk to it
     if not own_process:
         server.start()
         return server.url

@@ -8,8 +8,8 @@ import argparse
 import logging
 import os
 import signal
-import threading
 import socket
+import threading
 import time
 
 import httpx
@@ -42,7 +42,7 @@ class EmbeddedMoto:
 
         from alrea.local import moto_dynamodb
 
-        moto_dynamodb.install()  # serializable requests, O(items) transaction rollback
+        moto_dynamodb.install()  # serialised requests, journal rollback, partition queries
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access lines
         os.environ["MOTO_PORT"] = str(self.port)  # read by moto when a state machine calls a service
         self._server = ThreadedMotoServer(ip_address=self.host, port=self.port, verbose=False)

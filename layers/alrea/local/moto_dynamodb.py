@@ -13,7 +13,7 @@
    for it. Here it reads the partition only, as DynamoDB does; results, order and paging are moto's own.
    (Index queries still walk the table: moto keeps no index structure to read from.)
 
-Both are checked against moto over HTTP in tests/integration/test_moto_dynamodb.py.
+All three are checked against moto over HTTP in tests/integration/test_moto_dynamodb.py.
 """
 from __future__ import annotations
 

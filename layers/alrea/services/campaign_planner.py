@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -70,6 +71,7 @@ def plan(task: PlanTask, *, now: datetime | None = None, rng: random.Random | No
 
 
 def _plan(c: CampaignItem, task: PlanTask, now: datetime, rng: random.Random) -> PlanAnswer:
+    started = time.monotonic()  # slots are relative to `now`; a message's delay counts the planning since
     tid, cid = c.tenant_id, c.id
     pacing = dom.Pacing.parse(c.pacing)
     tz = dom.zone(c.timezone)
@@ -100,7 +102,7 @@ def _plan(c: CampaignItem, task: PlanTask, now: datetime, rng: random.Random) ->
     # A crash before publishing leaves recipients queued with no message: _republish_stale finds them.
     after = store.add_counters(tid, cid, {"pending": -queued, "queued": queued}) if queued else None
     for slot, token in moved:
-        _publish(tid, cid, slot.key, token, slot.at, now)
+        _publish(tid, cid, slot.key, token, slot.at, now.timestamp() + time.monotonic() - started)
     for state in window.numbers.values():
         store.save_number_state(tid, cid, state)
     svc.push_progress(after)
@@ -125,8 +127,9 @@ def _in_flight_wait(c: CampaignItem, now: datetime) -> int:
     return max(2, dom.wait_seconds(max(slots) + 2, now)) if slots else 2
 
 
-def _publish(tid: str, cid: str, phone: str, token: str, slot: float, now: datetime) -> None:
-    delay = int(min(MAX_DELAY_S, max(0.0, slot - now.timestamp())))
+def _publish(tid: str, cid: str, phone: str, token: str, slot: float, at: float) -> None:
+    """Publish a send message due at ``slot``; ``at`` is the time of publishing (epoch s, on the planner's clock)."""
+    delay = int(min(MAX_DELAY_S, max(0.0, slot - at)))
     runtime().bus.publish(SEND_QUEUE, {"tenant_id": tid, "campaign_id": cid, "phone": phone, "token": token,
                                        "slot": slot}, delay_s=delay)
 
@@ -138,7 +141,7 @@ def _republish_stale(c: CampaignItem, now: datetime) -> None:
     for rec in items:
         if rec.slot is not None and rec.token and float(rec.slot) < now.timestamp() - STALE_QUEUED_S:
             logger.warning("republishing a stale queued recipient", extra={"campaign_id": c.id})
-            _publish(c.tenant_id, c.id, rec.phone, rec.token, now.timestamp(), now)
+            _publish(c.tenant_id, c.id, rec.phone, rec.token, now.timestamp(), now.timestamp())
 
 
 def _expire_sending(c: CampaignItem, now: datetime) -> None:

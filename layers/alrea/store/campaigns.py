@@ -142,7 +142,7 @@ def get(tenant_id: str, cid: str, *, consistent: bool = True) -> CampaignItem | 
 def get_many(tenant_id: str, cids: list[str]) -> dict[str, CampaignItem]:
     """campaign id -> item, one BatchGetItem (eventually consistent) for up to 100 ids."""
     keys = [(tenant_pk(tenant_id), campaign_sk(c)) for c in dict.fromkeys(cids)]
-    return {item.sk.removeprefix("CAMP#"): item for item in CampaignItem.batch_get(keys)} if keys else {}
+    return {item.id: item for item in CampaignItem.batch_get(keys)} if keys else {}
 
 
 def list_all(tenant_id: str) -> list[CampaignItem]:
