@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -27,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _harness import DynamoCounter  # noqa: E402
+from _harness import DynamoCounter, start_moto  # noqa: E402
 
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
@@ -195,14 +194,9 @@ def main() -> None:
     from alrea.local.moto import free_port
     from alrea.local.runtime import LocalRuntime, RuntimeOptions
 
-    moto = None
-    if not args.in_process_moto:  # moto in its own process: the emulator does not share this one's GIL
-        port = free_port()
-        moto = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.environ.update(AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}", AWS_ACCESS_KEY_ID="bench",
-                          AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1", AWS_REGION="us-east-1")
-        wait_until_up(f"http://127.0.0.1:{port}/moto-api/")
+    own_moto = not args.in_process_moto
+    if own_moto:  # the embedded moto in its own process: the emulator does not share this one's GIL
+        start_moto(own_process=True)
     suffix = uuid.uuid4().hex[:6]
     rt = LocalRuntime(RuntimeOptions(port=free_port(), spa_dir=None, broker_url=args.broker,
                                      queue_prefix=f"bench{suffix}-" if args.broker else ""))
@@ -210,7 +204,7 @@ def main() -> None:
     rt.start()
     try:
         print(f"local runtime up in {time.monotonic() - t0:.1f} s (bus: {'RabbitMQ' if args.broker else 'SQS on moto'}, "
-              f"moto {'in process' if moto is None else 'in its own process'}, {args.concurrency} concurrent POSTs, "
+              f"moto {'in its own process' if own_moto else 'in process'}, {args.concurrency} concurrent POSTs, "
               f"{args.consumers} webhook_process consumers, "
               f"{args.chats} chats)")
         add_consumers(rt, args.consumers - 1)
@@ -221,12 +215,6 @@ def main() -> None:
         report("RabbitMQ" if args.broker else "SQS (moto)", result, dynamo)
     finally:
         rt.stop()
-        if moto is not None:
-            moto.terminate()
-            try:
-                moto.wait(5)
-            except subprocess.TimeoutExpired:
-                moto.kill()
 
 
 def add_consumers(rt, extra: int) -> None:
@@ -240,20 +228,6 @@ def add_consumers(rt, extra: int) -> None:
         poller = QueuePoller(fn, rt.runtime.bus, rt.invoker, region=rt.region, wait_s=rt.options.poll_wait_s)
         rt._workers.append(poller)  # stopped with the runtime
         poller.start()
-
-
-def wait_until_up(url: str, timeout_s: float = 30.0) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
 
 
 if __name__ == "__main__":
