@@ -39,7 +39,7 @@ from alrea.services import audience
 from alrea.services.inbox import load_visible
 from alrea.store import conversations, instances, messages
 from alrea.store.base import transaction
-from alrea.store.messages import MessageItem, MessagePointer
+from alrea.store.messages import MessageItem, MessagePointer, update_existing
 from alrea.wiring import runtime
 
 QUEUE = "chat_send_message"
@@ -158,29 +158,19 @@ def retry(caller: Principal, conversation_id: str, message_id: str) -> dict[str,
 
 
 # ---------------------------------------------------------------- send (queue worker)
-def _set(item: MessageItem, actions: list, condition: Any = None) -> bool:
-    guard = MessageItem.pk.exists()
-    try:
-        item.update(actions=actions, condition=guard & condition if condition is not None else guard)
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
-
-
 def _fail(conv: Any, item: MessageItem, reason: str) -> None:
     M = MessageItem
-    if _set(item, [M.status.set("failed"), M.status_rank.set(rank("failed")), M.failure_reason.set(reason),
-                   M.sending.remove(), M.status_at.set(iso(utcnow()))], M.status_rank < rank("failed")):
+    failed = [M.status.set("failed"), M.status_rank.set(rank("failed")), M.failure_reason.set(reason),
+              M.sending.remove(), M.status_at.set(iso(utcnow()))]
+    if update_existing(item, failed, M.status_rank < rank("failed")):
         logger.info("send failed", extra={"message_id": item.id, "reason": reason})
         _push_status(conv, item)
 
 
 def _unknown(conv: Any, item: MessageItem) -> None:
     M = MessageItem
-    if _set(item, [M.status.set(UNKNOWN), M.status_rank.set(UNKNOWN_RANK), M.sending.remove(),
-                   M.status_at.set(iso(utcnow()))], M.status_rank < UNKNOWN_RANK):
+    if update_existing(item, [M.status.set(UNKNOWN), M.status_rank.set(UNKNOWN_RANK), M.sending.remove(),
+                              M.status_at.set(iso(utcnow()))], M.status_rank < UNKNOWN_RANK):
         logger.warning("send outcome unknown", extra={"message_id": item.id})
         _push_status(conv, item)
 
@@ -212,7 +202,7 @@ def send(body: dict[str, Any], *, attempt: int = 1, max_attempts: int | None = N
         _fail(conv, item, REASONS["instance_gone"])
         return
     M = MessageItem
-    if not _set(item, [M.sending.set(True)], (M.status == "pending") & M.sending.does_not_exist()):
+    if not update_existing(item, [M.sending.set(True)], (M.status == "pending") & M.sending.does_not_exist()):
         return
     whatsapp = runtime().whatsapp
     try:
@@ -231,7 +221,7 @@ def send(body: dict[str, Any], *, attempt: int = 1, max_attempts: int | None = N
         _unknown(conv, item)
         return
     except wa.EvolutionUnavailable:
-        _set(item, [M.sending.remove()])
+        update_existing(item, [M.sending.remove()])
         if attempt >= max_attempts:
             _fail(conv, item, REASONS["unavailable"])
             return
@@ -260,9 +250,9 @@ def record_sent(conv: Any, item: MessageItem, wamid: str) -> None:
         existing = MessagePointer.get(pointer.pk, pointer.sk)
         if existing.message_sk != item.sk:
             logger.warning("echo stored under another message", extra={"wamid": wamid, "message_id": item.id})
-        _set(item, [M.wamid.set(wamid), M.sending.remove()])
-    if _set(item, [M.status.set("sent"), M.status_rank.set(rank("sent")), M.status_at.set(now),
-                   M.failure_reason.remove()], M.status_rank < rank("sent")):
+        update_existing(item, [M.wamid.set(wamid), M.sending.remove()])
+    if update_existing(item, [M.status.set("sent"), M.status_rank.set(rank("sent")), M.status_at.set(now),
+                              M.failure_reason.remove()], M.status_rank < rank("sent")):
         logger.info("message sent", extra={"message_id": item.id, "wamid": wamid})
     else:
         item.refresh()
@@ -290,8 +280,8 @@ def claim_echo(tenant_id: str, instance_id: str, conversation_id: str, wamid: st
     except TransactWriteError:
         return messages.find(tenant_id, instance_id, wamid) is not None  # someone else stored it meanwhile
     now = iso(utcnow())
-    _set(item, [M.status.set("sent"), M.status_rank.set(rank("sent")), M.status_at.set(now), M.sending.remove()],
-         M.status_rank < rank("sent"))
+    update_existing(item, [M.status.set("sent"), M.status_rank.set(rank("sent")), M.status_at.set(now),
+                           M.sending.remove()], M.status_rank < rank("sent"))
     item.refresh()
     logger.info("echo matched an inbox send", extra={"message_id": item.id, "wamid": wamid})
     conv = conversations.get(tenant_id, conversation_id)

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.connection import Connection
+from pynamodb.exceptions import UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -64,6 +65,25 @@ class Item(Model):
         if connection._client is None:
             connection._client = _connection(_TableMeta.region, _TableMeta.host).client
         return table_connection
+
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+def condition_failed(exc: Exception) -> bool:
+    """A PynamoDB write error (UpdateError, PutError, DeleteError) caused by the write's condition."""
+    return getattr(exc, "cause_response_code", None) == CONDITION_FAILED
+
+
+def update_if(item: Model, actions: list, condition=None) -> bool:
+    """``item.update`` under ``condition``; False, with nothing written, when the condition did not hold."""
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as exc:
+        if condition_failed(exc):
+            return False
+        raise
+    return True
 
 
 def all_models() -> list[type[Model]]:

@@ -15,17 +15,16 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from alrea.core.clock import iso, utcnow
 from alrea.domain import campaigns as dom
-from alrea.store.base import Gsi5, Item
+from alrea.store.base import Gsi5, Item, condition_failed, update_if
 from alrea.store.keys import child_pk, tenant_pk
 
 DUE_PK = "DUE#CAMPAIGN"
-FAILED = "ConditionalCheckFailedException"
 
 
 def campaign_sk(cid: str) -> str:
@@ -157,13 +156,7 @@ def update(tenant_id: str, cid: str, actions: list[Action], condition: Condition
     cond = CampaignItem.pk.exists()
     if condition is not None:
         cond = cond & condition
-    try:
-        item.update(actions=[*actions, CampaignItem.updated_at.set(iso(utcnow()))], condition=cond)
-    except UpdateError as exc:
-        if exc.cause_response_code == FAILED:
-            return None
-        raise
-    return item
+    return item if update_if(item, [*actions, CampaignItem.updated_at.set(iso(utcnow()))], cond) else None
 
 
 def take_round(tenant_id: str, cid: str, run_id: str, round_: int, *, now: float, lease_s: float) -> bool:
@@ -185,7 +178,7 @@ def delete(tenant_id: str, cid: str, condition: Condition) -> bool:
     try:
         key_item(tenant_id, cid).delete(condition=CampaignItem.pk.exists() & condition)
     except Exception as exc:  # noqa: BLE001 - DeleteError carries the cause code
-        if getattr(exc, "cause_response_code", None) == FAILED:
+        if condition_failed(exc):
             return False
         raise
     return True
@@ -257,14 +250,8 @@ def count_start(tenant_id: str, month: str, limit: int) -> bool:
     """One more campaign this month, unless the plan's limit is reached (atomic)."""
     M = MonthCounterItem
     item = M(tenant_pk(tenant_id), f"CAMPMONTH#{month}")
-    try:
-        item.update(actions=[M.entity.set("campaign_month"), M.count.add(1)],
-                    condition=M.count.does_not_exist() | (M.count < limit))
-    except UpdateError as exc:
-        if exc.cause_response_code == FAILED:
-            return False
-        raise
-    return True
+    return update_if(item, [M.entity.set("campaign_month"), M.count.add(1)],
+                     M.count.does_not_exist() | (M.count < limit))
 
 
 def month_count(tenant_id: str, month: str) -> int:

@@ -24,7 +24,7 @@ from pynamodb.expressions.update import Action
 
 from alrea.core.clock import iso, new_id, utcnow
 from alrea.domain.contacts import FieldDef, name_sort_key, phone_digits, plain_value
-from alrea.store.base import Gsi1, Gsi2, Gsi3, Item
+from alrea.store.base import Gsi1, Gsi2, Gsi3, Item, condition_failed
 from alrea.store.keys import tenant_pk
 
 CONTACT_PREFIX = "CONTACT#"
@@ -203,7 +203,7 @@ def create(item: ContactItem) -> bool:
     try:
         item.save(condition=ContactItem.pk.does_not_exist())
     except PutError as exc:
-        if _conditional(exc):
+        if condition_failed(exc):
             return False
         raise
     return True
@@ -242,7 +242,7 @@ def change(tenant_id: str, key: str, *, name: Any = ..., email: Any = ..., notes
     try:
         item.update(actions=actions, condition=ContactItem.pk.exists())
     except UpdateError as exc:
-        if _conditional(exc):
+        if condition_failed(exc):
             return None
         raise
     return item
@@ -255,7 +255,7 @@ def add_tag_if_missing(tenant_id: str, key: str, tag: str) -> bool:
         item.update(actions=[ContactItem.tags.add({tag}), ContactItem.updated_at.set(iso(utcnow()))],
                     condition=ContactItem.pk.exists() & ~ContactItem.tags.contains(tag))
     except UpdateError as exc:
-        if _conditional(exc):
+        if condition_failed(exc):
             return False
         raise
     return True
@@ -267,7 +267,7 @@ def remove_tag_if_present(tenant_id: str, key: str, tag: str) -> bool:
         item.update(actions=[ContactItem.tags.delete({tag}), ContactItem.updated_at.set(iso(utcnow()))],
                     condition=ContactItem.pk.exists() & ContactItem.tags.contains(tag))
     except UpdateError as exc:
-        if _conditional(exc):
+        if condition_failed(exc):
             return False
         raise
     return True
@@ -286,7 +286,7 @@ def set_opt_out(tenant_id: str, key: str, value: dict[str, str] | None) -> bool:
     try:
         item.update(actions=actions, condition=condition)
     except UpdateError as exc:
-        if _conditional(exc):
+        if condition_failed(exc):
             return False
         raise
     return True
@@ -300,7 +300,7 @@ def touch_interaction(tenant_id: str, key: str, at: str) -> None:
                     condition=ContactItem.pk.exists() & (ContactItem.last_interaction_at.does_not_exist()
                                                          | (ContactItem.last_interaction_at < at)))
     except UpdateError as exc:
-        if not _conditional(exc):
+        if not condition_failed(exc):
             raise
 
 
@@ -308,7 +308,7 @@ def delete(item: ContactItem) -> bool:
     try:
         item.delete(condition=ContactItem.pk.exists())
     except Exception as exc:  # noqa: BLE001 - DeleteError
-        if _conditional(exc):
+        if condition_failed(exc):
             return False
         raise
     return True
@@ -361,7 +361,7 @@ def reserve(tenant_id: str, n: int, limit: int) -> bool:
         item.update(actions=[ContactCounter.count.add(n), ContactCounter.entity.set("counter")],
                     condition=ContactCounter.count.does_not_exist() | (ContactCounter.count <= limit - n))
     except UpdateError as exc:
-        if _conditional(exc):
+        if condition_failed(exc):
             return False
         raise
     return True
@@ -409,7 +409,7 @@ def add_field(tenant_id: str, name: str, type_: str, label: str) -> FieldDefItem
     try:
         item.save(condition=FieldDefItem.pk.does_not_exist())
     except PutError as exc:
-        if _conditional(exc):
+        if condition_failed(exc):
             return None
         raise
     return item
@@ -420,7 +420,7 @@ def change_field(tenant_id: str, name: str, label: str) -> FieldDefItem | None:
     try:
         item.update(actions=[FieldDefItem.label.set(label)], condition=FieldDefItem.pk.exists())
     except UpdateError as exc:
-        if _conditional(exc):
+        if condition_failed(exc):
             return None
         raise
     return item
@@ -431,15 +431,12 @@ def delete_field(tenant_id: str, name: str) -> bool:
     try:
         item.delete(condition=FieldDefItem.pk.exists())
     except Exception as exc:  # noqa: BLE001 - DeleteError
-        if _conditional(exc):
+        if condition_failed(exc):
             return False
         raise
     return True
 
 
-def _conditional(exc: Exception) -> bool:
-    cause = getattr(exc, "cause_response_code", None)
-    return cause == "ConditionalCheckFailedException"
 
 
 def set_avatar(tenant_id: str, key: str, avatar_key: str | None, at: str) -> None:

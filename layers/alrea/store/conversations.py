@@ -19,11 +19,11 @@ import uuid
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.update import Action
 
 from alrea.core.clock import iso, utcnow
-from alrea.store.base import Gsi2, Gsi3, Gsi4, Item
+from alrea.store.base import Gsi2, Gsi3, Gsi4, Item, update_if
 from alrea.store.keys import tenant_pk
 
 _NAMESPACE = uuid.UUID("6f1d3c2e-8a4b-5c6d-9e0f-a1b2c3d4e5f6")
@@ -151,32 +151,18 @@ def bump_activity(tenant_id: str, cid: str, *, at: str, preview: str, direction:
     """Move the conversation's last activity to this message unless a newer one is already there."""
     C = ConversationItem
     item = key_item(tenant_id, cid)
-    try:
-        item.update(
-            actions=[C.last_message_at.set(at), C.last_message_preview.set(preview),
-                     C.last_message_direction.set(direction), C.last_message_id.set(wamid),
-                     C.gsi2sk.set(activity_sk(at, cid)), C.gsi3sk.set(activity_sk(at, cid)),
-                     C.gsi4sk.set(activity_sk(at, cid))],
-            condition=C.pk.exists() & (C.last_message_at.does_not_exist() | (C.last_message_at <= at)),
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return update_if(item, [C.last_message_at.set(at), C.last_message_preview.set(preview),
+                            C.last_message_direction.set(direction), C.last_message_id.set(wamid),
+                            C.gsi2sk.set(activity_sk(at, cid)), C.gsi3sk.set(activity_sk(at, cid)),
+                            C.gsi4sk.set(activity_sk(at, cid))],
+                     C.pk.exists() & (C.last_message_at.does_not_exist() | (C.last_message_at <= at)))
 
 
 def update_existing(tenant_id: str, cid: str, actions: list[Action]) -> ConversationItem | None:
     """Apply actions to a conversation that exists; None (and nothing written) when it does not."""
     C = ConversationItem
     item = key_item(tenant_id, cid)
-    try:
-        item.update(actions=[*actions, C.updated_at.set(iso(utcnow()))], condition=C.pk.exists())
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return None
-        raise
-    return item
+    return item if update_if(item, [*actions, C.updated_at.set(iso(utcnow()))], C.pk.exists()) else None
 
 
 def get(tenant_id: str, cid: str) -> ConversationItem | None:

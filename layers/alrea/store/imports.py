@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from alrea.core.clock import iso, utcnow
-from alrea.store.base import Item
+from alrea.store.base import Item, update_if
 from alrea.store.keys import tenant_pk
 
 PREFIX = "IMPORT#"
@@ -61,14 +61,8 @@ def get(tenant_id: str, import_id: str) -> ImportItem | None:
 
 def start(item: ImportItem) -> bool:
     """awaiting_upload|failed -> processing; False when another delivery already finished it."""
-    try:
-        item.update(actions=[ImportItem.status.set("processing"), ImportItem.started_at.set(iso(utcnow()))],
-                    condition=ImportItem.status != "done")
-    except UpdateError as exc:
-        if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return update_if(item, [ImportItem.status.set("processing"), ImportItem.started_at.set(iso(utcnow()))],
+                     ImportItem.status != "done")
 
 
 def progress(item: ImportItem, counts: dict[str, int], reasons: dict[str, int], bytes_read: int,

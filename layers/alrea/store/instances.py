@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from alrea.core.clock import iso, utcnow
 from alrea.core.errors import Conflict, LimitReached, NotFound
-from alrea.store.base import Item, cancellation_codes, transaction
+from alrea.store.base import Item, cancellation_codes, transaction, update_if
 from alrea.store.keys import tenant_pk
 
 SK_PREFIX = "INST#"
@@ -157,13 +157,7 @@ def update_state(tenant_id: str, instance_id: str, state: str, *, status_reason:
         actions.append(InstanceItem.phone.set(phone))
     if profile_name:
         actions.append(InstanceItem.profile_name.set(profile_name))
-    try:
-        item.update(actions=actions, condition=InstanceItem.pk.exists())
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise NotFound(NOT_FOUND) from None
-        raise
-    return item.record()
+    return _update_existing(item, actions)
 
 
 def set_default_department(tenant_id: str, instance_id: str, department_id: str | None) -> Instance:
@@ -172,12 +166,12 @@ def set_default_department(tenant_id: str, instance_id: str, department_id: str 
     actions = [InstanceItem.updated_at.set(iso(utcnow())),
                InstanceItem.default_department_id.set(department_id) if department_id
                else InstanceItem.default_department_id.remove()]
-    try:
-        item.update(actions=actions, condition=InstanceItem.pk.exists())
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise NotFound(NOT_FOUND) from None
-        raise
+    return _update_existing(item, actions)
+
+
+def _update_existing(item: InstanceItem, actions: list) -> Instance:
+    if not update_if(item, actions, InstanceItem.pk.exists()):
+        raise NotFound(NOT_FOUND)
     return item.record()
 
 

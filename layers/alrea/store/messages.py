@@ -14,12 +14,12 @@ import time
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from alrea.core.log import logger
-from alrea.store.base import Item
+from alrea.store.base import Item, update_if
 from alrea.store.keys import child_pk
 
 POINTER_SK = "WAMSG"
@@ -164,21 +164,16 @@ def find(tenant_id: str, instance_id: str, wamid: str) -> MessageItem | None:
         return None
 
 
-def _update(item: MessageItem, actions: list[Action], condition: Any = None) -> bool:
+def update_existing(item: MessageItem, actions: list[Action], condition: Any = None) -> bool:
+    """Update a message that exists (and meets ``condition``); False, with nothing written, otherwise."""
     guard = MessageItem.pk.exists()
-    try:
-        item.update(actions=actions, condition=guard & condition if condition is not None else guard)
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return update_if(item, actions, guard & condition if condition is not None else guard)
 
 
 def advance_status(item: MessageItem, status: str, rank: int, at: str) -> bool:
     """Set the status only if it outranks the stored one; the item is refreshed either way it applies."""
     M = MessageItem
-    return _update(item, [M.status.set(status), M.status_rank.set(rank), M.status_at.set(at)],
+    return update_existing(item, [M.status.set(status), M.status_rank.set(rank), M.status_at.set(at)],
                    M.status_rank < rank)
 
 
@@ -186,16 +181,16 @@ def set_reaction(item: MessageItem, reactor: str, emoji: str) -> bool:
     """Apply (or remove, for "") one person's reaction onto the reacted message."""
     M = MessageItem
     action = M.reactions[reactor].set(emoji) if emoji else M.reactions[reactor].remove()
-    return _update(item, [action], M.reactions.exists())
+    return update_existing(item, [action], M.reactions.exists())
 
 
 def mark_deleted(item: MessageItem, at: str) -> bool:
     M = MessageItem
-    return _update(item, [M.deleted.set(True), M.deleted_at.set(at)])
+    return update_existing(item, [M.deleted.set(True), M.deleted_at.set(at)])
 
 
 def set_media_key(item: MessageItem, key: str) -> bool:
-    return _update(item, [MessageItem.media_key.set(key)])
+    return update_existing(item, [MessageItem.media_key.set(key)])
 
 
 def get(tenant_id: str, cid: str, sk: str) -> MessageItem | None:

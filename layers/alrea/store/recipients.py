@@ -15,16 +15,15 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.update import Action
 
 from alrea.core.clock import iso, utcnow
 from alrea.domain import campaigns as dom
-from alrea.store.base import Gsi1, Gsi2, Gsi3, Item, Transaction
+from alrea.store.base import Gsi1, Gsi2, Gsi3, Item, Transaction, condition_failed, update_if
 from alrea.store.campaigns import CampaignItem, campaign_pk, campaign_sk, counter_attr
 from alrea.store.keys import child_pk, tenant_pk
 
-FAILED = "ConditionalCheckFailedException"
 
 
 def recipient_sk(phone: str) -> str:
@@ -134,13 +133,10 @@ def move(item: RecipientItem, old: str | tuple[str, ...], new_status: str, extra
     if token is not None:
         cond = cond & (R.token == token)
     target = key_item(item.tenant_id, item.campaign_id, item.phone)
-    try:
-        target.update(actions=[*status_actions(item.tenant_id, item.campaign_id, item.instance_id, item.phone,
-                                               new_status), *(extra or [])], condition=cond)
-    except UpdateError as exc:
-        if exc.cause_response_code == FAILED:
-            return False
-        raise
+    actions = [*status_actions(item.tenant_id, item.campaign_id, item.instance_id, item.phone, new_status),
+               *(extra or [])]
+    if not update_if(target, actions, cond):
+        return False
     item.status = new_status
     return True
 
@@ -228,7 +224,7 @@ def set_sticky(tenant_id: str, phone: str, instance_id: str) -> None:
         StickyItem(tenant_pk(tenant_id), f"STICKY#{phone}", entity="contact_sticky",
                    instance_id=instance_id).save(condition=StickyItem.pk.does_not_exist())
     except Exception as exc:  # noqa: BLE001 - PutError with the condition's cause: already sticky
-        if getattr(exc, "cause_response_code", None) != FAILED:
+        if not condition_failed(exc):
             raise
 
 
@@ -237,12 +233,5 @@ def tag_conversation(tenant_id: str, conversation_id: str, tag: str) -> bool:
     from alrea.store.conversations import ConversationItem as C
     from alrea.store.conversations import key_item as conversation_item
 
-    try:
-        conversation_item(tenant_id, conversation_id).update(
-            actions=[C.tags.set((C.tags | []).append([tag]))],
-            condition=C.pk.exists() & ~C.tags.contains(tag))
-    except UpdateError as exc:
-        if exc.cause_response_code == FAILED:
-            return False
-        raise
-    return True
+    return update_if(conversation_item(tenant_id, conversation_id), [C.tags.set((C.tags | []).append([tag]))],
+                     C.pk.exists() & ~C.tags.contains(tag))
