@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import DynamoCounter, count_dynamodb, free_port, provision_all, start_moto  # noqa: E402
+from _harness import DynamoCounter, free_port, provision_all, start_moto  # noqa: E402
 
 CONVERSATIONS = int(os.environ.get("BENCH_CONVERSATIONS", 10_000))
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", 100_000))
@@ -173,7 +173,7 @@ def main() -> None:
     from alrea.adapters.memory.push import MemoryPush
     from alrea.api.app import create_app
     from alrea.services import auth, passwords
-    from alrea.store import departments, instances, users
+    from alrea.store import departments, instances
     from alrea.wiring import Runtime, set_runtime
 
     from argon2 import PasswordHasher

@@ -166,7 +166,7 @@ def report(label: str, result: dict, dynamo: PerFunctionDynamo) -> None:
     if lat:
         print(f"webhook -> WebSocket latency       p50 {percentile(lat, .5) * 1000:7.0f} ms   "
               f"p99 {percentile(lat, .99) * 1000:7.0f} ms   max {max(lat) * 1000:7.0f} ms")
-    print(f"\nDynamoDB per inbound message (API calls / items read / items written), by function:")
+    print("\nDynamoDB per inbound message (API calls / items read / items written), by function:")
     total = DynamoCounter()
     for group, counter in sorted(dynamo.by_group.items()):
         ops = ", ".join(f"{op} {count / n:.2f}" for op, count in sorted(counter.calls.items()))

@@ -22,7 +22,7 @@ import pytest
 from alrea import registry
 from alrea.adapters.memory.push import MemoryPush
 from alrea.local.events import LambdaContext, failed_message_ids, proxy_answer, queue_arn, rest_event, sqs_event
-from alrea.ports.push import conversation_group, tenant_group
+from alrea.ports.push import conversation_group
 from alrea.resources import queue as queue_def
 from alrea.store import contacts, conversations, instances, messages
 from alrea.wiring import Runtime, set_runtime

@@ -88,7 +88,6 @@ def test_role_scoping_in_lists_details_messages_and_pushes(world):
     assert ids(a["ag_v1"]) == [c2, c1] or set(ids(a["ag_v1"])) == {c1, c2}
     assert ids(a["ag_v2"]) == [c2]
     assert set(ids(a["mgr_v"])) == {c1, c2}
-    from alrea.domain.roles import Principal as _P
     assert ids(a["ag_v1"], assigned_user_id="me") == [c1]
     assert ids(a["ag_v1"], assigned_user_id="none") == [c2]
     assert ids(a["ag_v1"], status="open") == [c1]

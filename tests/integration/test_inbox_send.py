@@ -8,7 +8,6 @@ agent's retry works; notes never reach the simulator; quick replies answer prefi
 """
 from __future__ import annotations
 
-import json
 import threading
 import time
 import uuid

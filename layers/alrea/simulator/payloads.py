@@ -16,7 +16,7 @@ import string
 import struct
 import time
 import zlib
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
