@@ -11,10 +11,28 @@ function num(value: string): number {
   return value.trim() === "" || !Number.isFinite(n) ? Number.NaN : n;
 }
 
+function show(n: number): string {
+  return Number.isNaN(n) ? "" : String(n);
+}
+
+/** A number field of the step; an empty or non-numeric entry is kept as NaN (shown empty). */
+function NumberField(props: { id: string; label: string; min: number; value: number; onValue: (n: number) => void }) {
+  return (
+    <FormField id={props.id} label={props.label} className="gap-1">
+      <Input
+        type="number"
+        min={props.min}
+        className="w-32"
+        value={show(props.value)}
+        onChange={(e) => props.onValue(num(e.target.value))}
+      />
+    </FormField>
+  );
+}
+
 export function PacingStep({ draft, onChange }: { draft: Draft; onChange: (patch: Partial<Draft>) => void }) {
   const p = draft.pacing;
   const set = (patch: Partial<Pacing>) => onChange({ pacing: { ...p, ...patch } });
-  const show = (n: number) => (Number.isNaN(n) ? "" : String(n));
 
   function toggleDay(day: number) {
     set({ weekdays: p.weekdays.includes(day) ? p.weekdays.filter((d) => d !== day) : [...p.weekdays, day] });
@@ -25,24 +43,20 @@ export function PacingStep({ draft, onChange }: { draft: Draft; onChange: (patch
       <fieldset className="grid gap-2">
         <legend className="text-sm font-medium">Intervalo entre envios (por número)</legend>
         <div className="flex flex-wrap items-end gap-3">
-          <FormField id="min-delay" label="Mínimo (segundos)" className="gap-1">
-            <Input
-              type="number"
-              min={0}
-              className="w-32"
-              value={show(p.min_delay_s)}
-              onChange={(e) => set({ min_delay_s: num(e.target.value) })}
-            />
-          </FormField>
-          <FormField id="max-delay" label="Máximo (segundos)" className="gap-1">
-            <Input
-              type="number"
-              min={0}
-              className="w-32"
-              value={show(p.max_delay_s)}
-              onChange={(e) => set({ max_delay_s: num(e.target.value) })}
-            />
-          </FormField>
+          <NumberField
+            id="min-delay"
+            label="Mínimo (segundos)"
+            min={0}
+            value={p.min_delay_s}
+            onValue={(n) => set({ min_delay_s: n })}
+          />
+          <NumberField
+            id="max-delay"
+            label="Máximo (segundos)"
+            min={0}
+            value={p.max_delay_s}
+            onValue={(n) => set({ max_delay_s: n })}
+          />
         </div>
         <p className="text-muted-foreground text-xs">
           Cada envio espera um tempo sorteado nessa faixa. Intervalos curtos aumentam o risco de bloqueio pelo WhatsApp.
@@ -88,29 +102,27 @@ export function PacingStep({ draft, onChange }: { draft: Draft; onChange: (patch
             );
           })}
         </div>
-        <p className="text-muted-foreground text-xs">Fora da janela os envios aguardam o próximo horário permitido (fuso da empresa). Término 00:00 = até a
-          meia-noite.</p>
+        <p className="text-muted-foreground text-xs">
+          Fora da janela os envios aguardam o próximo horário permitido (fuso da empresa). Término 00:00 = até a
+          meia-noite.
+        </p>
       </fieldset>
 
       <div className="flex flex-wrap gap-6">
-        <FormField id="daily-cap" label="Limite diário por número" className="gap-1">
-          <Input
-            type="number"
-            min={1}
-            className="w-32"
-            value={show(p.daily_cap_per_number)}
-            onChange={(e) => set({ daily_cap_per_number: num(e.target.value) })}
-          />
-        </FormField>
-        <FormField id="reply-window" label="Janela de resposta (horas)" className="gap-1">
-          <Input
-            type="number"
-            min={1}
-            className="w-32"
-            value={show(draft.replyWindowH)}
-            onChange={(e) => onChange({ replyWindowH: num(e.target.value) })}
-          />
-        </FormField>
+        <NumberField
+          id="daily-cap"
+          label="Limite diário por número"
+          min={1}
+          value={p.daily_cap_per_number}
+          onValue={(n) => set({ daily_cap_per_number: n })}
+        />
+        <NumberField
+          id="reply-window"
+          label="Janela de resposta (horas)"
+          min={1}
+          value={draft.replyWindowH}
+          onValue={(n) => onChange({ replyWindowH: n })}
+        />
       </div>
     </div>
   );
