@@ -7,6 +7,7 @@ from typing import Any
 
 from alrea.core.errors import DomainError
 from alrea.core.log import logger
+from alrea.core.metrics import metrics
 from alrea.services.webhooks import ingest
 
 
@@ -15,6 +16,7 @@ def _header(event: dict[str, Any], name: str) -> str | None:
 
 
 @logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     params = event.get("pathParameters") or {}
     body = event.get("body") or ""

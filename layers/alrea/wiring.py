@@ -71,8 +71,9 @@ def build_pacer(bus: Bus) -> Pacer:
 def build_whatsapp() -> WhatsApp:
     settings = get_settings()
     from alrea.adapters.evolution.client import EvolutionClient
+    from alrea.core.secrets import evolution_api_key
 
-    return EvolutionClient(settings.evolution_url, settings.evolution_api_key)
+    return EvolutionClient(settings.evolution_url, evolution_api_key)
 
 
 def build_storage() -> Storage:

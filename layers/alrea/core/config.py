@@ -1,15 +1,33 @@
 """Runtime settings, read once from the environment (pydantic-settings).
 
 The same variables drive Lambda (set by CDK), the local runtime (set by ``alrea dev``) and the tests.
+Every setting has a local default so ``alrea dev`` and the tests need no configuration; outside the local
+stages (``ALREA_STAGE`` not ``local``/``test``) ``get_settings()`` refuses to start while any deployment
+setting is still a local default (see ``Settings.undeployable``). Secrets never travel in the environment
+there: only their Secrets Manager ARNs, read through ``alrea.core.secrets``.
 """
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+LOCAL_STAGES = frozenset({"local", "test"})
+LOCAL_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"
+LOCAL_EVOLUTION_URL = "http://127.0.0.1:8081"
+LOCAL_EVOLUTION_API_KEY = "local-evolution-key"
+LOCAL_PUBLIC_BASE_URL = "http://localhost:8000"
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
+
+
+class SettingsError(RuntimeError):
+    """The settings cannot run this stage: the message names every missing or local-only setting."""
 
 
 class Settings(BaseSettings):
@@ -27,14 +45,18 @@ class Settings(BaseSettings):
     # "aws" (API Gateway management API) or "local" (in-process sockets) or "memory"
     push: str = "aws"
     websocket_endpoint: str = ""
-    jwt_secret: str = "dev-only-secret-change-me-0123456789abcdef"
+    # local/test only: deployed stages read the key from Secrets Manager (jwt_secret_arn)
+    jwt_secret: str = LOCAL_JWT_SECRET
     jwt_secret_arn: str = ""
     access_ttl_s: int = 900
     refresh_ttl_s: int = 30 * 24 * 3600
     max_body_bytes: int = 256 * 1024
-    public_base_url: str = "http://localhost:8000"
-    evolution_url: str = "http://127.0.0.1:8081"
-    evolution_api_key: str = "local-evolution-key"
+    # where Evolution delivers webhooks: <public_base_url>/webhooks/evolution/<token>
+    public_base_url: str = LOCAL_PUBLIC_BASE_URL
+    evolution_url: str = LOCAL_EVOLUTION_URL
+    # local/test only: deployed stages read the key from Secrets Manager (evolution_api_key_arn)
+    evolution_api_key: str = LOCAL_EVOLUTION_API_KEY
+    evolution_api_key_arn: str = ""
     media_url_ttl_s: int = 300
 
     @field_validator("queue_urls", mode="before")
@@ -44,10 +66,49 @@ class Settings(BaseSettings):
             return json.loads(value) if value else {}
         return value
 
+    @property
+    def is_local(self) -> bool:
+        return self.stage in LOCAL_STAGES
+
+    def undeployable(self) -> list[str]:
+        """The environment variables that are missing or still local defaults; empty when the stage may run.
+
+        Local stages accept every default, except on Lambda, where a local stage is itself a mistake."""
+        if self.is_local:
+            return ["ALREA_STAGE (a local stage on AWS Lambda)"] if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") \
+                else []
+        problems = []
+        if not self.jwt_secret_arn:
+            problems.append("ALREA_JWT_SECRET_ARN")
+        if self.jwt_secret != LOCAL_JWT_SECRET:
+            problems.append("ALREA_JWT_SECRET (a plain secret in the environment: use ALREA_JWT_SECRET_ARN)")
+        if not self.evolution_api_key_arn:
+            problems.append("ALREA_EVOLUTION_API_KEY_ARN")
+        if self.evolution_api_key != LOCAL_EVOLUTION_API_KEY:
+            problems.append("ALREA_EVOLUTION_API_KEY (a plain secret in the environment: use "
+                            "ALREA_EVOLUTION_API_KEY_ARN)")
+        if _is_local_url(self.evolution_url):
+            problems.append("ALREA_EVOLUTION_URL")
+        if _is_local_url(self.public_base_url):
+            problems.append("ALREA_PUBLIC_BASE_URL")
+        if not self.websocket_endpoint:
+            problems.append("ALREA_WEBSOCKET_ENDPOINT")
+        return problems
+
+
+def _is_local_url(url: str) -> bool:
+    parts = urlsplit(url.strip())
+    return not parts.scheme or not parts.hostname or parts.hostname in _LOOPBACK_HOSTS
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    settings = Settings()
+    problems = settings.undeployable()
+    if problems:
+        raise SettingsError(f"stage {settings.stage!r} refuses to start on local defaults; set "
+                            + ", ".join(problems))
+    return settings
 
 
 def reset_settings() -> None:

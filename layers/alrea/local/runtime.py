@@ -129,6 +129,8 @@ class RuntimeOptions:
     handlers: dict[str, Handler] = field(default_factory=dict)
     visibility_override_s: int | None = None
     poll_wait_s: float = 1.0
+    # where the runtime keeps its generated JWT key (None: ALREA_DATA_DIR or .alrea/, see local/datadir.py)
+    data_dir: Path | None = None
 
 
 class LocalRuntime:
@@ -254,10 +256,15 @@ class LocalRuntime:
 
     def _provision(self) -> None:
         from alrea.adapters.aws.clients import client
+        from alrea.local.datadir import local_jwt_secret
         from alrea.local.provision import provision
         from alrea.store.base import bind
 
         o = self.options
+        if not os.environ.get("ALREA_JWT_SECRET"):  # the tests set their own; alrea dev uses its data dir's
+            self._setenv(ALREA_JWT_SECRET=local_jwt_secret(o.data_dir))
+        if not os.environ.get("POWERTOOLS_METRICS_DISABLED"):  # EMF lines are for CloudWatch, not a terminal
+            self._setenv(POWERTOOLS_METRICS_DISABLED="true")
         self.provisioned = provision(o.table_name, o.bucket_name, queue_prefix=o.queue_prefix,
                                      visibility_override_s=o.visibility_override_s)
         self._notify_imports(client)

@@ -17,6 +17,7 @@ from typing import Any
 
 from alrea.campaign_run import plan_task_from_message
 from alrea.core.clock import iso, utcnow
+from alrea.core import metrics as app_metrics
 from alrea.core.log import logger
 from alrea.domain import campaigns as dom
 from alrea.ports.bus import MAX_DELAY_S
@@ -50,6 +51,7 @@ def handle_message(body: dict[str, Any], receive_count: int = 1) -> PlanAnswer |
     if answer is None:  # a duplicate of a round being planned elsewhere: that one answers
         return None
     runtime().pacer.answer(task, answer)
+    app_metrics.count(app_metrics.CAMPAIGN_ROUNDS, tenant_id=task.tenant_id)
     return answer
 
 

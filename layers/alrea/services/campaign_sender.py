@@ -17,6 +17,7 @@ import time
 from typing import Any
 
 from alrea.core.clock import iso, utcnow
+from alrea.core import metrics as app_metrics
 from alrea.core.log import logger
 from alrea.domain import campaigns as dom
 from alrea.ports.whatsapp import (
@@ -106,6 +107,7 @@ def _send(rec: RecipientItem, token: str, receive_count: int) -> str:
         svc.advance(rec, dom.R_SENDING, dom.R_UNKNOWN,
                     [R.error.set(f"Sem resposta do Evolution: {exc.message}"[:500]),
                      R.gsi2pk.set(rstore.phone_pk(tid, rec.phone)), R.gsi2sk.set(f"{now}#{cid}")])
+        app_metrics.send_outcome("campaign", "unknown", tenant_id=tid)
         return "unknown"
     except (ConnectionClosed, EvolutionUnavailable) as exc:
         if receive_count >= MAX_ATTEMPTS:
@@ -128,6 +130,8 @@ def _send(rec: RecipientItem, token: str, receive_count: int) -> str:
 
 
 def _outcome(rec: RecipientItem, *, failed: bool, result: str) -> str:
+    if result in ("sent", "failed"):
+        app_metrics.send_outcome("campaign", "ok" if result == "sent" else "failed", tenant_id=rec.tenant_id)
     recent = store.record_outcome(rec.tenant_id, rec.campaign_id, rec.instance_id, failed)
     if failed and dom.should_auto_pause(recent):
         try:

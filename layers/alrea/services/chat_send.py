@@ -30,6 +30,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from alrea.core.clock import iso, new_id, utcnow
 from alrea.core.errors import Conflict, Invalid, NotFound
+from alrea.core import metrics as app_metrics
 from alrea.core.log import logger
 from alrea.domain.messages import Kind, preview, rank
 from alrea.domain.roles import Principal
@@ -164,6 +165,7 @@ def _fail(conv: Any, item: MessageItem, reason: str) -> None:
               M.sending.remove(), M.status_at.set(iso(utcnow()))]
     if update_existing(item, failed, M.status_rank < rank("failed")):
         logger.info("send failed", extra={"message_id": item.id, "reason": reason})
+        app_metrics.send_outcome("chat", "failed", tenant_id=item.tenant_id)
         _push_status(conv, item)
 
 
@@ -172,6 +174,7 @@ def _unknown(conv: Any, item: MessageItem) -> None:
     if update_existing(item, [M.status.set(UNKNOWN), M.status_rank.set(UNKNOWN_RANK), M.sending.remove(),
                               M.status_at.set(iso(utcnow()))], M.status_rank < UNKNOWN_RANK):
         logger.warning("send outcome unknown", extra={"message_id": item.id})
+        app_metrics.send_outcome("chat", "unknown", tenant_id=item.tenant_id)
         _push_status(conv, item)
 
 
@@ -233,6 +236,7 @@ def send(body: dict[str, Any], *, attempt: int = 1, max_attempts: int | None = N
         _fail(conv, item, REASONS["unauthorized"])
         return
     record_sent(conv, item, sent.id)
+    app_metrics.send_outcome("chat", "ok", tenant_id=tid)
 
 
 def record_sent(conv: Any, item: MessageItem, wamid: str) -> None:

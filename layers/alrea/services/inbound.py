@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from alrea.core.clock import iso, parse_iso, utcnow
 from alrea.core.errors import NotFound
+from alrea.core import metrics as app_metrics
 from alrea.core.log import logger
 from alrea.domain import evolution as ev
 from alrea.domain.messages import MEDIA_KINDS, Direction, Kind, preview, rank
@@ -296,3 +297,6 @@ def process(body: dict[str, Any]) -> None:
         handler(job, envelope.data)
     finally:
         logger.remove_keys(["tenant_id", "instance_id", "event"])
+    app_metrics.count(app_metrics.WEBHOOKS_PROCESSED, tenant_id=job.tenant_id)
+    lag = utcnow() - parse_iso(job.received_at)
+    app_metrics.lag_ms(app_metrics.WEBHOOK_LAG, lag.total_seconds() * 1000, tenant_id=job.tenant_id)

@@ -1,7 +1,7 @@
 """JWTs (pyjwt, HS256): short access tokens and rotating refresh tokens.
 
-The signing secret comes from Settings.jwt_secret, or from Secrets Manager when Settings.jwt_secret_arn is
-set (Powertools parameters, cached for five minutes). Verification accepts HS256 only (so ``alg=none`` and
+The signing secret comes from the one secrets accessor (alrea.core.secrets.jwt_secret: Secrets Manager through
+Powertools parameters when ALREA_JWT_SECRET_ARN is set, cached for five minutes). Verification accepts HS256 only (so ``alg=none`` and
 algorithm confusion fail), requires exp/iat/sub/tid, and checks ``typ`` so a refresh token is never an
 access token and vice versa.
 """
@@ -13,16 +13,14 @@ from datetime import timedelta
 from typing import Any
 
 import jwt
-from aws_lambda_powertools.utilities import parameters
-
 from alrea.core.clock import new_id, utcnow
 from alrea.core.config import get_settings
 from alrea.core.errors import Unauthorized
+from alrea.core.secrets import jwt_secret
 
 ALGORITHM = "HS256"
 ACCESS = "access"
 REFRESH = "refresh"
-SECRET_MAX_AGE_S = 300
 INVALID = "Sessão inválida ou expirada; entre novamente."
 
 
@@ -51,11 +49,7 @@ class IssuedRefresh:
 
 
 def secret() -> str:
-    settings = get_settings()
-    if settings.jwt_secret_arn:
-        value = parameters.get_secret(settings.jwt_secret_arn, max_age=SECRET_MAX_AGE_S)
-        return value.decode() if isinstance(value, bytes) else str(value)
-    return settings.jwt_secret
+    return jwt_secret()
 
 
 def jti_hash(jti: str) -> str:

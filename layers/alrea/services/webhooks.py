@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from alrea.core.clock import iso, utcnow
 from alrea.core.config import get_settings
 from alrea.core.errors import DomainError, NotFound, Unauthorized
+from alrea.core import metrics as app_metrics
 from alrea.core.log import logger
 from alrea.domain import evolution as ev
 from alrea.wiring import runtime
@@ -120,4 +121,5 @@ def ingest(token: str, body: bytes, *, authorization: str | None = None, path_ev
         logger.exception("webhook not queued", extra=log)
         raise Unavailable("could not queue the webhook; retry later") from exc
     logger.info("webhook queued", extra={**log, "wamid": wamid})
+    app_metrics.count(app_metrics.WEBHOOKS_RECEIVED, tenant_id=instance.tenant_id)
     return IngestAnswer(200)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64 as b64
 import random
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -48,16 +49,18 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class EvolutionClient(WhatsApp):
-    def __init__(self, base_url: str, api_key: str, timeout: float = 15.0, *, connect_timeout: float = 3.0,
+    def __init__(self, base_url: str, api_key: str | Callable[[], str], timeout: float = 15.0, *, connect_timeout: float = 3.0,
                  attempts: int = 3, backoff_s: float = 0.25, max_backoff_s: float = 4.0,
                  transport: httpx.BaseTransport | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.attempts = max(1, attempts)
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
+        # a callable is asked on every request (a cached Secrets Manager read: rotation needs no cold start)
+        self._api_key = api_key if callable(api_key) else (lambda: api_key)
         self._http = httpx.Client(
             base_url=self.base_url,
-            headers={"apikey": api_key, "Content-Type": "application/json", "Accept": "application/json"},
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
             timeout=httpx.Timeout(timeout, connect=connect_timeout),
             transport=transport,
         )
@@ -83,7 +86,8 @@ class EvolutionClient(WhatsApp):
             if attempt:
                 self._sleep(attempt - 1)
             try:
-                response = self._http.request(method, path, json=json, params=params)
+                response = self._http.request(method, path, json=json, params=params,
+                                              headers={"apikey": self._api_key()})
             except _NOT_SENT as exc:
                 last = EvolutionUnavailable(f"Evolution unreachable: {exc.__class__.__name__}: {exc}")
                 logger.warning("evolution unreachable", extra={"path": path, "attempt": attempt + 1,

@@ -1,0 +1,34 @@
+"""The one accessor for secrets: the JWT signing key and the Evolution API key.
+
+Deployed stages keep only the secrets' ARNs in the environment (``ALREA_JWT_SECRET_ARN``,
+``ALREA_EVOLUTION_API_KEY_ARN``) and read the values from Secrets Manager through Powertools parameters,
+cached for ``MAX_AGE_S`` so a rotated value is picked up within minutes without a cold start. Local stages
+(``alrea dev``, the tests) use the plain values of the settings (``alrea dev`` generates its own JWT key,
+see alrea.local.datadir); ``get_settings()`` refuses plain values outside them.
+"""
+from __future__ import annotations
+
+from aws_lambda_powertools.utilities import parameters
+
+from alrea.core.config import get_settings
+
+MAX_AGE_S = 300
+
+
+def _read(arn: str, plain: str) -> str:
+    if not arn:
+        return plain
+    value = parameters.get_secret(arn, max_age=MAX_AGE_S)
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def jwt_secret() -> str:
+    """The HS256 key that signs and verifies every access and refresh token."""
+    settings = get_settings()
+    return _read(settings.jwt_secret_arn, settings.jwt_secret)
+
+
+def evolution_api_key() -> str:
+    """The global ``apikey`` our Evolution API server expects."""
+    settings = get_settings()
+    return _read(settings.evolution_api_key_arn, settings.evolution_api_key)
