@@ -1,7 +1,10 @@
 """CDK app entry point: ``python -m infra.app`` (what cdk.json runs) synthesizes into cdk.out/.
 
 Context (``-c key=value``): ``layer_dir`` (default build/layer, built on first use), ``log_level``,
-``cors_origins`` (comma-separated), ``stack_name``.
+``cors_origins`` (comma-separated), ``stack_name``, ``stage`` (ALREA_STAGE, default ``prod``),
+``public_base_url`` (a custom domain in front of the REST API; default the API's own URL), ``alarm_email``
+(subscribed to the alarm topic), ``alarm_topic_arn`` (an existing SNS topic instead of the stack's).
+CloudFormation parameter: ``EvolutionUrl`` (required at the first deploy). See docs/DEPLOY.md.
 """
 from __future__ import annotations
 
@@ -34,6 +37,10 @@ def build_app(app: App | None = None) -> App:
         layer_dir=layer_dir(app),
         cors_origins=origins.split(",") if isinstance(origins, str) else origins,
         log_level=app.node.try_get_context("log_level") or "INFO",
+        stage=app.node.try_get_context("stage") or "prod",
+        public_base_url=app.node.try_get_context("public_base_url") or None,
+        alarm_email=app.node.try_get_context("alarm_email") or None,
+        alarm_topic_arn=app.node.try_get_context("alarm_topic_arn") or None,
     )
     apply_checks(app)
     return app

@@ -2,13 +2,19 @@
 
 Everything trigger-specific is a match on the registry entry's trigger, so a new registry entry needs no
 change here. The stack is environment-agnostic (no account/region lookups): it synthesizes offline.
+
+Deployment settings are explicit: the Evolution API's URL is the ``EvolutionUrl`` CloudFormation parameter
+(no default: ``cdk deploy --parameters EvolutionUrl=https://...``), the public base URL (where Evolution
+delivers webhooks) is a custom domain when given, else the REST API's own stage URL, and the secrets (JWT
+signing key generated here, Evolution API key filled by the operator) live in Secrets Manager: functions get
+only their ARNs. See docs/DEPLOY.md.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from aws_cdk import CfnOutput, RemovalPolicy, Stack
+from aws_cdk import Aws, CfnOutput, CfnParameter, RemovalPolicy, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
@@ -20,12 +26,15 @@ from aws_cdk.aws_lambda_event_sources import SqsEventSource
 from constructs import Construct
 
 from alrea import registry
+from alrea.core.config import LOCAL_STAGES
 from alrea.registry import Function, Queue, Rest, Schedule, WebSocket
 from alrea.resources import BUCKET, queue
+from infra.constructs.api import STAGE_NAME as REST_STAGE
 from infra.constructs.api import RestApi
 from infra.constructs.campaigns import Campaigns
 from infra.constructs.data import Data
 from infra.constructs.functions import Functions, Platform, lambda_runtime
+from infra.constructs.monitoring import Monitoring
 from infra.constructs.queues import Queues
 from infra.constructs.websocket import LiveSocket
 from infra.nag import BASIC_EXECUTION_ROLE, acknowledge
@@ -46,9 +55,15 @@ class AlreaStack(Stack):
         code_dir: Callable[[Function], Path] | None = None,
         cors_origins: list[str] | None = None,
         log_level: str = "INFO",
+        stage: str = "prod",
+        public_base_url: str | None = None,
+        alarm_email: str | None = None,
+        alarm_topic_arn: str | None = None,
         **kwargs,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        if stage in LOCAL_STAGES:
+            raise ValueError(f"stage {stage!r} is for the local runtime; a deployed stack needs another name")
         # grant S3 log delivery through a bucket policy (not the legacy ACL), whatever cdk.json says
         self.node.set_context("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", True)
         functions = registry.FUNCTIONS if functions is None else tuple(functions)
@@ -76,6 +91,25 @@ class AlreaStack(Stack):
         acknowledge(jwt_secret, "AwsSolutions-SMG4",
                     "Rotating the JWT signing key logs every user out; it is rotated by a runbook, "
                     "not on a timer.")
+        evolution_api_key = secretsmanager.Secret(
+            self, "EvolutionApiKey",
+            description="ALREA Flow: the global API key of our Evolution API server (set it with "
+                        "aws secretsmanager put-secret-value; see docs/DEPLOY.md)",
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        acknowledge(evolution_api_key, "AwsSolutions-SMG4",
+                    "The key is issued by our Evolution API server (AUTHENTICATION_API_KEY); it is rotated "
+                    "there first and then put here by the runbook in docs/DEPLOY.md.")
+        evolution_url = CfnParameter(
+            self, "EvolutionUrl", type="String",
+            description="Base URL of the Evolution API server the functions call (https://evo.example.com)",
+            allowed_pattern=r"^https?://[^\s/]+(/.*)?$",
+            constraint_description="an http(s) URL such as https://evolution.example.com",
+        )
+        # the REST API's own stage URL, built from its id (not api.url, whose stage reference would make the
+        # functions depend on the deployment that depends on them)
+        base_url = public_base_url or (
+            f"https://{rest.api.rest_api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}/{REST_STAGE}")
         layer = lambda_.LayerVersion(
             self, "SharedLayer",
             description="alrea package + its runtime dependencies (built by python -m infra.layer)",
@@ -90,7 +124,8 @@ class AlreaStack(Stack):
             platform=Platform(
                 table=data.table, bucket=data.bucket, queues=queues, state_machine=campaigns.state_machine,
                 socket_stage=socket.stage, socket_endpoint=socket.callback_url, jwt_secret=jwt_secret,
-                layer=layer,
+                layer=layer, stage=stage, evolution_url=evolution_url.value_as_string,
+                evolution_api_key=evolution_api_key, public_base_url=base_url,
             ),
             code_dir=code_dir or (lambda fn: fn.code_dir),
             runtime=runtime,
@@ -100,14 +135,26 @@ class AlreaStack(Stack):
         for fn in functions:
             self._wire(fn, fns.by_name[fn.name], rest=rest, socket=socket, queues=queues)
         self._acknowledge_bucket_notifications()
+        monitoring = Monitoring(self, "Monitoring", queues=queues, functions=fns.by_name,
+                                state_machine=campaigns.state_machine, alarm_email=alarm_email,
+                                alarm_topic_arn=alarm_topic_arn)
 
         self.rest, self.socket, self.queues, self.data, self.campaigns = rest, socket, queues, data, campaigns
-        self.functions = fns
+        self.functions, self.monitoring = fns, monitoring
+        self.jwt_secret, self.evolution_api_key, self.evolution_url = jwt_secret, evolution_api_key, evolution_url
+        self.public_base_url = base_url
         CfnOutput(self, "RestUrl", value=rest.url)
         CfnOutput(self, "WebSocketUrl", value=socket.stage.url)
         CfnOutput(self, "TableName", value=data.table.table_name)
         CfnOutput(self, "BucketName", value=data.bucket.bucket_name)
         CfnOutput(self, "StateMachineArn", value=campaigns.state_machine.state_machine_arn)
+        CfnOutput(self, "PublicBaseUrl", value=base_url,
+                  description="Evolution delivers webhooks to <PublicBaseUrl>/webhooks/evolution/<token>")
+        CfnOutput(self, "JwtSecretArn", value=jwt_secret.secret_arn)
+        CfnOutput(self, "EvolutionApiKeySecretArn", value=evolution_api_key.secret_arn,
+                  description="put the Evolution API key here: aws secretsmanager put-secret-value")
+        CfnOutput(self, "AlarmTopicArn", value=monitoring.topic.topic_arn)
+        CfnOutput(self, "DashboardName", value=monitoring.dashboard.dashboard_name)
 
     def _wire(self, fn: Function, function: lambda_.Function, *, rest: RestApi, socket: LiveSocket,
               queues: Queues) -> None:

@@ -46,6 +46,11 @@ class Platform:
     socket_endpoint: str
     jwt_secret: secretsmanager.ISecret
     layer: lambda_.ILayerVersion
+    # deployment settings (alrea.core.config refuses to start without them outside the local stages)
+    stage: str
+    evolution_url: str
+    evolution_api_key: secretsmanager.ISecret
+    public_base_url: str
 
 
 class Functions(Construct):
@@ -61,6 +66,10 @@ class Functions(Construct):
             "ALREA_STATE_MACHINE_ARN": platform.state_machine.state_machine_arn,
             "ALREA_WEBSOCKET_ENDPOINT": platform.socket_endpoint,
             "ALREA_JWT_SECRET_ARN": platform.jwt_secret.secret_arn,
+            "ALREA_EVOLUTION_API_KEY_ARN": platform.evolution_api_key.secret_arn,
+            "ALREA_EVOLUTION_URL": platform.evolution_url,
+            "ALREA_PUBLIC_BASE_URL": platform.public_base_url,
+            "ALREA_STAGE": platform.stage,
             "ALREA_BUS": "aws",
             "ALREA_PUSH": "aws",
             "POWERTOOLS_SERVICE_NAME": "alrea",
@@ -149,6 +158,8 @@ class Functions(Construct):
             p.state_machine.grant_task_response(function)
         if isinstance(fn.trigger, (Rest, WebSocket)):
             p.jwt_secret.grant_read(function)
+        if fn.calls_evolution:
+            p.evolution_api_key.grant_read(function)
         acknowledge(function, "AwsSolutions-IAM5[Resource::*]",
                     "Active X-Ray tracing: xray:PutTraceSegments/PutTelemetryRecords accept only "
                     "Resource '*'.")
