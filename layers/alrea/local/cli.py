@@ -1,6 +1,7 @@
 """``alrea dev``: the whole platform on this machine, no AWS account (``make dev``).
 
     python -m alrea.local.cli dev [--port 8000] [--host 127.0.0.1] [--no-build] [--no-seed]
+    python -m alrea.local.cli smoke --base URL [--ws URL]   (alrea.local.smoke: PASS/FAIL of a deployment)
 
 Set AWS_ENDPOINT_URL to use LocalStack (or another moto) instead of the embedded moto, and BROKER_URL to use
 RabbitMQ instead of SQS. Stops cleanly on Ctrl-C / SIGTERM.
@@ -96,9 +97,14 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--no-seed", action="store_true", help="do not create the demo tenant")
     run.add_argument("--table", default=os.environ.get("ALREA_TABLE_NAME", "alrea"))
     run.add_argument("--bucket", default=os.environ.get("ALREA_BUCKET_NAME", "alrea-media"))
+    from alrea.local import smoke
+
+    smoke.add_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "dev":
         return dev(args)
+    if args.command == "smoke":
+        return smoke.main(args)
     parser.error(f"unknown command {args.command}")
     return 2
 

@@ -4,6 +4,8 @@ $connect: the access token (query string ``token``, since browsers cannot set he
 verified; the connection joins ``tenant:<tid>``, ``user:<tid>:<uid>`` and its role groups (alrea.services.audience:
 ``admins:<tid>``; ``dept:<tid>:<did>`` for agents and managers; ``deptmgr:<tid>:<did>`` for managers), with the
 role and department of the STORED user. $default messages (JSON): ``{"action": "ping"}`` → ``{"type": "pong"}``;
+``{"action": "echo", "nonce": …}`` → ``{"type": "echo_sent"}``, then ``{"type": "echo", "nonce": …}`` pushed to the
+caller's ``user:`` group through the Push port (what ``alrea smoke`` uses to prove the push path end to end);
 ``{"action": "subscribe" | "unsubscribe", "conversation_id": …}`` joins or leaves ``conv:<tid>:<cid>`` — a
 subscribe only for a conversation the user may see (the inbox's visibility rule), always in their own tenant.
 """
@@ -15,11 +17,13 @@ from typing import Any
 
 from alrea.core.errors import DomainError, NotFound, Unauthorized
 from alrea.domain.roles import Principal
-from alrea.ports.push import conversation_group
+from alrea.ports.push import conversation_group, user_group
 from alrea.services import audience, tokens
 from alrea.store import connections, conversations
+from alrea.wiring import runtime
 
 MAX_MESSAGE_CHARS = 4096
+MAX_NONCE_CHARS = 64
 
 
 def connect(connection_id: str, token: str | None) -> tokens.Claims:
@@ -72,7 +76,20 @@ def handle_message(connection_id: str, body: str | None) -> dict[str, Any]:
         return {"type": "pong"}
     if action in ("subscribe", "unsubscribe"):
         return _subscription(connection_id, action, message.get("conversation_id"))
-    return error("Ação desconhecida; use ping, subscribe ou unsubscribe.")
+    if action == "echo":
+        return _echo(connection_id, message.get("nonce"))
+    return error("Ação desconhecida; use ping, echo, subscribe ou unsubscribe.")
+
+
+def _echo(connection_id: str, nonce: Any) -> dict[str, Any]:
+    """Push ``{"type": "echo", "nonce"}`` to the caller's own user group, as any server-side event travels."""
+    if not isinstance(nonce, str) or not 0 < len(nonce) <= MAX_NONCE_CHARS:
+        return error(f"nonce deve ser um texto de 1 a {MAX_NONCE_CHARS} caracteres.")
+    connection = connections.get(connection_id)
+    if connection is None:
+        return error("Conexão desconhecida; reconecte.")
+    runtime().push.to_group(user_group(connection.tenant_id, connection.user_id), {"type": "echo", "nonce": nonce})
+    return {"type": "echo_sent"}
 
 
 def _subscription(connection_id: str, action: str, conversation_id: Any) -> dict[str, Any]:

@@ -1,0 +1,98 @@
+"""``alrea smoke`` against the real ``alrea dev``, as CI runs it so the command cannot rot; and ``alrea dev``
+signs with its own generated key, so a token forged with the public local default is refused."""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import jwt
+from websockets.sync.client import connect
+
+from conftest import ROOT, _child_env, _free_port
+
+CHECKS = ("health", "sign-up", "websocket open", "websocket ping", "push received")
+
+
+def smoke(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "alrea.local.cli", "smoke", *args], cwd=ROOT, env=_child_env(),
+                          capture_output=True, text=True, timeout=120)
+
+
+def lines_of(output: str) -> dict[str, str]:
+    """check name -> its status word, from the report lines ``  PASS  health   12 ms  ...``."""
+    found = {}
+    for line in output.splitlines():
+        words = line.split()
+        if len(words) >= 2 and words[0] in ("PASS", "FAIL", "SKIP"):
+            for name in CHECKS:
+                if line[8:].startswith(name):
+                    found[name] = words[0]
+    return found
+
+
+def test_smoke_passes_against_the_local_runtime(platform):
+    result = smoke("--base", platform.base_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert lines_of(result.stdout) == {name: "PASS" for name in CHECKS}, result.stdout
+    assert "PASS: 5/5 checks passed" in result.stdout
+    assert " ms " in result.stdout  # timings are printed
+
+
+def test_smoke_fails_with_a_non_zero_exit_when_the_websocket_is_wrong(platform):
+    wrong_ws = platform.base_url.replace("http", "ws", 1) + "/no-such-socket"
+    result = smoke("--base", platform.base_url, "--ws", wrong_ws, "--timeout", "5")
+    assert result.returncode == 1, result.stdout
+    assert lines_of(result.stdout) == {"health": "PASS", "sign-up": "PASS", "websocket open": "FAIL",
+                                       "websocket ping": "SKIP", "push received": "SKIP"}, result.stdout
+    assert "FAIL: 2/5 checks passed" in result.stdout
+
+
+def test_smoke_fails_when_nothing_answers():
+    result = smoke("--base", f"http://127.0.0.1:{_free_port()}", "--timeout", "3")
+    assert result.returncode == 1
+    assert lines_of(result.stdout)["health"] == "FAIL" and "FAIL: 0/5" in result.stdout
+
+
+def test_the_echo_action_refuses_a_bad_nonce_and_pushes_only_to_the_caller(platform):
+    def login(email: str) -> str:
+        r = httpx.post(platform.base_url + "/api/auth/login", json={"email": email, "password": platform.password},
+                       timeout=20)
+        assert r.status_code == 200, r.text
+        return r.json()["access"]
+
+    admin, agent = login(platform.admin_email), login(platform.agent_email)
+    with connect(f"{platform.ws_url}?token={admin}", open_timeout=20) as ws_admin, \
+            connect(f"{platform.ws_url}?token={agent}", open_timeout=20) as ws_agent:
+        ws_admin.send(json.dumps({"action": "echo"}))
+        answer = json.loads(ws_admin.recv(timeout=20))
+        assert answer["type"] == "error" and "nonce" in answer["message"]
+        nonce = uuid.uuid4().hex
+        ws_admin.send(json.dumps({"action": "echo", "nonce": nonce}))
+        got = [json.loads(ws_admin.recv(timeout=20)) for _ in range(2)]
+        assert {"type": "echo_sent"} in got and {"type": "echo", "nonce": nonce} in got
+        ws_agent.send(json.dumps({"action": "ping"}))  # the agent's socket sees its pong, never the echo
+        assert json.loads(ws_agent.recv(timeout=20)) == {"type": "pong"}
+
+
+def test_alrea_dev_signs_with_its_own_key_not_the_public_default(platform):
+    from alrea.core.config import LOCAL_JWT_SECRET
+
+    data_dir = os.environ.get("ALREA_DATA_DIR") or str(ROOT / ".alrea")
+    key_file = os.path.join(data_dir, "jwt-secret")
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    r = httpx.post(platform.base_url + "/api/auth/login",
+                   json={"email": platform.admin_email, "password": platform.password}, timeout=20)
+    claims = jwt.decode(r.json()["access"], options={"verify_signature": False})
+    now = datetime.now(UTC)
+    forged = jwt.encode({**claims, "iat": now, "exp": now + timedelta(minutes=5)}, LOCAL_JWT_SECRET,
+                        algorithm="HS256")
+    assert httpx.get(platform.base_url + "/api/me", headers={"Authorization": f"Bearer {forged}"},
+                     timeout=20).status_code == 401
+    assert httpx.get(platform.base_url + "/api/me", headers={"Authorization": f"Bearer {r.json()['access']}"},
+                     timeout=20).status_code == 200
