@@ -9,6 +9,7 @@ the ones the CDK dashboard and alarms read (infra/constructs/monitoring.py). Whe
 from __future__ import annotations
 
 import os
+import warnings
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
@@ -29,6 +30,8 @@ def send_metric(channel: str, outcome: str) -> str:
 
 
 metrics = Metrics(namespace=NAMESPACE)
+# an invocation that settled nothing worth counting (a refused webhook, an empty batch) is normal
+warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
 def _enabled() -> bool:
