@@ -96,3 +96,12 @@ def test_alrea_dev_signs_with_its_own_key_not_the_public_default(platform):
                      timeout=20).status_code == 401
     assert httpx.get(platform.base_url + "/api/me", headers={"Authorization": f"Bearer {r.json()['access']}"},
                      timeout=20).status_code == 200
+
+
+def test_the_websocket_url_defaults_next_to_the_base_and_honours_ws():
+    from alrea.local.smoke import websocket_url
+
+    assert websocket_url("http://127.0.0.1:8000/", None) == "ws://127.0.0.1:8000/ws"
+    assert websocket_url("https://app.example.com", None) == "wss://app.example.com/ws"
+    aws = "wss://abc.execute-api.sa-east-1.amazonaws.com/live"
+    assert websocket_url("https://def.execute-api.sa-east-1.amazonaws.com/prod", aws) == aws
