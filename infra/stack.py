@@ -141,7 +141,8 @@ class AlreaStack(Stack):
 
         self.rest, self.socket, self.queues, self.data, self.campaigns = rest, socket, queues, data, campaigns
         self.functions, self.monitoring = fns, monitoring
-        self.jwt_secret, self.evolution_api_key, self.evolution_url = jwt_secret, evolution_api_key, evolution_url
+        self.jwt_secret, self.evolution_api_key = jwt_secret, evolution_api_key
+        self.evolution_url = evolution_url
         self.public_base_url = base_url
         CfnOutput(self, "RestUrl", value=rest.url)
         CfnOutput(self, "WebSocketUrl", value=socket.stage.url)

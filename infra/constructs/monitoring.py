@@ -25,7 +25,7 @@ from infra.constructs.queues import Queues
 METRICS_NAMESPACE = "alrea"  # POWERTOOLS_METRICS_NAMESPACE of every function (infra/constructs/functions.py)
 METRICS_SERVICE = "alrea"  # POWERTOOLS_SERVICE_NAME: Powertools adds it as the "service" dimension
 WEBHOOK_QUEUE = "webhook_inbound"
-WEBHOOK_OLDEST_AGE_S = 120  # webhooks are processed in seconds; two minutes behind means the pipeline is stuck
+WEBHOOK_OLDEST_AGE_S = 120  # webhooks take seconds; two minutes behind means the pipeline is stuck
 PERIOD = Duration.minutes(5)
 
 
@@ -87,8 +87,8 @@ class Monitoring(Construct):
     def _dashboard(self, queues: Queues, functions: dict[str, lambda_.IFunction],
                    state_machine: sfn.IStateMachine) -> cw.Dashboard:
         def app(name: str, statistic: str = "Sum", label: str | None = None) -> cw.Metric:
-            return cw.Metric(namespace=METRICS_NAMESPACE, metric_name=name, statistic=statistic, period=PERIOD,
-                             dimensions_map={"service": METRICS_SERVICE}, label=label or name)
+            return cw.Metric(namespace=METRICS_NAMESPACE, metric_name=name, statistic=statistic,
+                             period=PERIOD, dimensions_map={"service": METRICS_SERVICE}, label=label or name)
 
         sends = [app(app_metrics.send_metric(channel, outcome))
                  for channel in app_metrics.SEND_CHANNELS for outcome in app_metrics.SEND_OUTCOMES]
@@ -117,7 +117,8 @@ class Monitoring(Construct):
             cw.GraphWidget(title="Lambda errors and throttles", width=12,
                            left=[f.metric_errors(period=PERIOD, statistic="Sum", label=f"{name} errors")
                                  for name, f in functions.items()],
-                           right=[f.metric_throttles(period=PERIOD, statistic="Sum", label=f"{name} throttles")
+                           right=[f.metric_throttles(period=PERIOD, statistic="Sum",
+                                                     label=f"{name} throttles")
                                   for name, f in functions.items()]),
         )
         dashboard.add_widgets(cw.AlarmStatusWidget(title="Alarms", width=24, alarms=self.alarms))

@@ -20,8 +20,8 @@ CHECKS = ("health", "sign-up", "websocket open", "websocket ping", "push receive
 
 
 def smoke(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "alrea.local.cli", "smoke", *args], cwd=ROOT, env=_child_env(),
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "alrea.local.cli", "smoke", *args], cwd=ROOT,
+                          env=_child_env(), capture_output=True, text=True, timeout=120)
 
 
 def lines_of(output: str) -> dict[str, str]:
@@ -61,8 +61,8 @@ def test_smoke_fails_when_nothing_answers():
 
 def test_the_echo_action_refuses_a_bad_nonce_and_pushes_only_to_the_caller(platform):
     def login(email: str) -> str:
-        r = httpx.post(platform.base_url + "/api/auth/login", json={"email": email, "password": platform.password},
-                       timeout=20)
+        r = httpx.post(platform.base_url + "/api/auth/login",
+                       json={"email": email, "password": platform.password}, timeout=20)
         assert r.status_code == 200, r.text
         return r.json()["access"]
 

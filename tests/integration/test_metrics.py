@@ -1,5 +1,5 @@
 """The handlers flush the operational metrics as CloudWatch EMF: a webhook through webhook_ingest and
-webhook_process (SQS on moto) is counted received, processed, with its lag, and the tenant as metadata only."""
+webhook_process (SQS on moto) is counted received, processed, with its lag; the tenant is metadata only."""
 from __future__ import annotations
 
 import json

@@ -216,7 +216,8 @@ def test_metrics_carry_the_tenant_as_metadata_not_a_dimension(emf, capsys):
     (line,) = [json.loads(out) for out in capsys.readouterr().out.splitlines() if out.startswith("{")]
     definition = line["_aws"]["CloudWatchMetrics"][0]
     names = {m["Name"]: m["Unit"] for m in definition["Metrics"]}
-    assert names == {"WebhooksReceived": "Count", "WebhookLagMs": "Milliseconds", "CampaignSendUnknown": "Count"}
+    assert names == {"WebhooksReceived": "Count", "WebhookLagMs": "Milliseconds",
+                     "CampaignSendUnknown": "Count"}
     assert line["tenant_id"] == "tenant-1"
     assert all("tenant_id" not in dims for dims in definition["Dimensions"])
     assert line["WebhookLagMs"] in (1250.0, [1250.0])

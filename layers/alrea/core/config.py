@@ -75,8 +75,8 @@ class Settings(BaseSettings):
 
         Local stages accept every default, except on Lambda, where a local stage is itself a mistake."""
         if self.is_local:
-            return ["ALREA_STAGE (a local stage on AWS Lambda)"] if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") \
-                else []
+            on_lambda = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+            return ["ALREA_STAGE (a local stage on AWS Lambda)"] if on_lambda else []
         problems = []
         if not self.jwt_secret_arn:
             problems.append("ALREA_JWT_SECRET_ARN")

@@ -11,8 +11,8 @@ Checks, in order (a failed check skips the ones that depend on it):
    and the Push adapter: API Gateway's management API on AWS, in-process sockets locally).
 
 The WebSocket URL: ``--ws`` (on AWS, the stack's ``WebSocketUrl`` output, ``wss://…/live``), else the local
-runtime's ``<base>/ws``. Exit status 0 when every check passed, 1 otherwise. The throw-away tenants stay (their
-names start with "Smoke "); nothing else is written.
+runtime's ``<base>/ws``. Exit status 0 when every check passed, 1 otherwise. The throw-away tenants stay
+(their names start with "Smoke "); nothing else is written.
 """
 from __future__ import annotations
 
@@ -206,7 +206,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     smoke.add_argument("--ws", default=None,
                        help="WebSocket URL (on AWS the stack's WebSocketUrl output); default <base>/ws")
     smoke.add_argument("--timeout", type=float, default=20.0, help="seconds each check may take")
-    smoke.add_argument("--email-domain", default="example.com", help="domain of the throw-away admin's e-mail")
+    smoke.add_argument("--email-domain", default="example.com",
+                       help="domain of the throw-away admin's e-mail")
 
 
 def main(args: argparse.Namespace) -> int:

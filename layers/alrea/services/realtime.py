@@ -88,7 +88,8 @@ def _echo(connection_id: str, nonce: Any) -> dict[str, Any]:
     connection = connections.get(connection_id)
     if connection is None:
         return error("Conexão desconhecida; reconecte.")
-    runtime().push.to_group(user_group(connection.tenant_id, connection.user_id), {"type": "echo", "nonce": nonce})
+    runtime().push.to_group(user_group(connection.tenant_id, connection.user_id),
+                            {"type": "echo", "nonce": nonce})
     return {"type": "echo_sent"}
 
 

@@ -1,7 +1,8 @@
 """JWTs (pyjwt, HS256): short access tokens and rotating refresh tokens.
 
-The signing secret comes from the one secrets accessor (alrea.core.secrets.jwt_secret: Secrets Manager through
-Powertools parameters when ALREA_JWT_SECRET_ARN is set, cached for five minutes). Verification accepts HS256 only (so ``alg=none`` and
+The signing secret comes from the one secrets accessor (alrea.core.secrets.jwt_secret: Secrets Manager
+through Powertools parameters when ALREA_JWT_SECRET_ARN is set, cached for five minutes). Verification
+accepts HS256 only (so ``alg=none`` and
 algorithm confusion fail), requires exp/iat/sub/tid, and checks ``typ`` so a refresh token is never an
 access token and vice versa.
 """

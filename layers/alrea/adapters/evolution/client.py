@@ -49,7 +49,8 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class EvolutionClient(WhatsApp):
-    def __init__(self, base_url: str, api_key: str | Callable[[], str], timeout: float = 15.0, *, connect_timeout: float = 3.0,
+    def __init__(self, base_url: str, api_key: str | Callable[[], str], timeout: float = 15.0, *,
+                 connect_timeout: float = 3.0,
                  attempts: int = 3, backoff_s: float = 0.25, max_backoff_s: float = 4.0,
                  transport: httpx.BaseTransport | None = None) -> None:
         self.base_url = base_url.rstrip("/")
