@@ -4,17 +4,31 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import stat
 import subprocess
 import sys
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import jwt
 from websockets.sync.client import connect
 
-from conftest import ROOT, _child_env, _free_port
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _child_env() -> dict[str, str]:
+    """The environment of a CLI run by an operator: none of the test session's ALREA_/moto settings."""
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith(("ALREA_", "AWS_ENDPOINT_URL")) and k not in ("MOTO_PORT", "BROKER_URL")}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 CHECKS = ("health", "sign-up", "websocket open", "websocket ping", "push received")
 
