@@ -64,6 +64,9 @@ class AlreaStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         if stage in LOCAL_STAGES:
             raise ValueError(f"stage {stage!r} is for the local runtime; a deployed stack needs another name")
+        if public_base_url is not None and not public_base_url.startswith("https://"):
+            raise ValueError(f"public_base_url must be an https:// URL Evolution can reach, "
+                             f"got {public_base_url!r}")
         # grant S3 log delivery through a bucket policy (not the legacy ACL), whatever cdk.json says
         self.node.set_context("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", True)
         functions = registry.FUNCTIONS if functions is None else tuple(functions)

@@ -91,15 +91,20 @@ def test_both_secrets_live_in_secrets_manager_and_are_retained(synth):
     assert jwt["PasswordLength"] >= 64
 
 
-def test_a_local_stage_cannot_be_deployed(tmp_path, stub_writer):
+@pytest.mark.parametrize(("settings", "message"), [
+    ({"stage": "local"}, "local runtime"),
+    ({"stage": "test"}, "local runtime"),
+    ({"public_base_url": "http://localhost:8000"}, "https://"),
+])
+def test_local_settings_cannot_be_deployed(tmp_path, stub_writer, settings, message):
     from aws_cdk import App
 
     from infra.stack import AlreaStack
 
     code_root, layer = stub_writer(tmp_path, ())
-    with pytest.raises(ValueError, match="local runtime"):
+    with pytest.raises(ValueError, match=message):
         AlreaStack(App(outdir=str(tmp_path / "out")), "Local", layer_dir=layer, functions=(),
-                   code_dir=lambda fn: code_root / fn.name, stage="local")
+                   code_dir=lambda fn: code_root / fn.name, **settings)
 
 
 def test_the_template_has_no_dependency_cycle(synth):
