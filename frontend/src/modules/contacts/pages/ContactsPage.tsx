@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { toast } from "sonner";
 
 import { EmptyState } from "@/components/EmptyState";
+import { ErrorState } from "@/components/ErrorState";
 import { Page, PageHeader } from "@/components/PageHeader";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -181,6 +182,8 @@ export function ContactsPage() {
             <Skeleton key={i} className="h-10 w-full" />
           ))}
         </Card>
+      ) : contacts.failed && contacts.items.length === 0 ? (
+        <ErrorState what="os contatos" onRetry={() => contacts.refetch().catch(() => undefined)} />
       ) : contacts.items.length === 0 ? (
         <EmptyState
           icon={UsersRound}
