@@ -12,7 +12,8 @@ const PRESENCE_LABEL: Record<string, string> = { online: "online", away: "ausent
 
 /** One <option> per agent: name, presence ("online" / "ausente" / "offline") and open conversations. */
 function AgentOptions({ agents }: { agents: Agent[] }) {
-  const rank = (a: Agent) => ({ online: 0, away: 1 })[a.presence ?? (a.online ? "online" : "")] ?? 2;
+  const ranks: Record<string, number> = { online: 0, away: 1 };
+  const rank = (a: Agent) => ranks[a.presence ?? (a.online ? "online" : "")] ?? 2;
   return [...agents]
     .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name))
     .map((a) => {
