@@ -7,8 +7,10 @@ Two browser contexts (two people) against the real ``alrea dev``. Screenshots: t
 """
 from __future__ import annotations
 
+import time
 import uuid
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -102,4 +104,39 @@ def test_manager_assigns_to_the_online_agent_and_sees_who_is_viewing(page: Page,
     agent_page.get_by_test_id("user-menu").click()
     agent_page.get_by_test_id("presence-away").click()
     expect(agent_page.get_by_text("Você está disponível")).to_be_visible()
+    assert page_errors == []
+
+
+def customer_presence(platform, phone: str, presence: str) -> None:
+    """The customer's phone reports typing / stopped (Evolution presence.update, through the simulator)."""
+    r = httpx.post(f"{platform.simulator_url}/_sim/instances/{platform.demo_number}/presence",
+                   json={"from": phone, "presence": presence}, timeout=10)
+    r.raise_for_status()
+
+
+def test_the_customer_typing_shows_under_their_name(page: Page, platform, page_errors):
+    customer = f"Cliente {uuid.uuid4().hex[:6]}"
+    phone = new_phone()
+    sign_in(page, platform.admin_email, platform.password)
+    platform.inject(phone, "Tenho uma dúvida sobre o frete", push_name=customer)
+    page.get_by_role("tablist", name="Situação").get_by_role("tab", name="Pendentes").click()
+    row = conversation_row(page, customer)
+    expect(row).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    row.click()
+    chat = page.get_by_test_id("chat-pane")
+    expect(chat.get_by_test_id("chat-title")).to_have_text(customer)
+    typing = chat.get_by_test_id("customer-typing")
+    expect(typing).to_have_count(0)
+    # the subscription to the open chat is live once a pushed event reaches it; repeat like a phone does
+    deadline = time.monotonic() + LIVE_TIMEOUT_MS / 1000
+    while typing.count() == 0 and time.monotonic() < deadline:
+        customer_presence(platform, phone, "composing")
+        try:
+            expect(typing).to_be_visible(timeout=2_000)
+        except AssertionError:
+            continue
+    expect(typing).to_have_text("digitando…")
+    shot(page, "07-customer-typing")
+    customer_presence(platform, phone, "paused")
+    expect(typing).to_have_count(0, timeout=LIVE_TIMEOUT_MS)
     assert page_errors == []
