@@ -229,3 +229,73 @@ def test_customer_typing_reaches_the_conversation_subscribers(world):
     assert [e["what"] for e in events(world, conversation_group(tid, cid), "activity")] == [
         "customer_typing", "customer_idle"]
     assert events(world, audience.admins_group(tid), "activity") == []
+
+
+# ---------------------------------------------------------------- the same over real WebSockets
+@pytest.fixture
+def local(moto_server):
+    """The local runtime (gateway: REST api + /ws) on its own table; no simulator, no seed."""
+    from alrea import registry
+    from alrea.local.moto import free_port
+    from alrea.local.runtime import LocalRuntime, RuntimeOptions
+
+    suffix = uuid.uuid4().hex[:8]
+    functions = [fn for fn in registry.FUNCTIONS
+                 if isinstance(fn.trigger, registry.WebSocket) or fn.name == "api"]
+    runtime = LocalRuntime(RuntimeOptions(port=free_port(), table_name=f"team-{suffix}",
+                                          bucket_name=f"team-media-{suffix}", queue_prefix=f"team{suffix}-",
+                                          spa_dir=None, simulator=False, seed=False, functions=functions))
+    runtime.start()
+    yield runtime
+    runtime.stop()
+
+
+async def test_presence_over_real_websockets_reaches_the_manager_live(local):
+    import asyncio
+
+    import httpx
+    import websockets
+
+    from alrea.domain.roles import Principal
+    from alrea.services import auth, departments, users
+
+    password = "s3nha-Segura!"
+    signed = await asyncio.to_thread(auth.signup, "Equipe Real", "Ana Admin", f"a-{uuid.uuid4().hex[:8]}@team.test",
+                                     password)
+    tid = signed["tenant"]["id"]
+    admin = Principal(tenant_id=tid, user_id=signed["user"]["id"], role="admin", name="Ana Admin")
+    dept = await asyncio.to_thread(departments.create, admin, "Atendimento")
+    people = {}
+    for role, name in (("manager", "Gustavo Gerente"), ("agent", "Alice Atendente")):
+        email = f"{role}-{uuid.uuid4().hex[:8]}@team.test"
+        user = await asyncio.to_thread(users.create, admin, name=name, email=email, password=password, role=role,
+                                       department_id=dept.department_id)
+        people[role] = {"id": user.user_id, "token": (await asyncio.to_thread(auth.login, email, password)).access}
+
+    async def recv_type(ws, type_: str) -> dict:
+        while True:
+            event = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            if event.get("type") == type_:
+                return event
+
+    async with httpx.AsyncClient(base_url=local.base_url, timeout=10,
+                                 headers={"Authorization": f"Bearer {people['manager']['token']}"}) as api:
+        async def presence_of_agent() -> str:
+            r = await api.get("/api/inbox/agents")
+            assert r.status_code == 200, r.text
+            return {a["id"]: a for a in r.json()["items"]}[people["agent"]["id"]]["presence"]
+
+        assert await presence_of_agent() == "offline"
+        async with websockets.connect(f"{local.ws_url}?token={people['manager']['token']}") as manager:
+            await manager.send(json.dumps({"action": "ping"}))
+            assert await recv_type(manager, "pong") == {"type": "pong"}
+            async with websockets.connect(f"{local.ws_url}?token={people['agent']['token']}") as agent:
+                event = await recv_type(manager, "presence")
+                assert (event["user_id"], event["name"], event["presence"]) == (
+                    people["agent"]["id"], "Alice Atendente", "online")
+                assert await presence_of_agent() == "online"
+                await agent.send(json.dumps({"action": "ping"}))
+                assert json.loads(await asyncio.wait_for(agent.recv(), 10)) == {"type": "pong"}  # not its own
+            event = await recv_type(manager, "presence")
+            assert (event["user_id"], event["presence"]) == (people["agent"]["id"], "offline")
+            assert await presence_of_agent() == "offline"
