@@ -1,17 +1,7 @@
 import { Eye, PenLine } from "lucide-react";
 
-import { useConversationActivity, type Activity } from "../hooks/useActivity";
-
-function label(people: Activity[]): { text: string; typing: boolean } {
-  const typing = people.filter((p) => p.what === "typing");
-  const shown = typing.length > 0 ? typing : people;
-  const names = [...new Set(shown.map((p) => p.name.split(" ")[0] || p.name))];
-  const who = names.length <= 2 ? names.join(" e ") : `${names[0]} e mais ${names.length - 1}`;
-  const plural = names.length > 1;
-  return typing.length > 0
-    ? { text: `${who} ${plural ? "estão" : "está"} digitando…`, typing: true }
-    : { text: `${who} ${plural ? "estão" : "está"} vendo`, typing: false };
-}
+import { useConversationActivity } from "../hooks/useActivity";
+import { activityLabel } from "../lib/activity";
 
 /** The customer's "digitando…" (under the contact's name). */
 export function CustomerTyping({ conversationId }: { conversationId: string }) {
@@ -27,8 +17,9 @@ export function CustomerTyping({ conversationId }: { conversationId: string }) {
 /** "Maria está vendo" / "Maria está digitando…" — other people of the team on this conversation. */
 export function TeamActivity({ conversationId }: { conversationId: string }) {
   const { people } = useConversationActivity(conversationId);
-  if (people.length === 0) return null;
-  const { text, typing } = label(people);
+  const label = activityLabel(people);
+  if (!label) return null;
+  const { text, typing } = label;
   const Icon = typing ? PenLine : Eye;
   return (
     <span
