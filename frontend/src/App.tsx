@@ -23,7 +23,7 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <Navigate to="/inbox" replace /> },
           {
-            path: "inbox",
+            path: "inbox/:conversationId?",
             lazy: async () => ({ Component: (await import("@/modules/inbox")).InboxPage }),
           },
           {

@@ -59,7 +59,7 @@ def test_create_registers_the_instance_at_evolution_with_our_webhook(tenant_a, s
     assert hook["by_events"] is False
     assert set(hook["events"]) == {"MESSAGES_UPSERT", "MESSAGES_UPDATE", "MESSAGES_DELETE", "SEND_MESSAGE",
                                    "CONTACTS_UPSERT", "CONTACTS_UPDATE", "CHATS_UPDATE", "CONNECTION_UPDATE",
-                                   "QRCODE_UPDATED"}
+                                   "QRCODE_UPDATED", "PRESENCE_UPDATE"}
     # the pointers webhook ingest uses
     assert instances.find_by_webhook_token(stored.webhook_token) == stored
     assert instances.find_by_evolution_name(body["evolution_name"]) == stored

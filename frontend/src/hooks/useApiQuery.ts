@@ -1,7 +1,8 @@
 /**
  * Minimal data loading for a page: runs `fetcher` on mount and whenever `deps` change, keeps the
  * last data while refetching, ignores answers that arrive after a newer request or after unmount.
- * Errors are already toasted by the API client; `error` is there for inline states.
+ * Errors are already toasted by the API client; `error` / `failed` are there for inline states
+ * (<ErrorState onRetry={refetch}>).
  */
 import { useCallback, useEffect, useRef, useState, type DependencyList } from "react";
 
@@ -12,6 +13,8 @@ export interface ApiQuery<T> {
   loading: boolean;
   /** True while any request is in flight. */
   fetching: boolean;
+  /** The request failed and nothing was loaded: show <ErrorState>, not the empty state. */
+  failed: boolean;
   refetch: () => Promise<void>;
 }
 
@@ -55,5 +58,5 @@ export function useApiQuery<T>(fetcher: (signal: AbortSignal) => Promise<T>, dep
     };
   }, [refetch]);
 
-  return { data, error, loading, fetching, refetch };
+  return { data, error, loading, fetching, failed: error != null && data === undefined, refetch };
 }

@@ -34,6 +34,7 @@ WEBHOOK_EVENTS: tuple[str, ...] = (
     "CHATS_UPDATE",
     "CONNECTION_UPDATE",
     "QRCODE_UPDATED",
+    "PRESENCE_UPDATE",  # the customer's "digitando…" in the inbox
 )
 
 

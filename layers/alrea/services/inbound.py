@@ -230,6 +230,9 @@ def on_presence(job: InboundJob, data: Any) -> None:
                                 {"type": "presence", "conversation_id": cid, "presence": presence.presence})
     except Exception:  # noqa: BLE001
         logger.exception("presence push failed")
+    from alrea.services.presence import push_customer_activity
+
+    push_customer_activity(job.tenant_id, cid, presence.presence)
 
 
 # ---------------------------------------------------------------- instance

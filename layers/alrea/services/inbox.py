@@ -394,11 +394,12 @@ def _default_department(tenant_id: str, instance_id: str) -> str | None:
 
 
 def pick_agent(tenant_id: str, department_id: str):
-    """The least busy ONLINE agent of the department (online: a live WebSocket in their user group)."""
+    """The least busy ONLINE agent of the department (online: a live WebSocket in their user group, and not
+    switched to away)."""
     from alrea.store import connections, users
 
     candidates = [u for u in users.list_users(tenant_id)
-                  if u.active and u.role == "agent" and u.department_id == department_id]
+                  if u.active and u.role == "agent" and u.department_id == department_id and not u.away]
     online = [u for u in candidates if connections.members(user_group(tenant_id, u.user_id))]
     if not online:
         return None

@@ -7,7 +7,10 @@ role and department of the STORED user. $default messages (JSON): ``{"action": "
 ``{"action": "echo", "nonce": …}`` → ``{"type": "echo_sent"}``, then ``{"type": "echo", "nonce": …}`` pushed to the
 caller's ``user:`` group through the Push port (what ``alrea smoke`` uses to prove the push path end to end);
 ``{"action": "subscribe" | "unsubscribe", "conversation_id": …}`` joins or leaves ``conv:<tid>:<cid>`` — a
-subscribe only for a conversation the user may see (the inbox's visibility rule), always in their own tenant.
+subscribe only for a conversation the user may see (the inbox's visibility rule), always in their own tenant;
+``{"action": "viewing" | "typing" | "left", "conversation_id": …}`` pushes the user's activity on a conversation
+they may see to its audience (alrea.services.presence). The first connection of a user and the close of their
+last one announce their presence.
 """
 from __future__ import annotations
 
@@ -16,9 +19,10 @@ import uuid
 from typing import Any
 
 from alrea.core.errors import DomainError, NotFound, Unauthorized
+from alrea.core.log import logger
 from alrea.domain.roles import Principal
 from alrea.ports.push import conversation_group, user_group
-from alrea.services import audience, tokens
+from alrea.services import audience, presence, tokens
 from alrea.store import connections, conversations
 from alrea.wiring import runtime
 
@@ -36,7 +40,16 @@ def connect(connection_id: str, token: str | None) -> tokens.Claims:
         raise Unauthorized(tokens.INVALID)
     groups = audience.connection_groups(caller.tenant_id, caller.user_id, caller.role, caller.department_id)
     connections.connect(connection_id, claims.tenant_id, claims.user_id, groups)
+    _best_effort(presence.connected, claims.tenant_id, claims.user_id)
     return claims
+
+
+def _best_effort(call, *args: Any) -> None:
+    """Presence announcements never fail a connect/disconnect."""
+    try:
+        call(*args)
+    except Exception:  # noqa: BLE001
+        logger.exception("presence announcement failed")
 
 
 def _principal(tenant_id: str, user_id: str) -> Principal | None:
@@ -54,7 +67,10 @@ def _principal(tenant_id: str, user_id: str) -> Principal | None:
 
 
 def disconnect(connection_id: str) -> None:
+    connection = connections.get(connection_id)
     connections.disconnect(connection_id)
+    if connection is not None:
+        _best_effort(presence.disconnected, connection.tenant_id, connection.user_id)
 
 
 def error(message: str) -> dict[str, Any]:
@@ -78,7 +94,28 @@ def handle_message(connection_id: str, body: str | None) -> dict[str, Any]:
         return _subscription(connection_id, action, message.get("conversation_id"))
     if action == "echo":
         return _echo(connection_id, message.get("nonce"))
-    return error("Ação desconhecida; use ping, echo, subscribe ou unsubscribe.")
+    if action in presence.ACTIVITIES:
+        return _activity(connection_id, action, message.get("conversation_id"))
+    return error("Ação desconhecida; use ping, echo, subscribe, unsubscribe, viewing, typing ou left.")
+
+
+def _activity(connection_id: str, what: str, conversation_id: Any) -> dict[str, Any]:
+    """viewing / typing / left on a conversation the user may see → pushed to its audience."""
+    try:
+        conversation_id = str(uuid.UUID(str(conversation_id)))
+    except ValueError:
+        return error("conversation_id inválido.")
+    connection = connections.get(connection_id)
+    if connection is None:
+        return error("Conexão desconhecida; reconecte.")
+    caller = _principal(connection.tenant_id, connection.user_id)
+    if caller is None:
+        return error("Sessão inválida; entre novamente.")
+    item = conversations.get(connection.tenant_id, conversation_id)
+    if item is None or not audience.can_see_item(caller, item):
+        return error("Conversa não encontrada.")
+    presence.push_activity(caller, item, what)
+    return {"type": "activity_sent", "conversation_id": conversation_id, "what": what}
 
 
 def _echo(connection_id: str, nonce: Any) -> dict[str, Any]:

@@ -299,6 +299,12 @@ def create_app(state: SimState) -> FastAPI:
                                     push_name=body.get("push_name"), lid=body.get("lid"))
         return data
 
+    @app.post("/_sim/instances/{name}/presence")
+    async def sim_presence(name: str, request: Request) -> dict[str, Any]:
+        body = await _json(request)
+        _require(body, "from")
+        return state.inject_presence(name, str(body["from"]), str(body.get("presence") or "composing"))
+
     @app.post("/_sim/instances/{name}/disconnect")
     async def sim_disconnect(name: str, request: Request) -> dict[str, Any]:
         body = await _json(request)

@@ -463,6 +463,21 @@ class SimState:
             self.emit(inst, "contacts.upsert", p.contact(contact_jid, name_shown, None, inst.instance_id))
         return data
 
+    PRESENCES = ("composing", "recording", "paused", "available", "unavailable")
+
+    def inject_presence(self, name: str, phone: str, presence: str = "composing") -> dict[str, Any]:
+        """A contact's presence in their chat with the instance (typing, recording, stopped): presence.update."""
+        inst = self.instance(name)
+        digits = p.digits_of(phone)
+        if not digits:
+            raise SimError(400, [["instance requires property \"from\""]])
+        if presence not in self.PRESENCES:
+            raise SimError(400, [[f"presence must be one of {', '.join(self.PRESENCES)}"]])
+        jid = f"{digits}@s.whatsapp.net"
+        data = {"id": jid, "presences": {jid: {"lastKnownPresence": presence}}}
+        self.emit(inst, "presence.update", data)
+        return data
+
     # ---------------------------------------------------------------- media
     def media_of(self, name: str, message: dict[str, Any]) -> dict[str, Any]:
         self.instance(name)

@@ -25,7 +25,7 @@ from alrea.core.clock import iso, utcnow
 from alrea.core.errors import Conflict, Invalid, LimitReached, NotFound
 from alrea.core.log import logger
 from alrea.domain.plans import users_limit_message
-from alrea.store.base import Item, Transaction
+from alrea.store.base import Item, Transaction, update_if
 from alrea.store.departments import Department
 from alrea.store.keys import tenant_pk
 from alrea.store.tenants import Tenant, get_tenant
@@ -50,6 +50,7 @@ class User(Item):
     role = UnicodeAttribute()
     department_id = UnicodeAttribute(null=True)
     active = BooleanAttribute(default=True)
+    away = BooleanAttribute(null=True)  # the user's manual "Ausente" switch (presence; auto-assignment skips)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
 
@@ -63,7 +64,7 @@ class User(Item):
 
     def public(self) -> dict[str, Any]:
         return {"id": self.user_id, "name": self.name, "email": self.email, "role": self.role,
-                "department_id": self.department_id, "active": bool(self.active),
+                "department_id": self.department_id, "active": bool(self.active), "away": bool(self.away),
                 "created_at": self.created_at, "updated_at": self.updated_at}
 
 
@@ -255,6 +256,13 @@ def set_active(current: User, active: bool) -> User:
 
     _transact(write, cancelled)
     return get_user(tid, uid)
+
+
+def set_away(tenant_id: str, user_id: str, away: bool) -> User:
+    """The manual presence switch; NotFound when the user is gone."""
+    if not update_if(User.ref(tenant_id, user_id), [User.away.set(away)], User.pk.exists()):
+        raise NotFound(NOT_FOUND)
+    return get_user(tenant_id, user_id)
 
 
 def set_password_hash(tenant_id: str, user_id: str, password_hash: str) -> None:

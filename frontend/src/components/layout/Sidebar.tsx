@@ -10,13 +10,13 @@ import { PRODUCT_NAV, SETTINGS_NAV, type NavItem } from "./nav";
 
 export function Logo({ className }: { className?: string }) {
   return (
-    <div className={cn("flex items-center gap-2", className)}>
-      <div className="bg-primary text-primary-foreground flex size-8 items-center justify-center rounded-lg text-sm font-bold">
+    <div className={cn("flex min-w-0 items-center gap-2", className)}>
+      <div className="bg-primary text-primary-foreground flex size-8 shrink-0 items-center justify-center rounded-lg text-sm font-bold">
         A
       </div>
-      <div className="leading-tight">
-        <div className="text-sm font-semibold">ALREA Flow</div>
-        <div className="text-muted-foreground text-[11px]">WhatsApp para equipes</div>
+      <div className="min-w-0 leading-tight">
+        <div className="truncate text-sm font-semibold">ALREA Flow</div>
+        <div className="text-muted-foreground truncate text-[11px]">WhatsApp para equipes</div>
       </div>
     </div>
   );

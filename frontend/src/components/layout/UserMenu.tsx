@@ -16,6 +16,8 @@ import { initials } from "@/lib/utils";
 import { roleLabel } from "@/modules/auth/types";
 import { useAuth } from "@/stores/auth";
 
+import { PresenceToggle } from "./PresenceToggle";
+
 export function UserMenu() {
   const user = useAuth((s) => s.user);
   const logout = useAuth((s) => s.logout);
@@ -42,8 +44,10 @@ export function UserMenu() {
           <div className="truncate">{user?.name}</div>
           <div className="text-muted-foreground truncate text-xs font-normal">{user?.email}</div>
           {user ? <Badge variant="secondary">{roleLabel(user.role)}</Badge> : null}
+          {user?.away ? <Badge variant="outline" className="ml-1">Ausente</Badge> : null}
         </DropdownMenuLabel>
         <DropdownMenuSeparator />
+        <PresenceToggle />
         <DropdownMenuItem onSelect={() => navigate("/settings/about")}>
           <Info />
           Sobre

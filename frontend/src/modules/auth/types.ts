@@ -7,6 +7,8 @@ export interface User {
   role: Role;
   department_id: string | null;
   active: boolean;
+  /** The manual "Ausente" switch (presence). */
+  away?: boolean;
 }
 
 export interface Tenant {

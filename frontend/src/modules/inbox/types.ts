@@ -91,11 +91,17 @@ export interface QuickReply {
   text: string;
 }
 
+export type Presence = "online" | "away" | "offline";
+
 export interface Agent {
   id: string;
   name: string;
   department_id?: string | null;
   online?: boolean;
+  role?: string;
+  presence?: Presence;
+  /** Open conversations assigned to them. */
+  load?: number;
 }
 
 export interface Department {

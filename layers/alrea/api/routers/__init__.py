@@ -20,6 +20,7 @@ ROUTERS: list[APIRouter] = [
     _router("instances"),
     _router("quick_replies"),
     _router("inbox_settings"),
+    _router("presence"),
     _router("contacts"),
     _router("media"),
     _router("campaigns"),

@@ -23,6 +23,7 @@ class UserOut(BaseModel):
     role: str
     department_id: str | None = None
     active: bool
+    away: bool = False
     created_at: str
     updated_at: str | None = None
 

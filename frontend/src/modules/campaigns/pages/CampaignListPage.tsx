@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 
 import { EmptyState } from "@/components/EmptyState";
+import { ErrorState } from "@/components/ErrorState";
 import { Page, PageHeader } from "@/components/PageHeader";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -73,6 +74,8 @@ export function CampaignListPage() {
           <Skeleton className="h-10" />
           <Skeleton className="h-10" />
         </div>
+      ) : query.failed ? (
+        <ErrorState what="as campanhas" onRetry={query.refetch} />
       ) : sorted.length === 0 ? (
         <EmptyState
           icon={Megaphone}

@@ -8,6 +8,7 @@ export function useContacts(filter: ContactFilter) {
   const [items, setItems] = useState<Contact[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
+  const [failed, setFailed] = useState(false);
   const seq = useRef(0);
   const key = JSON.stringify(filter);
 
@@ -19,6 +20,10 @@ export function useContacts(filter: ContactFilter) {
       if (id !== seq.current) return;
       setItems(page.items);
       setCursor(page.next_cursor);
+      setFailed(false);
+    } catch (err) {
+      if (id === seq.current) setFailed(true);
+      throw err;
     } finally {
       if (id === seq.current) setLoading(false);
     }
@@ -42,5 +47,5 @@ export function useContacts(filter: ContactFilter) {
     setItems((prev) => prev.map((c) => (c.id === contact.id ? contact : c)));
   }, []);
 
-  return { items, hasMore: !!cursor, loading, refetch, loadMore, replace };
+  return { items, hasMore: !!cursor, loading, failed, refetch, loadMore, replace };
 }

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { toast } from "sonner";
 
 import { EmptyState } from "@/components/EmptyState";
+import { ErrorState } from "@/components/ErrorState";
 import { Page, PageHeader } from "@/components/PageHeader";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -181,6 +182,8 @@ export function ContactsPage() {
             <Skeleton key={i} className="h-10 w-full" />
           ))}
         </Card>
+      ) : contacts.failed && contacts.items.length === 0 ? (
+        <ErrorState what="os contatos" onRetry={() => contacts.refetch().catch(() => undefined)} />
       ) : contacts.items.length === 0 ? (
         <EmptyState
           icon={UsersRound}
@@ -189,38 +192,24 @@ export function ContactsPage() {
         />
       ) : (
         <Card className="py-0">
-          <Table data-testid="contacts-table">
-            <TableHeader>
-              <TableRow>
-                <TableHead className="w-10 pl-4">
-                  <input
-                    type="checkbox"
-                    aria-label="Selecionar todos"
-                    checked={allSelected}
-                    onChange={() => setSelected(allSelected ? new Set() : new Set(contacts.items.map((c) => c.id)))}
-                  />
-                </TableHead>
-                <TableHead>Nome</TableHead>
-                <TableHead>Telefone</TableHead>
-                <TableHead>Etiquetas</TableHead>
-                <TableHead>Origem</TableHead>
-                <TableHead>Status</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {contacts.items.map((c) => (
-                <TableRow key={c.id} className="cursor-pointer" onClick={() => setOpen(c)} data-testid="contact-row">
-                  <TableCell className="pl-4" onClick={(e) => e.stopPropagation()}>
-                    <input
-                      type="checkbox"
-                      aria-label={`Selecionar ${c.name ?? c.phone ?? c.key}`}
-                      checked={selected.has(c.id)}
-                      onChange={() => toggle(c.id)}
-                    />
-                  </TableCell>
-                  <TableCell className="font-medium">{c.name ?? "—"}</TableCell>
-                  <TableCell className="font-mono text-sm">{c.phone ?? c.key}</TableCell>
-                  <TableCell>
+          <ul className="divide-y md:hidden" data-testid="contacts-cards">
+            {contacts.items.map((c) => (
+              <li key={c.id} className="flex cursor-pointer items-start gap-3 p-3" onClick={() => setOpen(c)} data-testid="contact-card">
+                <input
+                  type="checkbox"
+                  className="mt-1"
+                  aria-label={`Selecionar ${c.name ?? c.phone ?? c.key}`}
+                  checked={selected.has(c.id)}
+                  onClick={(e) => e.stopPropagation()}
+                  onChange={() => toggle(c.id)}
+                />
+                <div className="min-w-0 flex-1 space-y-1">
+                  <div className="flex items-center justify-between gap-2">
+                    <span className="truncate font-medium">{c.name ?? "—"}</span>
+                    {c.opted_out ? <Badge variant="warning">Descadastrado</Badge> : <Badge variant="outline">Ativo</Badge>}
+                  </div>
+                  <div className="text-muted-foreground font-mono text-sm">{c.phone ?? c.key}</div>
+                  {c.tags.length > 0 ? (
                     <div className="flex flex-wrap gap-1">
                       {c.tags.map((t) => (
                         <Badge key={t} variant="secondary">
@@ -228,15 +217,61 @@ export function ContactsPage() {
                         </Badge>
                       ))}
                     </div>
-                  </TableCell>
-                  <TableCell className="text-sm">{SOURCE_LABELS[c.source ?? ""] ?? "—"}</TableCell>
-                  <TableCell>
-                    {c.opted_out ? <Badge variant="warning">Descadastrado</Badge> : <Badge variant="outline">Ativo</Badge>}
-                  </TableCell>
+                  ) : null}
+                </div>
+              </li>
+            ))}
+          </ul>
+          <div className="hidden md:block">
+            <Table data-testid="contacts-table">
+              <TableHeader>
+                <TableRow>
+                  <TableHead className="w-10 pl-4">
+                    <input
+                      type="checkbox"
+                      aria-label="Selecionar todos"
+                      checked={allSelected}
+                      onChange={() => setSelected(allSelected ? new Set() : new Set(contacts.items.map((c) => c.id)))}
+                    />
+                  </TableHead>
+                  <TableHead>Nome</TableHead>
+                  <TableHead>Telefone</TableHead>
+                  <TableHead>Etiquetas</TableHead>
+                  <TableHead>Origem</TableHead>
+                  <TableHead>Status</TableHead>
                 </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+              </TableHeader>
+              <TableBody>
+                {contacts.items.map((c) => (
+                  <TableRow key={c.id} className="cursor-pointer" onClick={() => setOpen(c)} data-testid="contact-row">
+                    <TableCell className="pl-4" onClick={(e) => e.stopPropagation()}>
+                      <input
+                        type="checkbox"
+                        aria-label={`Selecionar ${c.name ?? c.phone ?? c.key}`}
+                        checked={selected.has(c.id)}
+                        onChange={() => toggle(c.id)}
+                      />
+                    </TableCell>
+                    <TableCell className="font-medium">{c.name ?? "—"}</TableCell>
+                    <TableCell className="font-mono text-sm">{c.phone ?? c.key}</TableCell>
+                    <TableCell>
+                      <div className="flex flex-wrap gap-1">
+                        {c.tags.map((t) => (
+                          <Badge key={t} variant="secondary">
+                            {t}
+                          </Badge>
+                        ))}
+                      </div>
+                    </TableCell>
+                    <TableCell className="text-sm">{SOURCE_LABELS[c.source ?? ""] ?? "—"}</TableCell>
+                    <TableCell>
+                      {c.opted_out ? <Badge variant="warning">Descadastrado</Badge> : <Badge variant="outline">Ativo</Badge>}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
           {contacts.hasMore && (
             <div className="p-3 text-center">
               <Button variant="outline" size="sm" onClick={() => void contacts.loadMore()}>

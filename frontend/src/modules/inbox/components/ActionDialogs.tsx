@@ -8,14 +8,26 @@ import type { Agent, Department } from "../types";
 const selectClass =
   "border-input bg-background h-9 w-full rounded-md border px-3 text-sm outline-none focus-visible:ring-2 focus-visible:ring-ring/50";
 
-/** One <option> an agent, "(online)" after those who are. */
+const PRESENCE_LABEL: Record<string, string> = { online: "online", away: "ausente", offline: "offline" };
+
+/** One <option> per agent: name, presence ("online" / "ausente" / "offline") and open conversations. */
 function AgentOptions({ agents }: { agents: Agent[] }) {
-  return agents.map((a) => (
-    <option key={a.id} value={a.id}>
-      {a.name}
-      {a.online ? " (online)" : ""}
-    </option>
-  ));
+  const ranks: Record<string, number> = { online: 0, away: 1 };
+  const rank = (a: Agent) => ranks[a.presence ?? (a.online ? "online" : "")] ?? 2;
+  return [...agents]
+    .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name))
+    .map((a) => {
+      const presence = a.presence ?? (a.online ? "online" : undefined);
+      const details = [presence ? PRESENCE_LABEL[presence] : null, a.load ? `${a.load} em atendimento` : null]
+        .filter(Boolean)
+        .join(" · ");
+      return (
+        <option key={a.id} value={a.id} data-presence={presence}>
+          {a.name}
+          {details ? ` (${details})` : ""}
+        </option>
+      );
+    });
 }
 
 export function TransferDialog({

@@ -1,4 +1,4 @@
-import { ArrowLeftRight, CheckCircle2, Loader2, MessagesSquare, RotateCcw, UserCheck, UserPlus } from "lucide-react";
+import { ArrowLeft, ArrowLeftRight, CheckCircle2, Loader2, MessagesSquare, RotateCcw, UserCheck, UserPlus } from "lucide-react";
 import { Fragment, useLayoutEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 
@@ -14,6 +14,8 @@ import { dayLabel, messageTime, sameDay } from "../lib/format";
 import { useInbox } from "../stores/inbox";
 import type { Agent, Conversation, Department, Message } from "../types";
 import { AssignDialog, TransferDialog } from "./ActionDialogs";
+import { CustomerTyping, TeamActivity } from "./ActivityLine";
+import { ChatHeaderActions } from "./ChatHeaderActions";
 import { Composer } from "./Composer";
 import { MessageBubble } from "./MessageBubble";
 
@@ -107,10 +109,13 @@ export function ChatPane({
   viewer,
   departments,
   agents,
+  onBack,
 }: {
   viewer: Viewer;
   departments: Department[];
   agents: Agent[] | null;
+  /** Back to the conversation list (shown on narrow screens). */
+  onBack?: () => void;
 }) {
   const conversation = useInbox((s) => s.open);
   const selectedId = useInbox((s) => s.selectedId);
@@ -152,45 +157,40 @@ export function ChatPane({
 
   return (
     <section aria-label="Conversa" className="flex min-h-0 min-w-0 flex-1 flex-col" data-testid="chat-pane">
-      <header className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b px-4 py-2">
-        <Avatar className="size-9">
+      <header className="flex items-center gap-x-3 gap-y-2 border-b px-2 py-2 sm:px-4 lg:flex-wrap">
+        {onBack ? (
+          <Button size="icon" variant="ghost" className="shrink-0 md:hidden" aria-label="Voltar para a lista" data-testid="chat-back" onClick={onBack}>
+            <ArrowLeft />
+          </Button>
+        ) : null}
+        <Avatar className="size-9 shrink-0">
           <AvatarFallback>{initials(name)}</AvatarFallback>
         </Avatar>
-        <div className="min-w-40 flex-1">
+        <div className="min-w-0 flex-1 lg:min-w-40">
           <div className="truncate text-sm font-semibold" data-testid="chat-title">
             {name}
           </div>
           <div className="text-muted-foreground flex items-center gap-2 text-xs">
             <span className="truncate">{c.phone ?? ""}</span>
+            <CustomerTyping conversationId={c.id} />
             {c.status ? <Badge variant="secondary">{STATUS_LABEL[c.status] ?? c.status}</Badge> : null}
           </div>
+          <TeamActivity conversationId={c.id} />
         </div>
-        <div className="ml-auto flex flex-wrap items-center justify-end gap-1.5">
-          {!mine && !closed ? (
-            <Button size="sm" variant="outline" onClick={() => void run(() => inboxApi.assign(c.id, viewer.id), "Conversa assumida")}>
-              <UserCheck /> Assumir
-            </Button>
-          ) : null}
-          {agents !== null && agents.length > 0 && !closed ? (
-            <Button size="sm" variant="outline" onClick={() => setAssignOpen(true)}>
-              <UserPlus /> Atribuir
-            </Button>
-          ) : null}
-          {!closed ? (
-            <Button size="sm" variant="outline" onClick={() => setTransferOpen(true)}>
-              <ArrowLeftRight /> Transferir
-            </Button>
-          ) : null}
-          {closed ? (
-            <Button size="sm" variant="outline" onClick={() => void run(() => inboxApi.reopen(c.id), "Conversa reaberta")}>
-              <RotateCcw /> Reabrir
-            </Button>
-          ) : (
-            <Button size="sm" variant="outline" onClick={() => void run(() => inboxApi.close(c.id), "Conversa encerrada")}>
-              <CheckCircle2 /> Encerrar
-            </Button>
-          )}
-        </div>
+        <ChatHeaderActions
+          actions={[
+            ...(!mine && !closed
+              ? [{ key: "take", label: "Assumir", icon: UserCheck, onSelect: () => void run(() => inboxApi.assign(c.id, viewer.id), "Conversa assumida") }]
+              : []),
+            ...(agents !== null && agents.length > 0 && !closed
+              ? [{ key: "assign", label: "Atribuir", icon: UserPlus, onSelect: () => setAssignOpen(true) }]
+              : []),
+            ...(!closed ? [{ key: "transfer", label: "Transferir", icon: ArrowLeftRight, onSelect: () => setTransferOpen(true) }] : []),
+            closed
+              ? { key: "reopen", label: "Reabrir", icon: RotateCcw, onSelect: () => void run(() => inboxApi.reopen(c.id), "Conversa reaberta") }
+              : { key: "close", label: "Encerrar", icon: CheckCircle2, onSelect: () => void run(() => inboxApi.close(c.id), "Conversa encerrada") },
+          ]}
+        />
       </header>
       <Messages conversationId={c.id} />
       <Composer conversationId={c.id} disabled={closed} />

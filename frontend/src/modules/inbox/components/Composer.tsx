@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
 
 import { inboxApi, putToPresigned } from "../api";
+import { useTypingNotifier } from "../hooks/useActivity";
 import { useInbox } from "../stores/inbox";
 import type { QuickReply } from "../types";
 
@@ -46,6 +47,7 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
   const fileInput = useRef<HTMLInputElement | null>(null);
   const textarea = useRef<HTMLTextAreaElement | null>(null);
   const addMessages = useInbox((s) => s.addMessages);
+  const typing = useTypingNotifier(conversationId);
 
   const prefix = note || dismissed ? null : quickReplyPrefix(text);
   const replies = useQuickReplies(prefix);
@@ -199,6 +201,7 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
           placeholder={note ? "Escreva uma nota interna (só a equipe vê)" : "Mensagem (/ para respostas rápidas)"}
           onChange={(e) => {
             setText(e.target.value);
+            if (!note && e.target.value) typing();
             if (!e.target.value.startsWith("/")) setDismissed(false);
           }}
           onKeyDown={onKeyDown}

@@ -1,6 +1,7 @@
 import { Loader2, Search, Users } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 
+import { ErrorState } from "@/components/ErrorState";
 import { Avatar, AvatarFallback } from "@/components/ui/avatar";
 import { Input } from "@/components/ui/input";
 import { cn, initials } from "@/lib/utils";
@@ -197,6 +198,7 @@ export function ConversationList({
   const order = useInbox((s) => s.order);
   const loaded = useInbox((s) => s.listLoaded);
   const loading = useInbox((s) => s.listLoading);
+  const failed = useInbox((s) => s.listFailed);
   const loadingMore = useInbox((s) => s.loadingMore);
   const hasMore = useInbox((s) => s.nextCursor !== null);
   const loadMore = useInbox((s) => s.loadMore);
@@ -216,10 +218,15 @@ export function ConversationList({
     <section aria-label="Conversas" className={cn("flex min-h-0 flex-col", className)}>
       <Filters departments={departments} instances={instances} />
       <ul className="min-h-0 flex-1 overflow-y-auto" data-testid="conversation-list">
+        {failed ? (
+          <li className="p-3">
+            <ErrorState what="as conversas" onRetry={() => useInbox.getState().loadList()} className="py-8" />
+          </li>
+        ) : null}
         {order.map((id) => (
           <ConversationRow key={id} id={id} />
         ))}
-        {loaded && order.length === 0 ? (
+        {loaded && !failed && order.length === 0 ? (
           <li className="text-muted-foreground p-6 text-center text-sm" data-testid="conversation-list-empty">
             Nenhuma conversa ainda
           </li>
@@ -229,7 +236,7 @@ export function ConversationList({
             {loadingMore ? <Loader2 className="size-4 animate-spin" /> : "Carregando mais…"}
           </li>
         ) : null}
-        {!loaded && loading ? (
+        {!loaded && !failed && loading ? (
           <li className="text-muted-foreground flex justify-center p-6">
             <Loader2 className="size-5 animate-spin" />
           </li>

@@ -6,10 +6,13 @@ import { inboxApi } from "../api";
 import { ChatPane } from "../components/ChatPane";
 import { ContactPanel } from "../components/ContactPanel";
 import { ConversationList } from "../components/ConversationList";
+import { useActivityFeed } from "../hooks/useActivity";
+import { useAgents } from "../hooks/useAgents";
 import { useInboxRealtime } from "../hooks/useInboxRealtime";
+import { useInboxRoute } from "../hooks/useInboxRoute";
 import type { Viewer } from "../lib/filters";
 import { useInbox } from "../stores/inbox";
-import type { Agent, Department, InstanceSummary } from "../types";
+import type { Department, InstanceSummary } from "../types";
 
 /** Flow Chat — the shared inbox: conversation list, chat pane and contact panel, live over the WebSocket. */
 export function InboxPage() {
@@ -20,10 +23,12 @@ export function InboxPage() {
   );
   const [departments, setDepartments] = useState<Department[]>([]);
   const [instances, setInstances] = useState<InstanceSummary[]>([]);
-  const [agents, setAgents] = useState<Agent[] | null>(null);
+  const agents = useAgents(user?.role);
   const hasSelection = useInbox((s) => s.selectedId !== null);
+  const selectedId = useInbox((s) => s.selectedId);
 
   useInboxRealtime();
+  useActivityFeed(selectedId);
 
   useEffect(() => {
     useInbox.getState().setViewer(viewer);
@@ -37,6 +42,8 @@ export function InboxPage() {
     return () => useInbox.getState().reset();
   }, [user?.id]);
 
+  const { back } = useInboxRoute(); // after the reset above: the URL's conversation opens on a clean list
+
   useEffect(() => {
     const ctrl = new AbortController();
     inboxApi
@@ -44,11 +51,6 @@ export function InboxPage() {
       .then(setDepartments)
       .catch(() => undefined);
     void inboxApi.instances().then(setInstances);
-    void inboxApi.agents().then(async (list) => {
-      if (list !== null) setAgents(list);
-      else if (user?.role === "admin") setAgents(await inboxApi.users().catch(() => null));
-      else setAgents(null);
-    });
     return () => ctrl.abort();
   }, [user?.role]);
 
@@ -62,7 +64,7 @@ export function InboxPage() {
         className={hasSelection ? "hidden w-full border-r md:flex md:w-80 lg:w-96" : "flex w-full border-r md:w-80 lg:w-96"}
       />
       <div className={hasSelection ? "flex min-w-0 flex-1" : "hidden min-w-0 flex-1 md:flex"}>
-        <ChatPane viewer={viewer} departments={departments} agents={agents} />
+        <ChatPane viewer={viewer} departments={departments} agents={agents} onBack={back} />
         <ContactPanel departments={departments} instances={instances} />
       </div>
     </div>

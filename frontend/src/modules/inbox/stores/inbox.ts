@@ -27,6 +27,8 @@ interface InboxState {
   nextCursor: string | null;
   listLoading: boolean;
   listLoaded: boolean;
+  /** The last first-page load failed (the list shows <ErrorState>, not "Nenhuma conversa"). */
+  listFailed: boolean;
   loadingMore: boolean;
   listSeq: number;
   selectedId: string | null;
@@ -72,6 +74,7 @@ export const useInbox = create<InboxState>()((set, get) => ({
   nextCursor: null,
   listLoading: false,
   listLoaded: false,
+  listFailed: false,
   loadingMore: false,
   listSeq: 0,
   selectedId: null,
@@ -102,10 +105,12 @@ export const useInbox = create<InboxState>()((set, get) => ({
         order: sortedIds(byId, page.items.map((c) => c.id)),
         nextCursor: page.next_cursor,
         listLoaded: true,
+        listFailed: false,
         open: open && byId[open.id] ? { ...open, ...byId[open.id] } : open,
       });
     } catch {
       // toasted by the API client; the resync loop tries again
+      if (get().listSeq === seq) set({ listFailed: true });
     } finally {
       if (get().listSeq === seq) set({ listLoading: false });
     }
@@ -262,6 +267,7 @@ export const useInbox = create<InboxState>()((set, get) => ({
       order: [],
       nextCursor: null,
       listLoaded: false,
+      listFailed: false,
       selectedId: null,
       open: null,
       threads: {},

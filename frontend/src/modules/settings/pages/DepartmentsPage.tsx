@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { EditTextDialog } from "@/components/EditTextDialog";
 import { EmptyState } from "@/components/EmptyState";
+import { ErrorState } from "@/components/ErrorState";
 import { FormField } from "@/components/FormField";
 import { Page, PageHeader } from "@/components/PageHeader";
 import { RowActions, RowActionsHead } from "@/components/RowActions";
@@ -62,6 +63,8 @@ export function DepartmentsPage() {
       </Card>
       {departments.loading ? (
         <Skeleton className="h-32 w-full" />
+      ) : departments.failed ? (
+        <ErrorState what="os departamentos" onRetry={departments.refetch} />
       ) : list.length === 0 ? (
         <EmptyState icon={Building2} title="Nenhum departamento" description="Crie o primeiro acima." />
       ) : (

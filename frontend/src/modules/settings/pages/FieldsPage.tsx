@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { EditTextDialog } from "@/components/EditTextDialog";
 import { EmptyState } from "@/components/EmptyState";
+import { ErrorState } from "@/components/ErrorState";
 import { FormDialog } from "@/components/FormDialog";
 import { FormField } from "@/components/FormField";
 import { OptionSelect, optionsFrom } from "@/components/OptionSelect";
@@ -113,6 +114,8 @@ export function FieldsPage() {
       />
       {fields.loading ? (
         <Skeleton className="h-32 w-full" />
+      ) : fields.failed ? (
+        <ErrorState what="os campos" onRetry={fields.refetch} />
       ) : list.length === 0 ? (
         <EmptyState
           icon={TextCursorInput}

@@ -2,6 +2,7 @@ import { Plus, QrCode, Smartphone } from "lucide-react";
 import { useCallback, useState } from "react";
 
 import { EmptyState } from "@/components/EmptyState";
+import { ErrorState } from "@/components/ErrorState";
 import { FormDialog } from "@/components/FormDialog";
 import { FormField } from "@/components/FormField";
 import { Page, PageHeader } from "@/components/PageHeader";
@@ -90,6 +91,8 @@ export function NumbersPage() {
           <Skeleton className="h-36" />
           <Skeleton className="h-36" />
         </div>
+      ) : instances.failed ? (
+        <ErrorState what="os números" onRetry={instances.refetch} />
       ) : list.length === 0 ? (
         <EmptyState
           icon={Smartphone}

@@ -3,6 +3,7 @@ import { useMemo, useState } from "react";
 import { toast } from "sonner";
 
 import { EmptyState } from "@/components/EmptyState";
+import { ErrorState } from "@/components/ErrorState";
 import { Page, PageHeader } from "@/components/PageHeader";
 import { RowActions, RowActionsHead } from "@/components/RowActions";
 import { Avatar, AvatarFallback } from "@/components/ui/avatar";
@@ -63,6 +64,8 @@ export function UsersPage() {
             <Skeleton key={i} className="h-10 w-full" />
           ))}
         </Card>
+      ) : users.failed ? (
+        <ErrorState what="os usuários" onRetry={users.refetch} />
       ) : list.length === 0 ? (
         <EmptyState icon={Users} title="Nenhum usuário" description="Crie o primeiro usuário da equipe." />
       ) : (
