@@ -77,7 +77,8 @@ def _message_item(job: InboundJob, msg: ev.InboundMessage, cid: str, at: str) ->
         direction=msg.direction, kind=msg.kind.value, message_type=msg.message_type, text=msg.text,
         status=msg.status.value, status_rank=rank(msg.status), from_me=msg.from_me, author_jid=msg.author_jid,
         author_phone=msg.author_phone, author_name=msg.push_name if msg.chat.is_group and not msg.from_me else None,
-        quoted_id=msg.quoted_id, reactions={}, source=msg.source, sent_at=at, created_at=iso(utcnow()),
+        quoted_id=msg.quoted_id, quoted_text=msg.quoted_text, reactions={}, source=msg.source, sent_at=at,
+        created_at=iso(utcnow()),
         **fields,
     )
 

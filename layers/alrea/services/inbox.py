@@ -207,11 +207,16 @@ def list_conversations(caller: Principal, filters: Filters | None = None, *, lim
         next_before = key(page[-1])
     else:
         next_before = threshold
-    return {"items": [i.view() for i in page], "next_cursor": encode_cursor(next_before)}
+    from alrea.services.conversation_contact import with_contacts  # contact id + avatar URL of each row
+
+    return {"items": with_contacts(caller.tenant_id, [i.view() for i in page]),
+            "next_cursor": encode_cursor(next_before)}
 
 
 def get_conversation(caller: Principal, conversation_id: str) -> dict[str, Any]:
-    return load_visible(caller, conversation_id).view()
+    from alrea.services.conversation_contact import view_of
+
+    return view_of(load_visible(caller, conversation_id))
 
 
 # ---------------------------------------------------------------- ownership changes

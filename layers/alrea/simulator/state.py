@@ -342,12 +342,35 @@ class SimState:
             raise SimError(400, ["Error: Connection Closed"])
 
     # ---------------------------------------------------------------- sends
-    def send_text(self, name: str, number: str, text: str) -> dict[str, Any]:
+    def send_text(self, name: str, number: str, text: str, quoted: dict[str, Any] | None = None
+                  ) -> dict[str, Any]:
         inst = self.instance(name)
         self._require_open(inst)
         jid = self._require_number(number)
         data = p.sent_message(inst.instance_id, jid, p.text_content(text), "conversation")
-        self._record_send(inst, number, data, text=text)
+        if quoted:  # a reply: WhatsApp carries the quoted message's id and content in contextInfo
+            data["contextInfo"].update(p.quote_context(quoted, jid))
+        self._record_send(inst, number, data, text=text, quoted=quoted)
+        return data
+
+    def send_reaction(self, name: str, key: dict[str, Any], emoji: str) -> dict[str, Any]:
+        """A reaction goes out as a reactionMessage (echoed by send.message); no receipts, no replies."""
+        inst = self.instance(name)
+        self._require_open(inst)
+        remote_jid = str(key["remoteJid"])
+        target = {"remoteJid": remote_jid, "fromMe": bool(key.get("fromMe")), "id": str(key["id"])}
+        now = int(time.time())
+        content = {"reactionMessage": {"key": target, "text": emoji, "senderTimestampMs": now * 1000}}
+        data = p.sent_message(inst.instance_id, remote_jid, content, "reactionMessage", now)
+        stored = StoredMessage(id=data["key"]["id"], instance=inst.name, remote_jid=remote_jid, from_me=True,
+                               message_type="reactionMessage", data=data)
+        with self.lock:
+            self.messages[stored.id] = stored
+            self.sent.append({"instance": inst.name, "id": stored.id, "number": p.digits_of(remote_jid),
+                              "remote_jid": remote_jid, "type": "reactionMessage", "text": None,
+                              "caption": None, "mediatype": None, "reaction": emoji, "key": target,
+                              "timestamp": now})
+        self.emit(inst, "send.message", data)
         return data
 
     def send_media(self, name: str, number: str, mediatype: str, media: str, mimetype: str | None,
@@ -392,7 +415,8 @@ class SimState:
             self.sent.append({"instance": inst.name, "id": stored.id, "number": number,
                               "remote_jid": stored.remote_jid, "type": stored.message_type,
                               "text": extra.get("text"), "caption": extra.get("caption"),
-                              "mediatype": extra.get("mediatype"), "timestamp": data["messageTimestamp"]})
+                              "mediatype": extra.get("mediatype"), "quoted": extra.get("quoted"),
+                              "timestamp": data["messageTimestamp"]})
         self.emit(inst, "send.message", data)
         t = self.timing
         update = lambda status: (lambda: self.emit(  # noqa: E731
