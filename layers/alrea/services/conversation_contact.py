@@ -13,26 +13,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from alrea.core.config import get_settings
 from alrea.core.errors import Invalid, NotFound
 from alrea.core.log import logger
 from alrea.domain import contacts as dom
 from alrea.domain.roles import Principal
-from alrea.services import audience
+from alrea.services import audience, profile_pics
 from alrea.services import contacts as contact_service
 from alrea.services.inbox import load_visible
 from alrea.store import contacts, conversations, instances
 from alrea.store.conversations import ConversationItem
-from alrea.wiring import runtime
 
 MAX_TAGS = dom.MAX_TAGS
 NO_CONTACT = "Esta conversa não tem um contato (grupo ou número desconhecido)."
-
-
-def _avatar(item: contacts.ContactItem | None) -> str | None:
-    if item is None or not item.avatar_key:
-        return None
-    return runtime().storage.presign_get(item.avatar_key, get_settings().media_url_ttl_s)
 
 
 def with_contacts(tenant_id: str, views: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -42,7 +34,7 @@ def with_contacts(tenant_id: str, views: list[dict[str, Any]]) -> list[dict[str,
     for view in views:
         item = found.get(view.get("contact_key") or "")
         view["contact_id"] = item.id if item is not None else None
-        view["avatar_url"] = _avatar(item)
+        view["avatar_url"] = profile_pics.presigned(item)
     return views
 
 
@@ -87,7 +79,7 @@ def _same_contact(caller: Principal, conv: ConversationItem) -> list[Conversatio
 
 
 def _answer(caller: Principal, conv: ConversationItem, item: contacts.ContactItem) -> dict[str, Any]:
-    contact = {**item.public(), "avatar_url": _avatar(item)}
+    contact = {**item.public(), "avatar_url": profile_pics.presigned(item)}
     others = [c.view() for c in _same_contact(caller, conv) if c.id != conv.id]
     return {"contact": contact, "conversations": others}
 
