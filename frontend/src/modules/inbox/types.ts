@@ -73,6 +73,8 @@ export interface Message {
   deleted?: boolean;
   /** WhatsApp id of the message this one replies to, and a short text of it. */
   quoted?: QuotedRef | null;
+  /** Our sends: WhatsApp's id once sent (``id`` is ours). */
+  wamid?: string | null;
 }
 
 export interface QuotedRef {

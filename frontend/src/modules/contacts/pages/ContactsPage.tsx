@@ -2,6 +2,7 @@ import { Download, Search, Tag, Upload, UsersRound } from "lucide-react";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { toast } from "sonner";
 
+import { ContactAvatar } from "@/components/ContactAvatar";
 import { EmptyState } from "@/components/EmptyState";
 import { Page, PageHeader } from "@/components/PageHeader";
 import { Badge } from "@/components/ui/badge";
@@ -218,7 +219,12 @@ export function ContactsPage() {
                       onChange={() => toggle(c.id)}
                     />
                   </TableCell>
-                  <TableCell className="font-medium">{c.name ?? "—"}</TableCell>
+                  <TableCell className="font-medium">
+                    <span className="flex items-center gap-2">
+                      <ContactAvatar name={c.name || c.phone || c.key} url={c.avatar_url} className="size-7" />
+                      {c.name ?? "—"}
+                    </span>
+                  </TableCell>
                   <TableCell className="font-mono text-sm">{c.phone ?? c.key}</TableCell>
                   <TableCell>
                     <div className="flex flex-wrap gap-1">

@@ -1,19 +1,20 @@
-import { ArrowLeftRight, CheckCircle2, Loader2, MessagesSquare, RotateCcw, UserCheck, UserPlus } from "lucide-react";
+import { ArrowLeftRight, CheckCircle2, Loader2, MessagesSquare, RotateCcw, UserCheck, UserPlus, UserRound } from "lucide-react";
 import { Fragment, useLayoutEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 
 import { EmptyState } from "@/components/EmptyState";
-import { Avatar, AvatarFallback } from "@/components/ui/avatar";
+import { ContactAvatar } from "@/components/ContactAvatar";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { initials } from "@/lib/utils";
 
 import { inboxApi } from "../api";
 import { visibleTo, type Viewer } from "../lib/filters";
 import { dayLabel, messageTime, sameDay } from "../lib/format";
+import { useContactSheet } from "../stores/contactPanel";
 import { useInbox } from "../stores/inbox";
 import type { Agent, Conversation, Department, Message } from "../types";
 import { AssignDialog, TransferDialog } from "./ActionDialogs";
+import { ClosedChatNotice } from "./ClosedChatNotice";
 import { Composer } from "./Composer";
 import { MessageBubble } from "./MessageBubble";
 
@@ -153,9 +154,7 @@ export function ChatPane({
   return (
     <section aria-label="Conversa" className="flex min-h-0 min-w-0 flex-1 flex-col" data-testid="chat-pane">
       <header className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b px-4 py-2">
-        <Avatar className="size-9">
-          <AvatarFallback>{initials(name)}</AvatarFallback>
-        </Avatar>
+        <ContactAvatar name={name} url={c.avatar_url} group={c.is_group} />
         <div className="min-w-40 flex-1">
           <div className="truncate text-sm font-semibold" data-testid="chat-title">
             {name}
@@ -166,6 +165,9 @@ export function ChatPane({
           </div>
         </div>
         <div className="ml-auto flex flex-wrap items-center justify-end gap-1.5">
+          <Button size="sm" variant="outline" className="xl:hidden" onClick={() => useContactSheet.getState().setOpen(true)}>
+            <UserRound /> Contato
+          </Button>
           {!mine && !closed ? (
             <Button size="sm" variant="outline" onClick={() => void run(() => inboxApi.assign(c.id, viewer.id), "Conversa assumida")}>
               <UserCheck /> Assumir
@@ -193,6 +195,7 @@ export function ChatPane({
         </div>
       </header>
       <Messages conversationId={c.id} />
+      {closed ? <ClosedChatNotice onReopen={() => void run(() => inboxApi.reopen(c.id), "Conversa reaberta")} /> : null}
       <Composer conversationId={c.id} disabled={closed} />
       <TransferDialog
         open={transferOpen}
