@@ -43,6 +43,7 @@ export function MessageActions({ message, disabled }: { message: Message; disabl
   return (
     <div
       data-testid="message-actions"
+      data-message-id={message.id}
       className={cn(
         "flex items-center gap-0.5 self-center px-1 opacity-0 transition-opacity group-hover:opacity-100 focus-within:opacity-100 [@media(hover:none)]:opacity-100",
         menuOpen && "opacity-100",
