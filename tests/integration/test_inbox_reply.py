@@ -129,7 +129,12 @@ def test_contact_panel_edits_the_contact_and_renames_the_conversation(world):
     r = world.admin.client.patch(f"/api/conversations/{cid}/contact", headers=world.admin.headers,
                                  json={"fields": {"nao_existe": "x"}})
     assert r.status_code == 422 and r.json()["message"]
-    assert conversations.get(world.admin.tenant_id, cid).contact_name == "Maria Souza"
+    assert conversations.get(world.admin.tenant_id, cid).display_name == "Maria Souza"
+    # the customer writes again (pushName "Maria"): the name the attendant gave stays in the inbox
+    world.customer_writes("Mais uma pergunta")
+    assert world.admin.get(f"/api/conversations/{cid}").json()["contact_name"] == "Maria Souza"
+    hits = world.admin.get("/api/conversations", params={"q": "souza"}).json()["items"]
+    assert [c["id"] for c in hits] == [cid]
 
 
 def test_the_simulator_refuses_a_reaction_without_its_key(sim):

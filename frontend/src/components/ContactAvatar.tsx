@@ -1,4 +1,5 @@
 import { Users } from "lucide-react";
+import { useState } from "react";
 
 import { Avatar, AvatarFallback, AvatarImage } from "@/components/ui/avatar";
 import { cn, initials } from "@/lib/utils";
@@ -20,10 +21,23 @@ export function ContactAvatar({
   className?: string;
   fallbackClassName?: string;
 }) {
+  const src = useStableUrl(url);
   return (
     <Avatar className={cn("size-9", className)} data-testid="contact-avatar">
-      {url ? <AvatarImage src={url} alt={`Foto de ${name}`} className="object-cover" data-testid="contact-avatar-image" /> : null}
+      {src ? <AvatarImage src={src} alt={`Foto de ${name}`} className="object-cover" data-testid="contact-avatar-image" /> : null}
       <AvatarFallback className={fallbackClassName}>{group ? <Users className="size-4" /> : initials(name)}</AvatarFallback>
     </Avatar>
   );
+}
+
+/**
+ * Every API answer presigns the picture again (a new query string for the same object): keep the URL already
+ * shown while the object is the same, so the picture does not blink back to the initials and download again.
+ */
+function useStableUrl(url: string | null | undefined): string | null {
+  const [shown, setShown] = useState<string | null>(url ?? null);
+  const object = (u: string) => u.split("?", 1)[0];
+  const next = !url ? null : shown && object(shown) === object(url) ? shown : url;
+  if (next !== shown) setShown(next); // adjusting state while rendering: React's pattern for derived state
+  return next;
 }

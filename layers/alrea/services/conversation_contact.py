@@ -6,7 +6,8 @@
 - ``GET/PATCH /api/conversations/{cid}/contact``: the contact (name, tags, custom fields, notes) through the
   contacts service — so the same validation and tag counters apply — scoped by the CONVERSATION's visibility
   (whoever may see the chat may edit its contact). A new name is also written on the contact's conversations
-  and pushed, so the list and the header change at once.
+  as ``display_name`` (which wins over WhatsApp's pushName, so the next message does not undo it) and pushed,
+  so the list and the header change at once.
 - ``PUT /api/conversations/{cid}/tags``: the conversation's labels (its own ``tags``, not the contact's).
 """
 from __future__ import annotations
@@ -98,7 +99,7 @@ def edit_contact(caller: Principal, conversation_id: str, **changes: Any) -> dic
         name = updated.get("name")
         C = ConversationItem
         for other in _same_contact(caller, conv):
-            action = C.contact_name.set(name) if name else C.contact_name.remove()
+            action = C.display_name.set(name) if name else C.display_name.remove()
             if conversations.update_existing(caller.tenant_id, other.id, [action]) is None:
                 continue
             fresh = conversations.get(caller.tenant_id, other.id)

@@ -274,7 +274,7 @@ export function ContactPanel({ departments, instances }: { departments: Departme
   if (!c) return null;
   if (wide) {
     return (
-      <aside aria-label="Contato" className="w-80 shrink-0 overflow-y-auto border-l p-4" data-testid="contact-panel">
+      <aside aria-label="Contato" className="w-72 shrink-0 overflow-y-auto border-l p-4" data-testid="contact-panel">
         <ContactDetails departments={departments} instances={instances} />
       </aside>
     );

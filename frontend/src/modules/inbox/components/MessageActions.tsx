@@ -25,10 +25,12 @@ export function canAct(m: Message): boolean {
 }
 
 /** Hover (or long-press) actions of a bubble: "Responder" and a reaction picker. */
-export function MessageActions({ message, disabled }: { message: Message; disabled?: boolean }) {
+export function MessageActions({ message }: { message: Message }) {
   const [menuOpen, setMenuOpen] = useState(false);
   const start = useReply((s) => s.start);
-  if (disabled || !canAct(message)) return null;
+  // a closed chat is read-only until it is reopened
+  const closed = useInbox((s) => s.open?.id === message.conversation_id && s.open?.status === "closed");
+  if (closed || !canAct(message)) return null;
 
   const react = async (emoji: string) => {
     const mine = typeof message.reactions?.me === "string" ? message.reactions.me : "";
