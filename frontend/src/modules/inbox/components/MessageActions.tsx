@@ -13,16 +13,9 @@ import { inboxApi } from "../api";
 import { useInbox } from "../stores/inbox";
 import { useReply } from "../stores/reply";
 import type { Message } from "../types";
+import { canAct } from "../lib/reply";
 
 export const QUICK_REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
-
-/** Whether a message can be replied to or reacted on: a WhatsApp message (not a note), not deleted, and — ours —
- * already sent (WhatsApp knows it only by its id). */
-export function canAct(m: Message): boolean {
-  if (m.kind === "note" || m.kind === "reaction" || m.deleted) return false;
-  if (m.direction === "out" && (m.status === "pending" || m.status === "failed" || m.status === "unknown")) return false;
-  return true;
-}
 
 /** Hover (or long-press) actions of a bubble: "Responder" and a reaction picker. */
 export function MessageActions({ message }: { message: Message }) {

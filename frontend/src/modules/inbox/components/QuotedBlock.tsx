@@ -3,7 +3,8 @@ import { X } from "lucide-react";
 import { cn } from "@/lib/utils";
 
 import { useInbox } from "../stores/inbox";
-import { quoteText, useReply } from "../stores/reply";
+import { quoteText } from "../lib/reply";
+import { useReply } from "../stores/reply";
 import type { Message } from "../types";
 
 /** The quoted message above a reply: in a bubble, and in the composer while replying (with ✕ to cancel). */

@@ -19,17 +19,3 @@ export const useReply = create<ReplyState>()((set) => ({
       return { byConversation: next };
     }),
 }));
-
-/** The short text a quote shows of a message: its body, caption or kind. */
-export function quoteText(m: Pick<Message, "text" | "media" | "kind">): string {
-  const labels: Record<string, string> = {
-    image: "Imagem",
-    audio: "Áudio",
-    video: "Vídeo",
-    document: "Documento",
-    sticker: "Figurinha",
-    location: "Localização",
-    contact: "Contato",
-  };
-  return m.text || m.media?.caption || labels[m.kind] || "Mensagem";
-}
