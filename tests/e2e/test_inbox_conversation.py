@@ -49,6 +49,9 @@ def test_reply_react_emoji_contact_panel_and_reopen(page: Page, platform, page_e
     row.click()
     chat = page.get_by_test_id("chat-pane")
     expect(chat.get_by_test_id("chat-title")).to_have_text(customer)
+    # the profile picture (cached from WhatsApp in S3, served by a presigned URL) in the header and the panel
+    expect(chat.get_by_test_id("contact-avatar-image")).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    expect(page.get_by_test_id("contact-panel").get_by_test_id("contact-avatar-image")).to_be_visible()
     chat.get_by_role("button", name="Assumir").click()
     expect(page.get_by_test_id("contact-assignee")).to_have_text("Alice Atendente")
     shot(page, "01-chat-open")
@@ -85,6 +88,11 @@ def test_reply_react_emoji_contact_panel_and_reopen(page: Page, platform, page_e
     assert sent["quoted"]["key"]["fromMe"] is False and sent["quoted"]["message"] == {"conversation": question}
     expect(mine.get_by_test_id("message-ticks")).not_to_have_attribute("data-status", "pending",
                                                                       timeout=LIVE_TIMEOUT_MS)
+    # The customer answers quoting our reply (WhatsApp's contextInfo): that bubble shows the quote too.
+    platform.inject(phone, "Perfeito, vou querer!", push_name=customer, quoted_id=sent["id"])
+    theirs = chat.locator("[data-testid=message-bubble][data-direction=in]").filter(has_text="Perfeito, vou querer!")
+    expect(theirs.get_by_test_id("message-quote")).to_contain_text(answer, timeout=LIVE_TIMEOUT_MS)
+    expect(theirs.get_by_test_id("message-quote")).to_contain_text("Você")
     shot(page, "03-reply-sent")
 
     # React 👍 on the customer's message: shown on the bubble, received by WhatsApp (the simulator).
@@ -157,4 +165,12 @@ def test_reply_react_emoji_contact_panel_and_reopen(page: Page, platform, page_e
     composer.fill("De volta!")
     expect(composer).to_have_value("De volta!")
     shot(page, "09-reopened")
+
+    # The contacts page shows the new name with the same picture.
+    page.goto("/contacts")
+    page.get_by_placeholder("Buscar por nome ou telefone").fill(renamed)
+    contact_row = page.get_by_role("row").filter(has_text=renamed)
+    expect(contact_row).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    expect(contact_row.get_by_test_id("contact-avatar-image")).to_be_visible()
+    shot(page, "10-contacts-page")
     assert not page_errors, page_errors

@@ -50,7 +50,7 @@ def test_reply_sends_quoted_to_evolution_and_stores_the_quote(world):
     inbound.process({"tenant_id": world.admin.tenant_id, "instance_id": world.instance.instance_id,
                      "event": "messages.upsert", "received_at": "2025-11-05T10:00:00.000Z", "envelope": envelope})
     answer = customer_message(world, cid, "Ótimo, obrigado")
-    assert answer["quoted"] == {"id": sent["id"], "text": "Entregamos sim!", "from_me": None}
+    assert answer["quoted"] == {"id": sent["id"], "text": "Entregamos sim!", "from_me": True}
 
 
 def test_reply_to_a_message_of_another_conversation_is_refused(world):

@@ -439,11 +439,13 @@ class SimState:
     # ---------------------------------------------------------------- inbound
     def inject_inbound(self, name: str, phone: str, *, text: str | None = None, image: bool = False,
                        caption: str | None = None, push_name: str | None = None,
-                       lid: str | bool | None = None, image_bytes: bytes | None = None) -> dict[str, Any]:
+                       lid: str | bool | None = None, image_bytes: bytes | None = None,
+                       quoted_id: str | None = None) -> dict[str, Any]:
         """A contact writes to the instance: posts messages.upsert, then contacts.upsert/contacts.update.
 
         ``lid``: True (a random LID) or a LID (digits or ``…@lid``) to address the chat by LID the way 2.3.6
         does (``remoteJid`` @lid, ``remoteJidAlt`` the phone, ``addressingMode`` "lid").
+        ``quoted_id``: the text replies to that message (an extendedTextMessage whose contextInfo quotes it).
         """
         inst = self.instance(name)
         digits = p.digits_of(phone)
@@ -460,6 +462,16 @@ class SimState:
         if image:
             media = image_bytes or p.png()
             content, message_type = p.media_content("image", media, "image/png", now, caption or text)
+        elif quoted_id:
+            with self.lock:
+                quoted = self.messages.get(quoted_id)
+            if quoted is None:
+                raise SimError(400, [f"quoted message {quoted_id} not found"])
+            quoted_content = {k: v for k, v in quoted.data["message"].items() if k != "messageContextInfo"}
+            context = {"stanzaId": quoted_id, "quotedMessage": quoted_content,
+                       "participant": inst.wuid if quoted.from_me and inst.wuid else pn_jid}
+            content = {"extendedTextMessage": {"text": text or "", "contextInfo": context}}
+            message_type = "extendedTextMessage"
         else:
             content, message_type = p.text_content(text or ""), "conversation"
         name_shown = push_name if push_name is not None else f"Contato {digits[-4:]}"
