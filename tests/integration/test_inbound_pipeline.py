@@ -185,7 +185,8 @@ def expected_message(world: World, wamid: str, *, cid: str | None = None, **over
         "id": wamid, "conversation_id": cid or world.cid(MARIA), "instance_id": world.instance.instance_id,
         "direction": "in", "kind": "text", "text": None, "media": None, "media_key": None, "location": None,
         "contacts": None, "status": "delivered", "from_me": False, "author_jid": None, "author_phone": None,
-        "author_name": None, "quoted_id": None, "reaction_target": None, "reaction_emoji": None, "reactions": {},
+        "author_name": None, "quoted_id": None, "quoted": None, "reaction_target": None, "reaction_emoji": None,
+        "reactions": {},
         "deleted": False, "deleted_at": None,
     }
     base.update(overrides)
@@ -232,6 +233,7 @@ def test_every_sample_is_stored_field_by_field(world):
                                               "ptt": True}),
         msg("AC5E6F708192A3B4C5D6E7F8091A2B3C", kind="video", text="Olha o vídeo do pedido",
             quoted_id="3EB0A1B2C3D4E5F6A7B8C9", sent_at=T.format("31:42"),
+            quoted={"id": "3EB0A1B2C3D4E5F6A7B8C9", "text": "Your order #1042 has shipped.", "from_me": True},
             media={"mimetype": "video/mp4", "size": 1048576, "seconds": 14, "width": 480, "height": 848}),
         msg("A5B6C7D8E9F00112233445566778899A", cid=w.cid(GROUP), text="Meeting moved to 3pm, everyone ok?",
             author_jid="218734561234567@lid", author_phone="+5511955554444", author_name="Carlos Lima",

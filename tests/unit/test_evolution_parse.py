@@ -110,8 +110,8 @@ def test_inbound_text_pn_addressed():
                  "name": None},
         "from_me": False, "kind": Kind.TEXT, "message_type": "conversation",
         "text": "Hi! Are you open tomorrow morning? 🙂", "media": None, "location": None, "contacts": [],
-        "reaction": None, "quoted_id": None, "author_jid": None, "author_phone": None, "push_name": "Maria Souza",
-        "status": Status.DELIVERED, "source": "android",
+        "reaction": None, "quoted_id": None, "quoted_text": None, "author_jid": None, "author_phone": None,
+        "push_name": "Maria Souza", "status": Status.DELIVERED, "source": "android",
     }
     assert msg.direction == "in"
     assert msg.chat.contact_key == "+5511912345678"
@@ -199,6 +199,7 @@ def test_legacy_encodings_video_with_quote():
     assert msg.kind is Kind.VIDEO and msg.text == "Olha o vídeo do pedido"
     assert msg.media.size == 1048576 and msg.media.seconds == 14
     assert msg.quoted_id == "3EB0A1B2C3D4E5F6A7B8C9"  # contextInfo inside the content
+    assert msg.quoted_text == "Your order #1042 has shipped."  # what the bubble shows of the quoted message
     assert msg.timestamp == datetime.fromtimestamp(1762353102, UTC)
 
 
@@ -206,6 +207,8 @@ def test_quoted_id_from_hoisted_context_info():
     data = copy.deepcopy(sample("messages.upsert.text-inbound")["data"])
     data["contextInfo"] = {"stanzaId": "3EB0A1B2C3D4E5F6A7B8C9", "participant": "5511987650000@s.whatsapp.net"}
     assert ev.parse_message(data).quoted_id == "3EB0A1B2C3D4E5F6A7B8C9"
+    data["contextInfo"]["quotedMessage"] = {"imageMessage": {"mimetype": "image/jpeg"}}
+    assert ev.parse_message(data).quoted_text == "Imagem"  # a quoted image without caption: its kind
 
 
 def test_extended_text_and_wrapped_and_unknown_content():

@@ -221,6 +221,7 @@ class InboundMessage(BaseModel):
     contacts: list[ContactCard] = []
     reaction: Reaction | None = None
     quoted_id: str | None = None
+    quoted_text: str | None = None  # a short text of the quoted message (its body, caption or kind)
     author_jid: str | None = None  # groups: who wrote it
     author_phone: str | None = None
     push_name: str | None = None
@@ -297,6 +298,27 @@ def _card(content: dict[str, Any]) -> ContactCard:
     return ContactCard(display_name=_text(content.get("displayName")), vcard=vcard, phones=phones)
 
 
+QUOTE_MAX = 200
+_QUOTE_LABELS = {Kind.IMAGE: "Imagem", Kind.AUDIO: "Áudio", Kind.VIDEO: "Vídeo", Kind.DOCUMENT: "Documento",
+                 Kind.STICKER: "Figurinha", Kind.LOCATION: "Localização", Kind.CONTACT: "Contato"}
+
+
+def quote_text(quoted_message: Any) -> str | None:
+    """A short text for a quoted message (``contextInfo.quotedMessage``): its body, caption or kind label."""
+    if not isinstance(quoted_message, dict):
+        return None
+    key, content = _unwrap(quoted_message, None)
+    if key == "conversation":
+        text = _text(content)
+    elif isinstance(content, dict):
+        text = _text(content.get("text")) or _text(content.get("caption"))
+        kind = _KINDS.get(key or "")
+        text = text or (_QUOTE_LABELS.get(kind) if kind else None)
+    else:
+        text = None
+    return text[:QUOTE_MAX] if text else None
+
+
 def _fill_content(fields: dict[str, Any], key: str | None, content: Any) -> None:
     kind = _KINDS.get(key or "", Kind.UNKNOWN)
     fields["kind"] = kind
@@ -364,6 +386,7 @@ def parse_message(data: Any, *, event: str = "messages.upsert") -> InboundMessag
     _fill_content(fields, content_name, content)
     context = data.get("contextInfo") or (content.get("contextInfo") if isinstance(content, dict) else None)
     quoted = _text(context.get("stanzaId")) if isinstance(context, dict) else None
+    quoted_text = quote_text(context.get("quotedMessage")) if quoted and isinstance(context, dict) else None
     author_jid = author_phone = None
     if chat.is_group and not from_me:
         author_jid = clean_jid(key.get("participant")) or None
@@ -376,6 +399,7 @@ def parse_message(data: Any, *, event: str = "messages.upsert") -> InboundMessag
         status = Status.SENT if from_me else Status.DELIVERED
     return InboundMessage(
         wamid=key["id"], chat=chat, from_me=from_me, message_type=content_name, quoted_id=quoted,
+        quoted_text=quoted_text,
         author_jid=author_jid, author_phone=author_phone, push_name=_text(data.get("pushName")),
         timestamp=epoch_to_datetime(data.get("messageTimestamp")), status=status,
         source=_text(data.get("source")), **fields,

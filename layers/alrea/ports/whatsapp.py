@@ -73,6 +73,16 @@ class SentMessage:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """The message a send replies to (Evolution's ``quoted``): its WhatsApp id, chat, side and text."""
+
+    id: str
+    remote_jid: str
+    from_me: bool
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class NumberCheck:
     number: str
     exists: bool
@@ -119,7 +129,14 @@ class WhatsApp(ABC):
     # ---------------------------------------------------------------- messages
     @abstractmethod
     def send_text(self, name: str, number: str, text: str, *, delay_ms: int | None = None,
-                  quoted_id: str | None = None, link_preview: bool | None = None) -> SentMessage: ...
+                  quoted_id: str | None = None, link_preview: bool | None = None,
+                  quoted: Quote | None = None) -> SentMessage:
+        """``quoted`` makes it a WhatsApp reply to that message (``quoted_id``: the bare id only)."""
+
+    def send_reaction(self, name: str, remote_jid: str, message_id: str, from_me: bool, emoji: str
+                      ) -> SentMessage:
+        """React to a message of the chat (``emoji`` "" removes the reaction)."""
+        raise NotImplementedError
 
     @abstractmethod
     def send_media(self, name: str, number: str, mediatype: str, media: str, *, mimetype: str | None = None,

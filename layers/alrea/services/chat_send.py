@@ -36,7 +36,7 @@ from alrea.domain.messages import Kind, preview, rank
 from alrea.domain.roles import Principal
 from alrea.ports import whatsapp as wa
 from alrea.resources import QUEUES, tenant_key
-from alrea.services import audience
+from alrea.services import audience, message_actions
 from alrea.services.inbox import load_visible
 from alrea.store import conversations, instances, messages
 from alrea.store.base import transaction
@@ -88,10 +88,13 @@ def create_upload(caller: Principal, conversation_id: str, *, file_name: str, mi
 
 
 def compose(caller: Principal, conversation_id: str, *, text: str | None = None,
-            media: dict[str, Any] | None = None) -> dict[str, Any]:
+            media: dict[str, Any] | None = None, reply_to: str | None = None) -> dict[str, Any]:
     conv = load_visible(caller, conversation_id)
     text = (text or "").strip() or None
     fields: dict[str, Any] = {}
+    if reply_to and media:
+        raise Invalid("Responder com um arquivo ainda não é possível; responda com texto.", field="reply_to")
+    quote = message_actions.quote_fields(caller, conv.id, reply_to) if reply_to else {}
     if media:
         key = str(media.get("key") or "")
         if not key.startswith(tenant_key(caller.tenant_id, "outbox", conv.id) + "/"):
@@ -116,7 +119,7 @@ def compose(caller: Principal, conversation_id: str, *, text: str | None = None,
         id=message_id, tenant_id=caller.tenant_id, conversation_id=conv.id, instance_id=conv.instance_id,
         direction="out", kind=kind, text=text, status="pending", status_rank=rank("pending"), from_me=True,
         reactions={}, source="inbox", sent_by=caller.user_id, sent_by_name=caller.name, sent_at=now,
-        created_at=now, **fields)
+        created_at=now, **fields, **quote)
     item.save(condition=MessageItem.pk.does_not_exist())
     conversations.bump_activity(caller.tenant_id, conv.id, at=now, direction="out", wamid=message_id,
                                 preview=preview(kind, text, file_name=(fields.get("media") or {}).get("file_name")))
@@ -216,7 +219,8 @@ def send(body: dict[str, Any], *, attempt: int = 1, max_attempts: int | None = N
                 "image", "video", "audio") else "document", url, mimetype=media.get("mimetype"),
                 caption=item.text, file_name=media.get("file_name"))
         else:
-            sent = whatsapp.send_text(instance.evolution_name, _number(conv), item.text or "")
+            sent = whatsapp.send_text(instance.evolution_name, _number(conv), item.text or "",
+                                      quoted=message_actions.quote_of(conv, item))
     except wa.NumberNotOnWhatsApp:
         _fail(conv, item, REASONS["not_on_whatsapp"])
         return

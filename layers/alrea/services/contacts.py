@@ -20,6 +20,7 @@ from alrea.core.log import logger
 from alrea.domain import contacts as dom
 from alrea.domain.phones import DEFAULT_REGION
 from alrea.domain.roles import Principal
+from alrea.services import profile_pics
 from alrea.store import contacts as store
 from alrea.store import tags as tag_store
 from alrea.store.contacts import ContactItem
@@ -219,7 +220,8 @@ def _by_id(caller: Principal, contact_id: str) -> ContactItem:
 
 
 def get(caller: Principal, contact_id: str) -> dict[str, Any]:
-    return _by_id(caller, contact_id).public()
+    item = _by_id(caller, contact_id)
+    return {**item.public(), "avatar_url": profile_pics.presigned(item)}
 
 
 def update(caller: Principal, contact_id: str, *, name: Any = _UNSET, email: Any = _UNSET, notes: Any = _UNSET,
@@ -356,7 +358,7 @@ def list_page(caller: Principal, f: Filter, *, cursor: str | None = None, limit:
     for item, resume in found:
         if len(items) == limit:  # one more exists: the page ends at the previous item
             return {"items": items, "next_cursor": _encode(last) if last else None}
-        items.append(item.public())
+        items.append({**item.public(), "avatar_url": profile_pics.presigned(item)})
         last = resume
     return {"items": items, "next_cursor": None}
 

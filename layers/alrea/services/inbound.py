@@ -72,13 +72,17 @@ def _message_item(job: InboundJob, msg: ev.InboundMessage, cid: str, at: str) ->
         fields["contacts"] = [c.model_dump(exclude_none=True) for c in msg.contacts]
     if msg.reaction:
         fields.update(reaction_target=msg.reaction.target_id, reaction_emoji=msg.reaction.emoji)
+    if msg.quoted_id:  # a reply: whose message it quotes (the bubble says "Você" for ours)
+        quoted = messages.find(job.tenant_id, job.instance_id, msg.quoted_id)
+        fields["quoted_from_me"] = bool(quoted.from_me) if quoted is not None else None
     return messages.MessageItem(
         messages.messages_pk(job.tenant_id, cid), messages.message_sk(at, msg.wamid), entity="message",
         id=msg.wamid, tenant_id=job.tenant_id, conversation_id=cid, instance_id=job.instance_id,
         direction=msg.direction, kind=msg.kind.value, message_type=msg.message_type, text=msg.text,
         status=msg.status.value, status_rank=rank(msg.status), from_me=msg.from_me, author_jid=msg.author_jid,
         author_phone=msg.author_phone, author_name=msg.push_name if msg.chat.is_group and not msg.from_me else None,
-        quoted_id=msg.quoted_id, reactions={}, source=msg.source, sent_at=at, created_at=iso(utcnow()),
+        quoted_id=msg.quoted_id, quoted_text=msg.quoted_text, reactions={}, source=msg.source, sent_at=at,
+        created_at=iso(utcnow()),
         **fields,
     )
 

@@ -161,7 +161,7 @@ def _matcher(q: str | None):
     needle, digits = _fold(q.strip()), re.sub(r"\D", "", q)
 
     def accept(item: ConversationItem) -> bool:
-        if needle and _fold(item.contact_name or "").find(needle) >= 0:
+        if needle and _fold(item.display_name or item.contact_name or "").find(needle) >= 0:
             return True
         return bool(digits) and len(digits) >= 3 and digits in (item.phone or "")
     return accept
@@ -207,11 +207,16 @@ def list_conversations(caller: Principal, filters: Filters | None = None, *, lim
         next_before = key(page[-1])
     else:
         next_before = threshold
-    return {"items": [i.view() for i in page], "next_cursor": encode_cursor(next_before)}
+    from alrea.services.conversation_contact import with_contacts  # contact id + avatar URL of each row
+
+    return {"items": with_contacts(caller.tenant_id, [i.view() for i in page]),
+            "next_cursor": encode_cursor(next_before)}
 
 
 def get_conversation(caller: Principal, conversation_id: str) -> dict[str, Any]:
-    return load_visible(caller, conversation_id).view()
+    from alrea.services.conversation_contact import view_of
+
+    return view_of(load_visible(caller, conversation_id))
 
 
 # ---------------------------------------------------------------- ownership changes
@@ -261,7 +266,7 @@ def _change(caller: Principal, conversation_id: str, decide) -> dict[str, Any]:
 
 
 def notify_assigned(conversation: ConversationItem, by: str | None = None) -> None:
-    who = conversation.contact_name or conversation.phone or "um contato"
+    who = conversation.display_name or conversation.contact_name or conversation.phone or "um contato"
     audience.push_groups([user_group(conversation.tenant_id, conversation.assigned_user_id)], {
         "type": "notification", "kind": "assigned", "conversation_id": conversation.id,
         "conversation": conversation.view(), "by": by, "at": iso(utcnow()),

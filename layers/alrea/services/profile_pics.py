@@ -153,7 +153,11 @@ def fetch_profile_pic(body: dict) -> str | None:
 # ---------------------------------------------------------------- serving
 def avatar_url(tenant_id: str, contact_key: str) -> str | None:
     """A short-lived presigned GET of the contact's cached picture, or None when there is none."""
-    contact = contacts.get(tenant_id, contact_key)
+    return presigned(contacts.get(tenant_id, contact_key))
+
+
+def presigned(contact: contacts.ContactItem | None) -> str | None:
+    """The presigned GET of an already-read contact's cached picture (local computation, no call)."""
     if contact is None or not contact.avatar_key:
         return None
     return runtime().storage.presign_get(contact.avatar_key, get_settings().media_url_ttl_s)

@@ -112,6 +112,15 @@ def context_info(now: int) -> dict[str, Any]:
             "ephemeralSettingTimestamp": long(now - 172800, False), "disappearingMode": {"initiator": 0}}
 
 
+def quote_context(quoted: dict[str, Any], chat_jid: str) -> dict[str, Any]:
+    """contextInfo fields of a reply: the quoted message's id, author and content."""
+    key = quoted.get("key") or {}
+    message = quoted.get("message") if isinstance(quoted.get("message"), dict) else {}
+    participant = chat_jid if not key.get("fromMe") else ""
+    return {"stanzaId": str(key.get("id")), "participant": participant,
+            "quotedMessage": message or {"conversation": ""}}
+
+
 def message_context_info(now: int) -> dict[str, Any]:
     return {
         "deviceListMetadata": {

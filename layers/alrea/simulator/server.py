@@ -179,7 +179,22 @@ def create_app(state: SimState) -> FastAPI:
         _, hang = await guard(request, name)
         body = await _json(request)
         _require(body, "number", "text")
-        data = state.send_text(name, str(body["number"]), str(body["text"]))
+        quoted = body.get("quoted")
+        if quoted is not None and not (isinstance(quoted, dict) and isinstance(quoted.get("key"), dict)
+                                       and quoted["key"].get("id")):
+            raise SimError(400, [["instance.quoted.key.id is required"]])
+        data = state.send_text(name, str(body["number"]), str(body["text"]), quoted=quoted)
+        return await answer(data, 201, hang)
+
+    @app.post("/message/sendReaction/{name}")
+    async def send_reaction(name: str, request: Request) -> JSONResponse:
+        _, hang = await guard(request, name)
+        body = await _json(request)
+        _require(body, "key", "reaction")
+        key = body["key"]
+        if not isinstance(key, dict) or not key.get("id") or not key.get("remoteJid") or "fromMe" not in key:
+            raise SimError(400, [["instance.key requires property \"remoteJid\", \"fromMe\" and \"id\""]])
+        data = state.send_reaction(name, key, str(body["reaction"]))
         return await answer(data, 201, hang)
 
     @app.post("/message/sendMedia/{name}")
@@ -296,7 +311,8 @@ def create_app(state: SimState) -> FastAPI:
         _require(body, "from")
         data = state.inject_inbound(name, str(body["from"]), text=body.get("text"),
                                     image=bool(body.get("image")), caption=body.get("caption"),
-                                    push_name=body.get("push_name"), lid=body.get("lid"))
+                                    push_name=body.get("push_name"), lid=body.get("lid"),
+                                    quoted_id=body.get("quoted_id"))
         return data
 
     @app.post("/_sim/instances/{name}/presence")

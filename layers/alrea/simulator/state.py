@@ -342,12 +342,35 @@ class SimState:
             raise SimError(400, ["Error: Connection Closed"])
 
     # ---------------------------------------------------------------- sends
-    def send_text(self, name: str, number: str, text: str) -> dict[str, Any]:
+    def send_text(self, name: str, number: str, text: str, quoted: dict[str, Any] | None = None
+                  ) -> dict[str, Any]:
         inst = self.instance(name)
         self._require_open(inst)
         jid = self._require_number(number)
         data = p.sent_message(inst.instance_id, jid, p.text_content(text), "conversation")
-        self._record_send(inst, number, data, text=text)
+        if quoted:  # a reply: WhatsApp carries the quoted message's id and content in contextInfo
+            data["contextInfo"].update(p.quote_context(quoted, jid))
+        self._record_send(inst, number, data, text=text, quoted=quoted)
+        return data
+
+    def send_reaction(self, name: str, key: dict[str, Any], emoji: str) -> dict[str, Any]:
+        """A reaction goes out as a reactionMessage (echoed by send.message); no receipts, no replies."""
+        inst = self.instance(name)
+        self._require_open(inst)
+        remote_jid = str(key["remoteJid"])
+        target = {"remoteJid": remote_jid, "fromMe": bool(key.get("fromMe")), "id": str(key["id"])}
+        now = int(time.time())
+        content = {"reactionMessage": {"key": target, "text": emoji, "senderTimestampMs": now * 1000}}
+        data = p.sent_message(inst.instance_id, remote_jid, content, "reactionMessage", now)
+        stored = StoredMessage(id=data["key"]["id"], instance=inst.name, remote_jid=remote_jid, from_me=True,
+                               message_type="reactionMessage", data=data)
+        with self.lock:
+            self.messages[stored.id] = stored
+            self.sent.append({"instance": inst.name, "id": stored.id, "number": p.digits_of(remote_jid),
+                              "remote_jid": remote_jid, "type": "reactionMessage", "text": None,
+                              "caption": None, "mediatype": None, "reaction": emoji, "key": target,
+                              "timestamp": now})
+        self.emit(inst, "send.message", data)
         return data
 
     def send_media(self, name: str, number: str, mediatype: str, media: str, mimetype: str | None,
@@ -392,7 +415,8 @@ class SimState:
             self.sent.append({"instance": inst.name, "id": stored.id, "number": number,
                               "remote_jid": stored.remote_jid, "type": stored.message_type,
                               "text": extra.get("text"), "caption": extra.get("caption"),
-                              "mediatype": extra.get("mediatype"), "timestamp": data["messageTimestamp"]})
+                              "mediatype": extra.get("mediatype"), "quoted": extra.get("quoted"),
+                              "timestamp": data["messageTimestamp"]})
         self.emit(inst, "send.message", data)
         t = self.timing
         update = lambda status: (lambda: self.emit(  # noqa: E731
@@ -415,11 +439,13 @@ class SimState:
     # ---------------------------------------------------------------- inbound
     def inject_inbound(self, name: str, phone: str, *, text: str | None = None, image: bool = False,
                        caption: str | None = None, push_name: str | None = None,
-                       lid: str | bool | None = None, image_bytes: bytes | None = None) -> dict[str, Any]:
+                       lid: str | bool | None = None, image_bytes: bytes | None = None,
+                       quoted_id: str | None = None) -> dict[str, Any]:
         """A contact writes to the instance: posts messages.upsert, then contacts.upsert/contacts.update.
 
         ``lid``: True (a random LID) or a LID (digits or ``…@lid``) to address the chat by LID the way 2.3.6
         does (``remoteJid`` @lid, ``remoteJidAlt`` the phone, ``addressingMode`` "lid").
+        ``quoted_id``: the text replies to that message (an extendedTextMessage whose contextInfo quotes it).
         """
         inst = self.instance(name)
         digits = p.digits_of(phone)
@@ -436,6 +462,16 @@ class SimState:
         if image:
             media = image_bytes or p.png()
             content, message_type = p.media_content("image", media, "image/png", now, caption or text)
+        elif quoted_id:
+            with self.lock:
+                quoted = self.messages.get(quoted_id)
+            if quoted is None:
+                raise SimError(400, [f"quoted message {quoted_id} not found"])
+            quoted_content = {k: v for k, v in quoted.data["message"].items() if k != "messageContextInfo"}
+            context = {"stanzaId": quoted_id, "quotedMessage": quoted_content,
+                       "participant": inst.wuid if quoted.from_me and inst.wuid else pn_jid}
+            content = {"extendedTextMessage": {"text": text or "", "contextInfo": context}}
+            message_type = "extendedTextMessage"
         else:
             content, message_type = p.text_content(text or ""), "conversation"
         name_shown = push_name if push_name is not None else f"Contato {digits[-4:]}"

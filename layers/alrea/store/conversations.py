@@ -87,7 +87,8 @@ class ConversationItem(Item):
     chat_jid = UnicodeAttribute()
     is_group = BooleanAttribute(default=False)
     contact_key = UnicodeAttribute(null=True)
-    contact_name = UnicodeAttribute(null=True)
+    contact_name = UnicodeAttribute(null=True)  # WhatsApp's name for the peer (pushName, chat and contact events)
+    display_name = UnicodeAttribute(null=True)  # the name a person gave the contact in the inbox: wins in views
     phone = UnicodeAttribute(null=True)
     lid = UnicodeAttribute(null=True)
     last_message_at = UnicodeAttribute(null=True)
@@ -106,7 +107,8 @@ class ConversationItem(Item):
     def view(self) -> dict[str, Any]:
         return {
             "id": self.id, "instance_id": self.instance_id, "chat_jid": self.chat_jid, "is_group": self.is_group,
-            "contact_key": self.contact_key, "contact_name": self.contact_name, "phone": self.phone,
+            "contact_key": self.contact_key, "contact_name": self.display_name or self.contact_name,
+            "phone": self.phone,
             "lid": self.lid, "last_message_at": self.last_message_at,
             "last_message_preview": self.last_message_preview,
             "last_message_direction": self.last_message_direction, "last_message_id": self.last_message_id,

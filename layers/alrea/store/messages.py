@@ -57,7 +57,9 @@ class MessageItem(Item):
     author_jid = UnicodeAttribute(null=True)
     author_phone = UnicodeAttribute(null=True)
     author_name = UnicodeAttribute(null=True)
-    quoted_id = UnicodeAttribute(null=True)
+    quoted_id = UnicodeAttribute(null=True)  # WhatsApp id of the message this one replies to
+    quoted_text = UnicodeAttribute(null=True)  # a short text of it (body, caption or kind)
+    quoted_from_me = BooleanAttribute(null=True)  # whether the quoted message was ours
     reaction_target = UnicodeAttribute(null=True)
     reaction_emoji = UnicodeAttribute(null=True)
     reactions = MapAttribute(default=dict)
@@ -87,7 +89,10 @@ class MessageItem(Item):
             "media": _plain(self.media), "media_key": self.media_key, "location": _plain(self.location),
             "contacts": _plain(self.contacts), "status": self.status, "from_me": self.from_me,
             "author_jid": self.author_jid, "author_phone": self.author_phone, "author_name": self.author_name,
-            "quoted_id": self.quoted_id, "reaction_target": self.reaction_target,
+            "quoted_id": self.quoted_id,
+            "quoted": {"id": self.quoted_id, "text": self.quoted_text, "from_me": self.quoted_from_me}
+            if self.quoted_id else None,
+            "reaction_target": self.reaction_target,
             "reaction_emoji": self.reaction_emoji, "reactions": _plain(self.reactions) or {},
             "deleted": bool(self.deleted), "deleted_at": self.deleted_at, "sent_at": self.sent_at,
             "created_at": self.created_at, "status_at": self.status_at,

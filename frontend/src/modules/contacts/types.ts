@@ -24,6 +24,8 @@ export interface Contact {
   opted_out: OptOut | null;
   created_at: string | null;
   updated_at: string | null;
+  /** The cached WhatsApp profile picture (short-lived presigned URL), when there is one. */
+  avatar_url?: string | null;
 }
 
 export interface ContactPage {

@@ -3,7 +3,9 @@ import { api, getItems, normalizeItems } from "@/lib/api";
 
 import type {
   Agent,
+  ContactChanges,
   Conversation,
+  ConversationContact,
   Department,
   InboxFilters,
   InstanceSummary,
@@ -47,8 +49,22 @@ export const inboxApi = {
   async markRead(id: string) {
     await api.post(`/conversations/${id}/read`, undefined, { skipErrorToast: true });
   },
-  async sendText(id: string, text: string) {
-    return (await api.post<Message>(`/conversations/${id}/messages`, { text })).data;
+  async sendText(id: string, text: string, replyTo?: string | null) {
+    const body: Record<string, string> = { text };
+    if (replyTo) body.reply_to = replyTo;
+    return (await api.post<Message>(`/conversations/${id}/messages`, body)).data;
+  },
+  async react(id: string, messageId: string, emoji: string) {
+    return (await api.post<Message>(`/conversations/${id}/messages/${messageId}/reaction`, { emoji })).data;
+  },
+  async setTags(id: string, tags: string[]) {
+    return (await api.put<Conversation>(`/conversations/${id}/tags`, { tags })).data;
+  },
+  async contact(id: string) {
+    return (await api.get<ConversationContact>(`/conversations/${id}/contact`, { skipErrorToast: true })).data;
+  },
+  async editContact(id: string, changes: ContactChanges) {
+    return (await api.patch<ConversationContact>(`/conversations/${id}/contact`, changes)).data;
   },
   async sendMedia(id: string, media: { key: string; mimetype: string; file_name: string; caption?: string }) {
     return (await api.post<Message>(`/conversations/${id}/messages`, { media })).data;

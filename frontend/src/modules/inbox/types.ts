@@ -1,4 +1,6 @@
 /** Types of the inbox module (Flow Chat): conversations, messages, quick replies, agents. */
+import type { Contact } from "@/modules/contacts/types";
+
 export type ConversationStatus = "open" | "pending" | "closed";
 
 export interface Conversation {
@@ -18,6 +20,9 @@ export interface Conversation {
   last_message_at?: string | null;
   last_message_preview?: string | null;
   last_message_direction?: "in" | "out" | null;
+  /** The contact behind a 1:1 chat (contacts module id) and its cached profile picture (presigned, short-lived). */
+  contact_id?: string | null;
+  avatar_url?: string | null;
 }
 
 export type MessageKind =
@@ -66,6 +71,16 @@ export interface Message {
   sent_by_name?: string | null;
   reactions?: Record<string, unknown> | null;
   deleted?: boolean;
+  /** WhatsApp id of the message this one replies to, and a short text of it. */
+  quoted?: QuotedRef | null;
+  /** Our sends: WhatsApp's id once sent (``id`` is ours). */
+  wamid?: string | null;
+}
+
+export interface QuotedRef {
+  id: string;
+  text?: string | null;
+  from_me?: boolean | null;
 }
 
 export interface Page<T> {
@@ -119,4 +134,17 @@ export interface UploadTicket {
   key: string;
   upload_url: string;
   headers?: Record<string, string> | null;
+}
+
+/** GET/PATCH /conversations/{id}/contact: the chat's contact (contacts module shape) and its other chats. */
+export interface ConversationContact {
+  contact: Contact;
+  conversations: Conversation[];
+}
+
+export interface ContactChanges {
+  name?: string | null;
+  notes?: string | null;
+  tags?: string[];
+  fields?: Record<string, string | number | null>;
 }

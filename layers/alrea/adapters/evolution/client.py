@@ -40,6 +40,7 @@ from alrea.ports.whatsapp import (
     MediaFile,
     NumberCheck,
     QrCode,
+    Quote,
     SentMessage,
     WhatsApp,
 )
@@ -173,11 +174,15 @@ class EvolutionClient(WhatsApp):
 
     # ---------------------------------------------------------------- messages
     def send_text(self, name: str, number: str, text: str, *, delay_ms: int | None = None,
-                  quoted_id: str | None = None, link_preview: bool | None = None) -> SentMessage:
+                  quoted_id: str | None = None, link_preview: bool | None = None,
+                  quoted: Quote | None = None) -> SentMessage:
         body: dict[str, Any] = {"number": number, "text": text}
         if delay_ms:
             body["delay"] = int(delay_ms)
-        if quoted_id:
+        if quoted:
+            body["quoted"] = {"key": {"id": quoted.id, "remoteJid": quoted.remote_jid, "fromMe": quoted.from_me},
+                              "message": {"conversation": quoted.text}}
+        elif quoted_id:
             body["quoted"] = {"key": {"id": quoted_id}}
         if link_preview is not None:
             body["linkPreview"] = link_preview
@@ -193,6 +198,11 @@ class EvolutionClient(WhatsApp):
         if delay_ms:
             body["delay"] = int(delay_ms)
         return _sent(self._request("POST", f"/message/sendMedia/{name}", instance=name, json=body, send=True))
+
+    def send_reaction(self, name: str, remote_jid: str, message_id: str, from_me: bool, emoji: str
+                      ) -> SentMessage:
+        body = {"key": {"remoteJid": remote_jid, "fromMe": from_me, "id": message_id}, "reaction": emoji}
+        return _sent(self._request("POST", f"/message/sendReaction/{name}", instance=name, json=body, send=True))
 
     # ---------------------------------------------------------------- chat helpers
     def fetch_profile_picture(self, name: str, number: str) -> str | None:

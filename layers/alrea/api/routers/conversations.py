@@ -9,7 +9,8 @@ from pydantic import Field
 
 from alrea.api.deps import CurrentUser
 from alrea.api.routers.schemas import Body
-from alrea.services import chat_send, conversations, inbox
+from alrea.services import chat_send, conversation_contact, conversations, inbox, message_actions
+from alrea.services.conversation_contact import MAX_TAGS
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 
@@ -59,6 +60,22 @@ class MediaIn(Body):
 class SendIn(Body):
     text: str | None = Field(default=None, max_length=chat_send.MAX_TEXT)
     media: MediaIn | None = None
+    reply_to: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class ReactionIn(Body):
+    emoji: str = Field(max_length=message_actions.MAX_EMOJI)
+
+
+class TagsIn(Body):
+    tags: list[str] = Field(max_length=MAX_TAGS)
+
+
+class ContactEditIn(Body):
+    name: str | None = Field(default=None, max_length=200)
+    notes: str | None = Field(default=None, max_length=1000)
+    fields: dict[str, str | int | float | None] | None = None
+    tags: list[str] | None = Field(default=None, max_length=MAX_TAGS)
 
 
 class UploadIn(Body):
@@ -105,7 +122,28 @@ def upload(conversation_id: str, body: UploadIn, caller: CurrentUser) -> dict[st
 @router.post("/{conversation_id}/messages", status_code=202)
 def send(conversation_id: str, body: SendIn, caller: CurrentUser) -> dict[str, Any]:
     return chat_send.compose(caller, conversation_id, text=body.text,
-                             media=body.media.model_dump() if body.media else None)
+                             media=body.media.model_dump() if body.media else None, reply_to=body.reply_to)
+
+
+@router.post("/{conversation_id}/messages/{message_id}/reaction")
+def react(conversation_id: str, message_id: str, body: ReactionIn, caller: CurrentUser) -> dict[str, Any]:
+    return message_actions.react(caller, conversation_id, message_id, body.emoji)
+
+
+@router.put("/{conversation_id}/tags")
+def set_tags(conversation_id: str, body: TagsIn, caller: CurrentUser) -> dict[str, Any]:
+    return conversation_contact.set_tags(caller, conversation_id, body.tags)
+
+
+@router.get("/{conversation_id}/contact")
+def get_contact(conversation_id: str, caller: CurrentUser) -> dict[str, Any]:
+    return conversation_contact.get_contact(caller, conversation_id)
+
+
+@router.patch("/{conversation_id}/contact")
+def edit_contact(conversation_id: str, body: ContactEditIn, caller: CurrentUser) -> dict[str, Any]:
+    changes = {k: getattr(body, k) for k in ("name", "notes", "fields", "tags") if k in body.model_fields_set}
+    return conversation_contact.edit_contact(caller, conversation_id, **changes)
 
 
 @router.post("/{conversation_id}/messages/{message_id}/retry", status_code=202)

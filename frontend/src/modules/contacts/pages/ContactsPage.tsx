@@ -2,6 +2,7 @@ import { Download, Search, Tag, Upload, UsersRound } from "lucide-react";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { toast } from "sonner";
 
+import { ContactAvatar } from "@/components/ContactAvatar";
 import { EmptyState } from "@/components/EmptyState";
 import { ErrorState } from "@/components/ErrorState";
 import { Page, PageHeader } from "@/components/PageHeader";
@@ -203,6 +204,7 @@ export function ContactsPage() {
                   onClick={(e) => e.stopPropagation()}
                   onChange={() => toggle(c.id)}
                 />
+                <ContactAvatar name={c.name || c.phone || c.key} url={c.avatar_url} className="size-9" />
                 <div className="min-w-0 flex-1 space-y-1">
                   <div className="flex items-center justify-between gap-2">
                     <span className="truncate font-medium">{c.name ?? "—"}</span>
@@ -252,7 +254,12 @@ export function ContactsPage() {
                         onChange={() => toggle(c.id)}
                       />
                     </TableCell>
-                    <TableCell className="font-medium">{c.name ?? "—"}</TableCell>
+                    <TableCell className="font-medium">
+                      <span className="flex items-center gap-2">
+                        <ContactAvatar name={c.name || c.phone || c.key} url={c.avatar_url} className="size-7" />
+                        {c.name ?? "—"}
+                      </span>
+                    </TableCell>
                     <TableCell className="font-mono text-sm">{c.phone ?? c.key}</TableCell>
                     <TableCell>
                       <div className="flex flex-wrap gap-1">

@@ -1,21 +1,22 @@
-import { ArrowLeft, ArrowLeftRight, CheckCircle2, Loader2, MessagesSquare, RotateCcw, UserCheck, UserPlus } from "lucide-react";
+import { ArrowLeft, ArrowLeftRight, CheckCircle2, Loader2, MessagesSquare, RotateCcw, UserCheck, UserPlus, UserRound } from "lucide-react";
 import { Fragment, useLayoutEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 
 import { EmptyState } from "@/components/EmptyState";
-import { Avatar, AvatarFallback } from "@/components/ui/avatar";
+import { ContactAvatar } from "@/components/ContactAvatar";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { initials } from "@/lib/utils";
 
 import { inboxApi } from "../api";
 import { visibleTo, type Viewer } from "../lib/filters";
 import { dayLabel, messageTime, sameDay } from "../lib/format";
+import { useContactSheet } from "../stores/contactPanel";
 import { useInbox } from "../stores/inbox";
 import type { Agent, Conversation, Department, Message } from "../types";
 import { AssignDialog, TransferDialog } from "./ActionDialogs";
 import { CustomerTyping, TeamActivity } from "./ActivityLine";
 import { ChatHeaderActions } from "./ChatHeaderActions";
+import { ClosedChatNotice } from "./ClosedChatNotice";
 import { Composer } from "./Composer";
 import { MessageBubble } from "./MessageBubble";
 
@@ -163,9 +164,7 @@ export function ChatPane({
             <ArrowLeft />
           </Button>
         ) : null}
-        <Avatar className="size-9 shrink-0">
-          <AvatarFallback>{initials(name)}</AvatarFallback>
-        </Avatar>
+        <ContactAvatar name={name} url={c.avatar_url} group={c.is_group} />
         <div className="min-w-0 flex-1 lg:min-w-40">
           <div className="truncate text-sm font-semibold" data-testid="chat-title">
             {name}
@@ -177,6 +176,15 @@ export function ChatPane({
           </div>
           <TeamActivity conversationId={c.id} />
         </div>
+        <Button
+          size="sm"
+          variant="outline"
+          className="shrink-0 xl:hidden"
+          aria-label="Contato"
+          onClick={() => useContactSheet.getState().setOpen(true)}
+        >
+          <UserRound /> <span className="hidden sm:inline">Contato</span>
+        </Button>
         <ChatHeaderActions
           actions={[
             ...(!mine && !closed
@@ -193,6 +201,7 @@ export function ChatPane({
         />
       </header>
       <Messages conversationId={c.id} />
+      {closed ? <ClosedChatNotice onReopen={() => void run(() => inboxApi.reopen(c.id), "Conversa reaberta")} /> : null}
       <Composer conversationId={c.id} disabled={closed} />
       <TransferDialog
         open={transferOpen}

@@ -8,7 +8,10 @@ import { cn } from "@/lib/utils";
 import { inboxApi, putToPresigned } from "../api";
 import { useTypingNotifier } from "../hooks/useActivity";
 import { useInbox } from "../stores/inbox";
+import { useReply } from "../stores/reply";
 import type { QuickReply } from "../types";
+import { EmojiPickerButton } from "./EmojiPickerButton";
+import { ReplyPreview } from "./QuotedBlock";
 
 /** "/sho" at the start of the text → "/sho" (the quick-reply prefix), else null. */
 export function quickReplyPrefix(text: string): string | null {
@@ -48,6 +51,8 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
   const textarea = useRef<HTMLTextAreaElement | null>(null);
   const addMessages = useInbox((s) => s.addMessages);
   const typing = useTypingNotifier(conversationId);
+  const replyTo = useReply((s) => s.byConversation[conversationId]);
+  const cancelReply = useReply((s) => s.cancel);
 
   const prefix = note || dismissed ? null : quickReplyPrefix(text);
   const replies = useQuickReplies(prefix);
@@ -58,6 +63,22 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
     setText("");
     setNote(false);
   }, [conversationId]);
+
+  useEffect(() => {
+    if (replyTo) textarea.current?.focus();
+  }, [replyTo]);
+
+  /** Put the emoji where the caret is (replacing a selection) and keep the caret after it. */
+  const insertEmoji = (emoji: string) => {
+    const el = textarea.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? start;
+    setText(text.slice(0, start) + emoji + text.slice(end));
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(start + emoji.length, start + emoji.length);
+    });
+  };
 
   const choose = (reply: QuickReply) => {
     setText(reply.text);
@@ -70,8 +91,11 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
     if (!body || busy) return;
     setBusy(true);
     try {
-      const message = note ? await inboxApi.addNote(conversationId, body) : await inboxApi.sendText(conversationId, body);
+      const message = note
+        ? await inboxApi.addNote(conversationId, body)
+        : await inboxApi.sendText(conversationId, body, replyTo?.id);
       if (message?.id) addMessages(conversationId, [message]);
+      if (!note) cancelReply(conversationId);
       setText("");
       setDismissed(false);
     } catch {
@@ -125,6 +149,11 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
         return;
       }
     }
+    if (e.key === "Escape" && replyTo) {
+      e.preventDefault();
+      cancelReply(conversationId);
+      return;
+    }
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       void send();
@@ -157,6 +186,7 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
           ))}
         </ul>
       ) : null}
+      {note ? null : <ReplyPreview conversationId={conversationId} />}
       <div className="flex items-end gap-2">
         <input
           ref={fileInput}
@@ -191,6 +221,7 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
         >
           <StickyNote />
         </Button>
+        <EmojiPickerButton onPick={insertEmoji} disabled={disabled} />
         <textarea
           ref={textarea}
           aria-label={note ? "Nota interna" : "Mensagem"}

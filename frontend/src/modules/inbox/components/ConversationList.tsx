@@ -1,10 +1,10 @@
-import { Loader2, Search, Users } from "lucide-react";
+import { Loader2, Search } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 
+import { ContactAvatar } from "@/components/ContactAvatar";
 import { ErrorState } from "@/components/ErrorState";
-import { Avatar, AvatarFallback } from "@/components/ui/avatar";
 import { Input } from "@/components/ui/input";
-import { cn, initials } from "@/lib/utils";
+import { cn } from "@/lib/utils";
 
 import { listStamp, unreadCount } from "../lib/format";
 import { useInbox } from "../stores/inbox";
@@ -152,9 +152,7 @@ function ConversationRow({ id }: { id: string }) {
           selected && "bg-muted",
         )}
       >
-        <Avatar className="size-10">
-          <AvatarFallback>{c.is_group ? <Users className="size-4" /> : initials(name)}</AvatarFallback>
-        </Avatar>
+        <ContactAvatar name={name} url={c.avatar_url} group={c.is_group} className="size-10" />
         <div className="min-w-0 flex-1">
           <div className="flex items-baseline justify-between gap-2">
             <span className={cn("truncate text-sm", unread ? "font-semibold" : "font-medium")}>{name}</span>

@@ -4,6 +4,8 @@ import { cn } from "@/lib/utils";
 
 import { timeOf } from "../lib/format";
 import type { Message } from "../types";
+import { MessageActions } from "./MessageActions";
+import { MessageQuote } from "./QuotedBlock";
 
 const STATUS_LABEL: Record<string, string> = {
   pending: "Enviando",
@@ -96,7 +98,7 @@ export function MessageBubble({ message, onRetry }: { message: Message; onRetry?
   const reactions = Object.values(message.reactions ?? {}).filter((v): v is string => typeof v === "string");
 
   return (
-    <div className={cn("flex", out || note ? "justify-end" : "justify-start")}>
+    <div className={cn("group flex", out || note ? "justify-end" : "justify-start")}>
       <div
         data-testid="message-bubble"
         data-message-id={message.id}
@@ -124,6 +126,7 @@ export function MessageBubble({ message, onRetry }: { message: Message; onRetry?
           <div className="text-muted-foreground italic">Mensagem apagada</div>
         ) : (
           <>
+            <MessageQuote message={message} />
             <MediaPreview message={message} />
             {body && message.kind !== "reaction" ? (
               <div className="break-words whitespace-pre-wrap" data-testid="message-text">
@@ -137,7 +140,9 @@ export function MessageBubble({ message, onRetry }: { message: Message; onRetry?
           {out && !note ? <Ticks status={message.status} /> : null}
         </div>
         {reactions.length > 0 ? (
-          <div className="bg-background absolute -bottom-3 left-2 rounded-full border px-1 text-xs">{reactions.join(" ")}</div>
+          <div className="bg-background absolute -bottom-3 left-2 rounded-full border px-1 text-xs" data-testid="message-reactions">
+            {reactions.join(" ")}
+          </div>
         ) : null}
         {failed ? (
           <div className="mt-1 flex items-center justify-between gap-2 border-t border-red-200 pt-1 text-xs text-red-700">
@@ -154,6 +159,7 @@ export function MessageBubble({ message, onRetry }: { message: Message; onRetry?
           </div>
         ) : null}
       </div>
+      <MessageActions message={message} />
     </div>
   );
 }
