@@ -168,6 +168,8 @@ def _condition(f: Filters) -> Any:
     parts = []
     if f.status and f.view != "inbox":
         parts.append(C.status == f.status)
+    if f.view == "inbox" and f.department_id:  # the default view's streams ignore the owner filters
+        parts.append(C.department_id == f.department_id)
     if f.instance_id:
         parts.append(C.instance_id == f.instance_id)
     condition = None

@@ -1,5 +1,8 @@
 /** Types of the inbox module (Flow Chat): conversations, messages, quick replies, agents. */
 export type ConversationStatus = "open" | "pending" | "closed";
+/** A status tab, or "inbox": the default view (my queue's pending chats + my open chats). */
+export type InboxView = "inbox" | ConversationStatus;
+export type InboxSort = "newest" | "oldest";
 
 export interface Conversation {
   id: string;
@@ -18,6 +21,24 @@ export interface Conversation {
   last_message_at?: string | null;
   last_message_preview?: string | null;
   last_message_direction?: "in" | "out" | null;
+  /** When the customer's first unanswered message arrived (null once we answered). */
+  waiting_since?: string | null;
+}
+
+/** GET /conversations/counts: role-scoped like the lists; each value is capped at `cap` (shown "99+"). */
+export interface InboxCounts {
+  inbox: number;
+  pending: number;
+  mine: number;
+  open: number;
+  unread: number;
+  cap: number;
+}
+
+export interface InboxSettings {
+  auto_assign: boolean;
+  wait_warn_minutes: number;
+  wait_alert_minutes: number;
 }
 
 export type MessageKind =
@@ -77,7 +98,8 @@ export interface Page<T> {
 export type AssigneeFilter = "" | "me" | "none";
 
 export interface InboxFilters {
-  status: ConversationStatus;
+  status: InboxView;
+  sort: InboxSort;
   department_id: string;
   assignee: AssigneeFilter;
   unread: boolean;

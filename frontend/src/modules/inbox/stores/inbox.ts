@@ -7,7 +7,7 @@ import { create } from "zustand";
 import { inboxApi } from "../api";
 import { DEFAULT_FILTERS, matchesFilters, type Viewer } from "../lib/filters";
 import { compareConversations, mergeMessages, pickStatus } from "../lib/format";
-import type { Conversation, InboxFilters, Message } from "../types";
+import type { Conversation, InboxFilters, InboxSort, Message } from "../types";
 
 export interface Thread {
   items: Message[];
@@ -53,14 +53,17 @@ interface InboxState {
   setMessageStatus(conversationId: string, messageId: string, status: string, failureReason?: string | null): void;
   /** Clear unread locally and tell the server (always when `force`, else only when something is unread). */
   markRead(id: string, force?: boolean): void;
+  /** Zero MY unread locally (I read it here or on another screen: the `conversation_read` push). */
+  clearUnread(id: string): void;
   reset(): void;
 }
 
-function sortedIds(byId: Record<string, Conversation>, ids: Iterable<string>): string[] {
+function sortedIds(byId: Record<string, Conversation>, ids: Iterable<string>, sort?: InboxSort): string[] {
+  const compare = sort === "oldest" ? (a: Conversation, b: Conversation) => compareConversations(b, a) : compareConversations;
   return [...new Set(ids)]
     .map((id) => byId[id])
     .filter((c): c is Conversation => !!c)
-    .sort(compareConversations)
+    .sort(compare)
     .map((c) => c.id);
 }
 
@@ -99,7 +102,7 @@ export const useInbox = create<InboxState>()((set, get) => ({
       const open = get().open;
       set({
         byId,
-        order: sortedIds(byId, page.items.map((c) => c.id)),
+        order: sortedIds(byId, page.items.map((c) => c.id), get().filters.sort),
         nextCursor: page.next_cursor,
         listLoaded: true,
         open: open && byId[open.id] ? { ...open, ...byId[open.id] } : open,
@@ -121,7 +124,11 @@ export const useInbox = create<InboxState>()((set, get) => ({
       set((s) => {
         const byId = { ...s.byId };
         for (const c of page.items) byId[c.id] = c;
-        return { byId, order: sortedIds(byId, [...s.order, ...page.items.map((c) => c.id)]), nextCursor: page.next_cursor };
+        return {
+          byId,
+          order: sortedIds(byId, [...s.order, ...page.items.map((c) => c.id)], s.filters.sort),
+          nextCursor: page.next_cursor,
+        };
       });
     } catch {
       // toasted
@@ -139,7 +146,7 @@ export const useInbox = create<InboxState>()((set, get) => ({
       const byId = { ...s.byId };
       if (fits) byId[c.id] = merged;
       else delete byId[c.id];
-      const order = fits ? sortedIds(byId, [...s.order, c.id]) : s.order.filter((id) => id !== c.id);
+      const order = fits ? sortedIds(byId, [...s.order, c.id], s.filters.sort) : s.order.filter((id) => id !== c.id);
       return { byId, order, open };
     });
   },
@@ -248,12 +255,16 @@ export const useInbox = create<InboxState>()((set, get) => ({
 
   markRead(id, force = false) {
     const c = get().byId[id] ?? get().open;
+    get().clearUnread(id);
+    if (!force && c && !c.unread) return;
+    void inboxApi.markRead(id).catch(() => undefined);
+  },
+
+  clearUnread(id) {
     set((s) => ({
       byId: s.byId[id] ? { ...s.byId, [id]: { ...s.byId[id], unread: 0 } as Conversation } : s.byId,
       open: s.open?.id === id ? { ...s.open, unread: 0 } : s.open,
     }));
-    if (!force && c && !c.unread) return;
-    void inboxApi.markRead(id).catch(() => undefined);
   },
 
   reset() {
