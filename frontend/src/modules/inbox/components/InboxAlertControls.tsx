@@ -11,9 +11,10 @@ export function InboxAlertControls() {
   const setSound = useAlertPrefs((s) => s.setSound);
   const permission = useAlertPrefs((s) => s.permission);
   const requestPermission = useAlertPrefs((s) => s.requestPermission);
+  const chimes = useAlertPrefs((s) => s.chimes);
 
   return (
-    <div className="flex items-center justify-between gap-2 border-b px-3 py-2 text-xs" data-testid="inbox-alerts">
+    <div className="flex items-center justify-between gap-2 border-b px-3 py-2 text-xs" data-testid="inbox-alerts" data-chimes={chimes}>
       <label className="text-muted-foreground flex cursor-pointer items-center gap-2">
         {sound ? <Volume2 className="size-4" aria-hidden /> : <VolumeX className="size-4" aria-hidden />}
         <span>Som de novas mensagens</span>

@@ -19,6 +19,13 @@ export interface Thread {
 
 const EMPTY_THREAD: Thread = { items: [], olderCursor: null, loaded: false, loadingOlder: false };
 
+/** When I last read each conversation here: an answer requested before that cannot bring its badge back. */
+const readAt = new Map<string, number>();
+
+function notStale(c: Conversation, requestedAt: number): Conversation {
+  return (readAt.get(c.id) ?? 0) >= requestedAt && c.unread ? { ...c, unread: 0 } : c;
+}
+
 interface InboxState {
   viewer: Viewer | null;
   filters: InboxFilters;
@@ -94,11 +101,12 @@ export const useInbox = create<InboxState>()((set, get) => ({
   async loadList() {
     const seq = get().listSeq + 1;
     set({ listSeq: seq, listLoading: true });
+    const requestedAt = Date.now();
     try {
       const page = await inboxApi.listConversations(get().filters);
       if (get().listSeq !== seq) return;
       const byId: Record<string, Conversation> = {};
-      for (const c of page.items) byId[c.id] = c;
+      for (const c of page.items) byId[c.id] = notStale(c, requestedAt);
       const open = get().open;
       set({
         byId,
@@ -118,12 +126,13 @@ export const useInbox = create<InboxState>()((set, get) => ({
     const { nextCursor, loadingMore, listSeq } = get();
     if (!nextCursor || loadingMore) return;
     set({ loadingMore: true });
+    const requestedAt = Date.now();
     try {
       const page = await inboxApi.listConversations(get().filters, nextCursor);
       if (get().listSeq !== listSeq) return;
       set((s) => {
         const byId = { ...s.byId };
-        for (const c of page.items) byId[c.id] = c;
+        for (const c of page.items) byId[c.id] = notStale(c, requestedAt);
         return {
           byId,
           order: sortedIds(byId, [...s.order, ...page.items.map((c) => c.id)], s.filters.sort),
@@ -177,8 +186,9 @@ export const useInbox = create<InboxState>()((set, get) => ({
   async refreshOpen() {
     const id = get().selectedId;
     if (!id) return;
+    const requestedAt = Date.now();
     try {
-      const c = await inboxApi.getConversation(id);
+      const c = notStale(await inboxApi.getConversation(id), requestedAt);
       if (get().selectedId !== id) return;
       set({ open: c });
       get().upsertConversation(c);
@@ -261,6 +271,7 @@ export const useInbox = create<InboxState>()((set, get) => ({
   },
 
   clearUnread(id) {
+    readAt.set(id, Date.now());
     set((s) => ({
       byId: s.byId[id] ? { ...s.byId, [id]: { ...s.byId[id], unread: 0 } as Conversation } : s.byId,
       open: s.open?.id === id ? { ...s.open, unread: 0 } : s.open,
