@@ -118,3 +118,61 @@ def test_b_agent_badge_survives_a_manager_reading_the_chat(page: Page, browser, 
     expect(page).to_have_title(re.compile(r"^\(\d+\) ALREA Flow$"), timeout=LIVE_TIMEOUT_MS)
     shot(page, "04-agent-badge-kept")
     assert not page_errors, page_errors
+
+
+def test_c_admin_sets_wait_thresholds_and_timers_turn_amber_then_red(page: Page, browser, platform, page_errors):
+    late, later = f"Espera {uuid.uuid4().hex[:6]}", f"Demora {uuid.uuid4().hex[:6]}"
+    # Two customers whose messages were written 8 and 20 minutes ago (delivered late).
+    platform.inject(new_phone(), "Ainda estou esperando", push_name=late, ago_s=8 * 60)
+    platform.inject(new_phone(), "Alguém vai me atender?", push_name=later, ago_s=20 * 60)
+
+    sign_in(page, platform.admin_email, platform.password)
+    page.get_by_role("link", name="Atendimento").click()
+    form = page.get_by_test_id("inbox-settings")
+    warn, alert = form.get_by_label("Atenção (amarelo)"), form.get_by_label("Alerta (vermelho)")
+    expect(warn).to_have_value("5")
+    expect(alert).to_have_value("15")
+    # a wrong pair is explained before saving
+    alert.fill("4")
+    expect(form.get_by_text("deve ser maior")).to_be_visible()
+    expect(form.get_by_role("button", name="Salvar")).to_be_disabled()
+    warn.fill("10")
+    alert.fill("30")
+    form.get_by_role("button", name="Salvar").click()
+    expect(page.get_by_text("Configurações de atendimento salvas")).to_be_visible()
+    page.reload()
+    expect(page.get_by_test_id("inbox-settings").get_by_label("Atenção (amarelo)")).to_have_value("10")
+    expect(page.get_by_test_id("inbox-settings").get_by_label("Alerta (vermelho)")).to_have_value("30")
+    shot(page, "05-settings")
+
+    # The agent sees both waiting, longest first when asked, with the admin's thresholds: 8 min is still
+    # calm, 20 min is amber (10..30).
+    agent = browser.new_context(base_url=platform.base_url, locale="pt-BR", viewport={"width": 1440, "height": 900})
+    try:
+        a = agent.new_page()
+        a.set_default_timeout(15_000)
+        sign_in(a, platform.agent_email, platform.password)
+        calm, amber = conversation_row(a, late), conversation_row(a, later)
+        expect(calm.get_by_test_id("wait-timer")).to_have_text(re.compile(r"há [89] min"), timeout=LIVE_TIMEOUT_MS)
+        expect(calm.get_by_test_id("wait-timer")).to_have_attribute("data-level", "ok")
+        expect(amber.get_by_test_id("wait-timer")).to_have_text(re.compile(r"há 2[01] min"))
+        expect(amber.get_by_test_id("wait-timer")).to_have_attribute("data-level", "warn")
+        a.get_by_label("Ordenar conversas").select_option("oldest")
+        names = a.get_by_test_id("conversation-item")
+        expect(names.first).to_contain_text(later, timeout=LIVE_TIMEOUT_MS)
+        shot(a, "06-wait-timers-oldest-first")
+    finally:
+        agent.close()
+
+    # Tighter thresholds: 8 min turns amber, 20 min red.
+    form = page.get_by_test_id("inbox-settings")
+    form.get_by_label("Atenção (amarelo)").fill("5")
+    form.get_by_label("Alerta (vermelho)").fill("15")
+    form.get_by_role("button", name="Salvar").click()
+    expect(page.get_by_text("Configurações de atendimento salvas").first).to_be_visible()
+    page.get_by_role("link", name="Flow Chat").click()
+    expect(conversation_row(page, late).get_by_test_id("wait-timer")).to_have_attribute(
+        "data-level", "warn", timeout=LIVE_TIMEOUT_MS)
+    expect(conversation_row(page, later).get_by_test_id("wait-timer")).to_have_attribute("data-level", "alert")
+    shot(page, "07-wait-timers-amber-red")
+    assert not page_errors, page_errors

@@ -296,7 +296,8 @@ def create_app(state: SimState) -> FastAPI:
         _require(body, "from")
         data = state.inject_inbound(name, str(body["from"]), text=body.get("text"),
                                     image=bool(body.get("image")), caption=body.get("caption"),
-                                    push_name=body.get("push_name"), lid=body.get("lid"))
+                                    push_name=body.get("push_name"), lid=body.get("lid"),
+                                    ago_s=int(body.get("ago_s") or 0))
         return data
 
     @app.post("/_sim/instances/{name}/disconnect")

@@ -415,11 +415,13 @@ class SimState:
     # ---------------------------------------------------------------- inbound
     def inject_inbound(self, name: str, phone: str, *, text: str | None = None, image: bool = False,
                        caption: str | None = None, push_name: str | None = None,
-                       lid: str | bool | None = None, image_bytes: bytes | None = None) -> dict[str, Any]:
+                       lid: str | bool | None = None, image_bytes: bytes | None = None,
+                       ago_s: int = 0) -> dict[str, Any]:
         """A contact writes to the instance: posts messages.upsert, then contacts.upsert/contacts.update.
 
         ``lid``: True (a random LID) or a LID (digits or ``…@lid``) to address the chat by LID the way 2.3.6
-        does (``remoteJid`` @lid, ``remoteJidAlt`` the phone, ``addressingMode`` "lid").
+        does (``remoteJid`` @lid, ``remoteJidAlt`` the phone, ``addressingMode`` "lid"). ``ago_s``: the message was
+        written that many seconds ago (its ``messageTimestamp``), e.g. delivered late after the phone was offline.
         """
         inst = self.instance(name)
         digits = p.digits_of(phone)
@@ -431,7 +433,7 @@ class SimState:
             lid_jid = lid if isinstance(lid, str) and lid.endswith("@lid") else (
                 f"{p.digits_of(lid)}@lid" if isinstance(lid, str) else
                 f"{self.random.randrange(10**14, 10**15)}@lid")
-        now = int(time.time())
+        now = int(time.time()) - max(0, ago_s)
         media = None
         if image:
             media = image_bytes or p.png()

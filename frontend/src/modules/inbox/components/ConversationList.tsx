@@ -63,7 +63,7 @@ function Segmented<T extends string>({
           aria-selected={value === o.value}
           onClick={() => onChange(o.value)}
           className={cn(
-            "flex-1 rounded px-2 py-1 text-xs font-medium transition-colors",
+            "flex-1 rounded px-1.5 py-1 text-xs font-medium whitespace-nowrap transition-colors",
             value === o.value ? "bg-background shadow-sm" : "text-muted-foreground hover:text-foreground",
           )}
         >

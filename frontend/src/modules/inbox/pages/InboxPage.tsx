@@ -6,6 +6,7 @@ import { inboxApi } from "../api";
 import { ChatPane } from "../components/ChatPane";
 import { ContactPanel } from "../components/ContactPanel";
 import { ConversationList } from "../components/ConversationList";
+import { useInboxCounts } from "../hooks/useInboxCounts";
 import { useInboxRealtime } from "../hooks/useInboxRealtime";
 import type { Viewer } from "../lib/filters";
 import { useInbox } from "../stores/inbox";
@@ -34,6 +35,8 @@ export function InboxPage() {
     const store = useInbox.getState();
     store.reset();
     void store.loadList();
+    // the admin may have changed the waiting thresholds since the app loaded
+    void useInboxCounts.getState().loadSettings();
     return () => useInbox.getState().reset();
   }, [user?.id]);
 
