@@ -136,8 +136,9 @@ def test_wait_thresholds_settings(world):
     r = admin.put("/api/inbox/settings", json={"auto_assign": True})
     assert (r.json()["wait_warn_minutes"], r.json()["wait_alert_minutes"], r.json()["auto_assign"]) == (3, 10, True)
     assert a["mgr_v"].get("/api/inbox/settings").json()["wait_alert_minutes"] == 10
-    for body in ({"wait_warn_minutes": 0}, {"wait_alert_minutes": 2}, {"wait_warn_minutes": 20, "wait_alert_minutes": 20},
-                 {"wait_alert_minutes": 100000}, {"wait_warn_minutes": "muito"}, {"wait_warn_minutes": 2.5}):
+    for body in ({"wait_warn_minutes": 0}, {"wait_alert_minutes": 2},
+                 {"wait_warn_minutes": 20, "wait_alert_minutes": 20}, {"wait_alert_minutes": 100000},
+                 {"wait_warn_minutes": "muito"}, {"wait_warn_minutes": 2.5}):
         r = admin.put("/api/inbox/settings", json=body)
         assert r.status_code in (400, 422), (body, r.text)
         assert r.json()["message"], body

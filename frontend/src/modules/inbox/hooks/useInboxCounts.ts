@@ -11,7 +11,7 @@ import { useRealtimeEvent, useResync } from "@/hooks/useRealtime";
 import { inboxApi } from "../api";
 import type { InboxCounts, InboxSettings } from "../types";
 
-export const COUNTS_DEBOUNCE_MS = 600;
+export const COUNTS_DEBOUNCE_MS = 1000;
 
 export const DEFAULT_INBOX_SETTINGS: InboxSettings = { auto_assign: false, wait_warn_minutes: 5, wait_alert_minutes: 15 };
 
