@@ -25,14 +25,20 @@ const ASSIGNEE_OPTIONS: { value: AssigneeFilter; label: string }[] = [
   { value: "", label: "Todas" },
 ];
 
-/** Which count each tab shows (Fechadas has none: it only grows). */
+/** Which count each status tab shows (Fechadas has none: it only grows). */
 const TAB_COUNT: Partial<Record<string, keyof InboxCounts>> = {
   inbox: "inbox",
   open: "open",
   pending: "pending",
-  me: "mine",
-  none: "pending",
 };
+
+/** The owner tabs are counted where the count means what the list shows: Minhas under Abertas, Fila under
+ * Pendentes (every pending chat is unassigned). */
+function ownerCount(status: InboxView, value: string): keyof InboxCounts | undefined {
+  if (value === "me" && status === "open") return "mine";
+  if (value === "none" && status === "pending") return "pending";
+  return undefined;
+}
 
 /** Longest waiting first makes sense where customers wait: the default view and the queue. */
 const SORTABLE: InboxView[] = ["inbox", "pending"];
@@ -46,12 +52,14 @@ function Segmented<T extends string>({
   value,
   onChange,
   counts,
+  countFor = (v) => TAB_COUNT[v],
 }: {
   label: string;
   options: { value: T; label: string }[];
   value: T;
   onChange: (v: T) => void;
   counts?: InboxCounts | null;
+  countFor?: (value: T) => keyof InboxCounts | undefined;
 }) {
   return (
     <div role="tablist" aria-label={label} className="bg-muted flex rounded-md p-0.5">
@@ -68,7 +76,7 @@ function Segmented<T extends string>({
           )}
         >
           {o.label}
-          <TabCount counts={counts} name={TAB_COUNT[o.value]} />
+          <TabCount counts={counts} name={countFor(o.value)} />
         </button>
       ))}
     </div>
@@ -114,6 +122,7 @@ function Filters({ departments, instances }: { departments: Department[]; instan
           options={ASSIGNEE_OPTIONS}
           value={filters.assignee}
           counts={counts}
+          countFor={(v) => ownerCount(filters.status, v)}
           onChange={(assignee) => setFilters({ assignee })}
         />
       ) : null}
