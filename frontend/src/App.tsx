@@ -4,7 +4,15 @@ import { AppShell } from "@/components/layout/AppShell";
 import { RequireAdmin, RequireAuth } from "@/components/RequireAuth";
 import { Toaster } from "@/components/ui/sonner";
 import { LoginPage } from "@/modules/auth";
-import { AboutPage, DepartmentsPage, FieldsPage, NumbersPage, OptOutPage, UsersPage } from "@/modules/settings";
+import {
+  AboutPage,
+  DepartmentsPage,
+  FieldsPage,
+  InboxSettingsPage,
+  NumbersPage,
+  OptOutPage,
+  UsersPage,
+} from "@/modules/settings";
 import { useAuth } from "@/stores/auth";
 
 function SettingsIndex() {
@@ -46,6 +54,7 @@ export const router = createBrowserRouter([
                   { path: "numbers", element: <NumbersPage /> },
                   { path: "fields", element: <FieldsPage /> },
                   { path: "opt-out", element: <OptOutPage /> },
+                  { path: "inbox", element: <InboxSettingsPage /> },
                 ],
               },
               { path: "about", element: <AboutPage /> },

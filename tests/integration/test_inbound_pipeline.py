@@ -284,21 +284,21 @@ def test_every_sample_is_stored_field_by_field(world):
         "id": w.cid(MARIA), "chat_jid": MARIA, "contact_key": "+5511912345678", "contact_name": "Maria Souza",
         "phone": "+5511912345678", "lid": "178943561234567@lid", "last_message_at": T.format("31:42"),
         "last_message_preview": "🎥 Vídeo: Olha o vídeo do pedido",
-        "last_message_id": "AC5E6F708192A3B4C5D6E7F8091A2B3C", "unread": 8}
+        "last_message_id": "AC5E6F708192A3B4C5D6E7F8091A2B3C", "inbound_count": 8, "waiting_since": T.format("31:42")}
     assert conversation(GROUP) == common | {
         "id": w.cid(GROUP), "chat_jid": GROUP, "is_group": True, "contact_key": None, "contact_name": None,
         "phone": None, "lid": None, "last_message_at": T.format("22:30"),
         "last_message_preview": "Meeting moved to 3pm, everyone ok?",
-        "last_message_id": "A5B6C7D8E9F00112233445566778899A", "unread": 1}
+        "last_message_id": "A5B6C7D8E9F00112233445566778899A", "inbound_count": 1, "waiting_since": T.format("22:30")}
     assert conversation(JOAO) == common | {
         "id": w.cid(JOAO), "chat_jid": JOAO, "contact_key": "+5585993074699", "contact_name": "João Pereira",
         "phone": "+5585993074699", "lid": "76201477542116@lid", "last_message_at": T.format("23:30"),
         "last_message_preview": "Hello, I saw your ad", "last_message_id": "ACF74C317ABADED4BE7EDC7E41BE13EF",
-        "unread": 1}
+        "inbound_count": 1, "waiting_since": T.format("23:30")}
     assert conversation(ANA) == common | {
         "id": w.cid(ANA), "chat_jid": ANA, "contact_key": ANA, "contact_name": "Ana", "phone": None, "lid": ANA,
         "last_message_at": T.format("23:30"), "last_message_preview": "Hello, I saw your ad",
-        "last_message_id": "AC0A1B2C3D4E5F60718293A4B5C6D7E8", "unread": 1}
+        "last_message_id": "AC0A1B2C3D4E5F60718293A4B5C6D7E8", "inbound_count": 1, "waiting_since": T.format("23:30")}
     listed, _ = conversations.list_by_activity(w.tenant_id, limit=10)
     assert [c.chat_jid for c in listed][0] == MARIA and [c.chat_jid for c in listed][-1] == GROUP
     assert len(listed) == 4  # Lucas (contacts.upsert only) has no conversation
@@ -345,7 +345,8 @@ def test_every_sample_is_stored_field_by_field(world):
     [note] = w.pushed("notification")
     assert (note["kind"], note["status_reason"]) == ("instance_disconnected", 401)
     last_update = w.pushed("conversation_updated")[-1]["conversation"]
-    assert (last_update["id"], last_update["unread"]) == (w.cid(MARIA), 8)
+    assert (last_update["id"], last_update["inbound_count"]) == (w.cid(MARIA), 8)
+    assert "unread" not in last_update  # per user: pushes never carry one person's unread
     assert w.pushed("presence", maria_group) == [
         {"type": "presence", "conversation_id": w.cid(MARIA), "presence": "composing"}]
 
@@ -390,7 +391,7 @@ def test_ten_concurrent_duplicate_deliveries_store_one_message(world):
     page, _ = messages.list_newest_first(world.tenant_id, world.cid(MARIA), limit=100)
     assert [m.id for m in page] == ["AC3F9B1E2D4C5A6B7C8D9E0F1A2B3C4D"]
     conv = conversations.get(world.tenant_id, world.cid(MARIA))
-    assert conv.unread == 1
+    assert conv.inbound_count == 1
     assert len(world.pushed("message_received")) == 1
 
 

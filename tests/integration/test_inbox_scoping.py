@@ -112,15 +112,17 @@ def test_role_scoping_in_lists_details_messages_and_pushes(world):
                                                   "message_received")] == ["Alguém aí?"]
     assert events(world, audience.deptmgr_group(tid, world["vendas"]), "message_received")
     assert events(world, dept) == []
-    # unread counts, read clears it and tells the other screens
+    # unread counts (per user), read clears the reader's and tells the reader's other screens only
     assert admin.get(f"/api/conversations/{c1}").json()["unread"] == 2
     assert ids(a["ag_v1"], unread="true") == [c1, c2] or set(ids(a["ag_v1"], unread="true")) == {c1, c2}
     world["push"].clear()
     r = a["ag_v1"].post(f"/api/conversations/{c1}/read")
     assert r.status_code == 200 and r.json()["unread"] == 0
     assert c1 not in ids(a["ag_v1"], unread="true")
-    [update] = events(world, audience.admins_group(tid), "conversation_updated")
-    assert update["conversation"]["unread"] == 0
+    [update] = events(world, user_group(tid, world["people"]["ag_v1"]["id"]), "conversation_read")
+    assert update["conversation_id"] == c1
+    assert not events(world, audience.admins_group(tid))
+    assert admin.get(f"/api/conversations/{c1}").json()["unread"] == 2
 
 
 def test_transfer_close_reopen_and_notifications(world):

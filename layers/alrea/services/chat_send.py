@@ -123,6 +123,8 @@ def compose(caller: Principal, conversation_id: str, *, text: str | None = None,
     item.save(condition=MessageItem.pk.does_not_exist())
     conversations.bump_activity(caller.tenant_id, conv.id, at=now, direction="out", wamid=message_id,
                                 preview=preview(kind, text, file_name=(fields.get("media") or {}).get("file_name")))
+    if conv.waiting_since:  # we answered: the customer no longer waits
+        conversations.clear_waiting(caller.tenant_id, conv.id)
     _publish(item, message_id)
     fresh = conversations.get(caller.tenant_id, conv.id) or conv
     _push_message(fresh, item)

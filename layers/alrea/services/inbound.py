@@ -121,7 +121,8 @@ def on_message(job: InboundJob, data: Any) -> None:
         tid, cid, instance_id=job.instance_id, chat_jid=chat.jid, is_group=chat.is_group, at=at,
         contact_key=chat.contact_key, phone=chat.phone, lid=chat.lid,
         contact_name=None if (msg.from_me or chat.is_group) else msg.push_name,
-        unread_increment=1 if inbound_new else 0)
+        inbound_increment=1 if inbound_new else 0,
+        answered=msg.from_me and msg.direction == Direction.OUT and msg.kind is not Kind.REACTION)
     updates = [(conversations.key_item(tid, cid), conversation_actions)]
     contact = _contact_update(job, msg)
     if contact:

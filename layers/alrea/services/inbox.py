@@ -7,8 +7,15 @@ not see answers 404, exactly like another tenant's.
 Lists never Scan. Each list is the newest-first merge of one or two index partitions (store/conversations.py):
 admin → gsi2 (tenant) / gsi3 (a department) / gsi4 (an agent or a department's queue); manager → gsi3 of
 their department (+ their own assignments elsewhere); agent → gsi4 of themselves + their department's queue.
-Filters (status, unread, instance) are FilterExpressions; ``q`` (name/phone) is matched here. A filtered page
-reads at most ``READ_BUDGET`` items and may come back short, with a ``next_cursor`` to continue.
+Filters (status, instance) are FilterExpressions; ``q`` (name/phone) is matched here; ``unread`` is the CALLER's
+unread (the conversation's ``inbound_count`` minus the caller's read marker, store/seen.py), read for a page
+with one BatchGetItem and filtered after it. A filtered page reads at most ``READ_BUDGET`` items and may come
+back short, with a ``next_cursor`` to continue.
+
+``view="inbox"`` is the default "Atender" view — what needs the caller now: the pending chats of their queue
+(agent and manager: their department's queue, gsi4 ``DEPTQ``; admin: every pending chat, gsi2) plus their own
+open chats (gsi4 ``AGENT``). ``sort="oldest"`` reads the same partitions forward (longest idle first).
+Counts (:func:`counts`) are ``Select=COUNT`` queries of the same partitions, capped (see docs/DECISIONS.md).
 
 The cursor is the activity key (``<time>#<cid>``) below which the next page starts: the same key orders every
 index, so one value continues a merged list of two partitions too.
@@ -29,7 +36,7 @@ from alrea.core.log import logger
 from alrea.domain.roles import Principal
 from alrea.ports.push import user_group
 from alrea.services import audience
-from alrea.store import conversations, messages, settings
+from alrea.store import conversations, messages, seen, settings
 from alrea.store.conversations import ConversationItem
 
 MAX_LIMIT = 100
@@ -93,6 +100,8 @@ class Filters:
     unread: bool = False
     instance_id: str | None = None
     q: str | None = None
+    view: str | None = None  # "inbox": the default view (queue + my open chats)
+    sort: str = "newest"  # "newest" | "oldest"
 
 
 @dataclass(frozen=True)
@@ -103,9 +112,22 @@ class Stream:
     accept: Any = None
 
 
+def _attention_streams(caller: Principal) -> list[Stream]:
+    """The default view: the pending chats of the caller's queue + the caller's own open chats."""
+    C = ConversationItem
+    tid, me = caller.tenant_id, caller.user_id
+    mine = Stream("gsi4", conversations.agent_pk(tid, me), C.status == "open")
+    if caller.is_admin:
+        return [Stream("gsi2", conversations.activity_pk(tid), C.status == "pending"), mine]
+    own = caller.department_id
+    return [Stream("gsi4", conversations.queue_pk(tid, own), C.status == "pending"), mine] if own else [mine]
+
+
 def _streams(caller: Principal, f: Filters) -> list[Stream]:
     C = ConversationItem
     tid, me = caller.tenant_id, caller.user_id
+    if f.view == "inbox":
+        return _attention_streams(caller)
     dept = f.department_id
     who = me if f.assigned_user_id == "me" else f.assigned_user_id
     in_dept = (C.department_id == dept) if dept else None
@@ -120,7 +142,8 @@ def _streams(caller: Principal, f: Filters) -> list[Stream]:
         return [Stream("gsi2", conversations.activity_pk(tid))]
     own = caller.department_id
     if caller.is_manager:
-        mine_elsewhere = Stream("gsi4", conversations.agent_pk(tid, me), in_dept,
+        elsewhere = ((C.department_id != own) | C.department_id.does_not_exist()) if own else None
+        mine_elsewhere = Stream("gsi4", conversations.agent_pk(tid, me), in_dept if dept else elsewhere,
                                 accept=lambda i: i.department_id != own)
         if who == "none":
             return [Stream("gsi4", conversations.queue_pk(tid, own))] if own and dept in (None, own) else []
@@ -143,10 +166,10 @@ def _streams(caller: Principal, f: Filters) -> list[Stream]:
 def _condition(f: Filters) -> Any:
     C = ConversationItem
     parts = []
-    if f.status:
+    if f.status and f.view != "inbox":
         parts.append(C.status == f.status)
-    if f.unread:
-        parts.append(C.unread > 0)
+    if f.view == "inbox" and f.department_id:  # the default view's streams ignore the owner filters
+        parts.append(C.department_id == f.department_id)
     if f.instance_id:
         parts.append(C.instance_id == f.instance_id)
     condition = None
@@ -174,6 +197,10 @@ def list_conversations(caller: Principal, filters: Filters | None = None, *, lim
         raise Invalid(f"limit deve estar entre 1 e {MAX_LIMIT}.")
     if f.status and f.status not in conversations.STATUSES:
         raise Invalid("status deve ser open, pending ou closed.", field="status")
+    if f.view not in (None, "inbox"):
+        raise Invalid('view deve ser "inbox".', field="view")
+    if f.sort not in ("newest", "oldest"):
+        raise Invalid("sort deve ser newest ou oldest.", field="sort")
     if f.assigned_user_id not in (None, "me", "none"):
         f = Filters(**{**f.__dict__, "assigned_user_id": _uuid(f.assigned_user_id, "assigned_user_id")})
     f = Filters(**{**f.__dict__, "department_id": _uuid(f.department_id, "department_id"),
@@ -183,7 +210,9 @@ def list_conversations(caller: Principal, filters: Filters | None = None, *, lim
     if not streams:
         return {"items": [], "next_cursor": None}
     condition, q_accept = _condition(f), _matcher(f.q)
-    filtered = condition is not None or q_accept is not None or any(s.condition is not None for s in streams)
+    forward = f.sort == "oldest"
+    filtered = condition is not None or q_accept is not None or f.unread or \
+        any(s.condition is not None for s in streams)
     page_size = max(limit, 100) if filtered else limit
     budget = READ_BUDGET // len(streams)
     found: list[ConversationItem] = []
@@ -194,29 +223,84 @@ def list_conversations(caller: Principal, filters: Filters | None = None, *, lim
         accepts = [a for a in (stream.accept, q_accept) if a is not None]
         items, frontier, _ = conversations.scan_stream(
             stream.index, stream.partition, before=before, page_size=min(page_size, budget), budget=budget,
-            want=limit, condition=cond, accept=(lambda i, a=accepts: all(x(i) for x in a)) if accepts else None)
+            want=limit, condition=cond, accept=(lambda i, a=accepts: all(x(i) for x in a)) if accepts else None,
+            forward=forward)
         found += items
         if frontier:
             frontiers.append(frontier)
-    threshold = max(frontiers) if frontiers else None
+    # the merged list is complete up to the nearest frontier of the streams
+    threshold = (min(frontiers) if forward else max(frontiers)) if frontiers else None
     key = lambda i: i.gsi2sk or ""  # noqa: E731 - every index sorts by the same activity key
-    ready = sorted((i for i in {i.id: i for i in found}.values() if threshold is None or key(i) >= threshold),
-                   key=key, reverse=True)
-    page = ready[:limit]
-    if len(ready) > limit:
-        next_before = key(page[-1])
-    else:
-        next_before = threshold
+    ready = sorted((i for i in {i.id: i for i in found}.values()
+                    if threshold is None or (key(i) <= threshold if forward else key(i) >= threshold)),
+                   key=key, reverse=not forward)
+    if f.unread:  # the caller's own unread: their read markers for what was read, filtered after
+        views = [v for v in with_unread(caller, ready) if v["unread"] > 0]
+        page, more = views[:limit], len(views) > limit
+    else:  # one BatchGetItem of the caller's read markers for the page
+        page, more = with_unread(caller, ready[:limit]), len(ready) > limit
+    next_before = page[-1]["_key"] if more else threshold
+    for v in page:
+        v.pop("_key", None)
     from alrea.services.conversation_contact import with_contacts  # contact id + avatar URL of each row
 
-    return {"items": with_contacts(caller.tenant_id, [i.view() for i in page]),
-            "next_cursor": encode_cursor(next_before)}
+    return {"items": with_contacts(caller.tenant_id, page), "next_cursor": encode_cursor(next_before)}
+
+
+def with_unread(caller: Principal, items: list[ConversationItem]) -> list[dict[str, Any]]:
+    """Views carrying the CALLER's unread (one BatchGetItem of their read markers for these items)."""
+    seen_by = seen.seen_counts(caller.tenant_id, caller.user_id, [i.id for i in items])
+    views = []
+    for item in items:
+        view = item.view()
+        view["unread"] = max(0, int(item.inbound_count or 0) - seen_by.get(item.id, 0))
+        view["_key"] = item.gsi2sk or ""
+        views.append(view)
+    return views
 
 
 def get_conversation(caller: Principal, conversation_id: str) -> dict[str, Any]:
-    from alrea.services.conversation_contact import view_of
+    from alrea.services.conversation_contact import with_contacts
 
-    return view_of(load_visible(caller, conversation_id))
+    [view] = with_unread(caller, [load_visible(caller, conversation_id)])
+    view.pop("_key", None)
+    with_contacts(caller.tenant_id, [view])
+    return view
+
+
+COUNT_CAP = 100  # the SPA shows "99+" from here
+COUNT_BUDGET = 5000  # items a single count may read before it answers a lower bound
+
+
+def _count(streams: list[Stream], condition: Any = None) -> int:
+    total = 0
+    for stream in streams:
+        cond = stream.condition if condition is None else (
+            condition if stream.condition is None else stream.condition & condition)
+        n, _ = conversations.count_stream(stream.index, stream.partition, condition=cond,
+                                          cap=COUNT_CAP - total, budget=COUNT_BUDGET)
+        total += n
+        if total >= COUNT_CAP:
+            return COUNT_CAP
+    return total
+
+
+def counts(caller: Principal) -> dict[str, Any]:
+    """What the tabs show, role-scoped exactly like the lists: the default view, the queue (pending), my open
+    chats, the open ones I may see, and the conversations of the default view with something unread for me.
+    Each value is capped at ``COUNT_CAP`` (shown "99+"). The streams of each count never overlap (disjoint
+    partitions or statuses), so a sum of Select=COUNT queries is exact."""
+    C = ConversationItem
+    tid, me = caller.tenant_id, caller.user_id
+    unread = list_conversations(caller, Filters(view="inbox", unread=True), limit=MAX_LIMIT)["items"]
+    return {
+        "inbox": _count(_attention_streams(caller)),
+        "pending": _count(_streams(caller, Filters()), C.status == "pending"),
+        "mine": _count([Stream("gsi4", conversations.agent_pk(tid, me))], C.status == "open"),
+        "open": _count(_streams(caller, Filters()), C.status == "open"),
+        "unread": min(len(unread), COUNT_CAP),
+        "cap": COUNT_CAP,
+    }
 
 
 # ---------------------------------------------------------------- ownership changes
@@ -320,13 +404,14 @@ def reopen(caller: Principal, conversation_id: str) -> dict[str, Any]:
 
 
 def mark_read(caller: Principal, conversation_id: str) -> dict[str, Any]:
+    """The caller has seen every customer message so far: their own read marker moves; nobody else's badge
+    changes. Only the caller's other screens are told (``conversation_read`` to their user group)."""
     current = load_visible(caller, conversation_id)
-    after = conversations.clear_unread(caller.tenant_id, current.id)
-    fresh = conversations.get(caller.tenant_id, current.id) if after is not None else None
-    if fresh is None:
-        raise NotFound(NOT_FOUND)
-    audience.push_conversation_event(fresh, {"type": "conversation_updated", "conversation": fresh.view()})
-    return fresh.view()
+    count = int(current.inbound_count or 0)
+    seen.mark_seen(caller.tenant_id, caller.user_id, current.id, count)
+    audience.push_groups([user_group(caller.tenant_id, caller.user_id)],
+                         {"type": "conversation_read", "conversation_id": current.id, "seen_count": count})
+    return {**current.view(), "unread": 0}
 
 
 # ---------------------------------------------------------------- messages and notes
@@ -371,8 +456,30 @@ def get_settings(caller: Principal) -> dict[str, Any]:
     return settings.get_inbox(caller.tenant_id).public()
 
 
-def put_settings(caller: Principal, *, auto_assign: bool) -> dict[str, Any]:
-    return settings.put_inbox(caller.tenant_id, auto_assign=auto_assign).public()
+MAX_WAIT_MINUTES = 24 * 60
+
+
+def _minutes(value: Any, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid("Informe um número inteiro de minutos.", field=field)
+    if not 1 <= value <= MAX_WAIT_MINUTES:
+        raise Invalid(f"Use de 1 a {MAX_WAIT_MINUTES} minutos.", field=field)
+    return value
+
+
+def put_settings(caller: Principal, *, auto_assign: bool | None = None, wait_warn_minutes: int | None = None,
+                 wait_alert_minutes: int | None = None) -> dict[str, Any]:
+    """Change what was given; the waiting thresholds (minutes) must keep warn < alert."""
+    current = settings.get_inbox(caller.tenant_id)
+    warn = current.warn_minutes() if wait_warn_minutes is None else _minutes(wait_warn_minutes, "wait_warn_minutes")
+    alert = current.alert_minutes() if wait_alert_minutes is None else \
+        _minutes(wait_alert_minutes, "wait_alert_minutes")
+    if warn >= alert:
+        raise Invalid("O tempo de alerta (vermelho) deve ser maior que o de atenção (amarelo).",
+                      field="wait_alert_minutes")
+    return settings.put_inbox(caller.tenant_id,
+                              auto_assign=bool(current.auto_assign) if auto_assign is None else auto_assign,
+                              wait_warn_minutes=warn, wait_alert_minutes=alert).public()
 
 
 def set_instance_department(caller: Principal, instance_id: str, department_id: str | None):

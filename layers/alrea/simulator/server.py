@@ -312,7 +312,7 @@ def create_app(state: SimState) -> FastAPI:
         data = state.inject_inbound(name, str(body["from"]), text=body.get("text"),
                                     image=bool(body.get("image")), caption=body.get("caption"),
                                     push_name=body.get("push_name"), lid=body.get("lid"),
-                                    quoted_id=body.get("quoted_id"))
+                                    quoted_id=body.get("quoted_id"), ago_s=int(body.get("ago_s") or 0))
         return data
 
     @app.post("/_sim/instances/{name}/presence")

@@ -440,12 +440,14 @@ class SimState:
     def inject_inbound(self, name: str, phone: str, *, text: str | None = None, image: bool = False,
                        caption: str | None = None, push_name: str | None = None,
                        lid: str | bool | None = None, image_bytes: bytes | None = None,
-                       quoted_id: str | None = None) -> dict[str, Any]:
+                       quoted_id: str | None = None, ago_s: int = 0) -> dict[str, Any]:
         """A contact writes to the instance: posts messages.upsert, then contacts.upsert/contacts.update.
 
         ``lid``: True (a random LID) or a LID (digits or ``…@lid``) to address the chat by LID the way 2.3.6
         does (``remoteJid`` @lid, ``remoteJidAlt`` the phone, ``addressingMode`` "lid").
         ``quoted_id``: the text replies to that message (an extendedTextMessage whose contextInfo quotes it).
+        ``ago_s``: the message was written that many seconds ago (its ``messageTimestamp``), e.g. delivered late
+        after the phone was offline.
         """
         inst = self.instance(name)
         digits = p.digits_of(phone)
@@ -457,7 +459,7 @@ class SimState:
             lid_jid = lid if isinstance(lid, str) and lid.endswith("@lid") else (
                 f"{p.digits_of(lid)}@lid" if isinstance(lid, str) else
                 f"{self.random.randrange(10**14, 10**15)}@lid")
-        now = int(time.time())
+        now = int(time.time()) - max(0, ago_s)
         media = None
         if image:
             media = image_bytes or p.png()

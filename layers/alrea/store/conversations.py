@@ -10,6 +10,9 @@
   ``gsi4pk=T#<tid>#AGENT#<uid>`` when assigned, ``T#<tid>#DEPTQ#<did>`` (the department's unassigned queue)
   otherwise. An agent's inbox is the merge of two gsi4 partitions, a manager's one gsi3 partition, an admin's
   gsi2 — never a Scan. ``status``: "pending" (waiting in a queue), "open" (assigned), "closed".
+- ``inbound_count`` counts the customer's messages (monotonic); each user's unread is that minus the
+  ``seen_count`` of their own read marker (store/seen.py). ``waiting_since`` is the time of the first customer
+  message not answered yet (set by an inbound message when absent, removed when we answer).
 - Agent load ``pk=T#<tid> sk=AGENTLOAD#<uid>``: open conversations assigned to the agent, moved in the same
   transaction as the assignment change (auto-assignment picks the least busy).
 """
@@ -95,7 +98,8 @@ class ConversationItem(Item):
     last_message_preview = UnicodeAttribute(null=True)
     last_message_direction = UnicodeAttribute(null=True)
     last_message_id = UnicodeAttribute(null=True)
-    unread = NumberAttribute(default=0)
+    inbound_count = NumberAttribute(default=0)
+    waiting_since = UnicodeAttribute(null=True)
     status = UnicodeAttribute(null=True)
     department_id = UnicodeAttribute(null=True)
     assigned_user_id = UnicodeAttribute(null=True)
@@ -112,7 +116,8 @@ class ConversationItem(Item):
             "lid": self.lid, "last_message_at": self.last_message_at,
             "last_message_preview": self.last_message_preview,
             "last_message_direction": self.last_message_direction, "last_message_id": self.last_message_id,
-            "unread": int(self.unread or 0), "created_at": self.created_at, "updated_at": self.updated_at,
+            "inbound_count": int(self.inbound_count or 0), "waiting_since": self.waiting_since,
+            "created_at": self.created_at, "updated_at": self.updated_at,
             "status": self.status or status_for(self.assigned_user_id, False),
             "department_id": self.department_id, "assigned_user_id": self.assigned_user_id,
             "assigned_user_name": self.assigned_user_name, "tags": list(self.tags or []),
@@ -125,11 +130,12 @@ def key_item(tenant_id: str, cid: str) -> ConversationItem:
 
 def touch_actions(tenant_id: str, cid: str, *, instance_id: str, chat_jid: str, is_group: bool, at: str,
                   contact_key: str | None = None, contact_name: str | None = None, phone: str | None = None,
-                  lid: str | None = None, unread_increment: int = 0) -> list[Action]:
+                  lid: str | None = None, inbound_increment: int = 0, answered: bool = False) -> list[Action]:
     """Create-or-update actions for a conversation touched by a message (used inside the message transaction).
 
     The activity index key is only set when absent, so a conversation is listed from its first message even if
-    the later :func:`bump_activity` never runs.
+    the later :func:`bump_activity` never runs. A customer's message counts in ``inbound_count`` and starts the
+    wait (``waiting_since``, kept when already waiting); ``answered`` (a message from us) ends it.
     """
     C = ConversationItem
     now = iso(utcnow())
@@ -140,8 +146,12 @@ def touch_actions(tenant_id: str, cid: str, *, instance_id: str, chat_jid: str, 
         C.gsi4sk.set(C.gsi4sk | activity_sk(at, cid)), C.status.set(C.status | "pending"),
         C.last_message_at.set(C.last_message_at | at),
         C.created_at.set(C.created_at | now), C.updated_at.set(now),
-        C.unread.add(unread_increment) if unread_increment else C.unread.set(C.unread | 0),
+        C.inbound_count.add(inbound_increment) if inbound_increment else C.inbound_count.set(C.inbound_count | 0),
     ]
+    if inbound_increment:
+        actions.append(C.waiting_since.set(C.waiting_since | at))
+    elif answered:
+        actions.append(C.waiting_since.remove())
     for attr, value in ((C.contact_key, contact_key), (C.contact_name, contact_name), (C.phone, phone),
                         (C.lid, lid)):
         if value:
@@ -188,14 +198,16 @@ INDEX_SK = {"gsi2": "gsi2sk", "gsi3": "gsi3sk", "gsi4": "gsi4sk"}
 
 
 def scan_stream(index: str, partition: str, *, before: str | None, page_size: int, budget: int,
-                want: int, condition: Any = None, accept: Any = None) -> tuple[list[ConversationItem], str | None, int]:
+                want: int, condition: Any = None, accept: Any = None, forward: bool = False
+                ) -> tuple[list[ConversationItem], str | None, int]:
     """Newest-first pages of one index partition below ``before`` until ``want`` items matched or ``budget``
     items were read. Answers (matching items, frontier, items read): ``frontier`` is the activity key of the
-    last item DynamoDB evaluated when more may follow (None when the partition is exhausted)."""
+    last item DynamoDB evaluated when more may follow (None when the partition is exhausted). ``forward``
+    reads oldest first instead, above ``before`` (then the cursor key is a lower bound)."""
     idx = getattr(ConversationItem, index)
     sk_attr = getattr(ConversationItem, INDEX_SK[index])
-    range_condition = (sk_attr < before) if before else None
-    results = idx.query(partition, range_condition, filter_condition=condition, scan_index_forward=False,
+    range_condition = ((sk_attr > before) if forward else (sk_attr < before)) if before else None
+    results = idx.query(partition, range_condition, filter_condition=condition, scan_index_forward=forward,
                         page_size=page_size)
     matched: list[ConversationItem] = []
     read = 0
@@ -212,6 +224,27 @@ def scan_stream(index: str, partition: str, *, before: str | None, page_size: in
             break
         results.page_iter.page_size = min(max(page_size, want - len(matched)), budget - read)
     return matched, frontier, read
+
+
+def count_stream(index: str, partition: str, *, condition: Any = None, cap: int, budget: int) -> tuple[int, bool]:
+    """Count one index partition's items matching ``condition`` with ``Select=COUNT`` (no item data leaves the
+    table), stopping once ``cap`` matched or ``budget`` items were read. Answers (count, exact): ``exact`` is
+    False when it stopped early (the count is then a lower bound)."""
+    from pynamodb.constants import COUNT
+    from pynamodb.pagination import ResultIterator
+
+    hash_key = getattr(ConversationItem, index)._hash_key_attribute().serialize(partition)
+    results = ResultIterator(ConversationItem._get_connection().query, (hash_key,),
+                             {"filter_condition": condition, "index_name": index, "select": COUNT})
+    counted = read = 0
+    for page in results.page_iter:
+        counted += int(page.get("Count", 0))
+        read += int(page.get("ScannedCount", 0))
+        if not page.get("LastEvaluatedKey"):
+            return counted, True
+        if counted >= cap or read >= budget:
+            return counted, False
+    return counted, True
 
 
 # ---------------------------------------------------------------- inbox: routing and assignment
@@ -277,5 +310,6 @@ def change_owner(current: ConversationItem, *, department_id: str | None, assign
     return True
 
 
-def clear_unread(tenant_id: str, cid: str) -> ConversationItem | None:
-    return update_existing(tenant_id, cid, [ConversationItem.unread.set(0)])
+def clear_waiting(tenant_id: str, cid: str) -> ConversationItem | None:
+    """We answered: the customer is no longer waiting."""
+    return update_existing(tenant_id, cid, [ConversationItem.waiting_since.remove()])

@@ -8,6 +8,7 @@ import { Sheet, SheetContent, SheetDescription, SheetTitle } from "@/components/
 import { Skeleton } from "@/components/ui/skeleton";
 import { TooltipProvider } from "@/components/ui/tooltip";
 import { RealtimeProvider, useRealtimeEvent } from "@/hooks/useRealtime";
+import { useInboxAlerts } from "@/modules/inbox/hooks/useInboxAlerts";
 import { useAuth } from "@/stores/auth";
 
 import { ConnectionIndicator } from "./ConnectionIndicator";
@@ -33,6 +34,13 @@ function RealtimeNotifications() {
   return null;
 }
 
+/** New-customer alerts, tab counts and the unread count in the title, on every page. */
+function InboxAlerts() {
+  const userId = useAuth((s) => s.user?.id);
+  useInboxAlerts(userId);
+  return null;
+}
+
 export function AppShell() {
   const loadMe = useAuth((s) => s.loadMe);
   const [mobileOpen, setMobileOpen] = useState(false);
@@ -45,6 +53,7 @@ export function AppShell() {
   return (
     <RealtimeProvider>
       <RealtimeNotifications />
+      <InboxAlerts />
       <TooltipProvider>
         <div className="flex h-dvh overflow-hidden" data-testid="app-shell">
           <Sidebar />

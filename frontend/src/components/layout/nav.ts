@@ -1,5 +1,6 @@
 import {
   Building2,
+  Headset,
   Info,
   Megaphone,
   MessageSquareOff,
@@ -29,6 +30,7 @@ export const SETTINGS_NAV: NavItem[] = [
   { to: "/settings/departments", label: "Departamentos", icon: Building2, adminOnly: true },
   { to: "/settings/numbers", label: "Números", icon: Smartphone, adminOnly: true },
   { to: "/settings/fields", label: "Campos personalizados", icon: TextCursorInput, adminOnly: true },
+  { to: "/settings/inbox", label: "Atendimento", icon: Headset, adminOnly: true },
   { to: "/settings/opt-out", label: "Descadastro", icon: MessageSquareOff, adminOnly: true },
   { to: "/settings/about", label: "Sobre", icon: Info },
 ];

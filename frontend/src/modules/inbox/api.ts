@@ -7,7 +7,9 @@ import type {
   Conversation,
   ConversationContact,
   Department,
+  InboxCounts,
   InboxFilters,
+  InboxSettings,
   InstanceSummary,
   Message,
   Page,
@@ -23,9 +25,11 @@ function page<T>(data: unknown): Page<T> {
 }
 
 export function filterParams(filters: InboxFilters): Record<string, string> {
-  const params: Record<string, string> = { status: filters.status };
+  const params: Record<string, string> =
+    filters.status === "inbox" ? { view: "inbox" } : { status: filters.status };
+  if (filters.sort === "oldest") params.sort = "oldest";
   if (filters.department_id) params.department_id = filters.department_id;
-  if (filters.assignee) params.assigned_user_id = filters.assignee;
+  if (filters.assignee && filters.status !== "inbox") params.assigned_user_id = filters.assignee;
   if (filters.unread) params.unread = "true";
   if (filters.instance_id) params.instance_id = filters.instance_id;
   if (filters.q.trim()) params.q = filters.q.trim();
@@ -37,6 +41,12 @@ export const inboxApi = {
     const params: Record<string, string> = { ...filterParams(filters), limit: String(PAGE_SIZE) };
     if (cursor) params.cursor = cursor;
     return page<Conversation>((await api.get<unknown>("/conversations", { params, signal })).data);
+  },
+  async counts() {
+    return (await api.get<InboxCounts>("/conversations/counts", { skipErrorToast: true })).data;
+  },
+  async settings() {
+    return (await api.get<InboxSettings>("/inbox/settings", { skipErrorToast: true })).data;
   },
   async getConversation(id: string) {
     return (await api.get<Conversation>(`/conversations/${id}`, { skipErrorToast: true })).data;

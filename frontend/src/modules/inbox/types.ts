@@ -2,6 +2,9 @@
 import type { Contact } from "@/modules/contacts/types";
 
 export type ConversationStatus = "open" | "pending" | "closed";
+/** A status tab, or "inbox": the default view (my queue's pending chats + my open chats). */
+export type InboxView = "inbox" | ConversationStatus;
+export type InboxSort = "newest" | "oldest";
 
 export interface Conversation {
   id: string;
@@ -23,6 +26,24 @@ export interface Conversation {
   /** The contact behind a 1:1 chat (contacts module id) and its cached profile picture (presigned, short-lived). */
   contact_id?: string | null;
   avatar_url?: string | null;
+  /** When the customer's first unanswered message arrived (null once we answered). */
+  waiting_since?: string | null;
+}
+
+/** GET /conversations/counts: role-scoped like the lists; each value is capped at `cap` (shown "99+"). */
+export interface InboxCounts {
+  inbox: number;
+  pending: number;
+  mine: number;
+  open: number;
+  unread: number;
+  cap: number;
+}
+
+export interface InboxSettings {
+  auto_assign: boolean;
+  wait_warn_minutes: number;
+  wait_alert_minutes: number;
 }
 
 export type MessageKind =
@@ -92,7 +113,8 @@ export interface Page<T> {
 export type AssigneeFilter = "" | "me" | "none";
 
 export interface InboxFilters {
-  status: ConversationStatus;
+  status: InboxView;
+  sort: InboxSort;
   department_id: string;
   assignee: AssigneeFilter;
   unread: boolean;

@@ -8,6 +8,7 @@ import type {
   Instance,
   NewField,
   NewUser,
+  InboxSettings,
   OptOutConfig,
   OptOutSettings,
   QrCode,
@@ -40,6 +41,9 @@ export const settingsApi = {
 
   optOutSettings: async (signal?: AbortSignal) =>
     (await api.get<OptOutSettings>("/campaigns/settings/opt-out", { signal })).data,
+  inboxSettings: async (signal?: AbortSignal) => (await api.get<InboxSettings>("/inbox/settings", { signal })).data,
+  saveInboxSettings: async (body: Partial<InboxSettings>) =>
+    (await api.put<InboxSettings>("/inbox/settings", body)).data,
   saveOptOutSettings: async (body: OptOutConfig) =>
     (await api.put<OptOutSettings>("/campaigns/settings/opt-out", body)).data,
 

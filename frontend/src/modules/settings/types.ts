@@ -51,6 +51,13 @@ export interface NewField {
 }
 
 /** What stops campaigns for a contact: a message equal to one of the keywords (GET/PUT /campaigns/settings/opt-out). */
+/** The tenant's inbox settings (PUT changes only the fields it carries). */
+export interface InboxSettings {
+  auto_assign: boolean;
+  wait_warn_minutes: number;
+  wait_alert_minutes: number;
+}
+
 export interface OptOutConfig {
   keywords: string[];
   confirmation: string;

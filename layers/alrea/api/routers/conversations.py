@@ -24,10 +24,17 @@ def list_conversations(caller: CurrentUser, limit: int = Limit, cursor: str | No
                        department_id: str | None = Query(None, max_length=64),
                        assigned_user_id: str | None = Query(None, max_length=64, description='uuid, "me" or "none"'),
                        unread: bool = Query(False), instance_id: str | None = Query(None, max_length=64),
-                       q: str | None = Query(None, max_length=80)) -> dict[str, Any]:
+                       q: str | None = Query(None, max_length=80),
+                       view: Literal["inbox"] | None = Query(None, description='"inbox": queue + my open chats'),
+                       sort: Literal["newest", "oldest"] = Query("newest")) -> dict[str, Any]:
     return conversations.list_conversations(caller, limit=limit, cursor=cursor, status=status,
                                             department_id=department_id, assigned_user_id=assigned_user_id,
-                                            unread=unread, instance_id=instance_id, q=q)
+                                            unread=unread, instance_id=instance_id, q=q, view=view, sort=sort)
+
+
+@router.get("/counts")
+def counts(caller: CurrentUser) -> dict[str, Any]:
+    return inbox.counts(caller)
 
 
 @router.get("/{conversation_id}")

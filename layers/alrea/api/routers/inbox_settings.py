@@ -1,4 +1,5 @@
-"""/api/inbox/settings: the tenant's inbox settings (auto-assignment). Everyone reads; admins change."""
+"""/api/inbox/settings: the tenant's inbox settings (auto-assignment, waiting thresholds in minutes). Everyone
+reads; admins change (a PUT changes only the fields it carries)."""
 from __future__ import annotations
 
 from typing import Any
@@ -13,7 +14,9 @@ router = APIRouter(prefix="/api/inbox", tags=["inbox"])
 
 
 class InboxSettingsIn(Body):
-    auto_assign: bool
+    auto_assign: bool | None = None
+    wait_warn_minutes: int | None = None
+    wait_alert_minutes: int | None = None
 
 
 @router.get("/settings")
@@ -23,4 +26,5 @@ def get_settings(caller: CurrentUser) -> dict[str, Any]:
 
 @router.put("/settings")
 def put_settings(body: InboxSettingsIn, caller: AdminUser) -> dict[str, Any]:
-    return inbox.put_settings(caller, auto_assign=body.auto_assign)
+    return inbox.put_settings(caller, auto_assign=body.auto_assign, wait_warn_minutes=body.wait_warn_minutes,
+                              wait_alert_minutes=body.wait_alert_minutes)

@@ -6,11 +6,15 @@ import { ErrorState } from "@/components/ErrorState";
 import { Input } from "@/components/ui/input";
 import { cn } from "@/lib/utils";
 
+import { countLabel, useInboxCounts } from "../hooks/useInboxCounts";
 import { listStamp, unreadCount } from "../lib/format";
 import { useInbox } from "../stores/inbox";
-import type { AssigneeFilter, ConversationStatus, Department, InstanceSummary } from "../types";
+import type { AssigneeFilter, Department, InboxCounts, InboxSort, InboxView, InstanceSummary } from "../types";
+import { InboxAlertControls } from "./InboxAlertControls";
+import { WaitTimer } from "./WaitTimer";
 
-const STATUS_TABS: { value: ConversationStatus; label: string }[] = [
+const STATUS_TABS: { value: InboxView; label: string }[] = [
+  { value: "inbox", label: "Atender" },
   { value: "open", label: "Abertas" },
   { value: "pending", label: "Pendentes" },
   { value: "closed", label: "Fechadas" },
@@ -22,6 +26,24 @@ const ASSIGNEE_OPTIONS: { value: AssigneeFilter; label: string }[] = [
   { value: "", label: "Todas" },
 ];
 
+/** Which count each status tab shows (Fechadas has none: it only grows). */
+const TAB_COUNT: Partial<Record<string, keyof InboxCounts>> = {
+  inbox: "inbox",
+  open: "open",
+  pending: "pending",
+};
+
+/** The owner tabs are counted where the count means what the list shows: Minhas under Abertas, Fila under
+ * Pendentes (every pending chat is unassigned). */
+function ownerCount(status: InboxView, value: string): keyof InboxCounts | undefined {
+  if (value === "me" && status === "open") return "mine";
+  if (value === "none" && status === "pending") return "pending";
+  return undefined;
+}
+
+/** Longest waiting first makes sense where customers wait: the default view and the queue. */
+const SORTABLE: InboxView[] = ["inbox", "pending"];
+
 const selectClass =
   "border-input bg-background h-8 min-w-0 flex-1 rounded-md border px-2 text-xs outline-none focus-visible:ring-2 focus-visible:ring-ring/50";
 
@@ -30,11 +52,15 @@ function Segmented<T extends string>({
   options,
   value,
   onChange,
+  counts,
+  countFor = (v) => TAB_COUNT[v],
 }: {
   label: string;
   options: { value: T; label: string }[];
   value: T;
   onChange: (v: T) => void;
+  counts?: InboxCounts | null;
+  countFor?: (value: T) => keyof InboxCounts | undefined;
 }) {
   return (
     <div role="tablist" aria-label={label} className="bg-muted flex rounded-md p-0.5">
@@ -46,20 +72,34 @@ function Segmented<T extends string>({
           aria-selected={value === o.value}
           onClick={() => onChange(o.value)}
           className={cn(
-            "flex-1 rounded px-2 py-1 text-xs font-medium transition-colors",
+            "flex-1 rounded px-1.5 py-1 text-xs font-medium whitespace-nowrap transition-colors",
             value === o.value ? "bg-background shadow-sm" : "text-muted-foreground hover:text-foreground",
           )}
         >
           {o.label}
+          <TabCount counts={counts} name={countFor(o.value)} />
         </button>
       ))}
     </div>
   );
 }
 
+function TabCount({ counts, name }: { counts?: InboxCounts | null; name?: keyof InboxCounts }) {
+  if (!counts || !name || !counts[name]) return null;
+  return (
+    <span
+      data-testid="tab-count"
+      className="bg-primary/10 text-primary ml-1 inline-flex min-w-4 justify-center rounded-full px-1 text-[10px] font-semibold"
+    >
+      {countLabel(counts[name], counts.cap)}
+    </span>
+  );
+}
+
 function Filters({ departments, instances }: { departments: Department[]; instances: InstanceSummary[] }) {
   const filters = useInbox((s) => s.filters);
   const setFilters = useInbox((s) => s.setFilters);
+  const counts = useInboxCounts((s) => s.counts);
   const [q, setQ] = useState(filters.q);
 
   useEffect(() => {
@@ -70,13 +110,34 @@ function Filters({ departments, instances }: { departments: Department[]; instan
 
   return (
     <div className="space-y-2 border-b p-3">
-      <Segmented label="Situação" options={STATUS_TABS} value={filters.status} onChange={(status) => setFilters({ status })} />
       <Segmented
-        label="Responsável"
-        options={ASSIGNEE_OPTIONS}
-        value={filters.assignee}
-        onChange={(assignee) => setFilters({ assignee })}
+        label="Situação"
+        options={STATUS_TABS}
+        value={filters.status}
+        counts={counts}
+        onChange={(status) => setFilters(SORTABLE.includes(status) ? { status } : { status, sort: "newest" })}
       />
+      {filters.status !== "inbox" ? (
+        <Segmented
+          label="Responsável"
+          options={ASSIGNEE_OPTIONS}
+          value={filters.assignee}
+          counts={counts}
+          countFor={(v) => ownerCount(filters.status, v)}
+          onChange={(assignee) => setFilters({ assignee })}
+        />
+      ) : null}
+      {SORTABLE.includes(filters.status) ? (
+        <select
+          aria-label="Ordenar conversas"
+          className={selectClass + " w-full"}
+          value={filters.sort}
+          onChange={(e) => setFilters({ sort: e.target.value as InboxSort })}
+        >
+          <option value="newest">Mais recentes primeiro</option>
+          <option value="oldest">Esperando há mais tempo primeiro</option>
+        </select>
+      ) : null}
       <div className="relative">
         <Search className="text-muted-foreground absolute top-2 left-2 size-4" />
         <Input
@@ -126,6 +187,7 @@ function Filters({ departments, instances }: { departments: Department[]; instan
           )}
         >
           Não lidas
+          <TabCount counts={counts} name="unread" />
         </button>
       </div>
     </div>
@@ -175,8 +237,11 @@ function ConversationRow({ id }: { id: string }) {
               </span>
             ) : null}
           </div>
-          {c.assigned_user_name ? (
-            <div className="text-muted-foreground truncate text-[11px]">{c.assigned_user_name}</div>
+          {c.assigned_user_name || (c.waiting_since && c.status !== "closed") ? (
+            <div className="flex items-center justify-between gap-2">
+              <span className="text-muted-foreground truncate text-[11px]">{c.assigned_user_name ?? ""}</span>
+              {c.status !== "closed" ? <WaitTimer since={c.waiting_since} /> : null}
+            </div>
           ) : null}
         </div>
       </button>
@@ -214,6 +279,7 @@ export function ConversationList({
 
   return (
     <section aria-label="Conversas" className={cn("flex min-h-0 flex-col", className)}>
+      <InboxAlertControls />
       <Filters departments={departments} instances={instances} />
       <ul className="min-h-0 flex-1 overflow-y-auto" data-testid="conversation-list">
         {failed ? (

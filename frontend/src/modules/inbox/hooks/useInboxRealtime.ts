@@ -96,6 +96,12 @@ export function useInboxRealtime(): void {
     if (store.selectedId === c.id && isVisible() && unreadCount(c) > 0) store.markRead(c.id, true);
   });
 
+  // I read it (here or on another screen): my badge goes; nobody else's read ever reaches me.
+  useRealtimeEvent("conversation_read", (event) => {
+    const id = typeof event.conversation_id === "string" ? event.conversation_id : null;
+    if (id) useInbox.getState().clearUnread(id);
+  });
+
   useRealtimeEvent("conversation_removed", (event) => {
     const id = typeof event.conversation_id === "string" ? event.conversation_id : null;
     if (!id) return;

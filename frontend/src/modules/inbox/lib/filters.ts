@@ -10,7 +10,8 @@ export interface Viewer {
 }
 
 export const DEFAULT_FILTERS: InboxFilters = {
-  status: "open",
+  status: "inbox",
+  sort: "newest",
   department_id: "",
   assignee: "",
   unread: false,
@@ -27,16 +28,27 @@ export function visibleTo(c: Conversation, viewer: Viewer): boolean {
   return !c.assigned_user_id && ownDepartment;
 }
 
+/** The default view: the pending chats of my queue (an admin: every pending one) + my own open chats. */
+export function inDefaultView(c: Conversation, viewer: Viewer): boolean {
+  const status = c.status ?? "open";
+  if (status === "open") return !!c.assigned_user_id && c.assigned_user_id === viewer.id;
+  if (status !== "pending") return false;
+  return viewer.role === "admin" || (!!c.department_id && c.department_id === viewer.department_id);
+}
+
 function digits(value: string): string {
   return value.replace(/\D/g, "");
 }
 
 export function matchesFilters(c: Conversation, filters: InboxFilters, viewer: Viewer): boolean {
   if (!visibleTo(c, viewer)) return false;
-  if ((c.status ?? "open") !== filters.status) return false;
+  if (filters.status === "inbox") {
+    if (!inDefaultView(c, viewer)) return false;
+  } else if ((c.status ?? "open") !== filters.status) return false;
   if (filters.department_id && c.department_id !== filters.department_id) return false;
-  if (filters.assignee === "me" && c.assigned_user_id !== viewer.id) return false;
-  if (filters.assignee === "none" && c.assigned_user_id) return false;
+  const byOwner = filters.status !== "inbox"; // the default view has no owner filter
+  if (byOwner && filters.assignee === "me" && c.assigned_user_id !== viewer.id) return false;
+  if (byOwner && filters.assignee === "none" && c.assigned_user_id) return false;
   if (filters.unread && !(typeof c.unread === "number" ? c.unread > 0 : !!c.unread)) return false;
   if (filters.instance_id && c.instance_id !== filters.instance_id) return false;
   const q = filters.q.trim().toLowerCase();

@@ -35,12 +35,13 @@ describe("inbox helpers", () => {
 
   it("keeps a conversation in the list only when the filters and the role scope allow it", () => {
     const agent = { id: "u1", role: "agent", department_id: "d1" };
+    const OPEN = { ...DEFAULT_FILTERS, status: "open" as const };
     const c: Conversation = { id: "c", status: "open", department_id: "d1", assigned_user_id: null, unread: 2 };
-    expect(matchesFilters(c, DEFAULT_FILTERS, agent)).toBe(true);
-    expect(matchesFilters({ ...c, department_id: "d2" }, DEFAULT_FILTERS, agent)).toBe(false);
+    expect(matchesFilters(c, OPEN, agent)).toBe(true);
+    expect(matchesFilters({ ...c, department_id: "d2" }, OPEN, agent)).toBe(false);
     expect(visibleTo({ ...c, assigned_user_id: "u2" }, agent)).toBe(false);
-    expect(matchesFilters(c, { ...DEFAULT_FILTERS, assignee: "me" }, agent)).toBe(false);
-    expect(matchesFilters(c, { ...DEFAULT_FILTERS, status: "closed" }, agent)).toBe(false);
-    expect(matchesFilters({ ...c, contact_name: "Maria", phone: "+5511999" }, { ...DEFAULT_FILTERS, q: "11999" }, agent)).toBe(true);
+    expect(matchesFilters(c, { ...OPEN, assignee: "me" }, agent)).toBe(false);
+    expect(matchesFilters(c, { ...OPEN, status: "closed" }, agent)).toBe(false);
+    expect(matchesFilters({ ...c, contact_name: "Maria", phone: "+5511999" }, { ...OPEN, q: "11999" }, agent)).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import { ContactPanel } from "../components/ContactPanel";
 import { ConversationList } from "../components/ConversationList";
 import { useActivityFeed } from "../hooks/useActivity";
 import { useAgents } from "../hooks/useAgents";
+import { useInboxCounts } from "../hooks/useInboxCounts";
 import { useInboxRealtime } from "../hooks/useInboxRealtime";
 import { useInboxRoute } from "../hooks/useInboxRoute";
 import type { Viewer } from "../lib/filters";
@@ -39,6 +40,8 @@ export function InboxPage() {
     const store = useInbox.getState();
     store.reset();
     void store.loadList();
+    // the admin may have changed the waiting thresholds since the app loaded
+    void useInboxCounts.getState().loadSettings();
     return () => useInbox.getState().reset();
   }, [user?.id]);
 

@@ -7,7 +7,7 @@ import { create } from "zustand";
 import { inboxApi } from "../api";
 import { DEFAULT_FILTERS, matchesFilters, type Viewer } from "../lib/filters";
 import { compareConversations, mergeMessages, pickStatus } from "../lib/format";
-import type { Conversation, InboxFilters, Message } from "../types";
+import type { Conversation, InboxFilters, InboxSort, Message } from "../types";
 
 export interface Thread {
   items: Message[];
@@ -18,6 +18,13 @@ export interface Thread {
 }
 
 const EMPTY_THREAD: Thread = { items: [], olderCursor: null, loaded: false, loadingOlder: false };
+
+/** When I last read each conversation here: an answer requested before that cannot bring its badge back. */
+const readAt = new Map<string, number>();
+
+function notStale(c: Conversation, requestedAt: number): Conversation {
+  return (readAt.get(c.id) ?? 0) >= requestedAt && c.unread ? { ...c, unread: 0 } : c;
+}
 
 interface InboxState {
   viewer: Viewer | null;
@@ -55,14 +62,17 @@ interface InboxState {
   setMessageStatus(conversationId: string, messageId: string, status: string, failureReason?: string | null): void;
   /** Clear unread locally and tell the server (always when `force`, else only when something is unread). */
   markRead(id: string, force?: boolean): void;
+  /** Zero MY unread locally (I read it here or on another screen: the `conversation_read` push). */
+  clearUnread(id: string): void;
   reset(): void;
 }
 
-function sortedIds(byId: Record<string, Conversation>, ids: Iterable<string>): string[] {
+function sortedIds(byId: Record<string, Conversation>, ids: Iterable<string>, sort?: InboxSort): string[] {
+  const compare = sort === "oldest" ? (a: Conversation, b: Conversation) => compareConversations(b, a) : compareConversations;
   return [...new Set(ids)]
     .map((id) => byId[id])
     .filter((c): c is Conversation => !!c)
-    .sort(compareConversations)
+    .sort(compare)
     .map((c) => c.id);
 }
 
@@ -94,15 +104,16 @@ export const useInbox = create<InboxState>()((set, get) => ({
   async loadList() {
     const seq = get().listSeq + 1;
     set({ listSeq: seq, listLoading: true });
+    const requestedAt = Date.now();
     try {
       const page = await inboxApi.listConversations(get().filters);
       if (get().listSeq !== seq) return;
       const byId: Record<string, Conversation> = {};
-      for (const c of page.items) byId[c.id] = c;
+      for (const c of page.items) byId[c.id] = notStale(c, requestedAt);
       const open = get().open;
       set({
         byId,
-        order: sortedIds(byId, page.items.map((c) => c.id)),
+        order: sortedIds(byId, page.items.map((c) => c.id), get().filters.sort),
         nextCursor: page.next_cursor,
         listLoaded: true,
         listFailed: false,
@@ -120,13 +131,18 @@ export const useInbox = create<InboxState>()((set, get) => ({
     const { nextCursor, loadingMore, listSeq } = get();
     if (!nextCursor || loadingMore) return;
     set({ loadingMore: true });
+    const requestedAt = Date.now();
     try {
       const page = await inboxApi.listConversations(get().filters, nextCursor);
       if (get().listSeq !== listSeq) return;
       set((s) => {
         const byId = { ...s.byId };
-        for (const c of page.items) byId[c.id] = c;
-        return { byId, order: sortedIds(byId, [...s.order, ...page.items.map((c) => c.id)]), nextCursor: page.next_cursor };
+        for (const c of page.items) byId[c.id] = notStale(c, requestedAt);
+        return {
+          byId,
+          order: sortedIds(byId, [...s.order, ...page.items.map((c) => c.id)], s.filters.sort),
+          nextCursor: page.next_cursor,
+        };
       });
     } catch {
       // toasted
@@ -144,7 +160,7 @@ export const useInbox = create<InboxState>()((set, get) => ({
       const byId = { ...s.byId };
       if (fits) byId[c.id] = merged;
       else delete byId[c.id];
-      const order = fits ? sortedIds(byId, [...s.order, c.id]) : s.order.filter((id) => id !== c.id);
+      const order = fits ? sortedIds(byId, [...s.order, c.id], s.filters.sort) : s.order.filter((id) => id !== c.id);
       return { byId, order, open };
     });
   },
@@ -175,8 +191,9 @@ export const useInbox = create<InboxState>()((set, get) => ({
   async refreshOpen() {
     const id = get().selectedId;
     if (!id) return;
+    const requestedAt = Date.now();
     try {
-      const c = await inboxApi.getConversation(id);
+      const c = notStale(await inboxApi.getConversation(id), requestedAt);
       if (get().selectedId !== id) return;
       set({ open: c });
       get().upsertConversation(c);
@@ -253,12 +270,17 @@ export const useInbox = create<InboxState>()((set, get) => ({
 
   markRead(id, force = false) {
     const c = get().byId[id] ?? get().open;
+    get().clearUnread(id);
+    if (!force && c && !c.unread) return;
+    void inboxApi.markRead(id).catch(() => undefined);
+  },
+
+  clearUnread(id) {
+    readAt.set(id, Date.now());
     set((s) => ({
       byId: s.byId[id] ? { ...s.byId, [id]: { ...s.byId[id], unread: 0 } as Conversation } : s.byId,
       open: s.open?.id === id ? { ...s.open, unread: 0 } : s.open,
     }));
-    if (!force && c && !c.unread) return;
-    void inboxApi.markRead(id).catch(() => undefined);
   },
 
   reset() {
