@@ -1,7 +1,8 @@
 """CDK app entry point: ``python -m infra.app`` (what cdk.json runs) synthesizes into cdk.out/.
 
 Context (``-c key=value``): ``layer_dir`` (default build/layer, built on first use), ``log_level``,
-``cors_origins`` (comma-separated), ``stack_name``.
+``cors_origins`` (comma-separated), ``site_url`` (the SPA's origin(s), comma-separated: the media bucket's CORS;
+required), ``stack_name``.
 """
 from __future__ import annotations
 

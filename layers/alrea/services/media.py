@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from datetime import timedelta
+from typing import Any
 
 from pydantic import BaseModel
 
+from alrea.core.clock import iso, utcnow
 from alrea.core.config import get_settings
 from alrea.core.errors import NotFound
 from alrea.core.log import logger
@@ -68,20 +71,39 @@ def download_attachment(body: dict) -> str | None:
     return key
 
 
+def with_url(view: dict[str, Any]) -> dict[str, Any]:
+    """A message view with ``media.url``: a short-lived presigned GET of its stored file (``media_key``).
+
+    Presigning is local computation (no AWS call), so lists can carry it for every message. Messages whose
+    file is not stored yet (the download job is running) or that were deleted are left as they are.
+    """
+    media, key = view.get("media"), view.get("media_key")
+    if not key or not isinstance(media, dict) or view.get("deleted"):
+        return view
+    ttl = get_settings().media_url_ttl_s
+    url = runtime().storage.presign_get(key, ttl, media.get("file_name"))
+    return {**view, "media": {**media, "url": url, "url_expires_at": iso(utcnow() + timedelta(seconds=ttl))}}
+
+
 def media_url(caller: Principal, conversation_id: str, message_id: str) -> dict:
     """A short-lived presigned GET of a message's stored file, for a user who may see the conversation.
 
-    Another tenant's (or a hidden) conversation, an unknown message and a message without a file are all 404.
+    ``message_id`` is the message's ``id``: WhatsApp's id for received messages (found through its pointer),
+    our UUID for inbox sends. Another tenant's (or a hidden) conversation, an unknown message and a message
+    without a file are all 404.
     """
     from alrea.services import conversations as conversation_service  # the inbox's visibility rules
 
     conversation = conversation_service.get_conversation(caller, conversation_id)
     item = messages.find(caller.tenant_id, conversation["instance_id"], message_id)
-    if item is None or item.conversation_id != conversation_id or item.deleted or not item.media:
+    if item is None or item.conversation_id != conversation_id:
+        item = messages.find_by_id(caller.tenant_id, conversation["id"], message_id)
+    if item is None or item.conversation_id != conversation["id"] or item.deleted or not item.media:
         raise NotFound(MEDIA_NOT_FOUND)
     if not item.media_key:
         raise NotFound(NOT_DOWNLOADED)
     media = item.media.as_dict()
     ttl = get_settings().media_url_ttl_s
     return {"url": runtime().storage.presign_get(item.media_key, ttl, media.get("file_name")),
-            "expires_in": ttl, "mimetype": media.get("mimetype"), "file_name": media.get("file_name")}
+            "expires_in": ttl, "expires_at": iso(utcnow() + timedelta(seconds=ttl)),
+            "mimetype": media.get("mimetype"), "file_name": media.get("file_name")}

@@ -197,6 +197,14 @@ def create_app(state: SimState) -> FastAPI:
                                        body.get("fileName"))
         return await answer(data, 201, hang)
 
+    @app.post("/message/sendWhatsAppAudio/{name}")
+    async def send_whatsapp_audio(name: str, request: Request) -> JSONResponse:
+        _, hang = await guard(request, name)
+        body = await _json(request)
+        _require(body, "number", "audio")
+        data = await asyncio.to_thread(state.send_audio, name, str(body["number"]), str(body["audio"]))
+        return await answer(data, 201, hang)
+
     # ---------------------------------------------------------------- chat
     @app.post("/chat/whatsappNumbers/{name}")
     async def whatsapp_numbers(name: str, request: Request) -> JSONResponse:

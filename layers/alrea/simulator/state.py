@@ -367,6 +367,20 @@ class SimState:
                           file_name=file_name, mediatype=mediatype)
         return data
 
+    def send_audio(self, name: str, number: str, audio: str) -> dict[str, Any]:
+        """sendWhatsAppAudio: a voice note (PTT); Evolution converts whatever it gets to ogg/opus."""
+        inst = self.instance(name)
+        self._require_open(inst)
+        content_bytes = self._media_bytes(audio)
+        jid = self._require_number(number)
+        now = int(time.time())
+        mimetype = "audio/ogg; codecs=opus"
+        content, message_type = p.media_content("ptt", content_bytes, mimetype, now)
+        data = p.sent_message(inst.instance_id, jid, content, message_type, now)
+        self._record_send(inst, number, data, media=content_bytes, mimetype=mimetype, mediatype="audio",
+                          ptt=True)
+        return data
+
     def _media_bytes(self, media: str) -> bytes:
         if re.match(r"^https?://", media):
             try:
@@ -392,7 +406,9 @@ class SimState:
             self.sent.append({"instance": inst.name, "id": stored.id, "number": number,
                               "remote_jid": stored.remote_jid, "type": stored.message_type,
                               "text": extra.get("text"), "caption": extra.get("caption"),
-                              "mediatype": extra.get("mediatype"), "timestamp": data["messageTimestamp"]})
+                              "mediatype": extra.get("mediatype"), "timestamp": data["messageTimestamp"],
+                              "file_name": extra.get("file_name"), "ptt": bool(extra.get("ptt")),
+                              "bytes": len(extra["media"]) if extra.get("media") is not None else None})
         self.emit(inst, "send.message", data)
         t = self.timing
         update = lambda status: (lambda: self.emit(  # noqa: E731

@@ -164,6 +164,15 @@ def find(tenant_id: str, instance_id: str, wamid: str) -> MessageItem | None:
         return None
 
 
+def find_by_id(tenant_id: str, cid: str, message_id: str) -> MessageItem | None:
+    """A conversation's message by its ``id`` (inbox sends have no pointer under our id): newest first."""
+    M = MessageItem
+    for item in M.query(messages_pk(tenant_id, cid), M.sk.startswith("MSG#"), scan_index_forward=False,
+                        filter_condition=M.id == message_id, page_size=200):
+        return item
+    return None
+
+
 def update_existing(item: MessageItem, actions: list[Action], condition: Any = None) -> bool:
     """Update a message that exists (and meets ``condition``); False, with nothing written, otherwise."""
     guard = MessageItem.pk.exists()
