@@ -302,9 +302,12 @@ def create_app(state: SimState) -> FastAPI:
     async def sim_inbound(name: str, request: Request) -> dict[str, Any]:
         body = await _json(request)
         _require(body, "from")
+        media = body.get("media")
+        if media is not None and not isinstance(media, dict):
+            raise SimError(400, [["instance.media is not of a type(s) object"]])
         data = state.inject_inbound(name, str(body["from"]), text=body.get("text"),
                                     image=bool(body.get("image")), caption=body.get("caption"),
-                                    push_name=body.get("push_name"), lid=body.get("lid"))
+                                    push_name=body.get("push_name"), lid=body.get("lid"), media_spec=media)
         return data
 
     @app.post("/_sim/instances/{name}/disconnect")

@@ -431,8 +431,12 @@ class SimState:
     # ---------------------------------------------------------------- inbound
     def inject_inbound(self, name: str, phone: str, *, text: str | None = None, image: bool = False,
                        caption: str | None = None, push_name: str | None = None,
-                       lid: str | bool | None = None, image_bytes: bytes | None = None) -> dict[str, Any]:
+                       lid: str | bool | None = None, image_bytes: bytes | None = None,
+                       media_spec: dict[str, Any] | None = None) -> dict[str, Any]:
         """A contact writes to the instance: posts messages.upsert, then contacts.upsert/contacts.update.
+
+        ``media_spec``: a file of any kind, ``{"type": image|video|audio|ptt|document, "base64", "mimetype",
+        "file_name"}`` (``ptt``: a voice note); ``image`` alone sends a small PNG (or ``image_bytes``).
 
         ``lid``: True (a random LID) or a LID (digits or ``…@lid``) to address the chat by LID the way 2.3.6
         does (``remoteJid`` @lid, ``remoteJidAlt`` the phone, ``addressingMode`` "lid").
@@ -448,10 +452,23 @@ class SimState:
                 f"{p.digits_of(lid)}@lid" if isinstance(lid, str) else
                 f"{self.random.randrange(10**14, 10**15)}@lid")
         now = int(time.time())
-        media = None
-        if image:
-            media = image_bytes or p.png()
-            content, message_type = p.media_content("image", media, "image/png", now, caption or text)
+        media, mimetype, file_name = None, None, None
+        if media_spec:
+            kind = str(media_spec.get("type") or "document")
+            if kind not in ("image", "video", "audio", "ptt", "document"):
+                raise SimError(400, [["media.type is not one of enum values: image,video,audio,ptt,document"]])
+            try:
+                media = base64.b64decode(str(media_spec.get("base64") or ""), validate=True)
+            except (binascii.Error, ValueError):
+                raise SimError(400, ["media.base64 must be base64"]) from None
+            mimetype = str(media_spec.get("mimetype") or {
+                "image": "image/png", "video": "video/mp4", "audio": "audio/mpeg",
+                "ptt": "audio/ogg; codecs=opus"}.get(kind, "application/octet-stream"))
+            file_name = media_spec.get("file_name")
+            content, message_type = p.media_content(kind, media, mimetype, now, caption or text, file_name)
+        elif image:
+            media, mimetype = image_bytes or p.png(), "image/png"
+            content, message_type = p.media_content("image", media, mimetype, now, caption or text)
         else:
             content, message_type = p.text_content(text or ""), "conversation"
         name_shown = push_name if push_name is not None else f"Contato {digits[-4:]}"
@@ -462,8 +479,8 @@ class SimState:
             data = p.inbound_message(inst.instance_id, pn_jid, content, message_type, name_shown, now=now)
         stored = StoredMessage(id=data["key"]["id"], instance=name, remote_jid=data["key"]["remoteJid"],
                                from_me=False, message_type=message_type, data=data, media=media,
-                               mimetype="image/png" if media else None,
-                               file_name=f"{data['key']['id']}.png" if media else None,
+                               mimetype=mimetype,
+                               file_name=file_name or (f"{data['key']['id']}.png" if image and media else None),
                                caption=(caption or text) if media else None)
         with self.lock:
             self.messages[stored.id] = stored

@@ -27,7 +27,7 @@ export function Lightbox({
             src={url}
             alt={title}
             data-testid="lightbox-image"
-            className="max-h-[75vh] max-w-full rounded-md object-contain [image-rendering:auto]"
+            className="max-h-[75vh] max-w-full min-w-64 rounded-md object-contain"
           />
         </div>
         <div className="flex justify-end">

@@ -53,7 +53,7 @@ function Pending({ kind, state, children }: { kind: string; state: MediaUrlState
 function ImageMedia({ message, state }: { message: Message; state: MediaUrlState }) {
   const [open, setOpen] = useState(false);
   const sticker = message.kind === "sticker";
-  const title = message.media?.caption || (sticker ? "Figurinha" : "Imagem");
+  const title = message.media?.caption || message.text || (sticker ? "Figurinha" : "Imagem");
   if (!state.url) return <Pending kind={message.kind} state={state} />;
   return (
     <>
