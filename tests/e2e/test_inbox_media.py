@@ -2,7 +2,8 @@
 
 (a) a customer sends a photo, a PDF and a voice note (through the Evolution simulator): the photo shows as an
     image that really loaded (from its presigned S3 URL) and opens in a lightbox with a download; the PDF
-    shows its name, size and a download; the voice note an audio player;
+    shows its name, size and a download; the voice note an audio player; a file WhatsApp no longer has says
+    so, with a retry;
 (b) the agent attaches a PDF (upload to the presigned PUT with progress, then sendMedia) and records a voice
     note with the browser's (fake) microphone (MediaRecorder → upload → sendWhatsAppAudio as a PTT); the
     simulator receives both and the bubbles show in the chat.
@@ -117,6 +118,16 @@ def test_received_photo_document_and_voice_note_render(page: Page, platform, pag
     shot(page, "02-lightbox")
     page.keyboard.press("Escape")
     expect(lightbox).to_have_count(0)
+
+    # a photo WhatsApp no longer has: a clear failure with a retry (which fails again, clearly)
+    platform.inject(phone, "", push_name=customer, caption="Foto antiga", image=True, media_expired=True)
+    old = chat.locator("[data-testid=message-bubble][data-kind=image]").filter(has_text="Foto antiga")
+    failure = old.get_by_test_id("media-failed")
+    expect(failure).to_contain_text("Não foi possível baixar a imagem.", timeout=LIVE_TIMEOUT_MS)
+    failure.get_by_role("button", name="Tentar novamente").click()
+    expect(old.get_by_test_id("media-failed")).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    old.scroll_into_view_if_needed()
+    shot(page, "05-download-failed")
     assert page_errors == []
 
 

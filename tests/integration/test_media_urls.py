@@ -233,3 +233,38 @@ def test_a_recorded_audio_goes_out_as_a_voice_note(local, http, demo):
         f"/api/conversations/{cid}/messages", headers=demo["headers"]).json()["items"]
         if m["id"] == sent.json()["id"] and m["status"] != "pending"), None), what="the send settled")
     assert status in ("sent", "delivered", "read", "played")
+
+
+def test_a_failed_download_is_marked_and_can_be_retried(local, http, demo, other):
+    """WhatsApp no longer has the file (getBase64 answers 400): the message says so, and a retry queues it."""
+    sender = phone()
+    wamid = inject(local, sender, image=True, caption="Foto antiga", media_expired=True)
+    cid = conversation_of(demo, sender)
+
+    def listed():
+        r = http.get(f"/api/conversations/{cid}/messages", headers=demo["headers"])
+        return next((m for m in r.json().get("items", []) if m["id"] == wamid), None) \
+            if r.status_code == 200 else None
+
+    failed = wait_for(lambda: (m := listed()) and m.get("media_error") and m,
+                      what="the download marked failed")
+    assert failed["media_error"] == "Não foi possível baixar a mídia do WhatsApp."
+    assert failed["media_key"] is None and "url" not in failed["media"]
+    assert http.get(f"/api/media/{cid}/{wamid}", headers=demo["headers"]).status_code == 404
+
+    # another tenant cannot retry it (404), the caller can: the error is cleared and the job queued again
+    assert http.post(f"/api/media/{cid}/{wamid}/retry", headers=other["headers"]).status_code == 404
+    retried = http.post(f"/api/media/{cid}/{wamid}/retry", headers=demo["headers"])
+    assert retried.status_code == 202, retried.text
+    assert retried.json()["media_error"] is None
+    # still gone at WhatsApp: the job fails again and says so
+    wait_for(lambda: (m := listed()) and m.get("media_error"), what="the retried download failed again")
+
+    # a stored file has nothing to retry
+    stored_sender = phone()
+    stored = inject(local, stored_sender, image=True)
+    stored_cid = conversation_of(demo, stored_sender)
+    stored_url = f"/api/media/{stored_cid}/{stored}"
+    wait_for(lambda: http.get(stored_url, headers=demo["headers"]).status_code == 200, what="the image stored")
+    conflict = http.post(f"/api/media/{stored_cid}/{stored}/retry", headers=demo["headers"])
+    assert conflict.status_code == 409 and conflict.json()["message"]

@@ -307,7 +307,8 @@ def create_app(state: SimState) -> FastAPI:
             raise SimError(400, [["instance.media is not of a type(s) object"]])
         data = state.inject_inbound(name, str(body["from"]), text=body.get("text"),
                                     image=bool(body.get("image")), caption=body.get("caption"),
-                                    push_name=body.get("push_name"), lid=body.get("lid"), media_spec=media)
+                                    push_name=body.get("push_name"), lid=body.get("lid"), media_spec=media,
+                                    media_expired=bool(body.get("media_expired")))
         return data
 
     @app.post("/_sim/instances/{name}/disconnect")

@@ -432,11 +432,12 @@ class SimState:
     def inject_inbound(self, name: str, phone: str, *, text: str | None = None, image: bool = False,
                        caption: str | None = None, push_name: str | None = None,
                        lid: str | bool | None = None, image_bytes: bytes | None = None,
-                       media_spec: dict[str, Any] | None = None) -> dict[str, Any]:
+                       media_spec: dict[str, Any] | None = None, media_expired: bool = False) -> dict[str, Any]:
         """A contact writes to the instance: posts messages.upsert, then contacts.upsert/contacts.update.
 
         ``media_spec``: a file of any kind, ``{"type": image|video|audio|ptt|document, "base64", "mimetype",
         "file_name"}`` (``ptt``: a voice note); ``image`` alone sends a small PNG (or ``image_bytes``).
+        ``media_expired``: WhatsApp no longer has the file, so getBase64FromMediaMessage answers 400.
 
         ``lid``: True (a random LID) or a LID (digits or ``…@lid``) to address the chat by LID the way 2.3.6
         does (``remoteJid`` @lid, ``remoteJidAlt`` the phone, ``addressingMode`` "lid").
@@ -478,7 +479,8 @@ class SimState:
         else:
             data = p.inbound_message(inst.instance_id, pn_jid, content, message_type, name_shown, now=now)
         stored = StoredMessage(id=data["key"]["id"], instance=name, remote_jid=data["key"]["remoteJid"],
-                               from_me=False, message_type=message_type, data=data, media=media,
+                               from_me=False, message_type=message_type, data=data,
+                               media=None if media_expired else media,
                                mimetype=mimetype,
                                file_name=file_name or (f"{data['key']['id']}.png" if image and media else None),
                                caption=(caption or text) if media else None)

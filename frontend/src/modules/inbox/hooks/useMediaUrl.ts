@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { freshUrl, mediaApi } from "../lib/media";
+import { useInbox } from "../stores/inbox";
 import type { Message } from "../types";
 
 /**
@@ -65,7 +66,8 @@ export function useMediaUrl(message: Message): MediaUrlState {
   const retry = useCallback(async () => {
     setRetrying(true);
     try {
-      await mediaApi.retry(message.conversation_id, message.id);
+      const updated = await mediaApi.retry(message.conversation_id, message.id);
+      if (updated?.id) useInbox.getState().addMessages(message.conversation_id, [updated]);
     } catch {
       // toasted by the API client
     } finally {
