@@ -124,7 +124,9 @@ def test_received_photo_document_and_voice_note_render(page: Page, platform, pag
     old = chat.locator("[data-testid=message-bubble][data-kind=image]").filter(has_text="Foto antiga")
     failure = old.get_by_test_id("media-failed")
     expect(failure).to_contain_text("Não foi possível baixar a imagem.", timeout=LIVE_TIMEOUT_MS)
-    failure.get_by_role("button", name="Tentar novamente").click()
+    with page.expect_response(lambda r: r.url.endswith("/retry") and r.request.method == "POST") as answer:
+        failure.get_by_role("button", name="Tentar novamente").click()
+    assert answer.value.status == 202
     expect(old.get_by_test_id("media-failed")).to_be_visible(timeout=LIVE_TIMEOUT_MS)
     old.scroll_into_view_if_needed()
     shot(page, "05-download-failed")
