@@ -6,11 +6,13 @@
     so, with a retry;
 (b) the agent attaches a PDF (upload to the presigned PUT with progress, then sendMedia) and records a voice
     note with the browser's (fake) microphone (MediaRecorder → upload → sendWhatsAppAudio as a PTT); the
-    simulator receives both and the bubbles show in the chat.
+    simulator receives both and the bubbles show in the chat; an upload refused by storage shows a clear
+    error.
 """
 from __future__ import annotations
 
 import base64
+import re
 import time
 import uuid
 
@@ -101,7 +103,7 @@ def test_received_photo_document_and_voice_note_render(page: Page, platform, pag
     expect(voice.get_by_test_id("voice-note")).to_have_text("Mensagem de voz", timeout=LIVE_TIMEOUT_MS)
     expect(voice.get_by_test_id("audio-player")).to_have_attribute("src", presigned(),
                                                                     timeout=LIVE_TIMEOUT_MS)
-    shot(page, "01-received-media")
+    shot(page, "a1-received-media")
 
     # the lightbox: the full image and a download
     image.click()
@@ -115,7 +117,7 @@ def test_received_photo_document_and_voice_note_render(page: Page, platform, pag
         assert time.monotonic() < deadline, "the lightbox image never loaded"
         time.sleep(0.1)
     expect(lightbox.get_by_test_id("lightbox-download")).to_have_attribute("href", presigned())
-    shot(page, "02-lightbox")
+    shot(page, "a2-lightbox")
     page.keyboard.press("Escape")
     expect(lightbox).to_have_count(0)
 
@@ -129,14 +131,12 @@ def test_received_photo_document_and_voice_note_render(page: Page, platform, pag
     assert answer.value.status == 202
     expect(old.get_by_test_id("media-failed")).to_be_visible(timeout=LIVE_TIMEOUT_MS)
     old.scroll_into_view_if_needed()
-    shot(page, "05-download-failed")
+    shot(page, "a3-download-failed")
     assert page_errors == []
 
 
 def presigned():
     """A presigned SigV4 S3 URL (what the SPA gets for a stored file)."""
-    import re
-
     return re.compile(r"^http://127\.0\.0\.1:\d+/.+X-Amz-Algorithm=AWS4-HMAC-SHA256.+X-Amz-Signature=")
 
 
@@ -169,6 +169,27 @@ def test_agent_sends_a_pdf_and_a_voice_note(mic_page, platform):
     chat.get_by_role("button", name="Assumir").click()
     expect(page.get_by_test_id("contact-assignee")).to_have_text("Alice Atendente")
 
+    # storage refuses the upload: a clear error, nothing sent
+    def refuse_put(route):
+        if route.request.method == "PUT":
+            route.fulfill(status=403, body="AccessDenied", headers={"Access-Control-Allow-Origin": "*"})
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/outbox/"), refuse_put)
+    sent_before = len(platform.sent())
+    chat.get_by_test_id("attachment-input").set_input_files(
+        files=[{"name": "recusado.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    error = chat.get_by_test_id("upload-error")
+    expect(error).to_contain_text("Não foi possível enviar o arquivo.")
+    expect(error).to_contain_text("recusado.pdf")
+    shot(page, "b1-upload-refused")
+    page.unroute(re.compile(r"/outbox/"))
+    error.get_by_role("button", name="Fechar aviso").click()
+    expect(error).to_have_count(0)
+    assert chat.locator("[data-testid=message-bubble]").filter(has_text="recusado.pdf").count() == 0
+    assert len(platform.sent()) == sent_before
+
     # a PDF from the file picker: uploaded to the presigned PUT, then sent
     file_name = f"proposta-{uuid.uuid4().hex[:6]}.pdf"
     chat.get_by_test_id("attachment-input").set_input_files(
@@ -192,7 +213,7 @@ def test_agent_sends_a_pdf_and_a_voice_note(mic_page, platform):
     expect(recorder).to_be_visible()
     expect(recorder).to_contain_text("Gravando mensagem de voz")
     expect(recorder.get_by_test_id("voice-timer")).to_have_text("0:02", timeout=LIVE_TIMEOUT_MS)
-    shot(page, "03-recording")
+    shot(page, "b2-recording")
     recorder.get_by_role("button", name="Enviar mensagem de voz").click()
     expect(recorder).to_have_count(0)
     voice = chat.locator("[data-testid=message-bubble][data-kind=audio][data-direction=out]")
@@ -205,7 +226,7 @@ def test_agent_sends_a_pdf_and_a_voice_note(mic_page, platform):
     assert ptt["ptt"] is True and ptt["mediatype"] == "audio" and ptt["bytes"] > 1000, ptt
     expect(voice.get_by_test_id("message-ticks")).not_to_have_attribute("data-status", "pending",
                                                                          timeout=LIVE_TIMEOUT_MS)
-    shot(page, "04-sent-pdf-and-voice")
+    shot(page, "b3-sent-pdf-and-voice")
 
     # a recording can be cancelled: nothing is sent
     before = len(platform.sent())
