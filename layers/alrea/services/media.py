@@ -21,9 +21,9 @@ from alrea.core.errors import Conflict, NotFound
 from alrea.core.log import logger
 from alrea.domain.roles import Principal
 from alrea.ports import whatsapp as wa
-from alrea.ports.push import conversation_group, tenant_group
 from alrea.resources import QUEUES, tenant_key
-from alrea.store import instances, messages
+from alrea.services import audience
+from alrea.store import conversations, instances, messages
 from alrea.wiring import runtime
 
 MEDIA_NOT_FOUND = "Mídia não encontrada."
@@ -82,12 +82,10 @@ def download_attachment(body: dict, *, attempt: int = 1, max_attempts: int | Non
 
 
 def _push_updated(tenant_id: str, conversation_id: str, item: messages.MessageItem) -> None:
-    event = {"type": "message_updated", "message": item.view()}
-    for group in (tenant_group(tenant_id), conversation_group(tenant_id, conversation_id)):
-        try:
-            runtime().push.to_group(group, event)
-        except Exception:  # noqa: BLE001 - the message is stored; the next read shows it
-            logger.exception("push failed", extra={"group": group})
+    """``message_updated`` to the conversation's audience only (services/audience.py), best effort."""
+    conversation = conversations.get(tenant_id, conversation_id)
+    if conversation is not None:
+        audience.push_conversation_event(conversation, {"type": "message_updated", "message": item.view()})
 
 
 def _failed(job: DownloadJob, item: messages.MessageItem, exc: Exception) -> None:
