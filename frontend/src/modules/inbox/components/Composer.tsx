@@ -195,6 +195,7 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
         />
         {note ? null : (
           <VoiceRecorder
+            key={conversationId} /* another conversation discards a recording in progress */
             disabled={disabled || upload.busy}
             onRecorded={(r) => void upload.send({ file: r.blob, fileName: r.fileName, mimetype: r.mimetype, ptt: true })}
           />
