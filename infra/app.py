@@ -1,7 +1,8 @@
 """CDK app entry point: ``python -m infra.app`` (what cdk.json runs) synthesizes into cdk.out/.
 
 Context (``-c key=value``): ``layer_dir`` (default build/layer, built on first use), ``log_level``,
-``cors_origins`` (comma-separated), ``stack_name``, ``stage`` (ALREA_STAGE, default ``prod``),
+``cors_origins`` (comma-separated), ``site_url`` (the SPA's origin(s), comma-separated: the media bucket's CORS;
+required), ``stack_name``, ``stage`` (ALREA_STAGE, default ``prod``),
 ``public_base_url`` (a custom domain in front of the REST API; default the API's own URL), ``alarm_email``
 (subscribed to the alarm topic), ``alarm_topic_arn`` (an existing SNS topic instead of the stack's).
 CloudFormation parameter: ``EvolutionUrl`` (required at the first deploy). See docs/DEPLOY.md.

@@ -54,6 +54,7 @@ class AlreaStack(Stack):
         functions: tuple[Function, ...] | None = None,
         code_dir: Callable[[Function], Path] | None = None,
         cors_origins: list[str] | None = None,
+        site_origins: list[str] | None = None,
         log_level: str = "INFO",
         stage: str = "prod",
         public_base_url: str | None = None,
@@ -73,7 +74,7 @@ class AlreaStack(Stack):
         cors_origins = cors_origins or list(BUCKET.cors_origins)
         runtime = lambda_runtime()
 
-        data = Data(self, "Data")
+        data = Data(self, "Data", site_origins=site_origins or self._site_origins())
         queues = Queues(self, "Queues")
         data.bucket.add_event_notification(
             s3.EventType.OBJECT_CREATED,
@@ -189,6 +190,17 @@ class AlreaStack(Stack):
                 )
             case other:
                 raise TypeError(f"{fn.name}: no CDK wiring for trigger {other!r}")
+
+    def _site_origins(self) -> list[str]:
+        """The SPA's origins (context ``site_url``, comma-separated): the only origins the media bucket's CORS
+        allows. Required: a wildcard would let any site use a leaked presigned URL from a browser."""
+        configured = self.node.try_get_context("site_url")
+        values = configured.split(",") if isinstance(configured, str) else list(configured or [])
+        origins = [v.strip().rstrip("/") for v in values if v and v.strip()]
+        if not origins or "*" in origins:
+            raise ValueError("Set the SPA's public URL: cdk synth -c site_url=https://app.example.com "
+                             "(the media bucket's CORS allows only that origin; '*' is refused).")
+        return origins
 
     def _acknowledge_bucket_notifications(self) -> None:
         """CDK's singleton handler that applies S3 bucket notifications (a CloudFormation custom resource)."""

@@ -14,7 +14,8 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def record_handler(record: SQSRecord) -> None:
-    media.download_attachment(json.loads(record.body))
+    attempt = int(record.attributes.approximate_receive_count or 1)  # the last one marks the download failed
+    media.download_attachment(json.loads(record.body), attempt=attempt)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -11,7 +11,7 @@ from infra.nag import acknowledge
 
 
 class Data(Construct):
-    def __init__(self, scope: Construct, construct_id: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, site_origins: list[str]) -> None:
         super().__init__(scope, construct_id)
         string = dynamodb.AttributeType.STRING
         self.table = dynamodb.Table(
@@ -56,12 +56,14 @@ class Data(Construct):
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="media/",
             # the SPA PUTs uploads (contact CSVs, attachments) straight to presigned URLs and GETs media
+            # the site's origins only (never "*"): the PUT is signed with its Content-Type, so the preflight
+            # asks for content-type; ETag is exposed for the browser
             cors=[s3.CorsRule(
-                allowed_methods=[s3.HttpMethods.GET, s3.HttpMethods.PUT, s3.HttpMethods.HEAD],
-                allowed_origins=list(BUCKET.cors_origins),
-                allowed_headers=["*"],
-                exposed_headers=["ETag"],
-                max_age=3000,
+                allowed_methods=[s3.HttpMethods(m) for m in BUCKET.cors_methods],
+                allowed_origins=site_origins,
+                allowed_headers=list(BUCKET.cors_headers),
+                exposed_headers=list(BUCKET.cors_exposed_headers),
+                max_age=BUCKET.cors_max_age_s,
             )],
             lifecycle_rules=[s3.LifecycleRule(
                 noncurrent_version_expiration=Duration.days(30),

@@ -95,7 +95,15 @@ class BucketDef:
     tenant_prefix: str = "t/"
     # t/<tid>/imports/<id>.import.csv triggers contacts_import (S3 ObjectCreated -> queue)
     import_suffix: str = ".import.csv"
-    cors_origins: tuple[str, ...] = field(default=("*",))
+    cors_origins: tuple[str, ...] = field(default=("*",))  # the REST API's default (infra/stack.py)
+    # the bucket's CORS rule: the SPA PUTs uploads to presigned URLs (signed with their Content-Type) and GETs
+    # media. Allowed origins are the site's: local_origins on `alrea dev`, the `site_url` context in CDK.
+    cors_methods: tuple[str, ...] = ("GET", "PUT", "HEAD")
+    cors_headers: tuple[str, ...] = ("content-type",)
+    cors_exposed_headers: tuple[str, ...] = ("ETag",)
+    cors_max_age_s: int = 3000
+    local_origins: tuple[str, ...] = ("http://localhost:8000", "http://127.0.0.1:8000",
+                                      "http://localhost:5173", "http://127.0.0.1:5173")
 
 
 BUCKET = BucketDef()

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 STACK_ID = "AlreaFlow"
+SITE_URL = "https://app.alrea.test"  # the SPA's origin (-c site_url=...): the media bucket's CORS origin
 
 
 @dataclass
@@ -81,7 +82,7 @@ def synth(tmp_path_factory) -> Synth:
     functions = probe_functions()
     code_root, layer = write_stubs(root, functions)
     outdir = root / "cdk.out"
-    context = json.loads((ROOT / "cdk.json").read_text())["context"]
+    context = {**json.loads((ROOT / "cdk.json").read_text())["context"], "site_url": SITE_URL}
     app = App(outdir=str(outdir), context=context)
     stack = AlreaStack(app, STACK_ID, layer_dir=layer, functions=functions,
                        code_dir=lambda fn: code_root / fn.name)

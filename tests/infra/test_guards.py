@@ -15,7 +15,7 @@ def build(tmp_path, functions, write_stubs):
 
     code_root, layer = write_stubs(tmp_path, functions)
     return AlreaStack(App(outdir=str(tmp_path / "out")), "Guarded", layer_dir=layer, functions=functions,
-                      code_dir=lambda fn: code_root / fn.name)
+                      code_dir=lambda fn: code_root / fn.name, site_origins=["https://app.alrea.test"])
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_a_missing_handler_is_refused(tmp_path):
     fn = Function("ghost", Rest(("/ghost",)), "no handler file")
     with pytest.raises(FileNotFoundError, match="ghost/handler.py"):
         AlreaStack(App(outdir=str(tmp_path / "out")), "Ghost", layer_dir=layer, functions=(fn,),
-                   code_dir=lambda f: tmp_path / f.name)
+                   code_dir=lambda f: tmp_path / f.name, site_origins=["https://app.alrea.test"])
 
 
 def test_lambda_runtime_follows_the_python_version():

@@ -89,8 +89,22 @@ def test_media_bucket_versioning_access_logs_cors_and_lifecycle(synth):
     assert media["LoggingConfiguration"]["DestinationBucketName"] == {
         "Ref": synth.logical_id(synth.stack.data.access_logs)}
     rule = media["CorsConfiguration"]["CorsRules"][0]
-    assert "PUT" in rule["AllowedMethods"] and rule["AllowedOrigins"] == list(BUCKET.cors_origins)
+    assert "PUT" in rule["AllowedMethods"] and rule["AllowedOrigins"] == ["https://app.alrea.test"]  # conftest's site_url
+    assert rule["AllowedHeaders"] == ["content-type"] and rule["ExposedHeaders"] == ["ETag"]
     assert media["LifecycleConfiguration"]["Rules"]
+
+
+def test_the_media_bucket_needs_the_site_origin(tmp_path, stub_writer):
+    """No site_url context: the synth is refused instead of opening the bucket's CORS to every origin."""
+    from aws_cdk import App
+
+    from infra.stack import AlreaStack
+
+    code_root, layer = stub_writer(tmp_path, ())
+    for context in ({}, {"site_url": "*"}):
+        with pytest.raises(ValueError, match="site_url"):
+            AlreaStack(App(outdir=str(tmp_path / "out"), context=context), "NoSite", layer_dir=layer,
+                       functions=(), code_dir=lambda fn: code_root / fn.name)
 
 
 def test_import_uploads_notify_the_contacts_import_queue(synth):

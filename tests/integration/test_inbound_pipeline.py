@@ -187,7 +187,7 @@ def expected_message(world: World, wamid: str, *, cid: str | None = None, **over
         "contacts": None, "status": "delivered", "from_me": False, "author_jid": None, "author_phone": None,
         "author_name": None, "quoted_id": None, "quoted": None, "reaction_target": None, "reaction_emoji": None,
         "reactions": {},
-        "deleted": False, "deleted_at": None,
+        "deleted": False, "deleted_at": None, "media_error": None,
     }
     base.update(overrides)
     base["sk"] = f"MSG#{base['sent_at']}#{wamid}"

@@ -5,6 +5,7 @@ Used by ``alrea dev`` and by the tests; CDK builds the same definitions in the c
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from botocore.exceptions import ClientError
@@ -76,19 +77,23 @@ def create_queues(prefix: str = "", visibility_override_s: int | None = None) ->
     return urls, dlqs
 
 
-def create_bucket(bucket_name: str) -> None:
+def bucket_cors(origins: Iterable[str]) -> dict:
+    """The bucket's CORS configuration (the same rule CDK applies) for the SPA's origins."""
+    return {"CORSRules": [{"AllowedMethods": list(BUCKET.cors_methods),
+                           "AllowedOrigins": list(dict.fromkeys(origins)), "AllowedHeaders": list(BUCKET.cors_headers),
+                           "ExposeHeaders": list(BUCKET.cors_exposed_headers),
+                           "MaxAgeSeconds": BUCKET.cors_max_age_s}]}
+
+
+def create_bucket(bucket_name: str, cors_origins: Iterable[str] = ()) -> None:
+    """The media bucket, with CORS for the local SPA origins (plus ``cors_origins``, e.g. the runtime's URL)."""
     s3 = client("s3")
     try:
         s3.create_bucket(Bucket=bucket_name)
     except ClientError as exc:
         if exc.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
             raise
-    s3.put_bucket_cors(
-        Bucket=bucket_name,
-        CORSConfiguration={"CORSRules": [{"AllowedMethods": ["GET", "PUT", "POST"],
-                                          "AllowedOrigins": list(BUCKET.cors_origins),
-                                          "AllowedHeaders": ["*"], "MaxAgeSeconds": 3000}]},
-    )
+    s3.put_bucket_cors(Bucket=bucket_name, CORSConfiguration=bucket_cors([*BUCKET.local_origins, *cors_origins]))
 
 
 def create_state_machine(definition: str, role_arn: str = "arn:aws:iam::123456789012:role/alrea-sfn") -> str:
@@ -104,9 +109,9 @@ def create_state_machine(definition: str, role_arn: str = "arn:aws:iam::12345678
 
 
 def provision(table_name: str, bucket_name: str, *, queue_prefix: str = "",
-              visibility_override_s: int | None = None) -> Provisioned:
+              visibility_override_s: int | None = None, cors_origins: Iterable[str] = ()) -> Provisioned:
     create_table(table_name)
     urls, dlqs = create_queues(queue_prefix, visibility_override_s)
-    create_bucket(bucket_name)
+    create_bucket(bucket_name, cors_origins)
     logger.info("provisioned", extra={"table": table_name, "bucket": bucket_name, "queues": len(urls)})
     return Provisioned(table_name=table_name, bucket_name=bucket_name, queue_urls=urls, dlq_urls=dlqs)

@@ -266,7 +266,8 @@ class LocalRuntime:
         if not os.environ.get("POWERTOOLS_METRICS_DISABLED"):  # EMF lines are for CloudWatch, not a terminal
             self._setenv(POWERTOOLS_METRICS_DISABLED="true")
         self.provisioned = provision(o.table_name, o.bucket_name, queue_prefix=o.queue_prefix,
-                                     visibility_override_s=o.visibility_override_s)
+                                     visibility_override_s=o.visibility_override_s,
+                                     cors_origins=(self.base_url, self.base_url.replace("127.0.0.1", "localhost")))
         self._notify_imports(client)
         self._setenv(
             ALREA_STAGE=o.stage,

@@ -144,6 +144,10 @@ class WhatsApp(ABC):
                    delay_ms: int | None = None) -> SentMessage:
         """``mediatype`` image|video|document|audio; ``media`` an https URL or raw base64 (no data: prefix)."""
 
+    @abstractmethod
+    def send_audio(self, name: str, number: str, audio: str, *, delay_ms: int | None = None) -> SentMessage:
+        """A voice note (PTT): ``audio`` an https URL or raw base64, any format (Evolution converts to opus)."""
+
     # ---------------------------------------------------------------- chat helpers
     @abstractmethod
     def fetch_profile_picture(self, name: str, number: str) -> str | None: ...

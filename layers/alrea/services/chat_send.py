@@ -106,6 +106,10 @@ def compose(caller: Principal, conversation_id: str, *, text: str | None = None,
         text = (str(media.get("caption") or "").strip() or None) if kind != "audio" else None
         fields = {"media": {"mimetype": mimetype, "file_name": media.get("file_name") or key.rsplit("/", 1)[-1]},
                   "media_key": key}
+        if media.get("ptt"):
+            if kind != "audio":
+                raise Invalid("Só um áudio pode ser enviado como mensagem de voz.", field="media.ptt")
+            fields["media"]["ptt"] = True
     elif not text:
         raise Invalid("Escreva a mensagem ou anexe um arquivo.", field="text")
     else:
@@ -217,9 +221,12 @@ def send(body: dict[str, Any], *, attempt: int = 1, max_attempts: int | None = N
         if item.media_key:
             media = item.media.as_dict() if hasattr(item.media, "as_dict") else dict(item.media or {})
             url = runtime().storage.presign_get(item.media_key, MEDIA_URL_TTL_S, media.get("file_name"))
-            sent = whatsapp.send_media(instance.evolution_name, _number(conv), item.kind if item.kind in (
-                "image", "video", "audio") else "document", url, mimetype=media.get("mimetype"),
-                caption=item.text, file_name=media.get("file_name"))
+            if item.kind == "audio" and media.get("ptt"):  # a voice note: sendWhatsAppAudio
+                sent = whatsapp.send_audio(instance.evolution_name, _number(conv), url)
+            else:
+                sent = whatsapp.send_media(instance.evolution_name, _number(conv), item.kind if item.kind in (
+                    "image", "video", "audio") else "document", url, mimetype=media.get("mimetype"),
+                    caption=item.text, file_name=media.get("file_name"))
         else:
             sent = whatsapp.send_text(instance.evolution_name, _number(conv), item.text or "",
                                       quoted=message_actions.quote_of(conv, item))

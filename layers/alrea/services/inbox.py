@@ -417,6 +417,7 @@ def mark_read(caller: Principal, conversation_id: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- messages and notes
 def list_messages(caller: Principal, conversation_id: str, *, limit: int = 50, cursor: str | None = None
                   ) -> dict[str, Any]:
+    from alrea.services import media  # stored files get a presigned url
     from alrea.services.conversations import decode_cursor as decode_key, encode_cursor as encode_key
 
     item = load_visible(caller, conversation_id)
@@ -425,7 +426,7 @@ def list_messages(caller: Principal, conversation_id: str, *, limit: int = 50, c
     tid = caller.tenant_id
     start = decode_key(cursor, {"pk": messages.messages_pk(tid, item.id)}, {"pk", "sk"})
     items, last = messages.list_newest_first(tid, item.id, limit=limit, start=start)
-    return {"items": [i.view() for i in items], "next_cursor": encode_key(last)}
+    return {"items": [media.with_url(i.view()) for i in items], "next_cursor": encode_key(last)}
 
 
 MAX_NOTE = 4096

@@ -171,8 +171,8 @@ def media_content(mediatype: str, data: bytes, mimetype: str, now: int, caption:
         if caption:
             body["caption"] = caption
         return {"videoMessage": body}, "videoMessage"
-    if mediatype == "audio":
-        return {"audioMessage": {**fields, "seconds": 1, "ptt": False}}, "audioMessage"
+    if mediatype in ("audio", "ptt"):  # "ptt": a voice note (sendWhatsAppAudio)
+        return {"audioMessage": {**fields, "seconds": 1, "ptt": mediatype == "ptt"}}, "audioMessage"
     name = file_name or "file"
     body = {**fields, "title": name, "fileName": name}
     if caption:

@@ -212,6 +212,14 @@ def create_app(state: SimState) -> FastAPI:
                                        body.get("fileName"))
         return await answer(data, 201, hang)
 
+    @app.post("/message/sendWhatsAppAudio/{name}")
+    async def send_whatsapp_audio(name: str, request: Request) -> JSONResponse:
+        _, hang = await guard(request, name)
+        body = await _json(request)
+        _require(body, "number", "audio")
+        data = await asyncio.to_thread(state.send_audio, name, str(body["number"]), str(body["audio"]))
+        return await answer(data, 201, hang)
+
     # ---------------------------------------------------------------- chat
     @app.post("/chat/whatsappNumbers/{name}")
     async def whatsapp_numbers(name: str, request: Request) -> JSONResponse:
@@ -309,9 +317,13 @@ def create_app(state: SimState) -> FastAPI:
     async def sim_inbound(name: str, request: Request) -> dict[str, Any]:
         body = await _json(request)
         _require(body, "from")
+        media = body.get("media")
+        if media is not None and not isinstance(media, dict):
+            raise SimError(400, [["instance.media is not of a type(s) object"]])
         data = state.inject_inbound(name, str(body["from"]), text=body.get("text"),
                                     image=bool(body.get("image")), caption=body.get("caption"),
-                                    push_name=body.get("push_name"), lid=body.get("lid"),
+                                    push_name=body.get("push_name"), lid=body.get("lid"), media_spec=media,
+                                    media_expired=bool(body.get("media_expired")),
                                     quoted_id=body.get("quoted_id"), ago_s=int(body.get("ago_s") or 0))
         return data
 

@@ -390,6 +390,20 @@ class SimState:
                           file_name=file_name, mediatype=mediatype)
         return data
 
+    def send_audio(self, name: str, number: str, audio: str) -> dict[str, Any]:
+        """sendWhatsAppAudio: a voice note (PTT); Evolution converts whatever it gets to ogg/opus."""
+        inst = self.instance(name)
+        self._require_open(inst)
+        content_bytes = self._media_bytes(audio)
+        jid = self._require_number(number)
+        now = int(time.time())
+        mimetype = "audio/ogg; codecs=opus"
+        content, message_type = p.media_content("ptt", content_bytes, mimetype, now)
+        data = p.sent_message(inst.instance_id, jid, content, message_type, now)
+        self._record_send(inst, number, data, media=content_bytes, mimetype=mimetype, mediatype="audio",
+                          ptt=True)
+        return data
+
     def _media_bytes(self, media: str) -> bytes:
         if re.match(r"^https?://", media):
             try:
@@ -416,7 +430,9 @@ class SimState:
                               "remote_jid": stored.remote_jid, "type": stored.message_type,
                               "text": extra.get("text"), "caption": extra.get("caption"),
                               "mediatype": extra.get("mediatype"), "quoted": extra.get("quoted"),
-                              "timestamp": data["messageTimestamp"]})
+                              "timestamp": data["messageTimestamp"],
+                              "file_name": extra.get("file_name"), "ptt": bool(extra.get("ptt")),
+                              "bytes": len(extra["media"]) if extra.get("media") is not None else None})
         self.emit(inst, "send.message", data)
         t = self.timing
         update = lambda status: (lambda: self.emit(  # noqa: E731
@@ -440,8 +456,13 @@ class SimState:
     def inject_inbound(self, name: str, phone: str, *, text: str | None = None, image: bool = False,
                        caption: str | None = None, push_name: str | None = None,
                        lid: str | bool | None = None, image_bytes: bytes | None = None,
+                       media_spec: dict[str, Any] | None = None, media_expired: bool = False,
                        quoted_id: str | None = None, ago_s: int = 0) -> dict[str, Any]:
         """A contact writes to the instance: posts messages.upsert, then contacts.upsert/contacts.update.
+
+        ``media_spec``: a file of any kind, ``{"type": image|video|audio|ptt|document, "base64", "mimetype",
+        "file_name"}`` (``ptt``: a voice note); ``image`` alone sends a small PNG (or ``image_bytes``).
+        ``media_expired``: WhatsApp no longer has the file, so getBase64FromMediaMessage answers 400.
 
         ``lid``: True (a random LID) or a LID (digits or ``…@lid``) to address the chat by LID the way 2.3.6
         does (``remoteJid`` @lid, ``remoteJidAlt`` the phone, ``addressingMode`` "lid").
@@ -460,10 +481,23 @@ class SimState:
                 f"{p.digits_of(lid)}@lid" if isinstance(lid, str) else
                 f"{self.random.randrange(10**14, 10**15)}@lid")
         now = int(time.time()) - max(0, ago_s)
-        media = None
-        if image:
-            media = image_bytes or p.png()
-            content, message_type = p.media_content("image", media, "image/png", now, caption or text)
+        media, mimetype, file_name = None, None, None
+        if media_spec:
+            kind = str(media_spec.get("type") or "document")
+            if kind not in ("image", "video", "audio", "ptt", "document"):
+                raise SimError(400, [["media.type is not one of enum values: image,video,audio,ptt,document"]])
+            try:
+                media = base64.b64decode(str(media_spec.get("base64") or ""), validate=True)
+            except (binascii.Error, ValueError):
+                raise SimError(400, ["media.base64 must be base64"]) from None
+            mimetype = str(media_spec.get("mimetype") or {
+                "image": "image/png", "video": "video/mp4", "audio": "audio/mpeg",
+                "ptt": "audio/ogg; codecs=opus"}.get(kind, "application/octet-stream"))
+            file_name = media_spec.get("file_name")
+            content, message_type = p.media_content(kind, media, mimetype, now, caption or text, file_name)
+        elif image:
+            media, mimetype = image_bytes or p.png(), "image/png"
+            content, message_type = p.media_content("image", media, mimetype, now, caption or text)
         elif quoted_id:
             with self.lock:
                 quoted = self.messages.get(quoted_id)
@@ -483,9 +517,10 @@ class SimState:
         else:
             data = p.inbound_message(inst.instance_id, pn_jid, content, message_type, name_shown, now=now)
         stored = StoredMessage(id=data["key"]["id"], instance=name, remote_jid=data["key"]["remoteJid"],
-                               from_me=False, message_type=message_type, data=data, media=media,
-                               mimetype="image/png" if media else None,
-                               file_name=f"{data['key']['id']}.png" if media else None,
+                               from_me=False, message_type=message_type, data=data,
+                               media=None if media_expired else media,
+                               mimetype=mimetype,
+                               file_name=file_name or (f"{data['key']['id']}.png" if image and media else None),
                                caption=(caption or text) if media else None)
         with self.lock:
             self.messages[stored.id] = stored

@@ -48,6 +48,7 @@ class MessageItem(Item):
     text = UnicodeAttribute(null=True)
     media = MapAttribute(null=True)
     media_key = UnicodeAttribute(null=True)
+    media_error = UnicodeAttribute(null=True)  # the download of a received file failed for good (pt-BR)
     location = MapAttribute(null=True)
     contacts = ListAttribute(null=True)
     status = UnicodeAttribute()
@@ -86,7 +87,8 @@ class MessageItem(Item):
         return {
             "id": self.id, "conversation_id": self.conversation_id, "instance_id": self.instance_id,
             "sk": self.sk, "direction": self.direction, "kind": self.kind, "text": self.text,
-            "media": _plain(self.media), "media_key": self.media_key, "location": _plain(self.location),
+            "media": _plain(self.media), "media_key": self.media_key, "media_error": self.media_error,
+            "location": _plain(self.location),
             "contacts": _plain(self.contacts), "status": self.status, "from_me": self.from_me,
             "author_jid": self.author_jid, "author_phone": self.author_phone, "author_name": self.author_name,
             "quoted_id": self.quoted_id,
@@ -169,6 +171,15 @@ def find(tenant_id: str, instance_id: str, wamid: str) -> MessageItem | None:
         return None
 
 
+def find_by_id(tenant_id: str, cid: str, message_id: str) -> MessageItem | None:
+    """A conversation's message by its ``id`` (inbox sends have no pointer under our id): newest first."""
+    M = MessageItem
+    for item in M.query(messages_pk(tenant_id, cid), M.sk.startswith("MSG#"), scan_index_forward=False,
+                        filter_condition=M.id == message_id, page_size=200):
+        return item
+    return None
+
+
 def update_existing(item: MessageItem, actions: list[Action], condition: Any = None) -> bool:
     """Update a message that exists (and meets ``condition``); False, with nothing written, otherwise."""
     guard = MessageItem.pk.exists()
@@ -195,7 +206,14 @@ def mark_deleted(item: MessageItem, at: str) -> bool:
 
 
 def set_media_key(item: MessageItem, key: str) -> bool:
-    return update_existing(item, [MessageItem.media_key.set(key)])
+    return update_existing(item, [MessageItem.media_key.set(key), MessageItem.media_error.remove()])
+
+
+def set_media_error(item: MessageItem, reason: str | None) -> bool:
+    """Mark (or, with None, clear) a failed download; never over a file that got stored meanwhile."""
+    M = MessageItem
+    action = M.media_error.set(reason) if reason else M.media_error.remove()
+    return update_existing(item, [action], M.media_key.does_not_exist())
 
 
 def get(tenant_id: str, cid: str, sk: str) -> MessageItem | None:

@@ -76,7 +76,7 @@ export const inboxApi = {
   async editContact(id: string, changes: ContactChanges) {
     return (await api.patch<ConversationContact>(`/conversations/${id}/contact`, changes)).data;
   },
-  async sendMedia(id: string, media: { key: string; mimetype: string; file_name: string; caption?: string }) {
+  async sendMedia(id: string, media: { key: string; mimetype: string; file_name: string; caption?: string; ptt?: boolean }) {
     return (await api.post<Message>(`/conversations/${id}/messages`, { media })).data;
   },
   async createUpload(id: string, file: File) {
@@ -136,12 +136,25 @@ export const inboxApi = {
   },
 };
 
-/** PUT the file to the presigned URL (a bare fetch: S3 must not receive our Bearer token). */
-export async function putToPresigned(ticket: UploadTicket, file: File): Promise<void> {
+/**
+ * PUT the file to the presigned URL with the Content-Type it was signed for (an XHR, for upload progress; a bare
+ * request: S3 must not receive our Bearer token). Rejects with an Error on a refused or failed upload.
+ */
+export function putToPresigned(ticket: UploadTicket, file: Blob, onProgress?: (fraction: number) => void): Promise<void> {
   const headers: Record<string, string> = { ...(ticket.headers ?? {}) };
   if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
     headers["Content-Type"] = file.type || "application/octet-stream";
   }
-  const answer = await fetch(ticket.upload_url, { method: "PUT", body: file, headers });
-  if (!answer.ok) throw new Error(`upload failed (${answer.status})`);
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("PUT", ticket.upload_url);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.onprogress = (e) => {
+      if (onProgress && e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new Error(`upload failed (${xhr.status})`)));
+    xhr.onerror = () => reject(new Error("upload failed (network)"));
+    xhr.onabort = () => reject(new Error("upload aborted"));
+    xhr.send(file);
+  });
 }

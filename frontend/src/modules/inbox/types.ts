@@ -73,7 +73,13 @@ export interface MessageMedia {
   mimetype?: string | null;
   file_name?: string | null;
   caption?: string | null;
+  /** A short-lived presigned GET of the stored file (absent while the download job runs). */
   url?: string | null;
+  url_expires_at?: string | null;
+  size?: number | null;
+  seconds?: number | null;
+  /** A voice note (push-to-talk). */
+  ptt?: boolean | null;
 }
 
 export interface Message {
@@ -84,6 +90,10 @@ export interface Message {
   kind: MessageKind;
   text?: string | null;
   media?: MessageMedia | null;
+  /** Set once the file is stored (S3); a media message without it is still downloading. */
+  media_key?: string | null;
+  /** The download of a received file failed for good (see media retry). */
+  media_error?: string | null;
   status?: MessageStatus | null;
   failure_reason?: string | null;
   sent_at?: string | null;

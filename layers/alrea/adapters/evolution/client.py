@@ -5,8 +5,8 @@ Retry policy (why it differs for sends):
 * Every call gets connect/read timeouts and up to ``attempts`` tries (default 3) with exponential backoff and
   jitter. 4xx answers are never retried: they are typed errors (see errors.py).
 * Reads and instance operations are retried on 5xx, timeouts and transport errors: repeating them is harmless.
-* Sends (``send_text``, ``send_media``) are NOT idempotent: WhatsApp would deliver a repeat twice. They are
-  retried only when the message surely did not go out:
+* Sends (``send_text``, ``send_media``, ``send_audio``) are NOT idempotent: WhatsApp would deliver a repeat
+  twice. They are retried only when the message surely did not go out:
     - the connection was never made (connect error / connect timeout / no pooled connection), or
     - a 5xx whose body says the socket is closed (``Connection Closed``): Evolution raises it while checking
       the number, before it hands the message to Baileys.
@@ -203,6 +203,13 @@ class EvolutionClient(WhatsApp):
                       ) -> SentMessage:
         body = {"key": {"remoteJid": remote_jid, "fromMe": from_me, "id": message_id}, "reaction": emoji}
         return _sent(self._request("POST", f"/message/sendReaction/{name}", instance=name, json=body, send=True))
+
+    def send_audio(self, name: str, number: str, audio: str, *, delay_ms: int | None = None) -> SentMessage:
+        body: dict[str, Any] = {"number": number, "audio": audio, "encoding": True}
+        if delay_ms:
+            body["delay"] = int(delay_ms)
+        return _sent(self._request("POST", f"/message/sendWhatsAppAudio/{name}", instance=name, json=body,
+                                   send=True))
 
     # ---------------------------------------------------------------- chat helpers
     def fetch_profile_picture(self, name: str, number: str) -> str | None:

@@ -62,6 +62,7 @@ class MediaIn(Body):
     mimetype: str = Field(min_length=3, max_length=120, pattern=r"^[\w.+-]+/[\w.+-]+")
     file_name: str | None = Field(default=None, max_length=200)
     caption: str | None = Field(default=None, max_length=chat_send.MAX_TEXT)
+    ptt: bool = Field(default=False, description="an audio recorded in the browser: sent as a voice note")
 
 
 class SendIn(Body):

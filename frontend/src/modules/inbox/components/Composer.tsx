@@ -1,17 +1,19 @@
 import { Loader2, Paperclip, SendHorizontal, StickyNote } from "lucide-react";
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
-import { toast } from "sonner";
 
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
 
-import { inboxApi, putToPresigned } from "../api";
+import { inboxApi } from "../api";
 import { useTypingNotifier } from "../hooks/useActivity";
+import { useMediaUpload } from "../hooks/useMediaUpload";
 import { useInbox } from "../stores/inbox";
 import { useReply } from "../stores/reply";
 import type { QuickReply } from "../types";
 import { EmojiPickerButton } from "./EmojiPickerButton";
 import { ReplyPreview } from "./QuotedBlock";
+import { UploadStatus } from "./UploadStatus";
+import { VoiceRecorder } from "./VoiceRecorder";
 
 /** "/sho" at the start of the text → "/sho" (the quick-reply prefix), else null. */
 export function quickReplyPrefix(text: string): string | null {
@@ -53,6 +55,7 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
   const typing = useTypingNotifier(conversationId);
   const replyTo = useReply((s) => s.byConversation[conversationId]);
   const cancelReply = useReply((s) => s.cancel);
+  const upload = useMediaUpload(conversationId);
 
   const prefix = note || dismissed ? null : quickReplyPrefix(text);
   const replies = useQuickReplies(prefix);
@@ -107,26 +110,11 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
   };
 
   const attach = async (file: File) => {
-    setBusy(true);
-    try {
-      const ticket = await inboxApi.createUpload(conversationId, file);
-      await putToPresigned(ticket, file);
-      const caption = text.trim();
-      const message = await inboxApi.sendMedia(conversationId, {
-        key: ticket.key,
-        mimetype: file.type || "application/octet-stream",
-        file_name: file.name,
-        ...(caption ? { caption } : {}),
-      });
-      if (message?.id) addMessages(conversationId, [message]);
-      setText("");
-    } catch (err) {
-      // API failures are toasted by the client; the presigned PUT (a bare fetch) is ours to report.
-      if (!(err && typeof err === "object" && "isAxiosError" in err)) toast.error("Não foi possível enviar o arquivo.");
-    } finally {
-      setBusy(false);
-      if (fileInput.current) fileInput.current.value = "";
-    }
+    const caption = text.trim();
+    const mimetype = file.type || "application/octet-stream";
+    const sent = await upload.send({ file, fileName: file.name, mimetype, ...(caption ? { caption } : {}) });
+    if (sent) setText("");
+    if (fileInput.current) fileInput.current.value = "";
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -187,6 +175,7 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
         </ul>
       ) : null}
       {note ? null : <ReplyPreview conversationId={conversationId} />}
+      <UploadStatus state={upload.state} onDismiss={upload.dismiss} />
       <div className="flex items-end gap-2">
         <input
           ref={fileInput}
@@ -203,7 +192,7 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
           variant="ghost"
           size="icon"
           aria-label="Anexar arquivo"
-          disabled={disabled || busy || note}
+          disabled={disabled || busy || upload.busy || note}
           onClick={() => fileInput.current?.click()}
         >
           <Paperclip />
@@ -238,6 +227,13 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
           onKeyDown={onKeyDown}
           className="border-input bg-background max-h-40 min-h-9 flex-1 resize-none rounded-md border px-3 py-2 text-sm outline-none focus-visible:ring-2 focus-visible:ring-ring/50"
         />
+        {note ? null : (
+          <VoiceRecorder
+            key={conversationId} /* another conversation discards a recording in progress */
+            disabled={disabled || upload.busy}
+            onRecorded={(r) => void upload.send({ file: r.blob, fileName: r.fileName, mimetype: r.mimetype, ptt: true })}
+          />
+        )}
         <Button type="button" size="icon" aria-label="Enviar" disabled={disabled || busy || !text.trim()} onClick={() => void send()}>
           {busy ? <Loader2 className="animate-spin" /> : <SendHorizontal />}
         </Button>

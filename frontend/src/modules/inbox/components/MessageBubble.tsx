@@ -1,9 +1,10 @@
-import { AlertCircle, Check, CheckCheck, Clock, FileText, MapPin, RotateCw, StickyNote, UserRound } from "lucide-react";
+import { AlertCircle, Check, CheckCheck, Clock, RotateCw, StickyNote } from "lucide-react";
 
 import { cn } from "@/lib/utils";
 
 import { timeOf } from "../lib/format";
 import type { Message } from "../types";
+import { MediaPreview } from "./MediaPreview";
 import { MessageActions } from "./MessageActions";
 import { MessageQuote } from "./QuotedBlock";
 
@@ -27,66 +28,6 @@ export function Ticks({ status }: { status: string | null | undefined }) {
   if (s === "delivered") return <CheckCheck {...common} className="text-muted-foreground size-3.5" />;
   if (s === "sent") return <Check {...common} className="text-muted-foreground size-3.5" />;
   return <Clock {...common} className="text-muted-foreground size-3" />;
-}
-
-function MediaPreview({ message }: { message: Message }) {
-  const media = message.media;
-  const url = media?.url ?? null;
-  const name = media?.file_name || "arquivo";
-  switch (message.kind) {
-    case "image":
-    case "sticker":
-      return url ? (
-        <a href={url} target="_blank" rel="noreferrer">
-          <img
-            src={url}
-            alt={media?.caption || "Imagem"}
-            className={cn("rounded-md object-cover", message.kind === "sticker" ? "size-32" : "max-h-64 max-w-full")}
-            loading="lazy"
-          />
-        </a>
-      ) : (
-        <div className="text-muted-foreground text-xs italic">{message.kind === "sticker" ? "Figurinha" : "Imagem"} (carregando…)</div>
-      );
-    case "audio":
-      return url ? (
-        <audio controls src={url} className="w-64 max-w-full" data-testid="audio-player" />
-      ) : (
-        <div className="text-muted-foreground text-xs italic">Áudio (carregando…)</div>
-      );
-    case "video":
-      return url ? (
-        <video controls src={url} className="max-h-64 max-w-full rounded-md" />
-      ) : (
-        <div className="text-muted-foreground text-xs italic">Vídeo (carregando…)</div>
-      );
-    case "document":
-      return (
-        <a
-          href={url ?? undefined}
-          target="_blank"
-          rel="noreferrer"
-          className={cn("flex items-center gap-2 rounded-md border bg-black/5 px-2 py-1.5 text-sm", !url && "pointer-events-none opacity-70")}
-        >
-          <FileText className="size-4 shrink-0" />
-          <span className="truncate">{name}</span>
-        </a>
-      );
-    case "location":
-      return (
-        <div className="flex items-center gap-1 text-sm">
-          <MapPin className="size-4" /> Localização
-        </div>
-      );
-    case "contact":
-      return (
-        <div className="flex items-center gap-1 text-sm">
-          <UserRound className="size-4" /> Contato compartilhado
-        </div>
-      );
-    default:
-      return null;
-  }
 }
 
 export function MessageBubble({ message, onRetry }: { message: Message; onRetry?: (m: Message) => void }) {
