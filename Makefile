@@ -54,8 +54,10 @@ infra: install
 e2e: install frontend services
 	@$(PY) -m pytest -q tests/e2e
 
+# SITE_URL: the SPA's origin, the only origin the media bucket's CORS allows (required by the stack).
+SITE_URL ?= https://app.example.com
 synth: layer
-	@npx --yes aws-cdk@2 synth --no-notices -q -o cdk.out > /dev/null && echo "synthesized into cdk.out/ (template: cdk.out/AlreaFlow.template.json)"
+	@npx --yes aws-cdk@2 synth --no-notices -q -c site_url=$(SITE_URL) -o cdk.out > /dev/null && echo "synthesized into cdk.out/ (template: cdk.out/AlreaFlow.template.json)"
 
 layer: install
 	@set -o pipefail; $(PY) -m infra.layer 2>&1 | grep -v '^WARNING: Location'

@@ -104,7 +104,7 @@ def test_local_settings_cannot_be_deployed(tmp_path, stub_writer, settings, mess
     code_root, layer = stub_writer(tmp_path, ())
     with pytest.raises(ValueError, match=message):
         AlreaStack(App(outdir=str(tmp_path / "out")), "Local", layer_dir=layer, functions=(),
-                   code_dir=lambda fn: code_root / fn.name, **settings)
+                   code_dir=lambda fn: code_root / fn.name, site_origins=["https://app.alrea.example"], **settings)
 
 
 def test_the_template_has_no_dependency_cycle(synth):
@@ -208,6 +208,7 @@ def test_a_custom_domain_and_an_alarm_email_from_the_context(tmp_path, stub_writ
     app = App(outdir=str(tmp_path / "out"))
     stack = AlreaStack(app, "Custom", layer_dir=layer, functions=functions,
                        code_dir=lambda fn: code_root / fn.name, stage="staging",
+                       site_origins=["https://app.alrea.example"],
                        public_base_url="https://api.alrea.example", alarm_email="ops@alrea.example")
     template = Template.from_stack(stack)
     raw = template.to_json()
