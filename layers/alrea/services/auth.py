@@ -37,7 +37,7 @@ def _start_session(user: user_store.User) -> TokenPair:
 
 def signup(company: str, name: str, email: str, password: str) -> dict[str, Any]:
     """A new tenant on the trial plan, with its first admin; answers tenant, user and a session."""
-    password_hash = passwords.hash_password(password)
+    password_hash = passwords.hash_password(password, passwords.words_of(email, name, company))
     tenant_id, user_id = new_id(), new_id()
     tenant = Tenant.new(tenant_id, name=company, plan=TRIAL.name, limits=TRIAL.limits.as_dict(),
                         users_count=1,

@@ -22,7 +22,6 @@ from alrea.core.errors import Conflict, Invalid, LimitReached, NotFound
 from alrea.core.log import logger
 from alrea.domain import campaigns as dom
 from alrea.domain.roles import Principal
-from alrea.ports.push import tenant_group
 from alrea.resources import tenant_key
 from alrea.store import campaigns as store
 from alrea.store import instances as instance_store
@@ -30,6 +29,7 @@ from alrea.store import recipients as rstore
 from alrea.store.campaigns import CampaignItem
 from alrea.store.keys import tenant_pk
 from alrea.store.recipients import RecipientItem
+from alrea.services.audience import staff_groups
 from alrea.store.tenants import get_tenant
 from alrea.wiring import runtime
 
@@ -81,15 +81,15 @@ def push_progress(c: CampaignItem | None, *, force: bool = False) -> None:
     event = {"type": "campaign_progress", "campaign_id": c.id, "counters": counters, "status": c.status,
              "eta": eta_of(c, counters)}
     try:
-        runtime().push.to_group(tenant_group(c.tenant_id), event)
+        runtime().push.to_groups(staff_groups(c.tenant_id), [event])
     except Exception:  # noqa: BLE001 - a lost push is repaired by the next one or a read
         logger.exception("campaign push failed", extra={"campaign_id": c.id})
 
 
 def alert(tenant_id: str, campaign_id: str, reason: str, message: str) -> None:
     try:
-        runtime().push.to_group(tenant_group(tenant_id), {"type": "campaign_alert", "campaign_id": campaign_id,
-                                                           "reason": reason, "message": message})
+        runtime().push.to_groups(staff_groups(tenant_id), [{"type": "campaign_alert", "campaign_id": campaign_id,
+                                                            "reason": reason, "message": message}])
     except Exception:  # noqa: BLE001
         logger.exception("campaign alert push failed", extra={"campaign_id": campaign_id})
 

@@ -15,8 +15,8 @@ from alrea.core.config import get_settings
 from alrea.core.errors import NotFound
 from alrea.core.log import logger
 from alrea.domain.roles import Principal
-from alrea.ports.push import conversation_group, tenant_group
 from alrea.resources import tenant_key
+from alrea.services import audience
 from alrea.store import instances, messages
 from alrea.wiring import runtime
 
@@ -58,12 +58,9 @@ def download_attachment(body: dict) -> str | None:
     key = media_key(job.tenant_id, job.conversation_id, job.wamid, mimetype)
     runtime().storage.put(key, media.data, mimetype or "application/octet-stream")
     messages.set_media_key(item, key)
-    event = {"type": "message_updated", "message": item.view()}
-    for group in (tenant_group(job.tenant_id), conversation_group(job.tenant_id, job.conversation_id)):
-        try:
-            runtime().push.to_group(group, event)
-        except Exception:  # noqa: BLE001 - the file is stored; the next read shows it
-            logger.exception("push failed", extra={"group": group})
+    # only the people who may see the conversation (never the tenant-wide group): it carries text and key
+    audience.push_to_conversation(job.tenant_id, job.conversation_id, {"type": "message_updated",
+                                                                       "message": item.view()})
     logger.info("media stored", extra={"wamid": job.wamid, "key": key, "bytes": len(media.data)})
     return key
 

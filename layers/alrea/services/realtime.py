@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from alrea.core.errors import DomainError, NotFound, Unauthorized
+from alrea.core.log import logger
 from alrea.domain.roles import Principal
 from alrea.ports.push import conversation_group
 from alrea.services import audience, tokens
@@ -47,6 +48,22 @@ def _principal(tenant_id: str, user_id: str) -> Principal | None:
         return None
     return Principal(tenant_id=user.tenant_id, user_id=user.user_id, role=user.role,
                      department_id=user.department_id, name=user.name, email=user.email)
+
+
+def drop_user(tenant_id: str, user_id: str) -> int:
+    """Close every open WebSocket of a user at once: on deactivation, and on a role or department change (its
+    groups were chosen at $connect for the old role; the SPA reconnects and resyncs, and $connect grants the
+    groups of the stored user, or refuses an inactive one). Answers how many were closed."""
+    from alrea.ports.push import user_group
+    from alrea.wiring import runtime
+
+    open_ids = connections.members(user_group(tenant_id, user_id))
+    if not open_ids:
+        return 0
+    closed = runtime().push.close(open_ids)
+    logger.info("user connections dropped", extra={"tenant_id": tenant_id, "user_id": user_id,
+                                                   "connections": closed})
+    return closed
 
 
 def disconnect(connection_id: str) -> None:
