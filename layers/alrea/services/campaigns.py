@@ -8,7 +8,6 @@ on the campaign counters and the per-minute timeline bucket, then a throttled pr
 from __future__ import annotations
 
 import base64
-import csv
 import io
 import json
 import random
@@ -21,8 +20,9 @@ from alrea.core.clock import iso, new_id, parse_iso, utcnow
 from alrea.core.errors import Conflict, Invalid, LimitReached, NotFound
 from alrea.core.log import logger
 from alrea.domain import campaigns as dom
+from alrea.domain.csv_cells import SafeWriter
+from alrea.domain.object_keys import tenant_object_key
 from alrea.domain.roles import Principal
-from alrea.resources import tenant_key
 from alrea.store import campaigns as store
 from alrea.store import instances as instance_store
 from alrea.store import recipients as rstore
@@ -135,8 +135,10 @@ def _variants(raw: Any, tenant_id: str) -> list[dict[str, Any]]:
         dom.check_template(text)
         item: dict[str, Any] = {"text": text}
         if media:
-            if not isinstance(media, dict) or not str(media.get("key") or "").startswith(tenant_key(tenant_id, "")):
+            if not isinstance(media, dict):
                 raise Invalid("Mídia inválida: envie o arquivo antes de usá-lo.", field="variants")
+            tenant_object_key(media.get("key"), tenant_id, *MEDIA_PREFIXES, field="variants",
+                              message="Mídia inválida: envie o arquivo antes de usá-lo.")
             item["media"] = {"key": str(media["key"]), "mimetype": str(media.get("mimetype") or
                                                                         "application/octet-stream"),
                              "file_name": str(media.get("file_name") or media["key"].rsplit("/", 1)[-1])}
@@ -536,6 +538,10 @@ def recipients(caller: Principal, cid: str, *, status: str | None, cursor: str |
     return {"items": [i.view() for i in items], "cursor": _encode(last)}
 
 
+# where a campaign's media may live: the tenant's campaign files, or a file already sent or received in the inbox
+MEDIA_PREFIXES = (("campaigns",), ("outbox", "*"), ("media", "*"))
+
+
 CSV_COLUMNS = ("phone", "name", "status", "instance_id", "planned_at", "sent_at", "delivered_at", "read_at",
                "replied_at", "error", "wamid")
 
@@ -543,13 +549,14 @@ CSV_COLUMNS = ("phone", "name", "status", "instance_id", "planned_at", "sent_at"
 def export_csv(caller: Principal, cid: str) -> tuple[str, str]:
     c = _get(caller.tenant_id, cid)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
+    writer = SafeWriter(out)  # a recipient's name (or an error text) is never a live formula
+    writer.writerow(CSV_COLUMNS)
     start = None
     while True:
         items, start = rstore.all_of(caller.tenant_id, cid, limit=500, start=start)
         for item in items:
-            writer.writerow(item.view())
+            view = item.view()
+            writer.writerow(view.get(column) for column in CSV_COLUMNS)
         if start is None:
             break
     safe = "-".join(c.name.split())[:60] or "campanha"

@@ -32,6 +32,7 @@ from alrea.core.clock import iso, new_id, utcnow
 from alrea.core.errors import Conflict, Invalid, NotFound
 from alrea.core.log import logger
 from alrea.domain.messages import Kind, preview, rank
+from alrea.domain.object_keys import tenant_object_key
 from alrea.domain.roles import Principal
 from alrea.ports import whatsapp as wa
 from alrea.resources import QUEUES, tenant_key
@@ -92,9 +93,8 @@ def compose(caller: Principal, conversation_id: str, *, text: str | None = None,
     text = (text or "").strip() or None
     fields: dict[str, Any] = {}
     if media:
-        key = str(media.get("key") or "")
-        if not key.startswith(tenant_key(caller.tenant_id, "outbox", conv.id) + "/"):
-            raise Invalid("Arquivo inválido: envie-o primeiro por /uploads desta conversa.", field="media.key")
+        key = tenant_object_key(media.get("key"), caller.tenant_id, ("outbox", conv.id), field="media.key",
+                                message="Arquivo inválido: envie-o primeiro por /uploads desta conversa.")
         if not runtime().storage.exists(key):
             raise Invalid("O arquivo ainda não foi enviado.", field="media.key")
         mimetype = str(media.get("mimetype") or "application/octet-stream")
