@@ -13,6 +13,7 @@ from fastapi import HTTPException
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from alrea import security_headers
 from alrea.api.errors import INTERNAL, error_body
 from alrea.core.log import logger
 
@@ -148,6 +149,30 @@ def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
         return {"type": "http.disconnect"}
 
     return replay
+
+
+class SecurityHeaders:
+    """Every API answer gets the headers of alrea.security_headers.api_headers (nosniff; no-store on the auth
+    routes) and loses any header naming the stack (``Server``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = [(k.lower().encode("latin-1"), v.encode("latin-1"))
+                 for k, v in security_headers.api_headers(scope.get("path") or "").items()]
+        drop = {name.encode() for name in security_headers.DROPPED_HEADERS} | {k for k, _ in extra}
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers") or [] if k.lower() not in drop]
+                message = {**message, "headers": headers + extra}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 class RequestLogContext:
