@@ -60,7 +60,7 @@ def add_failure(scope: str, subject: str, now: float, forget_after_s: int) -> in
 def lock(scope: str, subject: str, until: float, forget_after_s: int) -> None:
     """Locked until ``until``; the counter lives at least ``forget_after_s`` past the lock."""
     item = ThrottleItem(_pk(scope, subject), SK)
-    item.update(actions=[ThrottleItem.locked_until.set(int(until) + (1 if until % 1 else 0)),
+    item.update(actions=[ThrottleItem.locked_until.set(until),
                          ThrottleItem.ttl.set(int(until) + forget_after_s)])
 
 
