@@ -310,8 +310,10 @@ def test_chat_media_keys_are_validated_by_parsing(tenant_a, tenant_b, api_runtim
                 f"t/{own}/outbox/{cid}/../../../{other}/outbox/{cid}/x.png",
                 f"t/{own}/outbox/{cid}/%2e%2e/x.png", good.replace("/", "\\"), f"t/{other}/outbox/{cid}/x.png",
                 f"t/{own}/outbox/{uuid.uuid4()}/x.png", f"t/{own}/outbox/{cid}/"):
+        api_runtime.storage.put(key, b"\x89PNG", "image/png")  # the object even exists: S3 keys are literal
         r = tenant_a.post(f"/api/conversations/{cid}/messages", {"media": {"key": key, "mimetype": "image/png"}})
         assert r.status_code == 422 and r.json()["field"] == "media.key", (key, r.text)
+        assert r.json()["message"].startswith("Arquivo inválido"), (key, r.text)
 
 
 # ---------------------------------------------------------------- 9. security headers
