@@ -27,7 +27,7 @@ clock: Callable[[], float] = time.time  # epoch seconds; tests replace it
 @dataclass(frozen=True)
 class Policy:
     scope: str
-    free_failures: int  # failures allowed before the first lock
+    free_failures: int  # the failure that first locks: the ones before it cost nothing
     first_lock_s: int = 30
     max_lock_s: int = 15 * 60
     forget_after_s: int = 3600
