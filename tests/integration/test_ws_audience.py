@@ -148,8 +148,8 @@ async def test_an_agent_receives_nothing_of_another_departments_conversation(loc
         assert sent.status_code == 202, sent.text
         await admin.wait_for(lambda e: e.get("type") == "message_status", "a send status")
         # a QR code (pairs a phone with the account) and a disconnection notice: admins only
-        envelope = p.envelope("qrcode.updated", local.demo_number, p.qr_payload(local.demo_number), "http://x", "http://s",
-                              None)
+        envelope = p.envelope("qrcode.updated", local.demo_number, p.qr_payload(local.demo_number), "http://x",
+                              "http://s", None)
         await asyncio.to_thread(inbound.process, {
             "tenant_id": tid, "instance_id": demo["instance"].instance_id, "event": "qrcode.updated",
             "received_at": "2026-01-01T00:00:00.000Z", "envelope": envelope})

@@ -6,8 +6,8 @@ Visibility (lists, reads, actions and subscriptions all use :func:`can_see`):
 - agent: the conversations assigned to them, and the unassigned queue of their department.
 
 Role groups joined on $connect: ``admins:<tid>`` (admins), ``managers:<tid>`` (every manager: campaign events),
-``dept:<tid>:<did>`` (agents and managers of the department) and ``deptmgr:<tid>:<did>`` (its managers). A conversation's audience is ``admins:<tid>``, plus
-``deptmgr:<tid>:<did>`` when it has a department, plus ``dept:<tid>:<did>`` while unassigned or
+``dept:<tid>:<did>`` (agents and managers of the department) and ``deptmgr:<tid>:<did>`` (its managers).
+A conversation's audience is ``admins:<tid>``, plus ``deptmgr:<tid>:<did>`` when it has a department, plus ``dept:<tid>:<did>`` while unassigned or
 ``user:<tid>:<assignee>`` once assigned — exactly the people :func:`can_see` lets in.
 
 When a change narrows the audience, the groups that lost the conversation get ``conversation_removed`` FIRST

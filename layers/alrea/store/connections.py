@@ -9,8 +9,8 @@ Items (single table):
 DynamoDB deletes expired items lazily.
 
 Groups are ``tenant:<tid>``, ``user:<tid>:<uid>`` and ``conv:<tid>:<cid>`` (alrea.ports.push), plus the inbox's
-role groups ``admins:<tid>``, ``managers:<tid>``, ``dept:<tid>:<did>``, ``deptmgr:<tid>:<did>`` (alrea.services.audience); a
-connection may only be in groups of its own tenant.
+role groups ``admins:<tid>``, ``managers:<tid>``, ``dept:<tid>:<did>``, ``deptmgr:<tid>:<did>``
+(alrea.services.audience); a connection may only be in groups of its own tenant.
 """
 from __future__ import annotations
 
