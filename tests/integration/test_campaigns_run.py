@@ -212,7 +212,7 @@ def run_fifty(world: World) -> None:
     assert counters["delivered"] == 50 and counters["read"] == 50, counters
     # fewer receipts from here on: the one-thread local webhook worker is shared by the module's tests
     httpx.post(world.sim.url + "/_sim/timing", json={"read_probability": 0.0}, timeout=5).raise_for_status()
-    progress = [e for e in world.rt.runtime.push.events(f"tenant:{world.tenant_id}")
+    progress = [e for e in world.rt.runtime.push.events(f"admins:{world.tenant_id}")
                 if e["type"] == "campaign_progress" and e["campaign_id"] == cid]
     assert progress and progress[-1]["counters"]["sent"] == 50
     # the live counters never go below zero (the planner counts a window as queued before any claim of it)
@@ -335,7 +335,7 @@ def test_auto_pause_on_failures(world):
     assert item.counters()["failed"] >= dom.AUTO_PAUSE_FAILURES
     # a window planned while the pause landed goes back to pending as its messages find the campaign paused
     assert wait_for(lambda: world.item(cid).counters()["queued"] == 0 and world.item(cid).counters()["sending"] == 0)
-    alerts = wait_for(lambda: [e for e in world.rt.runtime.push.events(f"tenant:{world.tenant_id}")
+    alerts = wait_for(lambda: [e for e in world.rt.runtime.push.events(f"admins:{world.tenant_id}")
                                if e["type"] == "campaign_alert" and e["campaign_id"] == cid])
     assert alerts and alerts[0]["reason"] == "failures"
 
@@ -351,7 +351,7 @@ def test_auto_pause_when_the_number_disconnects(world):
     item = world.wait_status(cid, "paused", timeout=20)
     assert "desconectou" in (item.failure_reason or "")
     assert wait_for(lambda: world.item(cid).counters()["queued"] == 0)
-    alerts = wait_for(lambda: [e for e in world.rt.runtime.push.events(f"tenant:{world.tenant_id}")
+    alerts = wait_for(lambda: [e for e in world.rt.runtime.push.events(f"admins:{world.tenant_id}")
                                if e["type"] == "campaign_alert" and e["campaign_id"] == cid])
     assert alerts and alerts[0]["reason"] == "disconnected"
 

@@ -150,7 +150,9 @@ def test_export_streams_the_current_filter(tenant_a):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["telefone", "nome", "email"] and rows[0][-1] == "cidade"
-    assert len(rows) == 2 and rows[1][0] == "+5511944440001" and rows[1][1] == "João Ção" and rows[1][-1] == "São Paulo"
+    # the phone is exported as text ("'" first: no spreadsheet formula, see alrea.domain.csv_cells)
+    assert len(rows) == 2 and rows[1][0] == "'+5511944440001"
+    assert rows[1][1] == "João Ção" and rows[1][-1] == "São Paulo"
 
 
 def test_inbound_contact_merges_into_the_same_record(tenant_a):

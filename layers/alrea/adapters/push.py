@@ -19,6 +19,9 @@ class Sender(ABC):
     def send(self, connection_id: str, data: bytes) -> bool:
         """Deliver ``data`` to one connection; False when the connection is gone."""
 
+    def close(self, connection_id: str) -> None:  # noqa: B027 - optional for transports that cannot close
+        """Close one connection from the server side (API Gateway: delete_connection)."""
+
 
 class ConnectionPush(Push):
     def __init__(self, sender: Sender) -> None:
@@ -47,3 +50,13 @@ class ConnectionPush(Push):
                     break
                 sent += 1
         return sent
+
+    def close(self, connection_ids: list[str]) -> int:
+        """Forget each connection's memberships first (no push reaches it from now on), then close it."""
+        for connection_id in connection_ids:
+            connections.disconnect(connection_id)
+            try:
+                self.sender.close(connection_id)
+            except Exception:  # noqa: BLE001 - its memberships are gone already: it receives nothing more
+                logger.exception("websocket close failed", extra={"connection_id": connection_id})
+        return len(connection_ids)

@@ -83,7 +83,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
         extra = {"field": exc.details["field"]} if "field" in exc.details else {}
-        return JSONResponse(error_body(exc.code, exc.message, **extra), exc.status)
+        retry_after = getattr(exc, "retry_after_s", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        return JSONResponse(error_body(exc.code, exc.message, **extra), exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -42,3 +42,14 @@ class LimitReached(DomainError):
 
     status = 402
     code = "plan_limit"
+
+
+class TooManyRequests(DomainError):
+    """Too many attempts: try again after ``retry_after_s`` seconds (429 with a Retry-After header)."""
+
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after_s: int, **details: object) -> None:
+        super().__init__(message, **details)
+        self.retry_after_s = max(1, int(retry_after_s))

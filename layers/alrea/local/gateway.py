@@ -4,7 +4,8 @@
   run in a worker thread; the proxy response becomes the HTTP response. Bodies over 10 MB get 413.
 - ``/ws?token=…`` plays API Gateway WebSocket: $connect / $default / $disconnect events to the registry's
   WebSocket functions; a $default answer body goes back to the client (the route response).
-- Anything else serves the built SPA (frontend/dist) with an index.html fallback for client routes.
+- Anything else serves the built SPA (frontend/dist) with an index.html fallback for client routes, with the
+  security headers of alrea.security_headers (CSP, no framing, Referrer-Policy).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import anyio.to_thread
 from starlette.applications import Starlette
@@ -25,6 +27,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from alrea import security_headers
 from alrea.core.log import logger
 from alrea.local import events
 from alrea.local.sockets import LocalSender
@@ -68,13 +71,14 @@ def rest_routes(functions: Sequence[Function]) -> list[RestRoute]:
 
 class Gateway:
     def __init__(self, functions: Sequence[Function], invoke: Invoke, sender: LocalSender, *,
-                 spa_dir: Path | None = None, stage: str = "local") -> None:
+                 spa_dir: Path | None = None, stage: str = "local", s3_origins: Sequence[str] = ()) -> None:
         self.routes = rest_routes(functions)
         self.ws_functions = {fn.trigger.route: fn for fn in functions if isinstance(fn.trigger, WebSocketTrigger)}
         self.invoke = invoke
         self.sender = sender
         self.spa_dir = spa_dir.resolve() if spa_dir and (spa_dir / "index.html").is_file() else None
         self.stage = stage
+        self.s3_origins = [origin_of(o) for o in s3_origins if o]  # presigned URLs: the SPA's CSP allows them
         self.app = Starlette(routes=[
             WebSocketRoute(WS_PATH, self.websocket),
             Route("/{path:path}", self.http, methods=METHODS),
@@ -139,10 +143,14 @@ class Gateway:
         candidate = (self.spa_dir / relative).resolve()
         if relative and candidate.is_file() and candidate.is_relative_to(self.spa_dir):
             cache = "public, max-age=31536000, immutable" if "/assets/" in request.url.path else "no-cache"
-            return FileResponse(candidate, headers={"cache-control": cache})
+            return FileResponse(candidate, headers={"cache-control": cache, **self._spa_headers(request)})
         if Path(relative).suffix and not relative.endswith(".html"):
             return JSONResponse({"message": "Not Found"}, status_code=404)  # a missing asset, not a route
-        return FileResponse(self.spa_dir / "index.html", headers={"cache-control": "no-cache"})
+        return FileResponse(self.spa_dir / "index.html", headers={"cache-control": "no-cache",
+                                                                 **self._spa_headers(request)})
+
+    def _spa_headers(self, request: Request) -> dict[str, str]:
+        return security_headers.spa_headers(request.headers.get("host"), self.s3_origins)
 
     # ------------------------------------------------------------ WebSocket
     async def websocket(self, ws: WebSocket) -> None:
@@ -209,6 +217,12 @@ class Gateway:
             status = result.get("statusCode", 200)
             return status if isinstance(status, int) else 502
         return 200 if result is None else 502
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of a URL (a CSP source)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else url
 
 
 def base_id() -> str:

@@ -92,7 +92,8 @@ class ServerThread:
         import uvicorn
 
         config = uvicorn.Config(app, host=host, port=port, log_config=None, log_level="warning",
-                                access_log=False, lifespan="off", ws_max_size=128 * 1024)
+                                access_log=False, lifespan="off", ws_max_size=128 * 1024,
+                                server_header=False)  # no header naming the stack
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name=name, daemon=True)
         self.name = name
@@ -362,7 +363,7 @@ class LocalRuntime:
     def _start_gateway(self) -> None:
         assert self.invoker is not None
         gateway = Gateway(self.functions, self.invoker, self.sender, spa_dir=self.options.spa_dir,
-                          stage=self.options.stage)
+                          stage=self.options.stage, s3_origins=[self.endpoint_url])
         server = ServerThread(gateway.app, self.options.host, self.options.port, "gateway")
         server.start()
         self._servers.append(server)

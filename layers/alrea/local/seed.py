@@ -14,7 +14,7 @@ COMPANY = "Demo ALREA"
 ADMIN_EMAIL = "admin@demo.alrea.dev"
 MANAGER_EMAIL = "gerente@demo.alrea.dev"
 AGENT_EMAIL = "agente@demo.alrea.dev"
-DEFAULT_PASSWORD = "demo12345"
+DEFAULT_PASSWORD = "Demo-Alrea-2026"  # passes the guessability check (services/passwords.py)
 DEPARTMENTS = ("Atendimento", "Vendas")
 
 

@@ -15,6 +15,7 @@ from alrea.adapters.push import Sender
 from alrea.core.log import logger
 
 SEND_TIMEOUT_S = 5.0
+CLOSE_DROPPED = 4403  # the server dropped the connection: its user was deactivated or changed role
 
 
 class LocalSender(Sender):
@@ -36,6 +37,22 @@ class LocalSender(Sender):
             return len(self._sockets)
 
     # ---- the Push port's side (called from any thread)
+    def close(self, connection_id: str) -> None:
+        """Close one socket from the server side (like API Gateway's delete_connection)."""
+        with self._lock:
+            entry = self._sockets.pop(connection_id, None)
+        if entry is None:
+            return
+        websocket, loop = entry
+        if loop.is_closed():
+            return
+        future = asyncio.run_coroutine_threadsafe(websocket.close(code=CLOSE_DROPPED), loop)
+        try:
+            future.result(timeout=SEND_TIMEOUT_S)
+        except Exception as exc:  # noqa: BLE001 - already closing or closed
+            logger.info("websocket close failed", extra={"connection_id": connection_id, "error": repr(exc)})
+
+
     def send(self, connection_id: str, data: bytes) -> bool:
         """Deliver one frame; False when the connection is gone (like API Gateway's GoneException)."""
         with self._lock:

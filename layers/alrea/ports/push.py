@@ -31,5 +31,11 @@ class Push(ABC):
         each group up once and reach a connection in several of the groups only once."""
         return sum(self.to_group(group, event) for event in events for group in dict.fromkeys(groups))
 
+    def close(self, connection_ids: list[str]) -> int:
+        """Close these connections at once and forget their groups (a deactivated user, or one whose role or
+        department changed: the client reconnects, if it still may, with the groups it is entitled to).
+        Answers how many were closed. Adapters without a connection registry close nothing."""
+        return 0
+
     def health(self) -> str:
         return "ok"

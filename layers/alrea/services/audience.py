@@ -5,9 +5,9 @@ Visibility (lists, reads, actions and subscriptions all use :func:`can_see`):
 - manager: the conversations of their department (and any assigned to them);
 - agent: the conversations assigned to them, and the unassigned queue of their department.
 
-Role groups joined on $connect: ``admins:<tid>`` (admins), ``dept:<tid>:<did>`` (agents and managers of the
-department) and ``deptmgr:<tid>:<did>`` (its managers). A conversation's audience is ``admins:<tid>``, plus
-``deptmgr:<tid>:<did>`` when it has a department, plus ``dept:<tid>:<did>`` while unassigned or
+Role groups joined on $connect: ``admins:<tid>`` (admins), ``managers:<tid>`` (every manager: campaign events),
+``dept:<tid>:<did>`` (agents and managers of the department) and ``deptmgr:<tid>:<did>`` (its managers).
+A conversation's audience is ``admins:<tid>``, plus ``deptmgr:<tid>:<did>`` when it has a department, plus ``dept:<tid>:<did>`` while unassigned or
 ``user:<tid>:<assignee>`` once assigned — exactly the people :func:`can_see` lets in.
 
 When a change narrows the audience, the groups that lost the conversation get ``conversation_removed`` FIRST
@@ -28,6 +28,15 @@ def admins_group(tenant_id: str) -> str:
     return f"admins:{tenant_id}"
 
 
+def managers_group(tenant_id: str) -> str:
+    return f"managers:{tenant_id}"
+
+
+def staff_groups(tenant_id: str) -> list[str]:
+    """Who may see campaigns (admins and managers): their events go nowhere else."""
+    return [admins_group(tenant_id), managers_group(tenant_id)]
+
+
 def dept_group(tenant_id: str, department_id: str) -> str:
     return f"dept:{tenant_id}:{department_id}"
 
@@ -40,10 +49,13 @@ def role_groups(tenant_id: str, role: str, department_id: str | None) -> list[st
     """The groups a connection joins for its user's role (besides tenant and user)."""
     if role == "admin":
         return [admins_group(tenant_id)]
+    if role == "manager":
+        if not department_id:
+            return [managers_group(tenant_id)]
+        return [managers_group(tenant_id), dept_group(tenant_id, department_id),
+                deptmgr_group(tenant_id, department_id)]
     if not department_id:
         return []
-    if role == "manager":
-        return [dept_group(tenant_id, department_id), deptmgr_group(tenant_id, department_id)]
     return [dept_group(tenant_id, department_id)]
 
 
@@ -94,6 +106,19 @@ def push_groups(groups: list[str], *events: dict[str, Any]) -> None:
 def push_conversation_event(conversation: Any, *events: dict[str, Any]) -> None:
     """Message/conversation events: the conversation's audience + its subscribers (conv:<tid>:<cid>)."""
     push_groups([*audience(conversation), conversation_group(conversation.tenant_id, conversation.id)], *events)
+
+
+def push_to_conversation(tenant_id: str, conversation_id: str, *events: dict[str, Any], conv: Any = None) -> None:
+    """Events of a conversation known by id: its audience and subscribers; the admins and subscribers only
+    when the conversation item is gone (never the whole tenant)."""
+    if conv is None:
+        from alrea.store import conversations
+
+        conv = conversations.get(tenant_id, conversation_id)
+    if conv is None:
+        push_groups([admins_group(tenant_id), conversation_group(tenant_id, conversation_id)], *events)
+    else:
+        push_conversation_event(conv, *events)
 
 
 def push_changed(before: Any | None, after: Any) -> None:

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from alrea.core.clock import iso, new_id, utcnow
-from alrea.core.errors import NotFound, Unauthorized
+from alrea.core.errors import Conflict, Invalid, NotFound, Unauthorized
 from alrea.core.log import logger
 from alrea.domain.plans import DEFAULT_COUNTRY, DEFAULT_TIMEZONE, TRIAL
 from alrea.domain.roles import Principal, Role
-from alrea.services import passwords, tokens
+from alrea.services import passwords, throttle, tokens
 from alrea.store import sessions
 from alrea.store import users as user_store
 from alrea.store.tenants import Tenant
@@ -35,9 +35,15 @@ def _start_session(user: user_store.User) -> TokenPair:
     return TokenPair(access=access, refresh=refresh.token)
 
 
-def signup(company: str, name: str, email: str, password: str) -> dict[str, Any]:
-    """A new tenant on the trial plan, with its first admin; answers tenant, user and a session."""
-    password_hash = passwords.hash_password(password)
+def signup(company: str, name: str, email: str, password: str, ip: str | None = None) -> dict[str, Any]:
+    """A new tenant on the trial plan, with its first admin; answers tenant, user and a session. Failed
+    sign-ups (a taken e-mail, a weak password) are throttled per IP address."""
+    with throttle.guarded((Conflict, Invalid), (throttle.SIGNUP_IP, ip)):
+        return _signup(company, name, email, password)
+
+
+def _signup(company: str, name: str, email: str, password: str) -> dict[str, Any]:
+    password_hash = passwords.hash_password(password, passwords.words_of(email, name, company))
     tenant_id, user_id = new_id(), new_id()
     tenant = Tenant.new(tenant_id, name=company, plan=TRIAL.name, limits=TRIAL.limits.as_dict(),
                         users_count=1,
@@ -50,7 +56,17 @@ def signup(company: str, name: str, email: str, password: str) -> dict[str, Any]
     return {"tenant": tenant.public(), "user": admin.public(), **pair.as_dict()}
 
 
-def login(email: str, password: str) -> TokenPair:
+def login(email: str, password: str, ip: str | None = None) -> TokenPair:
+    """Throttled per account (the e-mail tried) and per IP address (alrea.services.throttle): a locked
+    subject answers 429 even with the right password."""
+    account = (throttle.LOGIN_ACCOUNT, email.strip().lower())
+    with throttle.guarded(Unauthorized, account, (throttle.LOGIN_IP, ip)):
+        pair = _login(email, password)
+    throttle.succeed(account)
+    return pair
+
+
+def _login(email: str, password: str) -> TokenPair:
     user = user_store.find_by_email(email)
     if user is None:
         passwords.verify(passwords.dummy_hash(), password)  # same cost as a real check

@@ -8,7 +8,6 @@ on the campaign counters and the per-minute timeline bucket, then a throttled pr
 from __future__ import annotations
 
 import base64
-import csv
 import io
 import json
 import random
@@ -21,15 +20,16 @@ from alrea.core.clock import iso, new_id, parse_iso, utcnow
 from alrea.core.errors import Conflict, Invalid, LimitReached, NotFound
 from alrea.core.log import logger
 from alrea.domain import campaigns as dom
+from alrea.domain.csv_cells import SafeWriter
+from alrea.domain.object_keys import tenant_object_key
 from alrea.domain.roles import Principal
-from alrea.ports.push import tenant_group
-from alrea.resources import tenant_key
 from alrea.store import campaigns as store
 from alrea.store import instances as instance_store
 from alrea.store import recipients as rstore
 from alrea.store.campaigns import CampaignItem
 from alrea.store.keys import tenant_pk
 from alrea.store.recipients import RecipientItem
+from alrea.services.audience import staff_groups
 from alrea.store.tenants import get_tenant
 from alrea.wiring import runtime
 
@@ -81,15 +81,15 @@ def push_progress(c: CampaignItem | None, *, force: bool = False) -> None:
     event = {"type": "campaign_progress", "campaign_id": c.id, "counters": counters, "status": c.status,
              "eta": eta_of(c, counters)}
     try:
-        runtime().push.to_group(tenant_group(c.tenant_id), event)
+        runtime().push.to_groups(staff_groups(c.tenant_id), [event])
     except Exception:  # noqa: BLE001 - a lost push is repaired by the next one or a read
         logger.exception("campaign push failed", extra={"campaign_id": c.id})
 
 
 def alert(tenant_id: str, campaign_id: str, reason: str, message: str) -> None:
     try:
-        runtime().push.to_group(tenant_group(tenant_id), {"type": "campaign_alert", "campaign_id": campaign_id,
-                                                           "reason": reason, "message": message})
+        runtime().push.to_groups(staff_groups(tenant_id), [{"type": "campaign_alert", "campaign_id": campaign_id,
+                                                            "reason": reason, "message": message}])
     except Exception:  # noqa: BLE001
         logger.exception("campaign alert push failed", extra={"campaign_id": campaign_id})
 
@@ -135,8 +135,10 @@ def _variants(raw: Any, tenant_id: str) -> list[dict[str, Any]]:
         dom.check_template(text)
         item: dict[str, Any] = {"text": text}
         if media:
-            if not isinstance(media, dict) or not str(media.get("key") or "").startswith(tenant_key(tenant_id, "")):
+            if not isinstance(media, dict):
                 raise Invalid("Mídia inválida: envie o arquivo antes de usá-lo.", field="variants")
+            tenant_object_key(media.get("key"), tenant_id, *MEDIA_PREFIXES, field="variants",
+                              message="Mídia inválida: envie o arquivo antes de usá-lo.")
             item["media"] = {"key": str(media["key"]), "mimetype": str(media.get("mimetype") or
                                                                         "application/octet-stream"),
                              "file_name": str(media.get("file_name") or media["key"].rsplit("/", 1)[-1])}
@@ -536,6 +538,10 @@ def recipients(caller: Principal, cid: str, *, status: str | None, cursor: str |
     return {"items": [i.view() for i in items], "cursor": _encode(last)}
 
 
+# where a campaign's media may live: the tenant's campaign files, or a file already sent or received in the inbox
+MEDIA_PREFIXES = (("campaigns",), ("outbox", "*"), ("media", "*"))
+
+
 CSV_COLUMNS = ("phone", "name", "status", "instance_id", "planned_at", "sent_at", "delivered_at", "read_at",
                "replied_at", "error", "wamid")
 
@@ -543,13 +549,14 @@ CSV_COLUMNS = ("phone", "name", "status", "instance_id", "planned_at", "sent_at"
 def export_csv(caller: Principal, cid: str) -> tuple[str, str]:
     c = _get(caller.tenant_id, cid)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
+    writer = SafeWriter(out)  # a recipient's name (or an error text) is never a live formula
+    writer.writerow(CSV_COLUMNS)
     start = None
     while True:
         items, start = rstore.all_of(caller.tenant_id, cid, limit=500, start=start)
         for item in items:
-            writer.writerow(item.view())
+            view = item.view()
+            writer.writerow(view.get(column) for column in CSV_COLUMNS)
         if start is None:
             break
     safe = "-".join(c.name.split())[:60] or "campanha"

@@ -33,6 +33,7 @@ from alrea.core.errors import Conflict, Invalid, NotFound
 from alrea.core import metrics as app_metrics
 from alrea.core.log import logger
 from alrea.domain.messages import Kind, preview, rank
+from alrea.domain.object_keys import tenant_object_key
 from alrea.domain.roles import Principal
 from alrea.ports import whatsapp as wa
 from alrea.resources import QUEUES, tenant_key
@@ -96,9 +97,8 @@ def compose(caller: Principal, conversation_id: str, *, text: str | None = None,
         raise Invalid("Responder com um arquivo ainda não é possível; responda com texto.", field="reply_to")
     quote = message_actions.quote_fields(caller, conv.id, reply_to) if reply_to else {}
     if media:
-        key = str(media.get("key") or "")
-        if not key.startswith(tenant_key(caller.tenant_id, "outbox", conv.id) + "/"):
-            raise Invalid("Arquivo inválido: envie-o primeiro por /uploads desta conversa.", field="media.key")
+        key = tenant_object_key(media.get("key"), caller.tenant_id, ("outbox", conv.id), field="media.key",
+                                message="Arquivo inválido: envie-o primeiro por /uploads desta conversa.")
         if not runtime().storage.exists(key):
             raise Invalid("O arquivo ainda não foi enviado.", field="media.key")
         mimetype = str(media.get("mimetype") or "application/octet-stream")

@@ -29,6 +29,8 @@ from alrea.core.clock import iso, new_id, utcnow
 from alrea.core.errors import Invalid, NotFound
 from alrea.core.log import logger
 from alrea.domain import contacts as dom
+from alrea.domain.csv_cells import SafeWriter
+from alrea.domain.object_keys import parse_tenant_key
 from alrea.domain.roles import Principal
 from alrea.ports.push import user_group
 from alrea.resources import BUCKET, tenant_key
@@ -99,11 +101,11 @@ def handle_s3_message(body: dict[str, Any]) -> int:
 
 def parse_object_key(key: str) -> tuple[str, str] | None:
     """(tenant_id, import_id) of ``t/<tid>/imports/<id>.import.csv``."""
-    parts = key.split("/")
-    if (len(parts) != 4 or parts[0] + "/" != BUCKET.tenant_prefix or parts[2] != "imports"
-            or not parts[3].endswith(BUCKET.import_suffix)):
+    parsed = parse_tenant_key(key, ("imports",))
+    if parsed is None or not parsed[1].endswith(BUCKET.import_suffix):
         return None
-    return parts[1], parts[3][: -len(BUCKET.import_suffix)]
+    tenant_id, file_name = parsed
+    return tenant_id, file_name[: -len(BUCKET.import_suffix)]
 
 
 # ---------------------------------------------------------------- decoding
@@ -198,7 +200,7 @@ class ErrorReport:
     def __init__(self) -> None:
         self.file = tempfile.SpooledTemporaryFile(max_size=1024 * 1024, mode="w+", newline="", encoding="utf-8")
         self.file.write("\ufeff")  # spreadsheets read the file as UTF-8
-        self.writer = csv.writer(self.file)
+        self.writer = SafeWriter(self.file)  # the bad values are the uploader's text: never a live formula
         self.writer.writerow(["linha", "valor", "motivo"])
         self.rows = 0
 

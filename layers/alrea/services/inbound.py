@@ -40,17 +40,15 @@ def _push(tenant_id: str, cid: str | None, *events: dict[str, Any], conv: Any = 
     """Best effort: the store change is done; a lost push is repaired by the next read.
 
     A conversation's events go to its audience (alrea.services.audience: admins, the department's managers,
-    the assignee or the department's queue) and its subscribers; tenant-wide events (instance state, QR)
-    to the tenant, and notifications to the admins."""
+    the assignee or the department's queue) and its subscribers; the instance's state to the tenant; QR codes
+    and notifications to the admins."""
     if cid:
-        conv = conv if conv is not None else conversations.get(tenant_id, cid)
-        if conv is None:
-            audience.push_groups([audience.admins_group(tenant_id), conversation_group(tenant_id, cid)], *events)
-        else:
-            audience.push_conversation_event(conv, *events)
+        audience.push_to_conversation(tenant_id, cid, *events, conv=conv)
         return
     groups = [audience.admins_group(tenant_id)]
-    if all(event.get("type") != "notification" for event in events):
+    # the instance's state is the whole tenant's business (the numbers page); a QR code (it pairs a phone
+    # with the account) and notifications are the admins' only
+    if all(event.get("type") not in ("notification", "instance_qrcode") for event in events):
         groups.append(tenant_group(tenant_id))
     audience.push_groups(groups, *events)
 

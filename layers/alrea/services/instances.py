@@ -60,9 +60,13 @@ def webhook_url(instance: Instance) -> str:
     return get_settings().public_base_url.rstrip("/") + WEBHOOK_PATH + instance.webhook_token
 
 
-def public(instance: Instance) -> dict[str, Any]:
-    """The API's view: never the jwt_key; the webhook URL (it carries the token) for admins to inspect."""
-    return {**instance.public(), "webhook_url": webhook_url(instance)}
+def public(instance: Instance, caller: Principal) -> dict[str, Any]:
+    """The API's view: never the jwt_key; the webhook URL (its token authenticates Evolution's webhooks) only
+    for admins to inspect."""
+    view = instance.public()
+    if caller.is_admin:
+        view["webhook_url"] = webhook_url(instance)
+    return view
 
 
 def evolution_name_for(tenant_id: str, name: str) -> str:

@@ -82,10 +82,9 @@ def download_attachment(body: dict, *, attempt: int = 1, max_attempts: int | Non
 
 
 def _push_updated(tenant_id: str, conversation_id: str, item: messages.MessageItem) -> None:
-    """``message_updated`` to the conversation's audience only (services/audience.py), best effort."""
-    conversation = conversations.get(tenant_id, conversation_id)
-    if conversation is not None:
-        audience.push_conversation_event(conversation, {"type": "message_updated", "message": item.view()})
+    """``message_updated`` to the people who may see the conversation only (never the tenant-wide group: it
+    carries the text and the media key)."""
+    audience.push_to_conversation(tenant_id, conversation_id, {"type": "message_updated", "message": item.view()})
 
 
 def _failed(job: DownloadJob, item: messages.MessageItem, exc: Exception) -> None:

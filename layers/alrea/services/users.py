@@ -8,7 +8,7 @@ from __future__ import annotations
 from alrea.core.clock import new_id
 from alrea.core.errors import Forbidden, Invalid, NotFound
 from alrea.domain.roles import ROLES, Principal, needs_department
-from alrea.services import passwords
+from alrea.services import passwords, realtime
 from alrea.store import departments as dept_store
 from alrea.store import users as store
 from alrea.store.tenants import get_tenant
@@ -36,9 +36,9 @@ def create(caller: Principal, *, name: str, email: str, password: str, role: str
            department_id: str | None) -> User:
     _check_role(role)
     _check_department(caller, role, department_id)
-    user = store.new_user(caller.tenant_id, new_id(), name=name, email=email,
-                          password_hash=passwords.hash_password(password), role=role,
-                          department_id=department_id)
+    password_hash = passwords.hash_password(password, passwords.words_of(email, name))
+    user = store.new_user(caller.tenant_id, new_id(), name=name, email=email, password_hash=password_hash,
+                          role=role, department_id=department_id)
     store.add_user(user)  # the transaction re-checks the department and the plan limit atomically
     return user
 
@@ -67,15 +67,20 @@ def update(caller: Principal, user_id: str, *, name: str | None = None, role: st
         raise Forbidden("Você não pode alterar o seu próprio papel.")
     if new_dept != current.department_id or new_role != current.role:
         _check_department(caller, new_role, new_dept)  # type: ignore[arg-type]
-    return store.change_user(current, name=name if name is not None else current.name, role=new_role,
-                             department_id=new_dept)  # type: ignore[arg-type]
+    changed = store.change_user(current, name=name if name is not None else current.name, role=new_role,
+                                department_id=new_dept)  # type: ignore[arg-type]
+    if new_dept != current.department_id or new_role != current.role:
+        realtime.drop_user(caller.tenant_id, user_id)  # its sockets' groups belong to the old role
+    return changed
 
 
 def deactivate(caller: Principal, user_id: str) -> User:
     current = store.get_user(caller.tenant_id, user_id)
     if user_id == caller.user_id:
         raise Forbidden("Você não pode desativar a si mesmo.")
-    return store.set_active(current, False)
+    changed = store.set_active(current, False)
+    realtime.drop_user(caller.tenant_id, user_id)  # an open WebSocket must not keep receiving
+    return changed
 
 
 def activate(caller: Principal, user_id: str) -> User:

@@ -9,8 +9,8 @@ Items (single table):
 DynamoDB deletes expired items lazily.
 
 Groups are ``tenant:<tid>``, ``user:<tid>:<uid>`` and ``conv:<tid>:<cid>`` (alrea.ports.push), plus the inbox's
-role groups ``admins:<tid>``, ``dept:<tid>:<did>``, ``deptmgr:<tid>:<did>`` (alrea.services.audience); a
-connection may only be in groups of its own tenant.
+role groups ``admins:<tid>``, ``managers:<tid>``, ``dept:<tid>:<did>``, ``deptmgr:<tid>:<did>``
+(alrea.services.audience); a connection may only be in groups of its own tenant.
 """
 from __future__ import annotations
 
@@ -55,11 +55,11 @@ def group_tenant(group: str) -> str:
     """The tenant a group belongs to; Invalid for a malformed group name."""
     kind, _, rest = group.partition(":")
     parts = rest.split(":")
-    if kind in ("tenant", "admins") and len(parts) == 1 and parts[0]:
+    if kind in ("tenant", "admins", "managers") and len(parts) == 1 and parts[0]:
         return parts[0]
     if kind in ("user", "conv", "dept", "deptmgr") and len(parts) == 2 and all(parts):
         return parts[0]
-    raise Invalid(f"bad group {group!r}: expected tenant:<tid>, admins:<tid>, user:<tid>:<uid>, "
+    raise Invalid(f"bad group {group!r}: expected tenant:<tid>, admins:<tid>, managers:<tid>, user:<tid>:<uid>, "
                   "conv:<tid>:<cid>, dept:<tid>:<did> or deptmgr:<tid>:<did>")
 
 

@@ -1,4 +1,5 @@
-"""Push transport in AWS: API Gateway's WebSocket management API (``post_to_connection``)."""
+"""Push transport in AWS: API Gateway's WebSocket management API (``post_to_connection``,
+``delete_connection``)."""
 from __future__ import annotations
 
 from typing import Any
@@ -26,3 +27,10 @@ class ApiGatewaySender(Sender):
                 return False
             raise
         return True
+
+    def close(self, connection_id: str) -> None:
+        try:
+            self._api.delete_connection(ConnectionId=connection_id)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "GoneException":
+                raise

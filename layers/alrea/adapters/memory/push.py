@@ -81,6 +81,10 @@ class MemoryPush(Push):
         with self._lock:
             self._connections.pop(connection_id, None)
 
+    def close(self, connection_ids: list[str]) -> int:
+        with self._lock:
+            return sum(self._connections.pop(c, None) is not None for c in connection_ids)
+
     def mark_gone(self, connection_id: str) -> None:
         """The client vanished without a disconnect: the next push finds out and forgets it."""
         with self._lock:

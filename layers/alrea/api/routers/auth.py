@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, EmailStr, StringConstraints
 
 from alrea.api.routers.schemas import Body, Name, Password, TenantOut, UserOut
@@ -11,6 +11,12 @@ from alrea.services import auth
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 Token = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+
+
+def client_ip(request: Request) -> str | None:
+    """The caller's address as the transport saw it: API Gateway's ``requestContext.identity.sourceIp`` under
+    Mangum, the socket's peer locally. Never X-Forwarded-For, which a client can write itself."""
+    return request.client.host if request.client else None
 
 
 class SignupIn(Body):
@@ -40,13 +46,13 @@ class SignupOut(TokensOut):
 
 
 @router.post("/signup", status_code=201, response_model=SignupOut)
-def signup(body: SignupIn) -> dict:
-    return auth.signup(body.company, body.name, str(body.email), body.password)
+def signup(body: SignupIn, request: Request) -> dict:
+    return auth.signup(body.company, body.name, str(body.email), body.password, ip=client_ip(request))
 
 
 @router.post("/login", response_model=TokensOut)
-def login(body: LoginIn) -> dict:
-    return auth.login(body.email, body.password).as_dict()
+def login(body: LoginIn, request: Request) -> dict:
+    return auth.login(body.email, body.password, ip=client_ip(request)).as_dict()
 
 
 @router.post("/refresh", response_model=TokensOut)

@@ -19,7 +19,7 @@ class InstanceCreate(BaseModel):
 
 @router.post("", status_code=201)
 def create_instance(body: InstanceCreate, user: AdminUser) -> dict[str, Any]:
-    return service.public(service.create(user, name=body.name))
+    return service.public(service.create(user, name=body.name), user)
 
 
 class InstanceChange(BaseModel):
@@ -31,17 +31,17 @@ class InstanceChange(BaseModel):
 def change_instance(instance_id: str, body: InstanceChange, user: AdminUser) -> dict[str, Any]:
     from alrea.services import inbox
 
-    return service.public(inbox.set_instance_department(user, instance_id, body.default_department_id))
+    return service.public(inbox.set_instance_department(user, instance_id, body.default_department_id), user)
 
 
 @router.get("")
 def list_instances(user: CurrentUser) -> list[dict[str, Any]]:
-    return [service.public(i) for i in service.list_all(user)]
+    return [service.public(i, user) for i in service.list_all(user)]
 
 
 @router.get("/{instance_id}")
 def get_instance(instance_id: str, user: CurrentUser) -> dict[str, Any]:
-    return service.public(service.get(user, instance_id))
+    return service.public(service.get(user, instance_id), user)
 
 
 @router.get("/{instance_id}/qrcode")
@@ -53,12 +53,12 @@ def get_qrcode(instance_id: str, user: AdminUser,
 
 @router.get("/{instance_id}/state")
 def get_state(instance_id: str, user: CurrentUser) -> dict[str, Any]:
-    return service.public(service.refresh_state(user, instance_id))
+    return service.public(service.refresh_state(user, instance_id), user)
 
 
 @router.post("/{instance_id}/logout")
 def logout_instance(instance_id: str, user: AdminUser) -> dict[str, Any]:
-    return service.public(service.logout(user, instance_id))
+    return service.public(service.logout(user, instance_id), user)
 
 
 @router.delete("/{instance_id}", status_code=204)
