@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 
 import pytest
 
@@ -42,9 +41,10 @@ def test_safe_writer_neutralises_every_cell_and_stays_valid_csv():
     assert safe_row(["-", "a"]) == ["'-", "a"]
 
 
-TID = str(uuid.uuid4())
-OTHER = str(uuid.uuid4())
-CID = str(uuid.uuid4())
+# fixed ids: the parameters below are part of the test ids, which every xdist worker must collect alike
+TID = "839cbf18-d0f7-46f3-b17b-c2ae3ac93269"
+OTHER = "f0acc47a-78cd-4034-a7dd-3f7a0a7d15b6"
+CID = "f49fffe7-ff09-429a-8e06-db3254755b06"
 
 
 @pytest.mark.parametrize("key", [
@@ -58,7 +58,7 @@ CID = str(uuid.uuid4())
     f"t/{TID}\\outbox\\{CID}\\x.png",
     f"t/{TID}/outbox/{CID}/x\x00.png",
     f"t/{OTHER}/outbox/{CID}/x.png",
-    f"t/{TID}/outbox/{uuid.uuid4()}/x.png",
+    f"t/{TID}/outbox/8adaffe0-957e-4d90-8ddd-3836dc979ab6/x.png",
     f"t/{TID}/media/{CID}/x.png",
     f"/t/{TID}/outbox/{CID}/x.png",
     f"T/{TID}/outbox/{CID}/x.png",

@@ -225,7 +225,7 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
             if (!e.target.value.startsWith("/")) setDismissed(false);
           }}
           onKeyDown={onKeyDown}
-          className="border-input bg-background max-h-40 min-h-9 flex-1 resize-none rounded-md border px-3 py-2 text-sm outline-none focus-visible:ring-2 focus-visible:ring-ring/50"
+          className="border-input bg-background placeholder:truncate max-h-40 min-h-9 min-w-0 flex-1 resize-none rounded-md border px-3 py-2 text-sm outline-none focus-visible:ring-2 focus-visible:ring-ring/50"
         />
         {note ? null : (
           <VoiceRecorder
