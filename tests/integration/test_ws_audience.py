@@ -18,7 +18,7 @@ import websockets
 
 PASSWORD = "s3nha-Segura!"
 WAIT_S = 30.0
-CLOSE_WITHIN_S = 5.0
+CLOSE_WITHIN_S = 15.0  # "at once" on an idle machine is well under a second; CI shares 2 cores with the suite
 # what an agent may get from outside its conversations: the numbers page's instance state (no conversation data)
 TENANT_WIDE = {"instance_status"}
 
