@@ -89,12 +89,18 @@ def dev(args: argparse.Namespace) -> int:
 
 
 def redrive_bus():
-    """The Bus the settings name (BROKER_URL: RabbitMQ; else SQS at AWS_ENDPOINT_URL or AWS). Without
-    ALREA_QUEUE_URLS, SQS queues are looked up by the names the local runtime gives them."""
+    """The Bus the settings name (BROKER_URL / ALREA_BROKER_URL: RabbitMQ, as ``alrea dev`` reads it; else SQS
+    at AWS_ENDPOINT_URL or AWS). Without ALREA_QUEUE_URLS, SQS queues are looked up by the names the local
+    runtime gives them."""
     from alrea.core.config import get_settings
     from alrea.wiring import build_bus
 
     settings = get_settings()
+    broker = os.environ.get("BROKER_URL") or settings.broker_url
+    if broker:
+        from alrea.adapters.rabbitmq.bus import RabbitBus
+
+        return RabbitBus(broker)
     if settings.bus == "aws" and not settings.broker_url and not settings.queue_urls:
         from alrea.adapters.aws.sqs import SqsBus, discover_queue_urls
 
