@@ -55,7 +55,7 @@ class Firewall(Construct):
         self.acl = wafv2.CfnWebACL(
             self, "WebAcl",
             scope="REGIONAL",
-            description="ALREA Flow REST API: auth rate limit per IP, AWS common rule set (count)",
+            description="ALREA Flow REST API - auth rate limit per IP, AWS common rule set in count mode",
             default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
             visibility_config=_visibility("alrea-rest"),
             custom_response_bodies={TOO_MANY_BODY: wafv2.CfnWebACL.CustomResponseBodyProperty(

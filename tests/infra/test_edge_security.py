@@ -94,3 +94,16 @@ def test_queue_urls_output_names_every_queue_for_operator_commands(synth):
     text = json.dumps(output)
     for name in QUEUES:
         assert f'\\"{name}\\"' in text or f'"{name}"' in text
+
+
+def test_the_edge_resources_pass_cloudformation_schema_validation(synth):
+    """CDK's CloudFormation Validate plugin only warns (e.g. a WebACL description with parentheses): a
+    warning here is a failed deploy later."""
+    edge_types = ("AWS::WAFv2::", "AWS::ApiGateway::GatewayResponse")
+    edge_ids = {lid for lid, r in synth.raw["Resources"].items() if r["Type"].startswith(edge_types)}
+    assert len(edge_ids) >= 5
+    findings = [(v["ruleName"], v["description"]) for report in synth.report["pluginReports"]
+                if report["pluginName"] == "CloudFormation Validate" for v in report.get("violations", [])
+                for c in v.get("violatingConstructs", [])
+                if c.get("cloudFormationResource", {}).get("logicalId") in edge_ids]
+    assert findings == []
