@@ -33,6 +33,7 @@ from infra.constructs.api import STAGE_NAME as REST_STAGE
 from infra.constructs.api import RestApi
 from infra.constructs.campaigns import Campaigns
 from infra.constructs.data import Data
+from infra.constructs.firewall import Firewall
 from infra.constructs.functions import Functions, Platform, lambda_runtime
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.queues import Queues
@@ -85,6 +86,7 @@ class AlreaStack(Stack):
         socket = LiveSocket(self, "Live", log_retention=LOG_RETENTION, rate_limit=200, burst_limit=400)
         rest = RestApi(self, "Rest", cors_origins=cors_origins, log_retention=LOG_RETENTION,
                        rate_limit=200, burst_limit=400)
+        firewall = Firewall(self, "Firewall", stage=rest.api.deployment_stage, stage_name=REST_STAGE)
         jwt_secret = secretsmanager.Secret(
             self, "JwtSecret",
             description="ALREA Flow JWT signing key",
@@ -144,7 +146,7 @@ class AlreaStack(Stack):
                                 alarm_topic_arn=alarm_topic_arn)
 
         self.rest, self.socket, self.queues, self.data, self.campaigns = rest, socket, queues, data, campaigns
-        self.functions, self.monitoring = fns, monitoring
+        self.functions, self.monitoring, self.firewall = fns, monitoring, firewall
         self.jwt_secret, self.evolution_api_key = jwt_secret, evolution_api_key
         self.evolution_url = evolution_url
         self.public_base_url = base_url
@@ -158,6 +160,8 @@ class AlreaStack(Stack):
         CfnOutput(self, "JwtSecretArn", value=jwt_secret.secret_arn)
         CfnOutput(self, "EvolutionApiKeySecretArn", value=evolution_api_key.secret_arn,
                   description="put the Evolution API key here: aws secretsmanager put-secret-value")
+        CfnOutput(self, "QueueUrls", value=queues.urls_json(),
+                  description="ALREA_QUEUE_URLS for operator commands (alrea redrive; docs/DEPLOY.md)")
         CfnOutput(self, "AlarmTopicArn", value=monitoring.topic.topic_arn)
         CfnOutput(self, "DashboardName", value=monitoring.dashboard.dashboard_name)
 

@@ -1,16 +1,38 @@
 """API Gateway REST API: one Lambda proxy integration per Rest function, resources built from its routes."""
 from __future__ import annotations
 
+import json
+
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from alrea import security_headers
 from infra.nag import acknowledge
 
 STAGE_NAME = "prod"
 CORS_HEADERS = [*apigw.Cors.DEFAULT_HEADERS, "Idempotency-Key"]
+# API Gateway's own answers (no route, throttled, a Lambda that could not be invoked): the app's error body
+# shape and pt-BR message instead of {"message": "Missing Authentication Token"}, and the same security headers
+# the functions' answers carry (alrea.security_headers), never cached.
+GATEWAY_RESPONSES = {
+    "Default4xx": (apigw.ResponseType.DEFAULT_4_XX, "gateway_error",
+                   "Requisição recusada. Verifique o endereço e os dados enviados."),
+    "Throttled": (apigw.ResponseType.THROTTLED, "too_many_requests",
+                  "Muitas requisições em pouco tempo. Aguarde alguns segundos e tente de novo."),
+    "Default5xx": (apigw.ResponseType.DEFAULT_5_XX, "internal", "Erro interno; tente novamente em instantes."),
+}
+
+
+def gateway_response_headers(cors_origins: list[str]) -> dict[str, str]:
+    """Static header values (quoted, as API Gateway wants them). A single SPA origin also gets CORS, so the
+    browser lets the SPA read a 429/403 from the gateway itself."""
+    headers = {**security_headers.API_HEADERS, **security_headers.NO_STORE}
+    if len(cors_origins) == 1 and cors_origins[0] != "*":
+        headers.update({"Access-Control-Allow-Origin": cors_origins[0], "Vary": "Origin"})
+    return {name: f"'{value}'" for name, value in headers.items()}
 
 
 class RestApi(Construct):
@@ -47,6 +69,11 @@ class RestApi(Construct):
         self.validator = self.api.add_request_validator(
             "RequestValidator", validate_request_parameters=True, validate_request_body=False)
         self._routes: dict[str, str] = {}
+        headers = gateway_response_headers(cors_origins)
+        for response_id, (kind, code, message) in GATEWAY_RESPONSES.items():
+            body = json.dumps({"error": code, "message": message})  # ASCII: \u escapes survive the template
+            self.api.add_gateway_response(response_id, type=kind, response_headers=headers,
+                                          templates={"application/json": body})
         acknowledge(self.api, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
                     "AmazonAPIGatewayPushToCloudWatchLogs]",
                     "The account-level API Gateway logging role needs exactly this AWS managed policy.")
@@ -54,9 +81,6 @@ class RestApi(Construct):
                     "Lambda proxy routes: each body is validated by the function's pydantic models, "
                     "which answer 4xx with a message; the stage's request validator checks the request "
                     "parameters.")
-        acknowledge(self.api, "AwsSolutions-APIG3",
-                    "No WAF yet: throttling on the stage and per-API-key rate limits in the api function "
-                    "bound abuse; a WebACL is planned with the custom domain.")
         acknowledge(self.api, "AwsSolutions-APIG4",
                     "Authorization is the JWT (or hashed API key, or per-instance webhook secret) checked in "
                     "the api function itself; CORS preflight OPTIONS must stay unauthenticated.")

@@ -2,6 +2,7 @@
 
     python -m alrea.local.cli dev [--port 8000] [--host 127.0.0.1] [--no-build] [--no-seed]
     python -m alrea.local.cli smoke --base URL [--ws URL]   (alrea.local.smoke: PASS/FAIL of a deployment)
+    python -m alrea.local.cli redrive --queue NAME [--max N] [--dry-run]   (DLQ → queue; docs/DEPLOY.md)
 
 Set AWS_ENDPOINT_URL to use LocalStack (or another moto) instead of the embedded moto, and BROKER_URL to use
 RabbitMQ instead of SQS. Stops cleanly on Ctrl-C / SIGTERM.
@@ -87,6 +88,49 @@ def dev(args: argparse.Namespace) -> int:
     return 0
 
 
+def redrive_bus():
+    """The Bus the settings name (BROKER_URL / ALREA_BROKER_URL: RabbitMQ, as ``alrea dev`` reads it; else SQS
+    at AWS_ENDPOINT_URL or AWS). Without ALREA_QUEUE_URLS, SQS queues are looked up by the names the local
+    runtime gives them."""
+    from alrea.core.config import get_settings
+    from alrea.wiring import build_bus
+
+    settings = get_settings()
+    broker = os.environ.get("BROKER_URL") or settings.broker_url
+    if broker:
+        from alrea.adapters.rabbitmq.bus import RabbitBus
+
+        return RabbitBus(broker)
+    if settings.bus == "aws" and not settings.broker_url and not settings.queue_urls:
+        from alrea.adapters.aws.sqs import SqsBus, discover_queue_urls
+
+        return SqsBus(discover_queue_urls())
+    return build_bus()
+
+
+def redrive(args: argparse.Namespace) -> int:
+    from alrea.services.redrive import redrive as run_redrive
+
+    bus = None
+    try:
+        bus = redrive_bus()
+        result = run_redrive(bus, args.queue, max_messages=args.max_messages, dry_run=args.dry_run)
+    except (KeyError, ValueError) as exc:
+        sys.stderr.write(f"redrive: {exc}\n")
+        return 2
+    except Exception as exc:  # noqa: BLE001 - one clear line and a non-zero exit; the log has the trace
+        sys.stderr.write(f"redrive failed: {exc!r}\n")
+        return 1
+    finally:
+        if bus is not None:
+            bus.close()
+    verb = "would move" if result.dry_run else "moved"
+    sys.stdout.write(f"{args.queue}: {verb} {result.count} dead message(s) back to the queue\n")
+    for message_id in result.message_ids:
+        sys.stdout.write(f"  {message_id}\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="alrea", description="ALREA Flow developer tools")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -97,12 +141,19 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--no-seed", action="store_true", help="do not create the demo tenant")
     run.add_argument("--table", default=os.environ.get("ALREA_TABLE_NAME", "alrea"))
     run.add_argument("--bucket", default=os.environ.get("ALREA_BUCKET_NAME", "alrea-media"))
+    move = commands.add_parser("redrive", help="move dead-lettered messages back to their queue (after a fix)")
+    move.add_argument("--queue", required=True, help="source queue name (alrea.resources.QUEUES)")
+    move.add_argument("--max", type=int, default=None, dest="max_messages",
+                      help="move at most N messages (default: all)")
+    move.add_argument("--dry-run", action="store_true", help="list what would move; move nothing")
     from alrea.local import smoke
 
     smoke.add_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "dev":
         return dev(args)
+    if args.command == "redrive":
+        return redrive(args)
     if args.command == "smoke":
         return smoke.main(args)
     parser.error(f"unknown command {args.command}")

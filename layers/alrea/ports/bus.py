@@ -65,6 +65,16 @@ class Bus(ABC):
         """Read (and remove) messages from the queue's dead-letter queue — for operators and tests."""
 
     @abstractmethod
+    def lease_dead_letters(self, queue: str, *, max_messages: int = 10) -> list[Delivery]:
+        """Lease messages of the queue's dead-letter queue without removing them (the redrive reads this way).
+
+        Each Delivery names the SOURCE queue and keeps the dead message's id, body, group and dedupe id;
+        ``ack(delivery)`` removes it from the DLQ, ``nack(delivery)`` hands it back to the DLQ at once.
+        A lease that is neither acked nor nacked comes back by itself (SQS: the DLQ's visibility timeout;
+        RabbitMQ: when the connection closes; memory: when the consumer closes).
+        """
+
+    @abstractmethod
     def health(self) -> str:
         """"ok" or a short reason."""
 

@@ -20,7 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from alrea.adapters.aws.clients import client
 from alrea.core.log import logger
 from alrea.ports.bus import Bus, Delivery, check_delay
-from alrea.resources import queue as queue_def
+from alrea.resources import QUEUES, queue as queue_def
 
 # SQS allows alphanumerics and punctuation !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~, up to 128 characters
 _SAFE = re.compile(r"^[A-Za-z0-9!-/:-@\[-`{-~]{1,128}$")
@@ -28,6 +28,22 @@ _SAFE = re.compile(r"^[A-Za-z0-9!-/:-@\[-`{-~]{1,128}$")
 
 def sqs_safe_id(value: str) -> str:
     return value if _SAFE.match(value) else hashlib.sha256(value.encode()).hexdigest()
+
+
+def discover_queue_urls() -> dict[str, str]:
+    """Queue URLs by their alrea.resources names, as the local runtime names them (moto, LocalStack).
+
+    A CDK stack names its queues itself: there, give ALREA_QUEUE_URLS (the stack's QueueUrls output).
+    """
+    sqs = client("sqs")
+    urls: dict[str, str] = {}
+    for q in QUEUES.values():
+        try:
+            urls[q.name] = sqs.get_queue_url(QueueName=q.physical_name)["QueueUrl"]
+        except ClientError as exc:
+            raise KeyError(f"queue {q.physical_name!r} not found; set ALREA_QUEUE_URLS "
+                           f"(the stack's QueueUrls output)") from exc
+    return urls
 
 
 class SqsBus(Bus):
@@ -123,6 +139,11 @@ class SqsBus(Bus):
                 self._sqs.delete_message(QueueUrl=url, ReceiptHandle=raw["ReceiptHandle"])
                 out.append(self._delivery(queue, url, raw))
         return out
+
+    def lease_dead_letters(self, queue: str, *, max_messages: int = 10) -> list[Delivery]:
+        # the handle carries the DLQ's URL, so ack deletes from the DLQ and nack makes it visible there again
+        url = self.dlq_url(queue)
+        return [self._delivery(queue, url, raw) for raw in self._receive(queue, url, max_messages, 0)]
 
     def health(self) -> str:
         for name, url in self.queue_urls.items():

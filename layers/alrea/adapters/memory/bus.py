@@ -50,6 +50,7 @@ class _Queue:
         self.spec = spec
         self.messages: list[_Message] = []  # in send order
         self.dead: deque[_Message] = deque()
+        self.dead_leased: dict[str, tuple[int, _Message]] = {}  # receipt -> (consumer, message): redrive leases
         self.dedupe: dict[str, tuple[float, str]] = {}  # dedupe id -> (expiry (monotonic), message id)
 
 
@@ -167,6 +168,9 @@ class MemoryBroker:
 
     def ack(self, delivery: Delivery) -> None:
         with self._lock:
+            if _is_dead_handle(delivery.handle):
+                self._queue(delivery.queue).dead_leased.pop(delivery.handle[2], None)
+                return
             found = self._leased(delivery)
             if found:
                 found[0].messages.remove(found[1])
@@ -174,6 +178,12 @@ class MemoryBroker:
 
     def nack(self, delivery: Delivery) -> None:
         with self._lock:
+            if _is_dead_handle(delivery.handle):
+                q = self._queue(delivery.queue)
+                leased = q.dead_leased.pop(delivery.handle[2], None)
+                if leased:
+                    q.dead.appendleft(leased[1])
+                return
             found = self._leased(delivery)
             if found:
                 found[1].lease_owner = None
@@ -188,6 +198,10 @@ class MemoryBroker:
                     if m.lease_owner == consumer:
                         m.lease_owner = None
                         m.visible_at = now
+                for receipt, (owner, m) in list(q.dead_leased.items()):
+                    if owner == consumer:
+                        del q.dead_leased[receipt]
+                        q.dead.appendleft(m)
             self._lock.notify_all()
 
     def dead_letters(self, name: str, max_messages: int) -> list[Delivery]:
@@ -199,6 +213,21 @@ class MemoryBroker:
                 m = q.dead.popleft()
                 out.append(self._delivery(name, m, handle=None))
             return out
+
+    def lease_dead_letters(self, name: str, consumer: int, max_messages: int) -> list[Delivery]:
+        with self._lock:
+            q = self._queue(name)
+            out: list[Delivery] = []
+            while q.dead and len(out) < max_messages:
+                m = q.dead.popleft()
+                receipt = new_id()
+                q.dead_leased[receipt] = (consumer, m)
+                out.append(self._delivery(name, m, handle=("dead", m.message_id, receipt)))
+            return out
+
+
+def _is_dead_handle(handle: Any) -> bool:
+    return isinstance(handle, tuple) and len(handle) == 3 and handle[0] == "dead"
 
 
 _default_broker = MemoryBroker()
@@ -229,6 +258,9 @@ class MemoryBus(Bus):
 
     def dead_letters(self, queue: str, *, max_messages: int = 10) -> list[Delivery]:
         return self.broker.dead_letters(queue, max_messages)
+
+    def lease_dead_letters(self, queue: str, *, max_messages: int = 10) -> list[Delivery]:
+        return self.broker.lease_dead_letters(queue, self._consumer, max_messages)
 
     def health(self) -> str:
         return "ok"

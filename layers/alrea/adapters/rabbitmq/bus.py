@@ -243,6 +243,20 @@ class RabbitBus(Bus):
             out.append(self._delivery(queue, message))
         return out
 
+    def lease_dead_letters(self, queue: str, *, max_messages: int = 10) -> list[Delivery]:
+        return self._run(self._lease_dead_letters(queue, max_messages))
+
+    async def _lease_dead_letters(self, queue: str, max_messages: int) -> list[Delivery]:
+        # unacknowledged gets: ack removes from the DLQ, nack (reject, requeue) puts back, as for any lease
+        q = await self._dlq(queue)
+        out: list[Delivery] = []
+        while len(out) < max_messages:
+            message = await q.get(no_ack=False, fail=False)
+            if message is None:
+                break
+            out.append(self._delivery(queue, message))
+        return out
+
     def health(self) -> str:
         if self._closed:
             return "closed"
