@@ -12,73 +12,17 @@
 """
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import httpx
-import pytest
+# the same local runtime, demo login and second tenant as the media pipeline tests (one runtime per module)
+from test_media import bearer, demo, http, local, other, wait_for  # noqa: F401 - fixtures
 
-WAIT_S = 30.0
 SPA_ORIGIN = "http://localhost:8000"
 
 
-def wait_for(check: Callable[[], Any], timeout: float = WAIT_S, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not met within {timeout}s")
-        time.sleep(0.1)
-
-
-@pytest.fixture(scope="module")
-def local(moto_server):
-    from alrea.local.moto import free_port
-    from alrea.local.runtime import LocalRuntime, RuntimeOptions
-
-    suffix = uuid.uuid4().hex[:8]
-    runtime = LocalRuntime(RuntimeOptions(port=free_port(), table_name=f"murl-{suffix}",
-                                          bucket_name=f"murl-{suffix}", queue_prefix=f"mu{suffix}-",
-                                          spa_dir=None, visibility_override_s=5, poll_wait_s=0.5))
-    runtime.start()
-    yield runtime
-    runtime.stop()
-
-
-@pytest.fixture(scope="module")
-def http(local):
-    with httpx.Client(base_url=local.base_url, timeout=15) as client:
-        yield client
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture(scope="module")
-def demo(local, http):
-    from alrea.local.seed import ADMIN_EMAIL, demo_password
-    from alrea.store import instances
-
-    r = http.post("/api/auth/login", json={"email": ADMIN_EMAIL, "password": demo_password()})
-    assert r.status_code == 200, r.text
-    tid = local.demo.tenant_id
-    instance = next(i for i in instances.list_instances(tid) if i.evolution_name == local.demo_number)
-    return {"tenant_id": tid, "instance_id": instance.instance_id, "headers": bearer(r.json()["access"])}
-
-
-@pytest.fixture(scope="module")
-def other(http):
-    r = http.post("/api/auth/signup", json={"company": "Outra Mídia", "name": "Olga",
-                                            "email": f"olga.{uuid.uuid4().hex[:8]}@outra.com.br",
-                                            "password": "s3nha-Segura!"})
-    assert r.status_code == 201, r.text
-    return {"headers": bearer(r.json()["access"])}
 
 
 def phone() -> str:

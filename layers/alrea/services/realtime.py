@@ -103,6 +103,13 @@ def handle_message(connection_id: str, body: str | None) -> dict[str, Any]:
         return error("A mensagem deve ser JSON.")
     if not isinstance(message, dict):
         return error("A mensagem deve ser um objeto JSON.")
+    try:
+        return _act(connection_id, message)
+    except _Refused as exc:
+        return error(str(exc))
+
+
+def _act(connection_id: str, message: dict[str, Any]) -> dict[str, Any]:
     action = message.get("action")
     if action == "ping":
         return {"type": "pong"}
@@ -115,22 +122,44 @@ def handle_message(connection_id: str, body: str | None) -> dict[str, Any]:
     return error("Ação desconhecida; use ping, echo, subscribe, unsubscribe, viewing, typing ou left.")
 
 
-def _activity(connection_id: str, what: str, conversation_id: Any) -> dict[str, Any]:
-    """viewing / typing / left on a conversation the user may see → pushed to its audience."""
+class _Refused(Exception):
+    """A client message this socket cannot act on; its text is the answer."""
+
+
+def _conversation_id(value: Any) -> str:
     try:
-        conversation_id = str(uuid.UUID(str(conversation_id)))
+        return str(uuid.UUID(str(value)))
     except ValueError:
-        return error("conversation_id inválido.")
+        raise _Refused("conversation_id inválido.") from None
+
+
+def _connection(connection_id: str) -> connections.WsConnection:
     connection = connections.get(connection_id)
     if connection is None:
-        return error("Conexão desconhecida; reconecte.")
+        raise _Refused("Conexão desconhecida; reconecte.")
+    return connection
+
+
+def _caller(connection: connections.WsConnection) -> Principal:
     caller = _principal(connection.tenant_id, connection.user_id)
     if caller is None:
-        return error("Sessão inválida; entre novamente.")
-    item = conversations.get(connection.tenant_id, conversation_id)
+        raise _Refused("Sessão inválida; entre novamente.")
+    return caller
+
+
+def _visible(caller: Principal, conversation_id: str):
+    """The conversation if the caller may see it (the inbox's visibility rule)."""
+    item = conversations.get(caller.tenant_id, conversation_id)
     if item is None or not audience.can_see_item(caller, item):
-        return error("Conversa não encontrada.")
-    presence.push_activity(caller, item, what)
+        raise _Refused("Conversa não encontrada.")
+    return item
+
+
+def _activity(connection_id: str, what: str, conversation_id: Any) -> dict[str, Any]:
+    """viewing / typing / left on a conversation the user may see → pushed to its audience."""
+    conversation_id = _conversation_id(conversation_id)
+    caller = _caller(_connection(connection_id))
+    presence.push_activity(caller, _visible(caller, conversation_id), what)
     return {"type": "activity_sent", "conversation_id": conversation_id, "what": what}
 
 
@@ -138,31 +167,20 @@ def _echo(connection_id: str, nonce: Any) -> dict[str, Any]:
     """Push ``{"type": "echo", "nonce"}`` to the caller's own user group, as any server-side event travels."""
     if not isinstance(nonce, str) or not 0 < len(nonce) <= MAX_NONCE_CHARS:
         return error(f"nonce deve ser um texto de 1 a {MAX_NONCE_CHARS} caracteres.")
-    connection = connections.get(connection_id)
-    if connection is None:
-        return error("Conexão desconhecida; reconecte.")
+    connection = _connection(connection_id)
     runtime().push.to_group(user_group(connection.tenant_id, connection.user_id),
                             {"type": "echo", "nonce": nonce})
     return {"type": "echo_sent"}
 
 
 def _subscription(connection_id: str, action: str, conversation_id: Any) -> dict[str, Any]:
-    try:
-        conversation_id = str(uuid.UUID(str(conversation_id)))
-    except ValueError:
-        return error("conversation_id inválido.")
-    connection = connections.get(connection_id)
-    if connection is None:
-        return error("Conexão desconhecida; reconecte.")
+    conversation_id = _conversation_id(conversation_id)
+    connection = _connection(connection_id)
     group = conversation_group(connection.tenant_id, conversation_id)
     if action == "subscribe":
-        caller = _principal(connection.tenant_id, connection.user_id)
-        if caller is None:
-            return error("Sessão inválida; entre novamente.")
+        caller = _caller(connection)
         if not caller.is_admin:  # an admin sees the whole tenant: no lookup needed
-            item = conversations.get(connection.tenant_id, conversation_id)
-            if item is None or not audience.can_see_item(caller, item):
-                return error("Conversa não encontrada.")
+            _visible(caller, conversation_id)
     try:
         if action == "subscribe":
             connections.join(connection_id, group)
