@@ -15,6 +15,7 @@ import { Textarea } from "@/components/ui/textarea";
 import { contactsApi } from "../api";
 import { SOURCE_LABELS, type Contact, type FieldDef } from "../types";
 import { ContactCampaigns } from "./ContactCampaigns";
+import { CustomFieldInputs } from "./CustomFieldInputs";
 
 interface Props {
   contact: Contact | null;
@@ -97,16 +98,7 @@ export function ContactDrawer({ contact, fields, onClose, onChanged }: Props) {
           <FormField id="c-tags" label="Etiquetas (separadas por vírgula)">
             <Input value={tags} onChange={(e) => setTags(e.target.value)} />
           </FormField>
-          {fields.map((f) => (
-            <FormField id={`c-f-${f.name}`} label={f.label} key={f.name}>
-              <Input
-                type={f.type === "date" ? "date" : "text"}
-                inputMode={f.type === "number" ? "decimal" : undefined}
-                value={values[f.name] ?? ""}
-                onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
-              />
-            </FormField>
-          ))}
+          <CustomFieldInputs fields={fields} values={values} onChange={setValues} idPrefix="c" />
           <FormField id="c-notes" label="Notas">
             <Textarea value={notes} onChange={(e) => setNotes(e.target.value)} />
           </FormField>

@@ -19,6 +19,7 @@ import { useAuth } from "@/stores/auth";
 import { contactsApi } from "../api";
 import { ContactDrawer } from "../components/ContactDrawer";
 import { ImportWizard } from "../components/ImportWizard";
+import { TagBadges } from "../components/TagBadges";
 import { useContacts } from "../hooks/useContacts";
 import { SOURCE_LABELS, type Contact, type ContactFilter, type FieldDef, type TagCount } from "../types";
 
@@ -211,15 +212,7 @@ export function ContactsPage() {
                     {c.opted_out ? <Badge variant="warning">Descadastrado</Badge> : <Badge variant="outline">Ativo</Badge>}
                   </div>
                   <div className="text-muted-foreground font-mono text-sm">{c.phone ?? c.key}</div>
-                  {c.tags.length > 0 ? (
-                    <div className="flex flex-wrap gap-1">
-                      {c.tags.map((t) => (
-                        <Badge key={t} variant="secondary">
-                          {t}
-                        </Badge>
-                      ))}
-                    </div>
-                  ) : null}
+                  <TagBadges tags={c.tags} />
                 </div>
               </li>
             ))}
@@ -262,13 +255,7 @@ export function ContactsPage() {
                     </TableCell>
                     <TableCell className="font-mono text-sm">{c.phone ?? c.key}</TableCell>
                     <TableCell>
-                      <div className="flex flex-wrap gap-1">
-                        {c.tags.map((t) => (
-                          <Badge key={t} variant="secondary">
-                            {t}
-                          </Badge>
-                        ))}
-                      </div>
+                      <TagBadges tags={c.tags} />
                     </TableCell>
                     <TableCell className="text-sm">{SOURCE_LABELS[c.source ?? ""] ?? "—"}</TableCell>
                     <TableCell>

@@ -12,6 +12,7 @@ import { Textarea } from "@/components/ui/textarea";
 import { useApiQuery } from "@/hooks/useApiQuery";
 import { contactsApi } from "@/modules/contacts/api";
 import { ContactCampaigns } from "@/modules/contacts/components/ContactCampaigns";
+import { CustomFieldInputs } from "@/modules/contacts/components/CustomFieldInputs";
 import type { FieldDef } from "@/modules/contacts/types";
 
 import { inboxApi } from "../api";
@@ -162,16 +163,7 @@ function ContactForm({
       <FormField id={`${idp}-tags`} label="Etiquetas do contato (separadas por vírgula)">
         <Input value={tags} onChange={(e) => setTags(e.target.value)} />
       </FormField>
-      {fields.map((f) => (
-        <FormField id={`${idp}-f-${f.name}`} label={f.label} key={f.name}>
-          <Input
-            type={f.type === "date" ? "date" : "text"}
-            inputMode={f.type === "number" ? "decimal" : undefined}
-            value={values[f.name] ?? ""}
-            onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
-          />
-        </FormField>
-      ))}
+      <CustomFieldInputs fields={fields} values={values} onChange={setValues} idPrefix={idp} />
       <FormField id={`${idp}-notes`} label="Notas">
         <Textarea value={notes} onChange={(e) => setNotes(e.target.value)} rows={3} />
       </FormField>
