@@ -119,13 +119,16 @@ def build_archive(tenant_id: str, export_id: str) -> tuple[bytes, dict[str, int]
             for msg in _pages(lambda s, c=cid: message_store.list_newest_first(tenant_id, c, limit=PAGE, start=s)):
                 messages.write(msg.view())
         messages.close()
-        campaigns = _Jsonl(zf, "campaigns.jsonl")
-        recipients = _Jsonl(zf, "campaign_recipients.jsonl")
+        campaigns = _Jsonl(zf, "campaigns.jsonl")  # a zip takes one writer at a time: campaigns, then rows
+        camp_ids: list[str] = []
         for camp in campaign_store.list_all(tenant_id):
             campaigns.write(campaign_svc.view(camp))
-            for rec in _pages(lambda s, c=camp.id: recipient_store.all_of(tenant_id, c, limit=PAGE, start=s)):
-                recipients.write({"campaign_id": camp.id, **rec.view()})
+            camp_ids.append(camp.id)
         campaigns.close()
+        recipients = _Jsonl(zf, "campaign_recipients.jsonl")
+        for camp_id in camp_ids:
+            for rec in _pages(lambda s, c=camp_id: recipient_store.all_of(tenant_id, c, limit=PAGE, start=s)):
+                recipients.write({"campaign_id": camp_id, **rec.view()})
         recipients.close()
         counts = {f.name.removesuffix(".jsonl"): f.count
                   for f in (contacts, conversations, messages, campaigns, recipients)}

@@ -57,6 +57,11 @@ class SuppressionItem(Item):
     created_at = UnicodeAttribute(null=True)
 
 
+class AnyItem(Item):
+    """Any item, by key only (purges). Not ``Item`` itself: a connection set on the base class would be
+    inherited by models that never got their own, with the base's schema (no indexes)."""
+
+
 # ---------------------------------------------------------------- settings
 def settings(tenant_id: str) -> PrivacySettings:
     try:
@@ -156,19 +161,19 @@ def suppressed(tenant_id: str, digests: Iterable[str]) -> set[str]:
 # ---------------------------------------------------------------- purges (key by key)
 def partition_keys(pk: str, sk_prefix: str | None = None) -> Iterator[tuple[str, str]]:
     """Every (pk, sk) of one partition (Query, keys only)."""
-    cond = Item.sk.startswith(sk_prefix) if sk_prefix else None
-    for item in Item.query(pk, cond, attributes_to_get=["pk", "sk"], page_size=500):
+    cond = AnyItem.sk.startswith(sk_prefix) if sk_prefix else None
+    for item in AnyItem.query(pk, cond, attributes_to_get=["pk", "sk"], page_size=500):
         yield item.pk, item.sk
 
 
 def raw_partition(pk: str, sk_prefix: str | None = None) -> Iterator[dict[str, Any]]:
     """Every item of one partition as plain attributes (Query through the low-level client)."""
-    conn = Item._get_connection()
+    conn = AnyItem._get_connection()
     start: dict | None = None
     while True:
         kwargs: dict[str, Any] = {"exclusive_start_key": start} if start else {}
         if sk_prefix:
-            kwargs["range_key_condition"] = Item.sk.startswith(sk_prefix)
+            kwargs["range_key_condition"] = AnyItem.sk.startswith(sk_prefix)
         page = conn.query(pk, **kwargs)
         for raw in page.get("Items", []):
             yield {name: next(iter(value.values())) for name, value in raw.items()}
@@ -180,16 +185,16 @@ def raw_partition(pk: str, sk_prefix: str | None = None) -> Iterator[dict[str, A
 def delete_keys(keys: Iterable[tuple[str, str]]) -> int:
     """Delete items by key (BatchWriteItem; absent keys are fine). Answers how many keys were sent."""
     n = 0
-    with Item.batch_write() as batch:
+    with AnyItem.batch_write() as batch:
         for pk, sk in keys:
-            batch.delete(Item(pk, sk))
+            batch.delete(AnyItem(pk, sk))
             n += 1
     return n
 
 
 def exists(pk: str, sk: str) -> bool:
     try:
-        Item.get(pk, sk, attributes_to_get=["pk"], consistent_read=True)
+        AnyItem.get(pk, sk, attributes_to_get=["pk"], consistent_read=True)
     except DoesNotExist:
         return False
     return True
