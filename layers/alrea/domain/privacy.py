@@ -6,6 +6,9 @@ from datetime import datetime, timedelta
 
 # the day counts a tenant may choose; the bucket has one lifecycle rule per value (infra/stack.py)
 RETENTION_DAYS: tuple[int, ...] = (30, 90, 180, 365, 730)
+RETENTION_TAG = "retention"  # S3 object tag: retention=<days> (one bucket lifecycle rule per value)
+EXPORT_TAG = ("kind", "export")  # export archives: expired by their own lifecycle rule
+EXPORT_KEEP_DAYS = 7
 DELETION_GRACE = timedelta(days=7)
 EXPORT_URL_TTL_S = 300
 DAY_S = 86400
@@ -32,7 +35,7 @@ def expires_at(now: datetime, days: int | None) -> int | None:
 
 def media_tags(days: int | None) -> dict[str, str]:
     """S3 object tags a media object gets so the bucket's lifecycle rule of that day count expires it."""
-    return {"retention": str(days)} if days else {}
+    return {RETENTION_TAG: str(days)} if days else {}
 
 
 def phone_hash(tenant_id: str, e164: str) -> str:

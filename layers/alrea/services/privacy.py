@@ -148,7 +148,7 @@ def run_export(tenant_id: str, export_id: str) -> str:
     try:
         data, counts = build_archive(tenant_id, export_id)
         key = export_key(tenant_id, export_id)
-        runtime().storage.put(key, data, "application/zip")
+        runtime().storage.put(key, data, "application/zip", tags=dict([dom.EXPORT_TAG]))
     except Exception as exc:
         store.set_export(tenant_id, export_id, "failed", error="Falha ao gerar a exportação; tente de novo.")
         logger.exception("tenant export failed", extra={"export_id": export_id, "error": repr(exc)})
