@@ -316,10 +316,18 @@ def test_retention_sets_ttl_on_new_messages(local, http, demo, other):
     item = mstore.get(tid, cid, stored["sk"])
     expected = time.time() + 30 * 86400
     assert item.ttl is not None and abs(item.ttl - expected) < 300
+    # media stored now carries the retention tag its lifecycle rule matches
+    import boto3
+
+    image = inject(local, sender, image=True, caption="Com prazo")
+    pic = wait_for(lambda: next((m for m in stored_messages(http, demo, cid) if m["id"] == image
+                                 and m.get("media_key")), None), what="the picture stored")
+    tagging = boto3.client("s3").get_object_tagging(Bucket=local.options.bucket_name, Key=pic["media_key"])
+    assert tagging["TagSet"] == [{"Key": "retention", "Value": "90"}]
     note = http.post(f"/api/conversations/{cid}/notes", headers=demo["headers"], json={"text": "nota"})
-    if note.status_code in (200, 201):
-        n = next(m for m in messages_of(http, demo, cid) if m["id"] == note.json()["id"])
-        assert abs(mstore.get(tid, cid, n["sk"]).ttl - expected) < 300
+    assert note.status_code == 201, note.text
+    n = next(m for m in messages_of(http, demo, cid) if m["id"] == note.json()["id"])
+    assert abs(mstore.get(tid, cid, n["sk"]).ttl - expected) < 300
 
     # back to keeping: new messages get no ttl
     assert http.put("/api/privacy/retention", headers=demo["headers"],
