@@ -15,15 +15,18 @@ import { Textarea } from "@/components/ui/textarea";
 import { contactsApi } from "../api";
 import { SOURCE_LABELS, type Contact, type FieldDef } from "../types";
 import { ContactCampaigns } from "./ContactCampaigns";
+import { EraseContactButton } from "./EraseContactButton";
 
 interface Props {
   contact: Contact | null;
   fields: FieldDef[];
   onClose: () => void;
   onChanged: (contact: Contact) => void;
+  /** The contact was erased (LGPD): gone for good. */
+  onErased?: () => void;
 }
 
-export function ContactDrawer({ contact, fields, onClose, onChanged }: Props) {
+export function ContactDrawer({ contact, fields, onClose, onChanged, onErased }: Props) {
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [notes, setNotes] = useState("");
@@ -162,6 +165,11 @@ export function ContactDrawer({ contact, fields, onClose, onChanged }: Props) {
           </div>
 
           <ContactCampaigns key={contact.id} contactId={contact.id} />
+          <EraseContactButton
+            contactId={contact.id}
+            label={contact.name || contact.phone || contact.key}
+            onErased={() => (onErased ? onErased() : onClose())}
+          />
         </div>
       </SheetContent>
     </Sheet>

@@ -298,6 +298,11 @@ export function ContactsPage() {
           contacts.replace(c);
           void loadTags();
         }}
+        onErased={() => {
+          setOpen(null);
+          void contacts.refetch();
+          void loadTags();
+        }}
       />
       <ImportWizard open={importing} onOpenChange={setImporting} fields={fields} onFinished={refresh} />
     </Page>
