@@ -70,9 +70,19 @@ def test_admin_exports_sets_retention_schedules_and_cancels_deletion(page: Page,
     dialog.get_by_role("button", name="Agendar exclusão").click()
     expect(deletion.get_by_test_id("privacy-deletion-scheduled")).to_contain_text("Exclusão agendada para")
     shot(page, "04-deletion-scheduled")
+    # signing in again while it is pending still works, and the admin is told it can be cancelled
+    page.reload()
+    expect(page.get_by_text(re.compile("A exclusão da empresa está agendada para .* Você ainda pode cancelar"))
+           ).to_be_visible(timeout=LIVE_MS)
+    deletion = page.get_by_test_id("privacy-deletion")
+    expect(deletion.get_by_test_id("privacy-deletion-scheduled")).to_be_visible()
+    expect(page.get_by_role("button", name="Ver", exact=True)).to_be_visible()
+    page.wait_for_timeout(500)  # the toast's slide-in, for the screenshot only
+    shot(page, "04b-pending-notice")
     deletion.get_by_role("button", name="Cancelar exclusão").click()
     page.get_by_role("dialog").get_by_role("button", name="Cancelar exclusão").click()
     expect(page.get_by_text("Exclusão cancelada")).to_be_visible()
+    expect(page.get_by_text(re.compile("A exclusão da empresa está agendada"))).to_have_count(0)
     expect(deletion.get_by_role("button", name="Excluir empresa…")).to_be_visible()
     with api_login(platform.base_url, platform.admin_email, platform.password) as api:
         assert api.get("/api/privacy/tenant-deletion").json()["scheduled_for"] is None

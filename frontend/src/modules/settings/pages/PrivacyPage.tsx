@@ -235,7 +235,10 @@ function DeletionCard() {
         cancelLabel="Voltar"
         onConfirm={() => privacyApi.cancelDeletion()}
         successMessage="Exclusão cancelada"
-        onDone={() => void deletion.refetch()}
+        onDone={() => {
+          toast.dismiss("tenant-deletion-pending");
+          void deletion.refetch();
+        }}
       />
     </Card>
   );
