@@ -11,6 +11,7 @@ import {
   InboxSettingsPage,
   NumbersPage,
   OptOutPage,
+  PrivacyPage,
   UsersPage,
 } from "@/modules/settings";
 import { useAuth } from "@/stores/auth";
@@ -55,6 +56,7 @@ export const router = createBrowserRouter([
                   { path: "fields", element: <FieldsPage /> },
                   { path: "opt-out", element: <OptOutPage /> },
                   { path: "inbox", element: <InboxSettingsPage /> },
+                  { path: "privacy", element: <PrivacyPage /> },
                 ],
               },
               { path: "about", element: <AboutPage /> },

@@ -6,6 +6,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from alrea.domain.privacy import EXPORT_KEEP_DAYS, EXPORT_TAG, RETENTION_DAYS, RETENTION_TAG
 from alrea.resources import BUCKET, TABLE
 from infra.nag import acknowledge
 
@@ -68,6 +69,13 @@ class Data(Construct):
             lifecycle_rules=[s3.LifecycleRule(
                 noncurrent_version_expiration=Duration.days(30),
                 abort_incomplete_multipart_upload_after=Duration.days(7),
-            )],
+            ),
+                # LGPD retention (DECISIONS): media objects carry the tenant's choice as the tag
+                # retention=<days>; one rule per allowed value. Export archives (kind=export) live a week.
+                *[s3.LifecycleRule(id=f"retention-{days}", tag_filters={RETENTION_TAG: str(days)},
+                                   expiration=Duration.days(days)) for days in RETENTION_DAYS],
+                s3.LifecycleRule(id="exports", tag_filters=dict([EXPORT_TAG]),
+                                 expiration=Duration.days(EXPORT_KEEP_DAYS)),
+            ],
             removal_policy=RemovalPolicy.RETAIN,
         )

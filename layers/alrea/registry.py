@@ -118,6 +118,12 @@ FUNCTIONS: tuple[Function, ...] = (
     Function("campaign_scheduler", Schedule("rate(1 minute)", every_s=60),
              "Starts scheduled campaigns whose time has come (sparse due index, no Scan)", timeout_s=60,
              publishes=("campaign_plan",), pushes=True, drives_state_machine=True),
+    Function("privacy_export", Queue("privacy_export", batch_size=1),
+             "LGPD tenant export: one zip of JSON Lines (contacts, conversations, messages, campaigns) in S3",
+             memory_mb=1024, timeout_s=900, uses_bucket=True),
+    Function("privacy_tenant_deletion", Schedule("rate(1 hour)", every_s=3600),
+             "LGPD: purges tenants whose deletion grace period is over (sparse due index, no Scan)",
+             memory_mb=512, timeout_s=900, uses_bucket=True),
 )
 
 

@@ -77,6 +77,8 @@ QUEUES: dict[str, QueueDef] = {
         QueueDef("campaign_send_message", description="one paced campaign send, delayed to its slot"),
         QueueDef("contacts_import", visibility_timeout_s=900, max_receive_count=3,
                  description="S3 ObjectCreated events of uploaded contact CSV files"),
+        QueueDef("privacy_export", visibility_timeout_s=900, max_receive_count=3,
+                 description="LGPD tenant exports: one zip of JSON Lines per request"),
     )
 }
 

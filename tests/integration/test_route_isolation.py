@@ -73,6 +73,11 @@ ROLES: dict[tuple[str, str], str] = {
     ("GET", "/api/campaigns/{campaign_id}/recipients"): STAFF,
     ("GET", "/api/campaigns/{campaign_id}/export.csv"): STAFF,
     ("GET", "/api/campaigns/{campaign_id}/timeline"): STAFF,
+    ("POST", "/api/contacts/{contact_id}/erase"): ADMIN,
+    ("POST", "/api/privacy/exports"): ADMIN, ("GET", "/api/privacy/exports/{export_id}"): ADMIN,
+    ("GET", "/api/privacy/retention"): ADMIN, ("PUT", "/api/privacy/retention"): ADMIN,
+    ("GET", "/api/privacy/tenant-deletion"): ADMIN, ("POST", "/api/privacy/tenant-deletion"): ADMIN,
+    ("DELETE", "/api/privacy/tenant-deletion"): ADMIN,
 }
 # valid bodies, so a refusal is about the id or the role and never about the body
 BODIES: dict[tuple[str, str], Any] = {
@@ -149,9 +154,11 @@ def world(new_tenant, api_runtime):
     reply = a.post("/api/quick-replies", {"shortcut": "ola", "text": "Olá!"}).json()
     imp = a.post("/api/contacts/imports", {"file_name": "c.csv", "size": 10, "mapping": None}).json()
     campaign = a.post("/api/campaigns", body(instance.instance_id)).json()
+    export = a.post("/api/privacy/exports").json()
     ids = {"user_id": agent["id"], "department_id": dept, "conversation_id": cid, "message_id": message_id,
            "instance_id": instance.instance_id, "reply_id": reply["id"], "name": "cidade",
-           "import_id": imp["import_id"], "contact_id": contact["id"], "campaign_id": campaign["id"]}
+           "import_id": imp["import_id"], "contact_id": contact["id"], "campaign_id": campaign["id"],
+           "export_id": export["id"]}
     return {"a": a, "b": b, "ids": ids, "agent": a.login_as(agent["email"]),
             "manager": a.login_as(manager["email"]), "b_department": b.department("Suporte")}
 
@@ -159,7 +166,7 @@ def world(new_tenant, api_runtime):
 def test_every_route_without_a_valid_token_is_401(client):
     anywhere = {name: str(uuid.uuid4()) for name in
                 ("user_id", "department_id", "conversation_id", "message_id", "instance_id", "reply_id",
-                 "import_id", "contact_id", "campaign_id", "own_department_id")} | {"name": "cidade"}
+                 "import_id", "contact_id", "campaign_id", "own_department_id", "export_id")} | {"name": "cidade"}
     wrong = []
     for method, path, _ in operations():
         if (method, path) in PUBLIC:

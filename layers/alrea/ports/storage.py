@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 class Storage(ABC):
     @abstractmethod
-    def put(self, key: str, data: bytes, content_type: str) -> None: ...
+    def put(self, key: str, data: bytes, content_type: str, tags: dict[str, str] | None = None) -> None:
+        """Store an object; ``tags`` become S3 object tags (the retention lifecycle rules match on them)."""
 
     @abstractmethod
     def get(self, key: str) -> bytes: ...
@@ -24,6 +25,14 @@ class Storage(ABC):
 
     @abstractmethod
     def presign_put(self, key: str, ttl_s: int, content_type: str) -> str: ...
+
+    @abstractmethod
+    def list_keys(self, prefix: str) -> Iterator[str]:
+        """Every object key under ``prefix`` (paged listing)."""
+
+    @abstractmethod
+    def delete_many(self, keys: list[str]) -> int:
+        """Delete objects by key (absent keys are fine); answers how many keys were sent."""
 
     @abstractmethod
     def health(self) -> str: ...

@@ -37,7 +37,7 @@ from alrea.domain.object_keys import tenant_object_key
 from alrea.domain.roles import Principal
 from alrea.ports import whatsapp as wa
 from alrea.resources import QUEUES, tenant_key
-from alrea.services import audience, message_actions
+from alrea.services import audience, message_actions, retention
 from alrea.services.inbox import load_visible
 from alrea.store import conversations, instances, messages
 from alrea.store.base import transaction
@@ -120,7 +120,7 @@ def compose(caller: Principal, conversation_id: str, *, text: str | None = None,
     message_id = new_id()
     item = MessageItem(
         messages.messages_pk(caller.tenant_id, conv.id), messages.message_sk(now, message_id), entity="message",
-        id=message_id, tenant_id=caller.tenant_id, conversation_id=conv.id, instance_id=conv.instance_id,
+        ttl=retention.message_ttl(caller.tenant_id), id=message_id, tenant_id=caller.tenant_id, conversation_id=conv.id, instance_id=conv.instance_id,
         direction="out", kind=kind, text=text, status="pending", status_rank=rank("pending"), from_me=True,
         reactions={}, source="inbox", sent_by=caller.user_id, sent_by_name=caller.name, sent_at=now,
         created_at=now, **fields, **quote)

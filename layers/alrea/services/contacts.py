@@ -18,10 +18,12 @@ from alrea.core.clock import iso, utcnow
 from alrea.core.errors import Conflict, Invalid, LimitReached, NotFound
 from alrea.core.log import logger
 from alrea.domain import contacts as dom
+from alrea.domain import privacy as privacy_dom
 from alrea.domain.phones import DEFAULT_REGION
 from alrea.domain.roles import Principal
 from alrea.services import profile_pics
 from alrea.store import contacts as store
+from alrea.store import privacy as privacy_store
 from alrea.store import tags as tag_store
 from alrea.store.contacts import ContactItem
 from alrea.store.tenants import get_tenant
@@ -118,10 +120,20 @@ def iter_audience(tenant_id: str, tags: list[str] | None,
 
 
 def _eligible(found: dict[str, ContactItem], order: list[str]) -> Iterator[dict[str, Any]]:
+    suppressed = _suppressed(found.values())
     for key in order:
         item = found.get(key)
-        if item is not None and item.phone and item.opted_out is None:
+        if item is not None and item.phone and item.opted_out is None and item.phone not in suppressed:
             yield audience_record(item)
+
+
+def _suppressed(items: Iterable[ContactItem]) -> set[str]:
+    """Phones of these contacts that were erased (LGPD): a suppression hash stays, campaigns skip them."""
+    with_phone = [i for i in items if i.phone]
+    if not with_phone:
+        return set()
+    by_hash = {privacy_dom.phone_hash(i.tenant_id, i.phone): i.phone for i in with_phone}
+    return {by_hash[h] for h in privacy_store.suppressed(with_phone[0].tenant_id, by_hash)}
 
 
 def count_audience(tenant_id: str, tags: list[str] | None, contact_ids: list[str] | None) -> int:

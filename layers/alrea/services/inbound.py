@@ -19,7 +19,7 @@ from alrea.core import metrics as app_metrics
 from alrea.core.log import logger
 from alrea.domain import evolution as ev
 from alrea.domain.messages import MEDIA_KINDS, Direction, Kind, preview, rank
-from alrea.services import audience, hooks
+from alrea.services import audience, hooks, retention
 from alrea.ports.push import conversation_group, tenant_group
 from alrea.store import contacts, conversations, messages
 from alrea.wiring import runtime
@@ -75,7 +75,7 @@ def _message_item(job: InboundJob, msg: ev.InboundMessage, cid: str, at: str) ->
         fields["quoted_from_me"] = bool(quoted.from_me) if quoted is not None else None
     return messages.MessageItem(
         messages.messages_pk(job.tenant_id, cid), messages.message_sk(at, msg.wamid), entity="message",
-        id=msg.wamid, tenant_id=job.tenant_id, conversation_id=cid, instance_id=job.instance_id,
+        ttl=retention.message_ttl(job.tenant_id), id=msg.wamid, tenant_id=job.tenant_id, conversation_id=cid, instance_id=job.instance_id,
         direction=msg.direction, kind=msg.kind.value, message_type=msg.message_type, text=msg.text,
         status=msg.status.value, status_rank=rank(msg.status), from_me=msg.from_me, author_jid=msg.author_jid,
         author_phone=msg.author_phone, author_name=msg.push_name if msg.chat.is_group and not msg.from_me else None,

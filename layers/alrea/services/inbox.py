@@ -35,7 +35,7 @@ from alrea.core.errors import Conflict, Forbidden, Invalid, NotFound
 from alrea.core.log import logger
 from alrea.domain.roles import Principal
 from alrea.ports.push import user_group
-from alrea.services import audience
+from alrea.services import audience, retention
 from alrea.store import conversations, messages, seen, settings
 from alrea.store.conversations import ConversationItem
 
@@ -443,7 +443,7 @@ def add_note(caller: Principal, conversation_id: str, text: str) -> dict[str, An
     note_id = new_id()
     item = messages.MessageItem(
         messages.messages_pk(caller.tenant_id, conv.id), messages.message_sk(now, note_id), entity="message",
-        id=note_id, tenant_id=caller.tenant_id, conversation_id=conv.id, instance_id=conv.instance_id,
+        ttl=retention.message_ttl(caller.tenant_id), id=note_id, tenant_id=caller.tenant_id, conversation_id=conv.id, instance_id=conv.instance_id,
         direction="internal", kind="note", text=text, status="note", status_rank=0, from_me=True,
         author_name=caller.name, sent_by=caller.user_id, sent_by_name=caller.name, reactions={},
         source="note", sent_at=now, created_at=now)

@@ -22,7 +22,7 @@ from alrea.core.log import logger
 from alrea.domain.roles import Principal
 from alrea.ports import whatsapp as wa
 from alrea.resources import QUEUES, tenant_key
-from alrea.services import audience
+from alrea.services import audience, retention
 from alrea.store import conversations, instances, messages
 from alrea.wiring import runtime
 
@@ -66,7 +66,8 @@ def download_attachment(body: dict, *, attempt: int = 1, max_attempts: int | Non
         media = runtime().whatsapp.get_media_base64(instance.evolution_name, job.wamid)
         mimetype = media.mimetype or (item.media.as_dict().get("mimetype") if item.media else None)
         key = media_key(job.tenant_id, job.conversation_id, job.wamid, mimetype)
-        runtime().storage.put(key, media.data, mimetype or "application/octet-stream")
+        runtime().storage.put(key, media.data, mimetype or "application/octet-stream",
+                              tags=retention.media_tags(job.tenant_id))
     except (wa.BadRequest, wa.InstanceNotFound) as exc:  # Evolution has no such media: retrying won't help
         _failed(job, item, exc)
         return None

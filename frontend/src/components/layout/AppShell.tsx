@@ -9,6 +9,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { TooltipProvider } from "@/components/ui/tooltip";
 import { RealtimeProvider, useRealtimeEvent } from "@/hooks/useRealtime";
 import { useInboxAlerts } from "@/modules/inbox/hooks/useInboxAlerts";
+import { PendingDeletionNotice } from "@/modules/settings/components/PendingDeletionNotice";
 import { useAuth } from "@/stores/auth";
 
 import { ConnectionIndicator } from "./ConnectionIndicator";
@@ -54,6 +55,7 @@ export function AppShell() {
     <RealtimeProvider>
       <RealtimeNotifications />
       <InboxAlerts />
+      <PendingDeletionNotice />
       <TooltipProvider>
         <div className="flex h-dvh overflow-hidden" data-testid="app-shell">
           <Sidebar />

@@ -2,6 +2,7 @@ import {
   Building2,
   Headset,
   Info,
+  Lock,
   Megaphone,
   MessageSquareOff,
   MessagesSquare,
@@ -32,5 +33,6 @@ export const SETTINGS_NAV: NavItem[] = [
   { to: "/settings/fields", label: "Campos personalizados", icon: TextCursorInput, adminOnly: true },
   { to: "/settings/inbox", label: "Atendimento", icon: Headset, adminOnly: true },
   { to: "/settings/opt-out", label: "Descadastro", icon: MessageSquareOff, adminOnly: true },
+  { to: "/settings/privacy", label: "Privacidade", icon: Lock, adminOnly: true },
   { to: "/settings/about", label: "Sobre", icon: Info },
 ];

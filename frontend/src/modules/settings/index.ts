@@ -4,6 +4,7 @@ export { FieldsPage } from "./pages/FieldsPage";
 export { InboxSettingsPage } from "./pages/InboxSettingsPage";
 export { NumbersPage } from "./pages/NumbersPage";
 export { OptOutPage } from "./pages/OptOutPage";
+export { PrivacyPage } from "./pages/PrivacyPage";
 export { UsersPage } from "./pages/UsersPage";
 export { settingsApi } from "./api";
 export * from "./types";

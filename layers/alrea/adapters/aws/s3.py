@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 from botocore.exceptions import ClientError
 
@@ -17,8 +18,9 @@ class S3Storage(Storage):
     def _s3(self):  # noqa: ANN202 - boto3 client
         return client("s3")
 
-    def put(self, key: str, data: bytes, content_type: str) -> None:
-        self._s3.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+    def put(self, key: str, data: bytes, content_type: str, tags: dict[str, str] | None = None) -> None:
+        extra = {"Tagging": urlencode(tags)} if tags else {}
+        self._s3.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type, **extra)
 
     def get(self, key: str) -> bytes:
         return self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
@@ -51,6 +53,18 @@ class S3Storage(Storage):
         if content_type:  # "" signs no Content-Type: browsers then PUT without one (and without a CORS snag)
             params["ContentType"] = content_type
         return self._s3.generate_presigned_url("put_object", Params=params, ExpiresIn=ttl_s)
+
+    def list_keys(self, prefix: str) -> Iterator[str]:
+        for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
+            for obj in page.get("Contents", []):
+                yield obj["Key"]
+
+    def delete_many(self, keys: list[str]) -> int:
+        for start in range(0, len(keys), 1000):
+            chunk = keys[start:start + 1000]
+            self._s3.delete_objects(Bucket=self.bucket,
+                                    Delete={"Objects": [{"Key": k} for k in chunk], "Quiet": True})
+        return len(keys)
 
     def health(self) -> str:
         try:

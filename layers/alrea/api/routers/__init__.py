@@ -24,4 +24,5 @@ ROUTERS: list[APIRouter] = [
     _router("contacts"),
     _router("media"),
     _router("campaigns"),
+    _router("privacy"),
 ]

@@ -8,9 +8,9 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, StringConstraints
 
 from alrea.api import downloads
-from alrea.api.deps import CurrentUser, ManagerOrAdmin
+from alrea.api.deps import AdminUser, CurrentUser, ManagerOrAdmin
 from alrea.api.routers.schemas import Body, Id
-from alrea.services import campaigns, contacts, contacts_export, contacts_import
+from alrea.services import campaigns, contacts, contacts_export, contacts_import, privacy
 
 router = APIRouter(prefix="/api/contacts", tags=["contacts"])
 
@@ -182,3 +182,9 @@ def opt_out(contact_id: str, body: OptOutIn, caller: CurrentUser) -> dict[str, A
 @router.post("/{contact_id}/opt-in")
 def opt_in(contact_id: str, caller: CurrentUser) -> dict[str, Any]:
     return contacts.opt_in(caller, contact_id)
+
+
+@router.post("/{contact_id}/erase")
+def erase(contact_id: Id, caller: AdminUser) -> dict[str, Any]:
+    """LGPD erasure: the contact, their conversations, messages, files and campaign rows (services/privacy)."""
+    return privacy.erase_contact(caller, contact_id)

@@ -16,15 +16,18 @@ import { contactsApi } from "../api";
 import { SOURCE_LABELS, type Contact, type FieldDef } from "../types";
 import { ContactCampaigns } from "./ContactCampaigns";
 import { CustomFieldInputs } from "./CustomFieldInputs";
+import { EraseContactButton } from "./EraseContactButton";
 
 interface Props {
   contact: Contact | null;
   fields: FieldDef[];
   onClose: () => void;
   onChanged: (contact: Contact) => void;
+  /** The contact was erased (LGPD): gone for good. */
+  onErased?: () => void;
 }
 
-export function ContactDrawer({ contact, fields, onClose, onChanged }: Props) {
+export function ContactDrawer({ contact, fields, onClose, onChanged, onErased }: Props) {
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [notes, setNotes] = useState("");
@@ -154,6 +157,11 @@ export function ContactDrawer({ contact, fields, onClose, onChanged }: Props) {
           </div>
 
           <ContactCampaigns key={contact.id} contactId={contact.id} />
+          <EraseContactButton
+            contactId={contact.id}
+            label={contact.name || contact.phone || contact.key}
+            onErased={() => (onErased ? onErased() : onClose())}
+          />
         </div>
       </SheetContent>
     </Sheet>

@@ -285,6 +285,11 @@ export function ContactsPage() {
           contacts.replace(c);
           void loadTags();
         }}
+        onErased={() => {
+          setOpen(null);
+          void contacts.refetch();
+          void loadTags();
+        }}
       />
       <ImportWizard open={importing} onOpenChange={setImporting} fields={fields} onFinished={refresh} />
     </Page>

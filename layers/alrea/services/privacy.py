@@ -1,0 +1,341 @@
+"""LGPD: tenant export, tenant deletion (after a grace period), contact erasure, retention settings.
+
+Everything is read with Query by the tenant's partitions (never Scan) and deleted key by key:
+
+- export: a queued job writes ONE zip to ``t/<tid>/exports/<id>.zip`` with JSON Lines files (contacts,
+  conversations, messages, campaigns, campaign_recipients) and ``manifest.json`` (counts); the API hands out
+  a short-lived presigned URL once it is ready.
+- tenant deletion: scheduled ``DELETION_GRACE`` ahead (admins can still sign in and cancel); the scheduled
+  function purges every partition of the tenant, its pointer items (e-mail, webhook token, Evolution name,
+  WhatsApp ids) and every S3 object under ``t/<tid>/``.
+- contact erasure: the contact, their conversations with messages, media and read markers, their campaign
+  recipient rows, sticky number, tag memberships (and counters); a tenant-salted hash of the phone stays as a
+  suppression entry the campaign audience honours.
+"""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import datetime
+from typing import Any
+
+from alrea.core.clock import iso, new_id, parse_iso, utcnow
+from alrea.core.errors import Conflict, Invalid, NotFound
+from alrea.core.log import logger
+from alrea.domain import privacy as dom
+from alrea.domain.roles import Principal
+from alrea.resources import tenant_key
+from alrea.services import campaigns as campaign_svc
+from alrea.services import retention
+from alrea.store import campaigns as campaign_store
+from alrea.store import contacts as contact_store
+from alrea.store import conversations as conv_store
+from alrea.store import instances as instance_store
+from alrea.store import messages as message_store
+from alrea.store import privacy as store
+from alrea.store import recipients as recipient_store
+from alrea.store import seen as seen_store
+from alrea.store import tags as tag_store
+from alrea.store import users as user_store
+from alrea.store.keys import tenant_pk
+from alrea.store.tenants import get_tenant
+from alrea.wiring import runtime
+
+EXPORT_QUEUE = "privacy_export"
+PAGE = 200
+
+
+# ---------------------------------------------------------------- export
+def export_view(item: store.ExportItem, *, with_url: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": item.id, "status": item.status, "counts": item.counts or None,
+                           "created_at": item.created_at, "finished_at": item.finished_at,
+                           "error": item.error, "url": None, "url_expires_in_s": None}
+    if with_url and item.status == "ready" and item.key:
+        name = f"alrea-export-{(item.created_at or '')[:10]}.zip"
+        out["url"] = runtime().storage.presign_get(item.key, dom.EXPORT_URL_TTL_S, filename=name)
+        out["url_expires_in_s"] = dom.EXPORT_URL_TTL_S
+    return out
+
+
+def request_export(caller: Principal) -> dict[str, Any]:
+    item = store.new_export(caller.tenant_id, new_id(), caller.user_id)
+    runtime().bus.publish(EXPORT_QUEUE, {"tenant_id": caller.tenant_id, "export_id": item.id})
+    logger.info("tenant export requested", extra={"export_id": item.id})
+    return export_view(item, with_url=False)
+
+
+def get_export(caller: Principal, export_id: str) -> dict[str, Any]:
+    item = store.get_export(caller.tenant_id, export_id)
+    if item is None:
+        raise NotFound("Exportação não encontrada.")
+    return export_view(item)
+
+
+def export_key(tenant_id: str, export_id: str) -> str:
+    return tenant_key(tenant_id, "exports", f"{export_id}.zip")
+
+
+class _Jsonl:
+    """One JSON Lines file inside the zip, written as it goes, with its line count."""
+
+    def __init__(self, zf: zipfile.ZipFile, name: str) -> None:
+        self.name, self.count = name, 0
+        self._f = zf.open(name, "w")
+
+    def write(self, record: dict[str, Any]) -> None:
+        self._f.write(json.dumps(record, ensure_ascii=False, default=str).encode("utf-8") + b"\n")
+        self.count += 1
+
+    def close(self) -> None:
+        self._f.close()
+
+
+def _pages(fetch: Any) -> Any:
+    """Items of a paged store call ``fetch(start) -> (items, next_key)``."""
+    start = None
+    while True:
+        items, start = fetch(start)
+        yield from items
+        if not start:
+            return
+
+
+def build_archive(tenant_id: str, export_id: str) -> tuple[bytes, dict[str, int]]:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        contacts = _Jsonl(zf, "contacts.jsonl")
+        for item in contact_store.query_all(tenant_id, page_size=PAGE):
+            contacts.write(item.public())
+        contacts.close()
+        conversations = _Jsonl(zf, "conversations.jsonl")
+        cids: list[str] = []
+        for conv in _pages(lambda s: conv_store.list_by_activity(tenant_id, limit=PAGE, start=s)):
+            conversations.write(conv.view())
+            cids.append(conv.id)
+        conversations.close()
+        messages = _Jsonl(zf, "messages.jsonl")
+        for cid in cids:
+            for msg in _pages(lambda s, c=cid: message_store.list_newest_first(tenant_id, c, limit=PAGE, start=s)):
+                messages.write(msg.view())
+        messages.close()
+        campaigns = _Jsonl(zf, "campaigns.jsonl")  # a zip takes one writer at a time: campaigns, then rows
+        camp_ids: list[str] = []
+        for camp in campaign_store.list_all(tenant_id):
+            campaigns.write(campaign_svc.view(camp))
+            camp_ids.append(camp.id)
+        campaigns.close()
+        recipients = _Jsonl(zf, "campaign_recipients.jsonl")
+        for camp_id in camp_ids:
+            for rec in _pages(lambda s, c=camp_id: recipient_store.all_of(tenant_id, c, limit=PAGE, start=s)):
+                recipients.write({"campaign_id": camp_id, **rec.view()})
+        recipients.close()
+        counts = {f.name.removesuffix(".jsonl"): f.count
+                  for f in (contacts, conversations, messages, campaigns, recipients)}
+        manifest = {"format": "alrea-export/1 (JSON Lines, UTF-8)", "tenant_id": tenant_id,
+                    "export_id": export_id, "created_at": iso(utcnow()),
+                    "files": {f"{name}.jsonl": n for name, n in counts.items()}, "counts": counts}
+        zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+    return buffer.getvalue(), counts
+
+
+def run_export(tenant_id: str, export_id: str) -> str:
+    """The queued job: build the archive, store it, mark the export ready (or failed, then raise: retried)."""
+    item = store.get_export(tenant_id, export_id)
+    if item is None or item.status == "ready":
+        return "skipped"
+    store.set_export(tenant_id, export_id, "running")
+    try:
+        data, counts = build_archive(tenant_id, export_id)
+        key = export_key(tenant_id, export_id)
+        runtime().storage.put(key, data, "application/zip", tags=dict([dom.EXPORT_TAG]))
+    except Exception as exc:
+        store.set_export(tenant_id, export_id, "failed", error="Falha ao gerar a exportação; tente de novo.")
+        logger.exception("tenant export failed", extra={"export_id": export_id, "error": repr(exc)})
+        raise
+    store.set_export(tenant_id, export_id, "ready", key=key, counts=counts)
+    logger.info("tenant export ready", extra={"export_id": export_id, "bytes": len(data), "counts": counts})
+    return "ready"
+
+
+# ---------------------------------------------------------------- retention
+def get_retention(caller: Principal) -> dict[str, Any]:
+    s = store.settings(caller.tenant_id)
+    return {"messages_days": int(s.messages_days) if s.messages_days else None,
+            "media_days": int(s.media_days) if s.media_days else None,
+            "allowed_days": list(dom.RETENTION_DAYS)}
+
+
+def put_retention(caller: Principal, messages_days: Any, media_days: Any) -> dict[str, Any]:
+    try:
+        m = dom.check_retention(messages_days, "messages_days")
+        d = dom.check_retention(media_days, "media_days")
+    except dom.RetentionError as exc:
+        raise Invalid(str(exc).capitalize() + ".") from None
+    store.save_retention(caller.tenant_id, m, d)
+    retention.forget(caller.tenant_id)
+    return get_retention(caller)
+
+
+# ---------------------------------------------------------------- tenant deletion
+PENDING_NOTE = ("Até lá, os administradores continuam podendo entrar e cancelar a exclusão em "
+                "Configurações → Privacidade.")
+
+
+def deletion_view(tenant_id: str) -> dict[str, Any]:
+    s = store.settings(tenant_id)
+    due = s.deletion_due_at
+    return {"scheduled_for": due, "requested_at": s.deletion_requested_at,
+            "message": (f"A exclusão de todos os dados da empresa está agendada para {due}. {PENDING_NOTE}"
+                        if due else "Nenhuma exclusão agendada.")}
+
+
+def schedule_tenant_deletion(caller: Principal, confirm: str, now: datetime | None = None) -> dict[str, Any]:
+    tenant = get_tenant(caller.tenant_id)
+    if not confirm or not dom.names_match(confirm, tenant.name):
+        raise Invalid("Para confirmar, digite exatamente o nome da empresa.", field="confirm")
+    due = iso((now or utcnow()) + dom.DELETION_GRACE)
+    if not store.schedule_deletion(caller.tenant_id, due, caller.user_id):
+        raise Conflict("A exclusão da empresa já está agendada. " + PENDING_NOTE)
+    logger.warning("tenant deletion scheduled", extra={"due_at": due})
+    return deletion_view(caller.tenant_id)
+
+
+def cancel_tenant_deletion(caller: Principal) -> dict[str, Any]:
+    if not store.cancel_deletion(caller.tenant_id):
+        raise NotFound("Nenhuma exclusão agendada.")
+    logger.warning("tenant deletion cancelled")
+    return deletion_view(caller.tenant_id)
+
+
+def run_due_deletions(now: datetime | None = None) -> int:
+    """The scheduled function: purge every tenant whose grace period is over."""
+    done = 0
+    for s in store.due_deletions(iso(now or utcnow())):
+        if s.deletion_due_at and parse_iso(s.deletion_due_at) <= (now or utcnow()):
+            purge_tenant(s.tenant_id)
+            done += 1
+    return done
+
+
+def purge_tenant(tenant_id: str) -> dict[str, int]:
+    """Delete every item and object of a tenant. Child partitions and pointers first, the tenant's own
+    partition last (its PRIVACY item keeps the deletion due until then, so a crash is retried next run)."""
+    root = list(store.raw_partition(tenant_pk(tenant_id)))
+    keys: list[tuple[str, str]] = []
+    for raw in root:
+        sk = raw["sk"]
+        kind, _, rest = sk.partition("#")
+        if kind == "USER":
+            keys += store.partition_keys(seen_store.seen_pk(tenant_id, rest))
+            if raw.get("email"):
+                keys.append(user_store.EmailPointer.key(raw["email"]))
+        elif kind == "INST":
+            if raw.get("webhook_token"):
+                keys.append(instance_store.InstancePointer.hook_key(raw["webhook_token"]))
+            if raw.get("evolution_name"):
+                keys.append(instance_store.InstancePointer.evo_key(raw["evolution_name"]))
+        elif kind == "CONV":
+            keys += _conversation_keys(tenant_id, rest)
+        elif kind == "TAG":
+            keys += store.partition_keys(tag_store.members_pk(tenant_id, rest))
+        elif kind == "CAMP":
+            keys += store.partition_keys(campaign_store.campaign_pk(tenant_id, rest))
+    deleted_items = store.delete_keys(keys)
+    storage = runtime().storage
+    objects = list(storage.list_keys(tenant_key(tenant_id, "")))
+    storage.delete_many(objects)
+    last = [(raw["pk"], raw["sk"]) for raw in root if raw["sk"] != store.SETTINGS_SK]
+    deleted_items += store.delete_keys(last)
+    deleted_items += store.delete_keys([(tenant_pk(tenant_id), store.SETTINGS_SK)])
+    logger.warning("tenant purged", extra={"purged_tenant": tenant_id, "items": deleted_items,
+                                           "objects": len(objects)})
+    return {"items": deleted_items, "objects": len(objects)}
+
+
+def _conversation_keys(tenant_id: str, cid: str) -> list[tuple[str, str]]:
+    """A conversation's messages and their WhatsApp id pointers (the conversation item itself is not here)."""
+    keys: list[tuple[str, str]] = []
+    for raw in store.raw_partition(message_store.messages_pk(tenant_id, cid)):
+        keys.append((raw["pk"], raw["sk"]))
+        keys += _pointer_keys(tenant_id, raw)
+    return keys
+
+
+def _pointer_keys(tenant_id: str, raw: dict[str, Any]) -> list[tuple[str, str]]:
+    instance_id = raw.get("instance_id")
+    if not instance_id:
+        return []
+    ids = {raw.get("id"), raw.get("wamid")} - {None}
+    return [(message_store.pointer_pk(tenant_id, instance_id, wamid), message_store.POINTER_SK) for wamid in ids]
+
+
+# ---------------------------------------------------------------- contact erasure
+def erase_contact(caller: Principal, contact_id: str) -> dict[str, Any]:
+    tid = caller.tenant_id
+    item = contact_store.get_by_id(tid, contact_id)
+    if item is None:
+        raise NotFound("Contato não encontrado.")
+    phone, key = item.phone, item.key
+    storage = runtime().storage
+    objects: list[str] = [item.avatar_key] if item.avatar_key else []
+    keys: list[tuple[str, str]] = []
+    users = [u.user_id for u in user_store.list_users(tid)]
+    conversations = _contact_conversations(tid, key, phone, item.lid)
+    for conv in conversations:
+        for raw in store.raw_partition(message_store.messages_pk(tid, conv.id)):
+            keys.append((raw["pk"], raw["sk"]))
+            keys += _pointer_keys(tid, raw)
+            if raw.get("media_key"):
+                objects.append(raw["media_key"])
+        keys += [(seen_store.seen_pk(tid, uid), seen_store.seen_sk(conv.id)) for uid in users]
+    recipients = 0
+    if phone:
+        for camp in campaign_store.list_all(tid):
+            rk = (campaign_store.campaign_pk(tid, camp.id), recipient_store.recipient_sk(phone))
+            if store.exists(*rk):
+                keys.append(rk)
+                recipients += 1
+        keys.append((tenant_pk(tid), f"STICKY#{phone}"))
+    storage.delete_many(objects)
+    store.delete_keys(keys)
+    for conv in conversations:
+        _drop_conversation(conv)
+    if contact_store.delete(item):
+        if item.tags:
+            tag_store.remove_members(tid, ((t, key) for t in item.tags))
+            tag_store.adjust(tid, {t: -1 for t in item.tags})
+        if item.counted:
+            contact_store.release(tid, 1)
+    if phone:
+        store.suppress(tid, dom.phone_hash(tid, phone))
+    logger.warning("contact erased", extra={"contact_id": contact_id, "conversations": len(conversations),
+                                            "objects": len(objects), "recipients": recipients})
+    return {"erased": True, "conversations": len(conversations), "messages_and_pointers": len(keys),
+            "files": len(objects), "campaign_recipients": recipients}
+
+
+def _contact_conversations(tenant_id: str, key: str, phone: str | None, lid: str | None
+                           ) -> list[conv_store.ConversationItem]:
+    """The contact's conversations on every number: the tenant's conversation partition (Query) by contact."""
+    wanted = {v for v in (key, phone, lid) if v}
+    found = []
+    for conv in _pages(lambda s: conv_store.list_by_activity(tenant_id, limit=PAGE, start=s)):
+        if not conv.is_group and ({conv.contact_key, conv.phone, conv.lid} & wanted):
+            found.append(conv)
+    return found
+
+
+def _drop_conversation(conv: conv_store.ConversationItem) -> None:
+    """Delete the conversation item, releasing its assignee's open load when it was open."""
+    from alrea.store.conversations import AgentLoad
+
+    store.delete_keys([(conv.pk, conv.sk)])
+    if conv.assigned_user_id and (conv.status or "pending") != "closed":
+        AgentLoad.ref(conv.tenant_id, conv.assigned_user_id).update(
+            actions=[AgentLoad.open_count.add(-1), AgentLoad.entity.set("agent_load")])
+
+
+def is_suppressed(tenant_id: str, phone: str) -> bool:
+    return bool(store.suppressed(tenant_id, [dom.phone_hash(tenant_id, phone)]))
+

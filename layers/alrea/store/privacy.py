@@ -1,0 +1,200 @@
+"""LGPD items and the key-by-key purges of contact erasure and tenant deletion.
+
+- settings ``pk=T#<tid>  sk=PRIVACY``: retention (``messages_days``, ``media_days``) and a scheduled tenant
+  deletion (``deletion_due_at``) with the sparse due index ``gsi5pk=DUE#TENANTDEL  gsi5sk=<due>#<tid>``
+  (the scheduled function reads it with one Query, no Scan).
+- export ``pk=T#<tid>  sk=EXPORT#<id>``: status, archive key, counts.
+- suppression ``pk=T#<tid>  sk=SUPPRESS#<sha256>``: an erased phone, as a tenant-salted hash only.
+
+Purges read partitions with Query (keys only) and delete with BatchWriteItem.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist
+
+from alrea.core.clock import iso, utcnow
+from alrea.store.base import Gsi5, Item, update_if
+from alrea.store.keys import tenant_pk
+
+SETTINGS_SK = "PRIVACY"
+EXPORT_PREFIX = "EXPORT#"
+SUPPRESS_PREFIX = "SUPPRESS#"
+DUE_PK = "DUE#TENANTDEL"
+
+
+class PrivacySettings(Item):
+    gsi5 = Gsi5()
+    gsi5pk = UnicodeAttribute(null=True)
+    gsi5sk = UnicodeAttribute(null=True)
+
+    tenant_id = UnicodeAttribute()
+    messages_days = NumberAttribute(null=True)
+    media_days = NumberAttribute(null=True)
+    deletion_due_at = UnicodeAttribute(null=True)
+    deletion_requested_by = UnicodeAttribute(null=True)
+    deletion_requested_at = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
+
+
+class ExportItem(Item):
+    id = UnicodeAttribute()
+    tenant_id = UnicodeAttribute()
+    status = UnicodeAttribute()  # pending | running | ready | failed
+    key = UnicodeAttribute(null=True)
+    counts = JSONAttribute(null=True)
+    requested_by = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    finished_at = UnicodeAttribute(null=True)
+
+
+class SuppressionItem(Item):
+    tenant_id = UnicodeAttribute()
+    created_at = UnicodeAttribute(null=True)
+
+
+class AnyItem(Item):
+    """Any item, by key only (purges). Not ``Item`` itself: a connection set on the base class would be
+    inherited by models that never got their own, with the base's schema (no indexes)."""
+
+
+# ---------------------------------------------------------------- settings
+def settings(tenant_id: str) -> PrivacySettings:
+    try:
+        return PrivacySettings.get(tenant_pk(tenant_id), SETTINGS_SK, consistent_read=True)
+    except DoesNotExist:
+        return PrivacySettings(tenant_pk(tenant_id), SETTINGS_SK, entity="privacy", tenant_id=tenant_id)
+
+
+def _ref(tenant_id: str) -> PrivacySettings:
+    return PrivacySettings(tenant_pk(tenant_id), SETTINGS_SK)
+
+
+def _base(tenant_id: str) -> list:
+    P = PrivacySettings
+    return [P.entity.set("privacy"), P.tenant_id.set(tenant_id), P.updated_at.set(iso(utcnow()))]
+
+
+def save_retention(tenant_id: str, messages_days: int | None, media_days: int | None) -> None:
+    P = PrivacySettings
+    actions = _base(tenant_id)
+    actions.append(P.messages_days.set(messages_days) if messages_days else P.messages_days.remove())
+    actions.append(P.media_days.set(media_days) if media_days else P.media_days.remove())
+    _ref(tenant_id).update(actions=actions)
+
+
+def schedule_deletion(tenant_id: str, due_at: str, user_id: str) -> bool:
+    """Schedule once: False when a deletion is already scheduled."""
+    P = PrivacySettings
+    return update_if(_ref(tenant_id), [*_base(tenant_id), P.deletion_due_at.set(due_at),
+                                       P.deletion_requested_by.set(user_id),
+                                       P.deletion_requested_at.set(iso(utcnow())),
+                                       P.gsi5pk.set(DUE_PK), P.gsi5sk.set(f"{due_at}#{tenant_id}")],
+                     P.deletion_due_at.does_not_exist())
+
+
+def cancel_deletion(tenant_id: str) -> bool:
+    P = PrivacySettings
+    return update_if(_ref(tenant_id), [*_base(tenant_id), P.deletion_due_at.remove(),
+                                       P.deletion_requested_by.remove(), P.deletion_requested_at.remove(),
+                                       P.gsi5pk.remove(), P.gsi5sk.remove()],
+                     P.deletion_due_at.exists())
+
+
+def due_deletions(now_iso: str, *, limit: int = 20) -> list[PrivacySettings]:
+    """Tenants whose deletion is due (the sparse due index; oldest first)."""
+    P = PrivacySettings
+    return list(P.gsi5.query(DUE_PK, P.gsi5sk <= f"{now_iso}#~", limit=limit))
+
+
+# ---------------------------------------------------------------- exports
+def new_export(tenant_id: str, export_id: str, user_id: str) -> ExportItem:
+    item = ExportItem(tenant_pk(tenant_id), EXPORT_PREFIX + export_id, entity="privacy_export", id=export_id,
+                      tenant_id=tenant_id, status="pending", requested_by=user_id, created_at=iso(utcnow()))
+    item.save(condition=ExportItem.pk.does_not_exist())
+    return item
+
+
+def get_export(tenant_id: str, export_id: str) -> ExportItem | None:
+    try:
+        return ExportItem.get(tenant_pk(tenant_id), EXPORT_PREFIX + export_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def set_export(tenant_id: str, export_id: str, status: str, *, key: str | None = None,
+               counts: dict[str, int] | None = None, error: str | None = None) -> bool:
+    E = ExportItem
+    actions = [E.status.set(status)]
+    if status in ("ready", "failed"):
+        actions.append(E.finished_at.set(iso(utcnow())))
+    if key:
+        actions.append(E.key.set(key))
+    if counts is not None:
+        actions.append(E.counts.set(counts))
+    if error:
+        actions.append(E.error.set(error[:500]))
+    return update_if(ExportItem(tenant_pk(tenant_id), EXPORT_PREFIX + export_id), actions, E.pk.exists())
+
+
+# ---------------------------------------------------------------- suppression (erased phones)
+def suppress(tenant_id: str, digest: str) -> None:
+    SuppressionItem(tenant_pk(tenant_id), SUPPRESS_PREFIX + digest, entity="suppression", tenant_id=tenant_id,
+                    created_at=iso(utcnow())).save()
+
+
+def suppressed(tenant_id: str, digests: Iterable[str]) -> set[str]:
+    """The digests that have a suppression entry (BatchGetItem, 100 keys a call)."""
+    pk = tenant_pk(tenant_id)
+    wanted = [(pk, SUPPRESS_PREFIX + d) for d in dict.fromkeys(digests)]
+    found: set[str] = set()
+    for start in range(0, len(wanted), 100):
+        for item in SuppressionItem.batch_get(wanted[start:start + 100], attributes_to_get=["pk", "sk"]):
+            found.add(item.sk.removeprefix(SUPPRESS_PREFIX))
+    return found
+
+
+# ---------------------------------------------------------------- purges (key by key)
+def partition_keys(pk: str, sk_prefix: str | None = None) -> Iterator[tuple[str, str]]:
+    """Every (pk, sk) of one partition (Query, keys only)."""
+    cond = AnyItem.sk.startswith(sk_prefix) if sk_prefix else None
+    for item in AnyItem.query(pk, cond, attributes_to_get=["pk", "sk"], page_size=500):
+        yield item.pk, item.sk
+
+
+def raw_partition(pk: str, sk_prefix: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every item of one partition as plain attributes (Query through the low-level client)."""
+    conn = AnyItem._get_connection()
+    start: dict | None = None
+    while True:
+        kwargs: dict[str, Any] = {"exclusive_start_key": start} if start else {}
+        if sk_prefix:
+            kwargs["range_key_condition"] = AnyItem.sk.startswith(sk_prefix)
+        page = conn.query(pk, **kwargs)
+        for raw in page.get("Items", []):
+            yield {name: next(iter(value.values())) for name, value in raw.items()}
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return
+
+
+def delete_keys(keys: Iterable[tuple[str, str]]) -> int:
+    """Delete items by key (BatchWriteItem; absent keys are fine). Answers how many keys were sent."""
+    n = 0
+    with AnyItem.batch_write() as batch:
+        for pk, sk in keys:
+            batch.delete(AnyItem(pk, sk))
+            n += 1
+    return n
+
+
+def exists(pk: str, sk: str) -> bool:
+    try:
+        AnyItem.get(pk, sk, attributes_to_get=["pk"], consistent_read=True)
+    except DoesNotExist:
+        return False
+    return True
