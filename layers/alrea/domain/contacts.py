@@ -318,3 +318,43 @@ def parse_row(row: dict[str, str], mapping: Mapping, fields: dict[str, FieldDef]
 def limit_message(max_contacts: int, imported: int, refused: int) -> str:
     return (f"Seu plano permite até {max_contacts} contatos: {imported} contato(s) novo(s) importado(s), "
             f"{refused} linha(s) não importada(s) por atingir esse limite. Faça upgrade para importar o restante.")
+
+
+# ---------------------------------------------------------------- any-part search terms
+MIN_PHONE_TERM = 4
+MAX_TERM = 60
+MAX_NAME_TERMS = 8
+NO_TERMS = "~"  # the marker of a contact indexed without a name
+
+
+def name_terms(folded_name: str | None) -> list[str]:
+    """The folded name from each word on: "ana maria silva" -> [that, "maria silva", "silva"]; a query
+    that is a prefix of one of them finds the contact ("silv", "maria s")."""
+    parts = (folded_name or "").split() if folded_name != NO_TERMS else []
+    return list(dict.fromkeys(" ".join(parts[i:])[:MAX_TERM] for i in range(min(len(parts), MAX_NAME_TERMS))))
+
+
+def phone_terms(key: str) -> list[str]:
+    """Digit terms of a phone: its E.164 digits (prefix with country code) and every suffix of the national
+    number of at least MIN_PHONE_TERM digits, so "98765" finds +55 11 99876-5432 (any run of 4+ digits of the
+    national number, the last digits included)."""
+    if not key.startswith("+"):
+        return []
+    digits = phone_digits(key)
+    try:
+        national = str(phonenumbers.parse(key, None).national_number)
+    except phonenumbers.NumberParseException:
+        national = digits
+    suffixes = [national[i:] for i in range(0, len(national) - MIN_PHONE_TERM + 1)]
+    return list(dict.fromkeys([digits, *suffixes]))
+
+
+def search_term(query: str) -> str | None:
+    """What a contacts query matches as a term prefix: digits for a phone-like query, else the folded text."""
+    text = query.strip()
+    if not text:
+        return None
+    if not re.search(r"[^\d\s+()\-.]", text):
+        digits = re.sub(r"\D", "", text)
+        return (digits[2:] if text.startswith("00") else digits) or None
+    return fold(text)[:MAX_TERM] or None

@@ -35,7 +35,7 @@ from alrea.domain.messages import Kind, preview, rank
 from alrea.domain.roles import Principal
 from alrea.ports import whatsapp as wa
 from alrea.resources import QUEUES, tenant_key
-from alrea.services import audience
+from alrea.services import audience, search
 from alrea.services.inbox import load_visible
 from alrea.store import conversations, instances, messages
 from alrea.store.base import transaction
@@ -117,6 +117,7 @@ def compose(caller: Principal, conversation_id: str, *, text: str | None = None,
         reactions={}, source="inbox", sent_by=caller.user_id, sent_by_name=caller.name, sent_at=now,
         created_at=now, **fields)
     item.save(condition=MessageItem.pk.does_not_exist())
+    search.index_message(caller.tenant_id, item.view())
     conversations.bump_activity(caller.tenant_id, conv.id, at=now, direction="out", wamid=message_id,
                                 preview=preview(kind, text, file_name=(fields.get("media") or {}).get("file_name")))
     _publish(item, message_id)

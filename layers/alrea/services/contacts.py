@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from alrea.core.clock import iso, utcnow
@@ -89,6 +90,10 @@ def on_message_stored(fact: Any) -> None:
     """Hook (services/hooks.py ON_MESSAGE_STORED): a 1:1 message moves the contact's last interaction."""
     if not fact.is_group and fact.contact_key:
         store.touch_interaction(fact.tenant_id, fact.contact_key, fact.at)
+        if fact.direction == "in":  # the pipeline may have (re)named the contact: keep its search terms in step
+            item = store.get(fact.tenant_id, fact.contact_key, consistent=True)
+            if item is not None:
+                store.sync_terms(item)
 
 
 def iter_audience(tenant_id: str, tags: list[str] | None,
@@ -278,28 +283,48 @@ class Filter:
     opted_out: bool | None = None
 
 
+def _terms_of(item: ContactItem) -> list[str]:
+    return dom.name_terms(dom.fold(item.name or "")) + dom.phone_terms(item.key)
+
+
 def _predicate(f: Filter, region_: str) -> Callable[[ContactItem], bool]:
-    q = (f.q or "").strip()
-    digits = dom.phone_search_prefix(q, region_) if q else None
-    folded = dom.fold(q) if q else ""
+    term = dom.search_term(f.q or "")
 
     def keep(item: ContactItem) -> bool:
         if f.opted_out is not None and (item.opted_out is not None) != f.opted_out:
             return False
         if f.tag and f.tag not in (item.tags or ()):
             return False
-        if digits is not None:
-            return dom.phone_digits(item.key).startswith(digits)
-        if folded:
-            return dom.fold(item.name or "").startswith(folded)
+        if term:
+            return any(t.startswith(term) for t in _terms_of(item))
         return True
 
     return keep
 
 
+def _term_source(tenant_id: str, term: str, start: dict | None) -> Iterator[tuple[ContactItem, dict]]:
+    """Contacts with a term starting with ``term`` (any word of the name, any run of the phone's digits), each
+    once: a contact is yielded at its first matching term in term order, so pages never repeat it."""
+    if start is not None and start.get("pk", {}).get("S") != store.terms_pk(tenant_id, term):
+        raise Invalid("Cursor de paginação inválido.", field="cursor")
+    found_terms = store.query_terms(tenant_id, term, start)
+    while True:
+        chunk = [t for _, t in zip(range(100), found_terms, strict=False)]
+        if not chunk:
+            return
+        found = store.batch_get(tenant_id, [t.key for t in chunk])
+        for hit in chunk:
+            item = found.get(hit.key)
+            if item is None:
+                continue
+            first = min((t for t in _terms_of(item) if t.startswith(term)), default=None)
+            if first == hit.term:
+                yield item, {"pk": {"S": hit.pk}, "sk": {"S": hit.sk}}
+
+
 def _source(tenant_id: str, f: Filter, region_: str, start: dict | None) -> Iterator[tuple[ContactItem, dict]]:
     """(item, resume key) from the narrowest access path for the filter."""
-    q = (f.q or "").strip()
+    term = dom.search_term(f.q or "")
     if f.tag:
         members = tag_store.iter_member_keys(tenant_id, f.tag, start)
         while True:
@@ -310,13 +335,8 @@ def _source(tenant_id: str, f: Filter, region_: str, start: dict | None) -> Iter
             for key, resume in chunk:
                 if key in found:
                     yield found[key], resume
-    digits = dom.phone_search_prefix(q, region_) if q else None
-    if digits is not None:
-        for item in store.query_phone_prefix(tenant_id, digits, start):
-            yield item, store.index_key(item, "gsi3")
-    elif q:
-        for item in store.query_name_prefix(tenant_id, dom.fold(q), start):
-            yield item, store.index_key(item, "gsi2")
+    if term:
+        yield from _term_source(tenant_id, term, start)
     else:
         for item in store.query_all(tenant_id, start):
             yield item, store.index_key(item, "gsi2")
@@ -359,6 +379,11 @@ def list_page(caller: Principal, f: Filter, *, cursor: str | None = None, limit:
         items.append(item.public())
         last = resume
     return {"items": items, "next_cursor": None}
+
+
+def search_any(tenant_id: str, q: str, limit: int) -> list[dict[str, Any]]:
+    """Contacts matching ``q`` by any part of the name or phone (the inbox search's contacts section)."""
+    return [item.public() for item, _ in islice(iter_filtered(tenant_id, Filter(q=q)), limit)]
 
 
 # ---------------------------------------------------------------- tags

@@ -23,4 +23,5 @@ ROUTERS: list[APIRouter] = [
     _router("contacts"),
     _router("media"),
     _router("campaigns"),
+    _router("search"),
 ]
