@@ -340,7 +340,7 @@ class ContactTerm(Item):
 
 
 def _terms(key: str, folded_name: str) -> list[str]:
-    return name_terms(folded_name) + phone_terms(key)
+    return list(dict.fromkeys(name_terms(folded_name) + phone_terms(key)))
 
 
 def _marker(name: str | None) -> str:
@@ -358,9 +358,13 @@ def _term_batch(tenant_id: str, key: str, *, put: list[str], delete: list[str]) 
 
 def _write_terms(items: list[ContactItem]) -> None:
     """Terms of NEW contacts (saved with terms_name set by new_item)."""
+    written: set[str] = set()
     with ContactTerm.batch_write() as batch:
         for item in items:
             for term in _terms(item.key, item.terms_name or _marker(item.name)):
+                if f"{term}#{item.key}" in written:  # one BatchWriteItem must not name a key twice
+                    continue
+                written.add(f"{term}#{item.key}")
                 batch.save(ContactTerm(terms_pk(item.tenant_id, term), f"{term}#{item.key}", entity="contact_term",
                                        tenant_id=item.tenant_id, key=item.key, term=term))
 
