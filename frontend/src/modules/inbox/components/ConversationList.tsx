@@ -6,7 +6,9 @@ import { Input } from "@/components/ui/input";
 import { cn, initials } from "@/lib/utils";
 
 import { listStamp, unreadCount } from "../lib/format";
+import { MIN_SEARCH } from "../lib/search";
 import { useInbox } from "../stores/inbox";
+import { SearchResults } from "./SearchResults";
 import type { AssigneeFilter, ConversationStatus, Department, InstanceSummary } from "../types";
 
 const STATUS_TABS: { value: ConversationStatus; label: string }[] = [
@@ -80,7 +82,7 @@ function Filters({ departments, instances }: { departments: Department[]; instan
         <Search className="text-muted-foreground absolute top-2 left-2 size-4" />
         <Input
           aria-label="Buscar conversas"
-          placeholder="Buscar nome ou telefone"
+          placeholder="Buscar nome, telefone ou mensagem"
           className="h-8 pl-8 text-sm"
           value={q}
           onChange={(e) => setQ(e.target.value)}
@@ -201,6 +203,7 @@ export function ConversationList({
   const hasMore = useInbox((s) => s.nextCursor !== null);
   const loadMore = useInbox((s) => s.loadMore);
   const sentinel = useRef<HTMLLIElement | null>(null);
+  const q = useInbox((s) => s.filters.q);
 
   useEffect(() => {
     const el = sentinel.current;
@@ -215,6 +218,10 @@ export function ConversationList({
   return (
     <section aria-label="Conversas" className={cn("flex min-h-0 flex-col", className)}>
       <Filters departments={departments} instances={instances} />
+      <SearchResults q={q} className="max-h-[45%] shrink-0" />
+      {q.trim().length >= MIN_SEARCH ? (
+        <h3 className="text-muted-foreground px-3 pt-2 pb-1 text-[11px] font-semibold tracking-wide uppercase">Conversas</h3>
+      ) : null}
       <ul className="min-h-0 flex-1 overflow-y-auto" data-testid="conversation-list">
         {order.map((id) => (
           <ConversationRow key={id} id={id} />
