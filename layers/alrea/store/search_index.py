@@ -97,7 +97,7 @@ def scan(tenant_id: str, word: str, *, prefix: bool, prefix_len: int, before: st
         last_key = "gsi1sk"
     else:
         index, attr, partition, condition, last_key = WordItem, WordItem.sk, word_pk(tenant_id, word), None, "sk"
-    page_size = min(max(want * 2, 25), budget)
+    page_size = max(1, min(want, budget))  # the first page: just enough when every item is accepted
     results = index.query(partition, (attr < before) if before else None, filter_condition=condition,
                           scan_index_forward=False, page_size=page_size)
     accepted: list[WordItem] = []
@@ -113,5 +113,5 @@ def scan(tenant_id: str, word: str, *, prefix: bool, prefix_len: int, before: st
         frontier = last[last_key]["S"] if last else None
         if frontier is None or len(accepted) >= want or read >= budget:
             break
-        results.page_iter.page_size = min(page_size, budget - read)
+        results.page_iter.page_size = min(max(2 * (want - len(accepted)), 50), budget - read)
     return accepted, frontier, read

@@ -228,7 +228,7 @@ export function ConversationList({
         ))}
         {loaded && order.length === 0 ? (
           <li className="text-muted-foreground p-6 text-center text-sm" data-testid="conversation-list-empty">
-            Nenhuma conversa ainda
+            {q.trim() ? "Nenhuma conversa encontrada" : "Nenhuma conversa ainda"}
           </li>
         ) : null}
         {hasMore ? (
