@@ -3,8 +3,9 @@ messages.delete webhook, the REST API over moto.
 
 Messages are found by words of their text (accents and case ignored, the last word as a prefix), newest first
 and paginated; a caller never finds a message of a conversation they may not see (another department's, another
-tenant's); a deleted message leaves the index. Contacts are found by any word of the name and any run of their
-phone's digits (the last digits included), in /api/search and on the contacts page (/api/contacts?q=).
+tenant's); a deleted message leaves the index. Contacts are found by any word of the name and by their phone:
+a prefix (with or without country and area code, or the 8-digit form of a Brazilian mobile) or the last digits,
+in /api/search and on the contacts page (/api/contacts?q=).
 """
 from __future__ import annotations
 
@@ -134,7 +135,7 @@ def test_role_scoping_and_tenant_isolation(world, new_tenant):
     assert search(other, "Joana")["contacts"] == []
 
 
-def test_contacts_by_any_word_of_the_name_and_any_run_of_phone_digits(world):
+def test_contacts_by_any_word_of_the_name_and_by_phone_prefix_or_last_digits(world):
     admin = world["admin"]
     r = admin.post("/api/contacts", {"phone": "+55 11 99876-5432", "name": "Ana Beatriz Silva"})
     assert r.status_code == 201, r.text
@@ -154,7 +155,10 @@ def test_contacts_by_any_word_of_the_name_and_any_run_of_phone_digits(world):
         assert names("silv", path) == ["Ana Beatriz Silva", "Bruno Silveira"]  # any word's prefix
         assert names("SÍLVA", path) == ["Ana Beatriz Silva"]  # case and accents
         assert names("5432", path) == ["Ana Beatriz Silva"]  # the last digits
-        assert names("98765", path) == ["Ana Beatriz Silva"]  # digits from the middle of the number
+        assert names("65432", path) == ["Ana Beatriz Silva"]
+        assert names("98765", path) == ["Ana Beatriz Silva"]  # the mobile's 8-digit form (without the 9)
+        assert names("99876-5", path) == ["Ana Beatriz Silva"]  # the subscriber number, formatted
+        assert names("2222", path) == ["Carla Sousa"]
         assert names("+55 21", path) == ["Bruno Silveira"]  # a prefix with the country code
         assert names("31 9777", path) == ["Carla Sousa"]  # area code and number, as typed locally
         assert names("ana", path) == ["Ana Beatriz Silva"]

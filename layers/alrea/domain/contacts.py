@@ -334,19 +334,47 @@ def name_terms(folded_name: str | None) -> list[str]:
     return list(dict.fromkeys(" ".join(parts[i:])[:MAX_TERM] for i in range(min(len(parts), MAX_NAME_TERMS))))
 
 
+LAST_DIGITS = "~"  # marks the reversed-digits term (sorts after every digit and letter)
+
+
 def phone_terms(key: str) -> list[str]:
-    """Digit terms of a phone: its E.164 digits (prefix with country code) and every suffix of the national
-    number of at least MIN_PHONE_TERM digits, so "98765" finds +55 11 99876-5432 (any run of 4+ digits of the
-    national number, the last digits included)."""
+    """Digit terms of a phone, so that a prefix of one of them finds the contact:
+    - the E.164 digits ("5511998765432": typed with the country code);
+    - the national number ("11998765432": with the area code) and the subscriber number ("998765432"), plus,
+      for a Brazilian mobile, the number without its leading 9 ("98765432": the 8-digit form people remember);
+    - ``~`` + the national number reversed: the LAST digits, any length ("5432", "65432").
+    Any other run of digits from the middle is not a term (it would take one item per digit)."""
     if not key.startswith("+"):
         return []
     digits = phone_digits(key)
     try:
-        national = str(phonenumbers.parse(key, None).national_number)
+        number = phonenumbers.parse(key, None)
+        national = str(number.national_number)
+        area = phonenumbers.length_of_national_destination_code(number)
+        region = phonenumbers.region_code_for_number(number)
     except phonenumbers.NumberParseException:
-        national = digits
-    suffixes = [national[i:] for i in range(0, len(national) - MIN_PHONE_TERM + 1)]
-    return list(dict.fromkeys([digits, *suffixes]))
+        national, area, region = digits, 0, None
+    terms = [digits, national]
+    subscriber = national[area:] if area else ""
+    if subscriber:
+        terms.append(subscriber)
+        if region == "BR" and len(subscriber) == 9 and subscriber.startswith("9"):
+            terms.append(subscriber[1:])
+    terms.append(LAST_DIGITS + national[::-1])
+    return list(dict.fromkeys(terms))
+
+
+def search_prefixes(query: str) -> list[str]:
+    """The term prefixes a contacts query looks for: digits as typed and reversed (last digits) for a
+    phone-like query, else the folded text. Empty when there is nothing to search."""
+    term = search_term(query)
+    if not term:
+        return []
+    if term.isdigit():
+        if query.strip().startswith(("+", "00")):  # typed with the country code: a prefix only
+            return [term]
+        return [term, LAST_DIGITS + term[::-1]]
+    return [term]
 
 
 def search_term(query: str) -> str | None:

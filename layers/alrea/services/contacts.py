@@ -288,43 +288,50 @@ def _terms_of(item: ContactItem) -> list[str]:
 
 
 def _predicate(f: Filter, region_: str) -> Callable[[ContactItem], bool]:
-    term = dom.search_term(f.q or "")
+    prefixes = dom.search_prefixes(f.q or "")
 
     def keep(item: ContactItem) -> bool:
         if f.opted_out is not None and (item.opted_out is not None) != f.opted_out:
             return False
         if f.tag and f.tag not in (item.tags or ()):
             return False
-        if term:
-            return any(t.startswith(term) for t in _terms_of(item))
+        if prefixes:
+            return any(t.startswith(p) for t in _terms_of(item) for p in prefixes)
         return True
 
     return keep
 
 
-def _term_source(tenant_id: str, term: str, start: dict | None) -> Iterator[tuple[ContactItem, dict]]:
-    """Contacts with a term starting with ``term`` (any word of the name, any run of the phone's digits), each
-    once: a contact is yielded at its first matching term in term order, so pages never repeat it."""
-    if start is not None and start.get("pk", {}).get("S") != store.terms_pk(tenant_id, term):
-        raise Invalid("Cursor de paginação inválido.", field="cursor")
-    found_terms = store.query_terms(tenant_id, term, start)
-    while True:
-        chunk = [t for _, t in zip(range(100), found_terms, strict=False)]
-        if not chunk:
-            return
-        found = store.batch_get(tenant_id, [t.key for t in chunk])
-        for hit in chunk:
-            item = found.get(hit.key)
-            if item is None:
-                continue
-            first = min((t for t in _terms_of(item) if t.startswith(term)), default=None)
-            if first == hit.term:
-                yield item, {"pk": {"S": hit.pk}, "sk": {"S": hit.sk}}
+def _term_source(tenant_id: str, prefixes: list[str], start: dict | None) -> Iterator[tuple[ContactItem, dict]]:
+    """Contacts with a term starting with one of ``prefixes`` (any word of the name; the phone's number, with
+    or without country and area code, or its last digits), each once: a contact is yielded at its smallest
+    matching term, so pages never repeat it. One Query per prefix, one after the other; the cursor's
+    partition says which one to resume."""
+    partitions = [store.terms_pk(tenant_id, p) for p in prefixes]
+    first = 0
+    if start is not None:
+        if start.get("pk", {}).get("S") not in partitions:
+            raise Invalid("Cursor de paginação inválido.", field="cursor")
+        first = partitions.index(start["pk"]["S"])
+    for n, prefix in enumerate(prefixes[first:], start=first):
+        found_terms = store.query_terms(tenant_id, prefix, start if n == first else None)
+        while True:
+            chunk = [t for _, t in zip(range(100), found_terms, strict=False)]
+            if not chunk:
+                break
+            found = store.batch_get(tenant_id, [t.key for t in chunk])
+            for hit in chunk:
+                item = found.get(hit.key)
+                if item is None:
+                    continue
+                smallest = min((t for t in _terms_of(item) if any(t.startswith(p) for p in prefixes)), default=None)
+                if smallest == hit.term:
+                    yield item, {"pk": {"S": hit.pk}, "sk": {"S": hit.sk}}
 
 
 def _source(tenant_id: str, f: Filter, region_: str, start: dict | None) -> Iterator[tuple[ContactItem, dict]]:
     """(item, resume key) from the narrowest access path for the filter."""
-    term = dom.search_term(f.q or "")
+    prefixes = dom.search_prefixes(f.q or "")
     if f.tag:
         members = tag_store.iter_member_keys(tenant_id, f.tag, start)
         while True:
@@ -335,8 +342,8 @@ def _source(tenant_id: str, f: Filter, region_: str, start: dict | None) -> Iter
             for key, resume in chunk:
                 if key in found:
                     yield found[key], resume
-    if term:
-        yield from _term_source(tenant_id, term, start)
+    if prefixes:
+        yield from _term_source(tenant_id, prefixes, start)
     else:
         for item in store.query_all(tenant_id, start):
             yield item, store.index_key(item, "gsi2")
