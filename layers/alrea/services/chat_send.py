@@ -117,7 +117,7 @@ def compose(caller: Principal, conversation_id: str, *, text: str | None = None,
         reactions={}, source="inbox", sent_by=caller.user_id, sent_by_name=caller.name, sent_at=now,
         created_at=now, **fields)
     item.save(condition=MessageItem.pk.does_not_exist())
-    search.index_message(caller.tenant_id, item.view())
+    search.index_quietly(caller.tenant_id, item.view())
     conversations.bump_activity(caller.tenant_id, conv.id, at=now, direction="out", wamid=message_id,
                                 preview=preview(kind, text, file_name=(fields.get("media") or {}).get("file_name")))
     _publish(item, message_id)

@@ -62,9 +62,19 @@ def unindex_message(tenant_id: str, message: dict[str, Any]) -> int:
     return count
 
 
+def index_quietly(tenant_id: str, message: dict[str, Any]) -> None:
+    """Index, never raising: the message is stored and its send or push must go on. A redelivered webhook
+    stops at the duplicate check before the hooks run, so raising would not retry the index write anyway."""
+    try:
+        index_message(tenant_id, message)
+    except Exception:  # noqa: BLE001 - derived data; logged with the message id for a re-index
+        logger.exception("message not indexed", extra={"message_id": message.get("id"),
+                                                       "conversation_id": message.get("conversation_id")})
+
+
 def on_message_stored(fact: Any) -> None:
     """hooks.ON_MESSAGE_STORED listener."""
-    index_message(fact.tenant_id, fact.message)
+    index_quietly(fact.tenant_id, fact.message)
 
 
 def on_message_deleted(fact: Any) -> None:
