@@ -7,6 +7,7 @@ test-artifacts/search-*.png.
 from __future__ import annotations
 
 import random
+import time
 import uuid
 
 import pytest
@@ -14,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from browsing import api_login
 from browsing import shot as _shot
-from test_inbox import LIVE_TIMEOUT_MS, new_phone, sign_in
+from test_inbox import LIVE_TIMEOUT_MS, conversation_row, new_phone, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -30,6 +31,15 @@ def test_attendant_finds_a_message_by_part_of_a_word_and_opens_its_chat(page: Pa
     platform.inject(new_phone(), f"Bom dia! Vocês têm o vaso {word.upper()} em estoque para entrega amanhã?",
                     push_name=customer)
     platform.inject(new_phone(), "Qual o horário de funcionamento?", push_name=f"Outro {uuid.uuid4().hex[:4]}")
+    # The conversation arrives in the department's queue ("Pendentes"): the message is stored.
+    page.get_by_role("tablist", name="Situação").get_by_role("tab", name="Pendentes").click()
+    expect(conversation_row(page, customer)).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    # (the word index is written right after the push that showed the row: wait until it answers)
+    with api_login(platform.base_url, platform.agent_email, platform.password) as agent:
+        deadline = time.monotonic() + LIVE_TIMEOUT_MS / 1000
+        while not agent.get("/api/search", params={"q": word}).json()["messages"]:
+            assert time.monotonic() < deadline, "the message was not indexed"
+            time.sleep(0.2)
 
     # The attendant types the start of the word: the message shows under "Mensagens", the word highlighted.
     page.get_by_label("Buscar conversas").fill(word[:-2])
@@ -40,6 +50,7 @@ def test_attendant_finds_a_message_by_part_of_a_word_and_opens_its_chat(page: Pa
     expect(hit.locator("mark")).to_have_text(word[:-2].upper())
     expect(results.get_by_test_id("search-message-result")).to_have_count(1)
     expect(page.get_by_role("heading", name="Conversas")).to_be_visible()
+    expect(conversation_row(page, customer)).to_have_count(0)  # its name does not have the word
     shot(page, "01-message-found")
 
     # Clicking it opens that conversation's chat, with the message in it.
