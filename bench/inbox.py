@@ -114,8 +114,16 @@ def seed(table_name: str, tenant_id: str, instance_id: str, departments: list[st
     def write(chunk: list[dict]) -> None:
         requests = [{"PutRequest": {"Item": i if "pk" in i and isinstance(i["pk"], dict) else
                                     {k: ser.serialize(v) for k, v in i.items()}}} for i in chunk]
+        failures = 0
         while requests:
-            answer = client.batch_write_item(RequestItems={table_name: requests})
+            try:
+                answer = client.batch_write_item(RequestItems={table_name: requests})
+            except Exception:  # noqa: BLE001 - a loaded shared machine: the emulator may drop a request
+                failures += 1
+                if failures > 10:
+                    raise
+                time.sleep(0.5 * failures)
+                continue
             requests = answer.get("UnprocessedItems", {}).get(table_name, [])
 
     everything = conv_items + msg_items + word_items

@@ -128,11 +128,15 @@ def search_messages(caller: Principal, query: dom.Query, *, limit: int, before: 
     seen: set[str] = set()
     found: list[tuple[Any, Any]] = []
     frontier = before
+    rounds = 0
     while True:
+        # after a round whose results the caller could mostly not see, read wider pages (fewer round trips)
+        wider = 1 if rounds == 0 else min(8, 2 ** rounds)
         items, frontier, read = search_index.scan(
             caller.tenant_id, word, prefix=as_prefix, prefix_len=dom.PREFIX_LEN, before=frontier,
-            budget=READ_BUDGET - page.index_reads, want=limit + 1 - len(found),
+            budget=READ_BUDGET - page.index_reads, want=(limit + 1 - len(found)) * wider,
             accept=lambda i: query.matches(i.word_list))
+        rounds += 1
         page.index_reads += read
         missing = [i.conversation_id for i in items if i.conversation_id not in convs]
         if missing:
