@@ -1,7 +1,7 @@
 """Hook points other product modules listen on, without the inbound pipeline knowing them.
 
-The inbound processor emits facts after it stored them: a message was stored (or deleted), a sent message's status moved,
-an instance's connection changed. Modules register a listener by adding its dotted path to a list below
+The inbound processor emits facts after it stored them: a message was stored (or deleted), a sent message's
+status moved, an instance's connection changed. Modules register a listener by adding its dotted path to a list below
 (one line each), so every listener is visible here. A failing listener raises: the queued webhook is retried
 (all store writes are idempotent), and after the queue's max receive count it lands in the DLQ.
 """
