@@ -10,7 +10,8 @@ Seeds the table FAST with BatchWriteItem (boto3, parallel threads; not the API),
   being typed (prefix partition), a word in every message, two words, an agent's role-scoped search, page 2);
 
 printing p50/p99 latency and DynamoDB calls, items returned and items READ (ScannedCount: what DynamoDB
-bills, filtered or not, plus items of GetItem/BatchGetItem) per call, the auth GetItem included. Run: ``.venv/bin/python bench/inbox.py``.
+bills, filtered or not, plus items of GetItem/BatchGetItem) per call, the auth GetItem included.
+Run: ``.venv/bin/python bench/inbox.py``.
 Numbers come from moto in-process, so latencies are emulator latencies; the item counts are exact. moto
 answers EVERY Query (table or index) by walking all items of the table and sorting the matches in Python, so
 at 110,000 items its latency is seconds per call whatever the key design; DynamoDB's cost follows the items
