@@ -6,9 +6,12 @@ Seeds the table FAST with BatchWriteItem (boto3, parallel threads; not the API),
 - GET /api/conversations (admin, first page), filtered (admin ?status=pending, manager's department, agent's
   own + queue merge, agent ?q= search), the second page through the cursor;
 - GET /api/conversations/{id}/messages (newest page, and an older page through the cursor);
+- GET /api/search (message-text search over the word index of the 100,000 messages: a rare word, a word
+  being typed (prefix partition), a word in every message, two words, an agent's role-scoped search, page 2);
 
 printing p50/p99 latency and DynamoDB calls, items returned and items READ (ScannedCount: what DynamoDB
-bills, filtered or not) per call, the auth GetItem included. Run: ``.venv/bin/python bench/inbox.py``.
+bills, filtered or not, plus items of GetItem/BatchGetItem) per call, the auth GetItem included.
+Run: ``.venv/bin/python bench/inbox.py``.
 Numbers come from moto in-process, so latencies are emulator latencies; the item counts are exact. moto
 answers EVERY Query (table or index) by walking all items of the table and sorting the matches in Python, so
 at 110,000 items its latency is seconds per call whatever the key design; DynamoDB's cost follows the items
@@ -36,6 +39,17 @@ MESSAGES = int(os.environ.get("BENCH_MESSAGES", 100_000))
 BIG_CONVERSATION_MESSAGES = 2_000  # one long conversation, for the message pages
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 3))
 PASSWORD = "bench-senha-123"
+PRODUCTS = ["camiseta", "tenis", "mochila", "caneca", "bermuda", "jaqueta", "relogio", "oculos", "carteira",
+            "bolsa", "vestido", "sandalia", "perfume", "agasalho", "bone", "meia", "cinto", "pulseira", "colar",
+            "girassol"]
+CITIES = ["campinas", "santos", "osasco", "guarulhos", "sorocaba", "jundiai", "barueri", "diadema", "maua",
+          "cotia"]
+
+
+def message_text(n: int, k: int) -> str:
+    """~4 index words per message; "girassol" in 1 of 20 messages, "zanzibar" (rare) in 1 of 2,000."""
+    text = f"Pedido {n * 100 + k}: {PRODUCTS[(n * 7 + k) % len(PRODUCTS)]} para {CITIES[(n + k) % len(CITIES)]}"
+    return text + (" com entrega em zanzibar" if (n * 31 + k) % 2000 == 0 else "")
 
 
 def iso(dt: datetime) -> str:
@@ -81,26 +95,45 @@ def seed(table_name: str, tenant_id: str, instance_id: str, departments: list[st
             msg_items.append({"pk": f"T#{tenant_id}#CONV#{cid}", "sk": f"MSG#{m_at}#{wamid}", "entity": "message",
                               "id": wamid, "tenant_id": tenant_id, "conversation_id": cid,
                               "instance_id": instance_id, "direction": "in" if k % 2 else "out",
-                              "kind": "text", "text": f"texto {k} da conversa {n}", "status": "read",
+                              "kind": "text", "text": message_text(n, k), "status": "read",
                               "status_rank": 40, "from_me": k % 2 == 0, "reactions": {}, "deleted": False,
                               "sent_at": m_at, "created_at": m_at})
     msg_items = msg_items[:MESSAGES]
     from boto3.dynamodb.types import TypeSerializer
 
+    from alrea.domain import search as sdom
+    from alrea.store import search_index
+
     ser = TypeSerializer()
+    word_items = []  # the search index, exactly as services/search.index_message writes it
+    for m in msg_items:
+        words = sdom.words(m["text"])
+        for w in search_index._items(tenant_id, m["conversation_id"], m["id"], m["sent_at"], words, sdom.PREFIX_LEN,
+                                     message_sk=m["sk"], direction=m["direction"], snippet=m["text"]):
+            word_items.append(w.serialize())
 
     def write(chunk: list[dict]) -> None:
-        requests = [{"PutRequest": {"Item": {k: ser.serialize(v) for k, v in i.items()}}} for i in chunk]
+        requests = [{"PutRequest": {"Item": i if "pk" in i and isinstance(i["pk"], dict) else
+                                    {k: ser.serialize(v) for k, v in i.items()}}} for i in chunk]
+        failures = 0
         while requests:
-            answer = client.batch_write_item(RequestItems={table_name: requests})
+            try:
+                answer = client.batch_write_item(RequestItems={table_name: requests})
+            except Exception:  # noqa: BLE001 - a loaded shared machine: the emulator may drop a request
+                failures += 1
+                if failures > 10:
+                    raise
+                time.sleep(0.5 * failures)
+                continue
             requests = answer.get("UnprocessedItems", {}).get(table_name, [])
 
-    everything = conv_items + msg_items
+    everything = conv_items + msg_items + word_items
     chunks = [everything[i:i + 25] for i in range(0, len(everything), 25)]
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(write, chunks))
-    print(f"seeded {len(conv_items):,} conversations + {len(msg_items):,} messages "
+    print(f"seeded {len(conv_items):,} conversations + {len(msg_items):,} messages + {len(word_items):,} search "
+          f"index items "
           f"({len(chunks):,} BatchWriteItem calls) in {time.monotonic() - started:.1f}s")
     return big
 
@@ -116,6 +149,8 @@ class ScannedCounter(DynamoCounter):
             self.scanned += int(response.get("ScannedCount", 0))
         elif operation == "GetItem" and response is not None:
             self.scanned += 1 if response.get("Item") else 0
+        elif operation == "BatchGetItem" and response is not None:
+            self.scanned += sum(len(found) for found in response.get("Responses", {}).values())
 
     def reset(self):
         super().reset()
@@ -145,7 +180,8 @@ def measure(name: str, http, path: str, headers: dict, params: dict | None = Non
             r = http.get(path, params=params or {}, headers=headers)
             latencies.append((time.perf_counter() - t0) * 1000)
             assert r.status_code == 200, r.text
-            returned = len(r.json()["items"])
+            body = r.json()
+            returned = len(body["items"] if "items" in body else body["messages"])
     finally:
         botocore.client.BaseClient._make_api_call = original
     latencies.sort()
@@ -239,6 +275,19 @@ def main() -> None:
                             {"limit": 50}))
         rows.append(measure("messages: older page (cursor)", http, f"/api/conversations/{big}/messages", admin_h,
                             {"limit": 50, "cursor": older["next_cursor"]}))
+        found = http.get("/api/search", params={"q": "girassol", "limit": 20}, headers=admin_h).json()
+        searches = [
+            ("search: rare word ?q=zanzibar", admin_h, {"q": "zanzibar ", "limit": 20}),
+            ("search: word being typed ?q=zanzi (prefix)", admin_h, {"q": "zanzi", "limit": 20}),
+            ("search: 1-in-20 word ?q=girassol", admin_h, {"q": "girassol ", "limit": 20}),
+            ("search: word in every message ?q=pedido", admin_h, {"q": "pedido ", "limit": 20}),
+            ("search: two words ?q=girassol santos", admin_h, {"q": "girassol santos ", "limit": 20}),
+            ("search: agent (role-scoped) ?q=girassol", agent_h, {"q": "girassol ", "limit": 20}),
+            ("search: second page (cursor) ?q=girassol", admin_h,
+             {"q": "girassol", "limit": 20, "cursor": found["next_cursor"]}),
+        ]
+        for name, headers, params in searches:
+            rows.append(measure(name, http, "/api/search", headers, params))
     server.should_exit = True
     print(f"\ntotal {time.monotonic() - t_start:.0f}s")
 

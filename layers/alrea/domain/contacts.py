@@ -318,3 +318,71 @@ def parse_row(row: dict[str, str], mapping: Mapping, fields: dict[str, FieldDef]
 def limit_message(max_contacts: int, imported: int, refused: int) -> str:
     return (f"Seu plano permite até {max_contacts} contatos: {imported} contato(s) novo(s) importado(s), "
             f"{refused} linha(s) não importada(s) por atingir esse limite. Faça upgrade para importar o restante.")
+
+
+# ---------------------------------------------------------------- any-part search terms
+MIN_PHONE_TERM = 4
+MAX_TERM = 60
+MAX_NAME_TERMS = 8
+NO_TERMS = "~"  # the marker of a contact indexed without a name
+
+
+def name_terms(folded_name: str | None) -> list[str]:
+    """The folded name from each word on: "ana maria silva" -> [that, "maria silva", "silva"]; a query
+    that is a prefix of one of them finds the contact ("silv", "maria s")."""
+    parts = (folded_name or "").split() if folded_name != NO_TERMS else []
+    return list(dict.fromkeys(" ".join(parts[i:])[:MAX_TERM] for i in range(min(len(parts), MAX_NAME_TERMS))))
+
+
+LAST_DIGITS = "~"  # marks the reversed-digits term (sorts after every digit and letter)
+
+
+def phone_terms(key: str) -> list[str]:
+    """Digit terms of a phone, so that a prefix of one of them finds the contact:
+    - the E.164 digits ("5511998765432": typed with the country code);
+    - the national number ("11998765432": with the area code) and the subscriber number ("998765432"), plus,
+      for a Brazilian mobile, the number without its leading 9 ("98765432": the 8-digit form people remember);
+    - ``~`` + the national number reversed: the LAST digits, any length ("5432", "65432").
+    Any other run of digits from the middle is not a term (it would take one item per digit)."""
+    if not key.startswith("+"):
+        return []
+    digits = phone_digits(key)
+    try:
+        number = phonenumbers.parse(key, None)
+        national = str(number.national_number)
+        area = phonenumbers.length_of_national_destination_code(number)
+        region = phonenumbers.region_code_for_number(number)
+    except phonenumbers.NumberParseException:
+        national, area, region = digits, 0, None
+    terms = [digits, national]
+    subscriber = national[area:] if area else ""
+    if subscriber:
+        terms.append(subscriber)
+        if region == "BR" and len(subscriber) == 9 and subscriber.startswith("9"):
+            terms.append(subscriber[1:])
+    terms.append(LAST_DIGITS + national[::-1])
+    return list(dict.fromkeys(terms))
+
+
+def search_prefixes(query: str) -> list[str]:
+    """The term prefixes a contacts query looks for: digits as typed and reversed (last digits) for a
+    phone-like query, else the folded text. Empty when there is nothing to search."""
+    term = search_term(query)
+    if not term:
+        return []
+    if term.isdigit():
+        if query.strip().startswith(("+", "00")):  # typed with the country code: a prefix only
+            return [term]
+        return [term, LAST_DIGITS + term[::-1]]
+    return [term]
+
+
+def search_term(query: str) -> str | None:
+    """What a contacts query matches as a term prefix: digits for a phone-like query, else the folded text."""
+    text = query.strip()
+    if not text:
+        return None
+    if not re.search(r"[^\d\s+()\-.]", text):
+        digits = re.sub(r"\D", "", text)
+        return (digits[2:] if text.startswith("00") else digits) or None
+    return fold(text)[:MAX_TERM] or None

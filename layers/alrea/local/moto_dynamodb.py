@@ -11,7 +11,9 @@
 3. A table Query reads its partition. moto's Query on the table (not an index) walks every item of the table to
    find the partition's: ≈ 0.4 s per Query at 60,000 items, and under the lock of (1) every other request waits
    for it. Here it reads the partition only, as DynamoDB does; results, order and paging are moto's own.
-   (Index queries still walk the table: moto keeps no index structure to read from.)
+   An index Query still walks the table (moto keeps no index structure to read from), but moto also SORTED
+   the whole table before filtering it (≈ 10+ s per index Query at 500,000 items): here it is handed the
+   items of the index partition, unsorted, and sorts those alone.
 
 All three are checked against moto over HTTP in tests/integration/test_moto_dynamodb.py.
 """
@@ -73,6 +75,8 @@ def _journaled(transact_write_items: Callable[..., Any]) -> Callable[..., Any]:
 def _partitioned(query: Callable[..., Any]) -> Callable[..., Any]:
     def partition_query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
         index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        if index_name and hash_key is not None and self.range_key_attr:
+            return _index_partition_query(query, self, index_name, hash_key, *args, **kwargs)
         if index_name or hash_key is None or not self.range_key_attr:
             return query(self, hash_key, *args, **kwargs)
         with _lock:  # moto's query filters all_items() by hash key: hand it the partition alone
@@ -83,6 +87,23 @@ def _partitioned(query: Callable[..., Any]) -> Callable[..., Any]:
                 del self.all_items
 
     return partition_query
+
+
+def _index_partition_query(query: Callable[..., Any], table: Any, index_name: str, hash_key: Any, *args: Any,
+                           **kwargs: Any) -> Any:
+    """An index Query over the items whose index hash attribute equals ``hash_key`` (moto sorts them)."""
+    index = next((i for i in table.all_indexes() if i.name == index_name), None)
+    hash_attrs = [k["AttributeName"] for k in (index.schema if index else []) if k["KeyType"] == "HASH"]
+    if len(hash_attrs) != 1:
+        return query(table, hash_key, *args, **kwargs)
+    attr = hash_attrs[0]
+    with _lock:
+        table.all_items = lambda: [item for partition in table.items.values() for item in partition.values()
+                                   if (value := item.attrs.get(attr)) is not None and value == hash_key]
+        try:
+            return query(table, hash_key, *args, **kwargs)
+        finally:
+            del table.all_items
 
 
 def _before_image(backend: Any, transact_item: dict[str, Any]) -> tuple[Any, Any, Any, Any] | None:

@@ -37,7 +37,7 @@ from alrea.domain.object_keys import tenant_object_key
 from alrea.domain.roles import Principal
 from alrea.ports import whatsapp as wa
 from alrea.resources import QUEUES, tenant_key
-from alrea.services import audience, message_actions, retention
+from alrea.services import audience, message_actions, retention, search
 from alrea.services.inbox import load_visible
 from alrea.store import conversations, instances, messages
 from alrea.store.base import transaction
@@ -125,6 +125,7 @@ def compose(caller: Principal, conversation_id: str, *, text: str | None = None,
         reactions={}, source="inbox", sent_by=caller.user_id, sent_by_name=caller.name, sent_at=now,
         created_at=now, **fields, **quote)
     item.save(condition=MessageItem.pk.does_not_exist())
+    search.index_quietly(caller.tenant_id, item.view())
     conversations.bump_activity(caller.tenant_id, conv.id, at=now, direction="out", wamid=message_id,
                                 preview=preview(kind, text, file_name=(fields.get("media") or {}).get("file_name")))
     if conv.waiting_since:  # we answered: the customer no longer waits

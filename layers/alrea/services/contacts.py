@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from alrea.core.clock import iso, utcnow
@@ -92,6 +93,10 @@ def on_message_stored(fact: Any) -> None:
     """Hook (services/hooks.py ON_MESSAGE_STORED): a 1:1 message moves the contact's last interaction."""
     if not fact.is_group and fact.contact_key:
         store.touch_interaction(fact.tenant_id, fact.contact_key, fact.at)
+        if fact.direction == "in":  # the pipeline may have (re)named the contact: keep its search terms in step
+            item = store.get(fact.tenant_id, fact.contact_key, consistent=True)
+            if item is not None:
+                store.sync_terms(item)
 
 
 def iter_audience(tenant_id: str, tags: list[str] | None,
@@ -292,28 +297,55 @@ class Filter:
     opted_out: bool | None = None
 
 
+def _terms_of(item: ContactItem) -> list[str]:
+    return dom.name_terms(dom.fold(item.name or "")) + dom.phone_terms(item.key)
+
+
 def _predicate(f: Filter, region_: str) -> Callable[[ContactItem], bool]:
-    q = (f.q or "").strip()
-    digits = dom.phone_search_prefix(q, region_) if q else None
-    folded = dom.fold(q) if q else ""
+    prefixes = dom.search_prefixes(f.q or "")
 
     def keep(item: ContactItem) -> bool:
         if f.opted_out is not None and (item.opted_out is not None) != f.opted_out:
             return False
         if f.tag and f.tag not in (item.tags or ()):
             return False
-        if digits is not None:
-            return dom.phone_digits(item.key).startswith(digits)
-        if folded:
-            return dom.fold(item.name or "").startswith(folded)
+        if prefixes:
+            return any(t.startswith(p) for t in _terms_of(item) for p in prefixes)
         return True
 
     return keep
 
 
+def _term_source(tenant_id: str, prefixes: list[str], start: dict | None) -> Iterator[tuple[ContactItem, dict]]:
+    """Contacts with a term starting with one of ``prefixes`` (any word of the name; the phone's number, with
+    or without country and area code, or its last digits), each once: a contact is yielded at its smallest
+    matching term, so pages never repeat it. One Query per prefix, one after the other; the cursor's
+    partition says which one to resume."""
+    partitions = [store.terms_pk(tenant_id, p) for p in prefixes]
+    first = 0
+    if start is not None:
+        if start.get("pk", {}).get("S") not in partitions:
+            raise Invalid("Cursor de paginação inválido.", field="cursor")
+        first = partitions.index(start["pk"]["S"])
+    for n, prefix in enumerate(prefixes[first:], start=first):
+        found_terms = store.query_terms(tenant_id, prefix, start if n == first else None)
+        while True:
+            chunk = [t for _, t in zip(range(100), found_terms, strict=False)]
+            if not chunk:
+                break
+            found = store.batch_get(tenant_id, [t.key for t in chunk])
+            for hit in chunk:
+                item = found.get(hit.key)
+                if item is None:
+                    continue
+                smallest = min((t for t in _terms_of(item) if any(t.startswith(p) for p in prefixes)), default=None)
+                if smallest == hit.term:
+                    yield item, {"pk": {"S": hit.pk}, "sk": {"S": hit.sk}}
+
+
 def _source(tenant_id: str, f: Filter, region_: str, start: dict | None) -> Iterator[tuple[ContactItem, dict]]:
     """(item, resume key) from the narrowest access path for the filter."""
-    q = (f.q or "").strip()
+    prefixes = dom.search_prefixes(f.q or "")
     if f.tag:
         members = tag_store.iter_member_keys(tenant_id, f.tag, start)
         while True:
@@ -324,13 +356,8 @@ def _source(tenant_id: str, f: Filter, region_: str, start: dict | None) -> Iter
             for key, resume in chunk:
                 if key in found:
                     yield found[key], resume
-    digits = dom.phone_search_prefix(q, region_) if q else None
-    if digits is not None:
-        for item in store.query_phone_prefix(tenant_id, digits, start):
-            yield item, store.index_key(item, "gsi3")
-    elif q:
-        for item in store.query_name_prefix(tenant_id, dom.fold(q), start):
-            yield item, store.index_key(item, "gsi2")
+    if prefixes:
+        yield from _term_source(tenant_id, prefixes, start)
     else:
         for item in store.query_all(tenant_id, start):
             yield item, store.index_key(item, "gsi2")
@@ -373,6 +400,11 @@ def list_page(caller: Principal, f: Filter, *, cursor: str | None = None, limit:
         items.append({**item.public(), "avatar_url": profile_pics.presigned(item)})
         last = resume
     return {"items": items, "next_cursor": None}
+
+
+def search_any(tenant_id: str, q: str, limit: int) -> list[dict[str, Any]]:
+    """Contacts matching ``q`` by any part of the name or phone (the inbox search's contacts section)."""
+    return [item.public() for item, _ in islice(iter_filtered(tenant_id, Filter(q=q)), limit)]
 
 
 # ---------------------------------------------------------------- tags

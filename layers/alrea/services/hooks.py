@@ -1,7 +1,7 @@
 """Hook points other product modules listen on, without the inbound pipeline knowing them.
 
-The inbound processor emits facts after it stored them: a message was stored, a sent message's status moved,
-an instance's connection changed. Modules register a listener by adding its dotted path to a list below
+The inbound processor emits facts after it stored them: a message was stored (or deleted), a sent message's
+status moved, an instance's connection changed. Modules register a listener by adding its dotted path to a list below
 (one line each), so every listener is visible here. A failing listener raises: the queued webhook is retried
 (all store writes are idempotent), and after the queue's max receive count it lands in the DLQ.
 """
@@ -31,6 +31,15 @@ class MessageStored:
 
 
 @dataclass(frozen=True)
+class MessageDeleted:
+    tenant_id: str
+    instance_id: str
+    conversation_id: str
+    wamid: str
+    message: dict[str, Any] = field(default_factory=dict)  # the message's view (text still in it)
+
+
+@dataclass(frozen=True)
 class StatusChanged:
     tenant_id: str
     instance_id: str
@@ -55,6 +64,10 @@ ON_MESSAGE_STORED: list[str] = [
     "alrea.services.profile_pics:request_fetch",
     "alrea.services.contacts:on_message_stored",
     "alrea.services.campaign_events:on_message_stored",
+    "alrea.services.search:on_message_stored",
+]
+ON_MESSAGE_DELETED: list[str] = [
+    "alrea.services.search:on_message_deleted",
 ]
 ON_STATUS_CHANGED: list[str] = [
     "alrea.services.campaign_events:on_status_changed",
@@ -78,6 +91,10 @@ def _emit(listeners: list[str], fact: Any) -> None:
 
 def message_stored(fact: MessageStored) -> None:
     _emit(ON_MESSAGE_STORED, fact)
+
+
+def message_deleted(fact: MessageDeleted) -> None:
+    _emit(ON_MESSAGE_DELETED, fact)
 
 
 def status_changed(fact: StatusChanged) -> None:

@@ -196,6 +196,8 @@ def on_delete(job: InboundJob, data: Any) -> None:
         return
     if messages.mark_deleted(item, iso(utcnow())):
         _push(job.tenant_id, item.conversation_id, {"type": "message_updated", "message": item.view()})
+        hooks.message_deleted(hooks.MessageDeleted(job.tenant_id, job.instance_id, item.conversation_id,
+                                                   deletion.wamid, item.view()))
 
 
 # ---------------------------------------------------------------- contacts and chats

@@ -9,6 +9,10 @@ Access paths (no Scan):
 - by id: gsi1 ``T#<tid>#CONTACT#<id>`` / ``CONTACT`` (the id is a UUID, set once with if_not_exists).
 - by name prefix (and the default list, A→Z): gsi2 ``T#<tid>#CNAME`` / ``<folded name>#<key>``.
 - by phone prefix: gsi3 ``T#<tid>#CPHONE`` / ``<E.164 digits>``.
+- by any part (search): term items ``T#<tid>#CT#<first character>`` / ``<term>#<key>``, one per term of
+  domain.contacts.name_terms (the folded name from each word on) and phone_terms (E.164 digits and the national
+  number's suffixes); a query is one ``begins_with`` Query. ``terms_name`` on the contact records the folded
+  name whose terms are written, so a rename replaces exactly the old ones (``sync_terms``).
 - by tag: membership items in store/tags.py.
 Custom field definitions: ``T#<tid>`` / ``CFIELD#<name>``. Contacts counter (plan limit): ``COUNTER#CONTACTS``.
 """
@@ -23,8 +27,9 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.expressions.update import Action
 
 from alrea.core.clock import iso, new_id, utcnow
-from alrea.domain.contacts import FieldDef, name_sort_key, phone_digits, plain_value
-from alrea.store.base import Gsi1, Gsi2, Gsi3, Item, condition_failed
+from alrea.domain.contacts import (NO_TERMS, FieldDef, fold, name_sort_key, name_terms, phone_digits, phone_terms,
+                                   plain_value)
+from alrea.store.base import Gsi1, Gsi2, Gsi3, Item, condition_failed, update_if
 from alrea.store.keys import tenant_pk
 
 CONTACT_PREFIX = "CONTACT#"
@@ -77,6 +82,7 @@ class ContactItem(Item):
     last_interaction_at = UnicodeAttribute(null=True)
     opted_out = MapAttribute(null=True)  # {at, reason, source}
     import_digest = UnicodeAttribute(null=True)  # digest of the last imported row applied to this contact
+    terms_name = UnicodeAttribute(null=True)  # the folded name whose search terms are written ("~": none)
     created_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
 
@@ -144,6 +150,7 @@ def upsert_actions(tenant_id: str, key: str, *, phone: str | None = None, lid: s
 def upsert(tenant_id: str, key: str, **fields: str | None) -> ContactItem:
     item = key_item(tenant_id, key)
     item.update(actions=upsert_actions(tenant_id, key, **fields))
+    sync_terms(item)
     return item
 
 
@@ -187,6 +194,7 @@ def new_item(tenant_id: str, key: str, *, source: str, name: str | None = None, 
         phone=phone, name=name, email=email, tags=set(tags) or None, fields=_map(fields), notes=notes,
         source=source, counted=counted, created_at=now, updated_at=now, import_digest=import_digest,
         gsi1pk=id_pk(tenant_id, cid), gsi1sk="CONTACT", gsi2pk=name_pk(tenant_id), gsi2sk=name_sort_key(name, key),
+        terms_name=_marker(name),
     )
     if phone:
         item.gsi3pk, item.gsi3sk = phone_pk(tenant_id), phone_digits(phone)
@@ -206,6 +214,7 @@ def create(item: ContactItem) -> bool:
         if condition_failed(exc):
             return False
         raise
+    _write_terms([item])
     return True
 
 
@@ -213,6 +222,7 @@ def put_many(items: list[ContactItem]) -> None:
     with ContactItem.batch_write() as batch:
         for item in items:
             batch.save(item)
+    _write_terms(items)
 
 
 def change(tenant_id: str, key: str, *, name: Any = ..., email: Any = ..., notes: Any = ...,
@@ -245,6 +255,8 @@ def change(tenant_id: str, key: str, *, name: Any = ..., email: Any = ..., notes
         if condition_failed(exc):
             return None
         raise
+    if name is not ...:
+        sync_terms(item)
     return item
 
 
@@ -311,7 +323,70 @@ def delete(item: ContactItem) -> bool:
         if condition_failed(exc):
             return False
         raise
+    if item.terms_name is not None:
+        _term_batch(item.tenant_id, item.key, put=[], delete=_terms(item.key, item.terms_name))
     return True
+
+
+# ---------------------------------------------------------------- any-part search terms
+def terms_pk(tenant_id: str, term: str) -> str:
+    return f"T#{tenant_id}#CT#{term[:1]}"
+
+
+class ContactTerm(Item):
+    tenant_id = UnicodeAttribute()
+    key = UnicodeAttribute()
+    term = UnicodeAttribute()
+
+
+def _terms(key: str, folded_name: str) -> list[str]:
+    return list(dict.fromkeys(name_terms(folded_name) + phone_terms(key)))
+
+
+def _marker(name: str | None) -> str:
+    return fold(name) if name else NO_TERMS
+
+
+def _term_batch(tenant_id: str, key: str, *, put: list[str], delete: list[str]) -> None:
+    with ContactTerm.batch_write() as batch:
+        for term in delete:
+            batch.delete(ContactTerm(terms_pk(tenant_id, term), f"{term}#{key}"))
+        for term in put:
+            batch.save(ContactTerm(terms_pk(tenant_id, term), f"{term}#{key}", entity="contact_term",
+                                   tenant_id=tenant_id, key=key, term=term))
+
+
+def _write_terms(items: list[ContactItem]) -> None:
+    """Terms of NEW contacts (saved with terms_name set by new_item)."""
+    written: set[str] = set()
+    with ContactTerm.batch_write() as batch:
+        for item in items:
+            for term in _terms(item.key, item.terms_name or _marker(item.name)):
+                if f"{term}#{item.key}" in written:  # one BatchWriteItem must not name a key twice
+                    continue
+                written.add(f"{term}#{item.key}")
+                batch.save(ContactTerm(terms_pk(item.tenant_id, term), f"{term}#{item.key}", entity="contact_term",
+                                       tenant_id=item.tenant_id, key=item.key, term=term))
+
+
+def sync_terms(item: ContactItem) -> bool:
+    """Make the contact's term items match its current name (``item`` as stored: ALL_NEW of an update or a
+    read). Answers True when something was written."""
+    marker = _marker(item.name)
+    if item.terms_name == marker:
+        return False
+    old = set(_terms(item.key, item.terms_name)) if item.terms_name is not None else set()
+    new = set(_terms(item.key, marker))
+    _term_batch(item.tenant_id, item.key, put=sorted(new - old), delete=sorted(old - new))
+    update_if(item, [ContactItem.terms_name.set(marker)], ContactItem.pk.exists())
+    return True
+
+
+def query_terms(tenant_id: str, term: str, start: dict | None = None, page_size: int = 100
+                ) -> Iterator[ContactTerm]:
+    """Term items whose term starts with ``term``, in term order, from an optional exclusive start key."""
+    return iter(ContactTerm.query(terms_pk(tenant_id, term), ContactTerm.sk.startswith(term),
+                                  last_evaluated_key=start, page_size=page_size))
 
 
 # ---------------------------------------------------------------- listing

@@ -313,3 +313,13 @@ def change_owner(current: ConversationItem, *, department_id: str | None, assign
 def clear_waiting(tenant_id: str, cid: str) -> ConversationItem | None:
     """We answered: the customer is no longer waiting."""
     return update_existing(tenant_id, cid, [ConversationItem.waiting_since.remove()])
+
+
+def batch_get(tenant_id: str, cids: list[str]) -> dict[str, ConversationItem]:
+    """cid -> conversation for the ids that exist (BatchGetItem, 100 keys a call)."""
+    keys = [(tenant_pk(tenant_id), conversation_sk(c)) for c in dict.fromkeys(cids)]
+    found: dict[str, ConversationItem] = {}
+    for start in range(0, len(keys), 100):
+        for item in ConversationItem.batch_get(keys[start:start + 100]):
+            found[item.id] = item
+    return found

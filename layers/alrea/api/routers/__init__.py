@@ -25,4 +25,5 @@ ROUTERS: list[APIRouter] = [
     _router("media"),
     _router("campaigns"),
     _router("privacy"),
+    _router("search"),
 ]

@@ -8,9 +8,11 @@ import { cn } from "@/lib/utils";
 
 import { countLabel, useInboxCounts } from "../hooks/useInboxCounts";
 import { listStamp, unreadCount } from "../lib/format";
+import { MIN_SEARCH } from "../lib/search";
 import { useInbox } from "../stores/inbox";
 import type { AssigneeFilter, Department, InboxCounts, InboxSort, InboxView, InstanceSummary } from "../types";
 import { InboxAlertControls } from "./InboxAlertControls";
+import { SearchResults } from "./SearchResults";
 import { WaitTimer } from "./WaitTimer";
 
 const STATUS_TABS: { value: InboxView; label: string }[] = [
@@ -142,7 +144,7 @@ function Filters({ departments, instances }: { departments: Department[]; instan
         <Search className="text-muted-foreground absolute top-2 left-2 size-4" />
         <Input
           aria-label="Buscar conversas"
-          placeholder="Buscar nome ou telefone"
+          placeholder="Buscar nome, telefone ou mensagem"
           className="h-8 pl-8 text-sm"
           value={q}
           onChange={(e) => setQ(e.target.value)}
@@ -266,6 +268,7 @@ export function ConversationList({
   const hasMore = useInbox((s) => s.nextCursor !== null);
   const loadMore = useInbox((s) => s.loadMore);
   const sentinel = useRef<HTMLLIElement | null>(null);
+  const q = useInbox((s) => s.filters.q);
 
   useEffect(() => {
     const el = sentinel.current;
@@ -281,6 +284,10 @@ export function ConversationList({
     <section aria-label="Conversas" className={cn("flex min-h-0 flex-col", className)}>
       <InboxAlertControls />
       <Filters departments={departments} instances={instances} />
+      <SearchResults q={q} className="max-h-[45%] shrink-0" />
+      {q.trim().length >= MIN_SEARCH ? (
+        <h3 className="text-muted-foreground px-3 pt-2 pb-1 text-[11px] font-semibold tracking-wide uppercase">Conversas</h3>
+      ) : null}
       <ul className="min-h-0 flex-1 overflow-y-auto" data-testid="conversation-list">
         {failed ? (
           <li className="p-3">
@@ -292,7 +299,7 @@ export function ConversationList({
         ))}
         {loaded && !failed && order.length === 0 ? (
           <li className="text-muted-foreground p-6 text-center text-sm" data-testid="conversation-list-empty">
-            Nenhuma conversa ainda
+            {q.trim() ? "Nenhuma conversa encontrada" : "Nenhuma conversa ainda"}
           </li>
         ) : null}
         {hasMore ? (

@@ -1,0 +1,176 @@
+"""Inbox search: messages by the words of their text, and contacts by any part of their name or phone.
+
+Messages (store/search_index.py): every stored message with text (inbound and outbound, captions included;
+internal notes and reactions are not indexed) gets one index item per distinct folded word
+(alrea.domain.search.words). The inbound pipeline indexes through the ``message stored`` hook, inbox sends
+(services/chat_send.py) right after the message is stored, and a ``messages.delete`` webhook removes the items
+(the ``message deleted`` hook).
+
+A search reads ONE partition: the longest query word (exact), or, for the word being typed, its 4-character
+prefix partition filtered by ``begins_with``; the other words are checked against the words stored on each
+item. Results are newest first. The conversations of a page are read in one BatchGetItem and every result is
+checked with audience.can_see_item: a message of a conversation the caller may not see never shows. A page
+reads at most ``READ_BUDGET`` index items and may come back short, with a ``next_cursor`` to continue.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from alrea.core.errors import Invalid
+from alrea.core.log import logger
+from alrea.domain import search as dom
+from alrea.domain.roles import Principal
+from alrea.services import audience
+from alrea.store import conversations, search_index
+
+MAX_LIMIT = 50
+READ_BUDGET = 600
+CONTACTS_LIMIT = 5
+NOT_INDEXED_KINDS = ("note", "reaction")
+BAD_CURSOR = "Cursor de paginação inválido."
+_CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T[0-9:.]+Z#[0-9a-f-]{36}#[A-Za-z0-9_.:@-]{1,128}$")
+
+
+# ---------------------------------------------------------------- indexing
+def index_message(tenant_id: str, message: dict[str, Any]) -> int:
+    """Index a stored message (its view: id, conversation_id, sent_at, direction, kind, text, sk)."""
+    if message.get("kind") in NOT_INDEXED_KINDS or message.get("direction") not in ("in", "out"):
+        return 0
+    words = dom.words(message.get("text"))
+    if not words:
+        return 0
+    text = " ".join(str(message.get("text") or "").split())
+    count = search_index.put_message(
+        tenant_id, message["conversation_id"], message["id"], message_sk=message["sk"], at=message["sent_at"],
+        direction=message["direction"], snippet=text[:dom.SNIPPET_STORED], words=words, prefix_len=dom.PREFIX_LEN)
+    logger.debug("message indexed", extra={"message_id": message["id"], "words": count})
+    return count
+
+
+def unindex_message(tenant_id: str, message: dict[str, Any]) -> int:
+    words = dom.words(message.get("text"))
+    if not words:
+        return 0
+    count = search_index.delete_message(tenant_id, message["conversation_id"], message["id"],
+                                        at=message["sent_at"], words=words)
+    logger.info("message removed from the search index", extra={"message_id": message["id"], "words": count})
+    return count
+
+
+def index_quietly(tenant_id: str, message: dict[str, Any]) -> None:
+    """Index, never raising: the message is stored and its send or push must go on. A redelivered webhook
+    stops at the duplicate check before the hooks run, so raising would not retry the index write anyway."""
+    try:
+        index_message(tenant_id, message)
+    except Exception:  # noqa: BLE001 - derived data; logged with the message id for a re-index
+        logger.exception("message not indexed", extra={"message_id": message.get("id"),
+                                                       "conversation_id": message.get("conversation_id")})
+
+
+def on_message_stored(fact: Any) -> None:
+    """hooks.ON_MESSAGE_STORED listener."""
+    index_quietly(fact.tenant_id, fact.message)
+
+
+def on_message_deleted(fact: Any) -> None:
+    """hooks.ON_MESSAGE_DELETED listener."""
+    unindex_message(fact.tenant_id, fact.message)
+
+
+# ---------------------------------------------------------------- searching
+def _query(q: str | None) -> dom.Query:
+    text = q or ""
+    if len(text.strip()) < dom.MIN_QUERY:
+        raise Invalid(f"Digite ao menos {dom.MIN_QUERY} caracteres para buscar.", field="q")
+    if len(text) > dom.MAX_QUERY:
+        raise Invalid(f"A busca pode ter até {dom.MAX_QUERY} caracteres.", field="q")
+    return dom.parse_query(text) or dom.Query((), None)
+
+
+def encode_cursor(before: str | None) -> str | None:
+    if not before:
+        return None
+    return base64.urlsafe_b64encode(json.dumps({"m": before}).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> str | None:
+    if not cursor:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise Invalid(BAD_CURSOR, field="cursor") from None
+    before = data.get("m") if isinstance(data, dict) else None
+    if not isinstance(before, str) or not _CURSOR.match(before):
+        raise Invalid(BAD_CURSOR, field="cursor")
+    return before
+
+
+@dataclass
+class MessagePage:
+    results: list[dict[str, Any]]
+    next_before: str | None
+    index_reads: int  # index items DynamoDB read (filtered ones included)
+    conversation_reads: int  # conversations read to check visibility
+
+
+def search_messages(caller: Principal, query: dom.Query, *, limit: int, before: str | None) -> MessagePage:
+    page = MessagePage([], None, 0, 0)
+    if not query.terms:
+        return page
+    word, as_prefix = query.driver()
+    convs: dict[str, Any] = {}
+    seen: set[str] = set()
+    found: list[tuple[Any, Any]] = []
+    frontier = before
+    rounds = 0
+    while True:
+        # after a round whose results the caller could mostly not see, read wider pages (fewer round trips)
+        wider = 1 if rounds == 0 else min(8, 2 ** rounds)
+        items, frontier, read = search_index.scan(
+            caller.tenant_id, word, prefix=as_prefix, prefix_len=dom.PREFIX_LEN, before=frontier,
+            budget=READ_BUDGET - page.index_reads, want=(limit + 1 - len(found)) * wider,
+            accept=lambda i: query.matches(i.word_list))
+        rounds += 1
+        page.index_reads += read
+        missing = [i.conversation_id for i in items if i.conversation_id not in convs]
+        if missing:
+            fetched = conversations.batch_get(caller.tenant_id, missing)
+            page.conversation_reads += len(set(missing))
+            convs.update({cid: fetched.get(cid) for cid in missing})
+        for item in items:
+            conv = convs.get(item.conversation_id)
+            if item.sk in seen or conv is None or not audience.can_see_item(caller, conv):
+                continue
+            seen.add(item.sk)
+            found.append((item, conv))
+        if frontier is None or len(found) > limit or page.index_reads >= READ_BUDGET:
+            break
+    shown = found[:limit]
+    page.next_before = shown[-1][0].sk if len(found) > limit else frontier
+    page.results = [{
+        "conversation_id": item.conversation_id, "message_id": item.message_id, "message_sk": item.message_sk,
+        "snippet": dom.snippet(item.snippet, query.terms), "at": item.at, "direction": item.direction,
+        "contact_name": conv.contact_name or conv.phone, "phone": conv.phone, "terms": list(query.terms),
+    } for item, conv in shown]
+    return page
+
+
+def search(caller: Principal, q: str | None, *, limit: int = 20, cursor: str | None = None) -> dict[str, Any]:
+    """``GET /api/search``: messages (newest first, paginated) and, on the first page, contacts."""
+    from alrea.services import contacts
+
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(f"limit deve estar entre 1 e {MAX_LIMIT}.", field="limit")
+    query = _query(q)
+    before = decode_cursor(cursor)
+    page = search_messages(caller, query, limit=limit, before=before)
+    found_contacts = [] if cursor else contacts.search_any(caller.tenant_id, (q or "").strip(), CONTACTS_LIMIT)
+    logger.info("search", extra={"results": len(page.results), "index_reads": page.index_reads,
+                                 "conversation_reads": page.conversation_reads})
+    return {"messages": page.results, "contacts": found_contacts, "next_cursor": encode_cursor(page.next_before)}
