@@ -43,7 +43,7 @@ ROLES: dict[tuple[str, str], str] = {
     ("PATCH", "/api/conversations/{conversation_id}/contact"): ANY,
     ("PUT", "/api/conversations/{conversation_id}/tags"): ANY,
     ("POST", "/api/conversations/{conversation_id}/messages/{message_id}/reaction"): ANY,
-    ("GET", "/api/inbox/agents"): STAFF, ("PUT", "/api/me/presence"): ANY,
+    ("GET", "/api/inbox/agents"): STAFF, ("PUT", "/api/me/presence"): ANY, ("GET", "/api/search"): ANY,
     ("POST", "/api/media/{conversation_id}/{message_id}/retry"): ANY,
     ("GET", "/api/instances"): ANY, ("POST", "/api/instances"): ADMIN, ("PUT", "/api/instances/{instance_id}"): ADMIN,
     ("GET", "/api/instances/{instance_id}"): ANY, ("DELETE", "/api/instances/{instance_id}"): ADMIN,
