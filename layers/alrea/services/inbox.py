@@ -192,6 +192,16 @@ def _matcher(q: str | None):
 
 def list_conversations(caller: Principal, filters: Filters | None = None, *, limit: int = 50,
                        cursor: str | None = None) -> dict[str, Any]:
+    """A page of the caller's conversations (their own unread, the contact id and avatar URL of each row)."""
+    from alrea.services.conversation_contact import with_contacts
+
+    page, next_before = _page(caller, filters, limit=limit, cursor=cursor)
+    return {"items": with_contacts(caller.tenant_id, page), "next_cursor": encode_cursor(next_before)}
+
+
+def _page(caller: Principal, filters: Filters | None = None, *, limit: int = 50,
+          cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """Role-scoped, filtered views with the caller's unread, and the activity key the next page starts below."""
     f = filters or Filters()
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid(f"limit deve estar entre 1 e {MAX_LIMIT}.")
@@ -208,7 +218,7 @@ def list_conversations(caller: Principal, filters: Filters | None = None, *, lim
     before = decode_cursor(cursor)
     streams = _streams(caller, f)
     if not streams:
-        return {"items": [], "next_cursor": None}
+        return [], None
     condition, q_accept = _condition(f), _matcher(f.q)
     forward = f.sort == "oldest"
     filtered = condition is not None or q_accept is not None or f.unread or \
@@ -242,9 +252,7 @@ def list_conversations(caller: Principal, filters: Filters | None = None, *, lim
     next_before = page[-1]["_key"] if more else threshold
     for v in page:
         v.pop("_key", None)
-    from alrea.services.conversation_contact import with_contacts  # contact id + avatar URL of each row
-
-    return {"items": with_contacts(caller.tenant_id, page), "next_cursor": encode_cursor(next_before)}
+    return page, next_before
 
 
 def with_unread(caller: Principal, items: list[ConversationItem]) -> list[dict[str, Any]]:
@@ -292,7 +300,7 @@ def counts(caller: Principal) -> dict[str, Any]:
     partitions or statuses), so a sum of Select=COUNT queries is exact."""
     C = ConversationItem
     tid, me = caller.tenant_id, caller.user_id
-    unread = list_conversations(caller, Filters(view="inbox", unread=True), limit=MAX_LIMIT)["items"]
+    unread, _ = _page(caller, Filters(view="inbox", unread=True), limit=MAX_LIMIT)
     return {
         "inbox": _count(_attention_streams(caller)),
         "pending": _count(_streams(caller, Filters()), C.status == "pending"),
