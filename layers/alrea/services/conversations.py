@@ -13,10 +13,10 @@ from typing import Any
 
 from alrea.core.errors import Invalid
 from alrea.domain.roles import Principal
+from alrea.services.cursors import BAD_CURSOR
 
 MAX_LIMIT = 100
 NOT_FOUND = "Conversa não encontrada."
-BAD_CURSOR = "Cursor de paginação inválido."
 
 
 def encode_cursor(key: dict[str, Any] | None) -> str | None:

@@ -22,9 +22,6 @@ index, so one value continues a merged list of two partitions too.
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -35,14 +32,13 @@ from alrea.core.errors import Conflict, Forbidden, Invalid, NotFound
 from alrea.core.log import logger
 from alrea.domain.roles import Principal
 from alrea.ports.push import user_group
-from alrea.services import audience, retention
+from alrea.services import audience, cursors, retention
 from alrea.store import conversations, messages, seen, settings
 from alrea.store.conversations import ConversationItem
 
 MAX_LIMIT = 100
 READ_BUDGET = 1000
 NOT_FOUND = "Conversa não encontrada."
-BAD_CURSOR = "Cursor de paginação inválido."
 _CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T[0-9:.]+Z#[0-9a-f-]{36}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 ATTEMPTS = 4
@@ -59,22 +55,11 @@ def _uuid(value: str | None, field: str) -> str | None:
 
 
 def encode_cursor(before: str | None) -> str | None:
-    if not before:
-        return None
-    return base64.urlsafe_b64encode(json.dumps({"b": before}).encode()).decode().rstrip("=")
+    return cursors.encode("b", before)
 
 
 def decode_cursor(cursor: str | None) -> str | None:
-    if not cursor:
-        return None
-    try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise Invalid(BAD_CURSOR) from None
-    before = data.get("b") if isinstance(data, dict) else None
-    if not isinstance(before, str) or not _CURSOR.match(before):
-        raise Invalid(BAD_CURSOR)
-    return before
+    return cursors.decode(cursor, "b", _CURSOR)
 
 
 def _fold(text: str) -> str:

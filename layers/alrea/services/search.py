@@ -14,9 +14,6 @@ reads at most ``READ_BUDGET`` index items and may come back short, with a ``next
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -25,14 +22,13 @@ from alrea.core.errors import Invalid
 from alrea.core.log import logger
 from alrea.domain import search as dom
 from alrea.domain.roles import Principal
-from alrea.services import audience
+from alrea.services import audience, cursors
 from alrea.store import conversations, search_index
 
 MAX_LIMIT = 50
 READ_BUDGET = 600
 CONTACTS_LIMIT = 5
 NOT_INDEXED_KINDS = ("note", "reaction")
-BAD_CURSOR = "Cursor de paginação inválido."
 _CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T[0-9:.]+Z#[0-9a-f-]{36}#[A-Za-z0-9_.:@-]{1,128}$")
 
 
@@ -93,22 +89,11 @@ def _query(q: str | None) -> dom.Query:
 
 
 def encode_cursor(before: str | None) -> str | None:
-    if not before:
-        return None
-    return base64.urlsafe_b64encode(json.dumps({"m": before}).encode()).decode().rstrip("=")
+    return cursors.encode("m", before)
 
 
 def decode_cursor(cursor: str | None) -> str | None:
-    if not cursor:
-        return None
-    try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise Invalid(BAD_CURSOR, field="cursor") from None
-    before = data.get("m") if isinstance(data, dict) else None
-    if not isinstance(before, str) or not _CURSOR.match(before):
-        raise Invalid(BAD_CURSOR, field="cursor")
-    return before
+    return cursors.decode(cursor, "m", _CURSOR)
 
 
 @dataclass
