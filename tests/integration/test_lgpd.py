@@ -10,52 +10,17 @@ import json
 import time
 import uuid
 import zipfile
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
+# the local runtime (its own table, bucket and queues) and helpers of the media pipeline tests
+from test_media import bearer, http, local, wait_for  # noqa: F401 - fixtures
 
-WAIT_S = 30.0
 PASSWORD = "s3nha-Segura!"
 PACING = {"min_delay_s": 10, "max_delay_s": 30, "window_start": "00:00", "window_end": "23:59",
           "weekdays": [0, 1, 2, 3, 4, 5, 6], "daily_cap_per_number": 200}
-
-
-def wait_for(check: Callable[[], Any], timeout: float = WAIT_S, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not met within {timeout}s")
-        time.sleep(0.2)
-
-
-@pytest.fixture(scope="module")
-def local(moto_server):
-    from alrea.local.moto import free_port
-    from alrea.local.runtime import LocalRuntime, RuntimeOptions
-
-    suffix = uuid.uuid4().hex[:8]
-    runtime = LocalRuntime(RuntimeOptions(port=free_port(), table_name=f"lgpd-{suffix}",
-                                          bucket_name=f"lgpd-{suffix}", queue_prefix=f"lg{suffix}-",
-                                          spa_dir=None, visibility_override_s=5, poll_wait_s=0.5))
-    runtime.start()
-    yield runtime
-    runtime.stop()
-
-
-@pytest.fixture(scope="module")
-def http(local):
-    with httpx.Client(base_url=local.base_url, timeout=20) as client:
-        yield client
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def login(http, email: str, password: str) -> dict[str, str]:
