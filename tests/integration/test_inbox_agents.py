@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from inbox_world import process_webhook, staffed_tenant
 
 from alrea.ports.push import conversation_group, user_group
-from alrea.services import audience, inbound
+from alrea.services import audience
 from alrea.simulator import payloads as p
-from alrea.store import conversations, instances
+from alrea.store import conversations
 
 ROOT = Path(__file__).resolve().parents[2]
 EVO = "inbox-agents"
@@ -67,34 +68,20 @@ class Sockets:
         assert self.on_disconnect(_event("disconnect", connection_id), LambdaContext())["statusCode"] == 200
 
 
+STAFF = {"mgr_v": ("manager", "Vendas"), "ag_v1": ("agent", "Vendas"), "ag_v2": ("agent", "Vendas"),
+         "ag_s": ("agent", "Suporte"), "mgr_s": ("manager", "Suporte")}
+
+
 @pytest.fixture
 def world(client, new_tenant, api_runtime):
-    from alrea.store.tenants import Tenant
-
-    admin = new_tenant("Equipe Ltda")
-    Tenant(*Tenant.key(admin.tenant_id)).update(actions=[Tenant.limits.max_users.set(20)])
-    vendas, suporte = admin.department("Vendas"), admin.department("Suporte")
-    people = {"mgr_v": admin.user("manager", vendas), "ag_v1": admin.user("agent", vendas),
-              "ag_v2": admin.user("agent", vendas), "ag_s": admin.user("agent", suporte),
-              "mgr_s": admin.user("manager", suporte)}
-    accounts = {k: admin.login_as(v["email"]) for k, v in people.items()}
-    instance = instances.create(instances.Instance(
-        tenant_id=admin.tenant_id, instance_id=str(uuid.uuid4()), name="Loja", evolution_name=EVO,
-        webhook_token="hook_" + uuid.uuid4().hex, jwt_key="k" + uuid.uuid4().hex), max_numbers=5,
-        limit_message="limite")
-    r = admin.put(f"/api/instances/{instance.instance_id}", json={"default_department_id": vendas})
-    assert r.status_code == 200, r.text
-    return {"admin": admin, "tid": admin.tenant_id, "vendas": vendas, "suporte": suporte, "people": people,
-            "as": accounts, "instance": instance, "push": api_runtime.push, "ws": Sockets()}
+    return {**staffed_tenant(new_tenant, "Equipe Ltda", STAFF, EVO), "push": api_runtime.push, "ws": Sockets()}
 
 
 def inbound_text(world, phone: str, text: str) -> str:
     jid = f"{phone}@s.whatsapp.net"
     data = p.inbound_message(world["instance"].instance_id, jid, p.text_content(text), "conversation", "Maria",
                              now=int(time.time()))
-    envelope = p.envelope("messages.upsert", EVO, data, "http://x/webhook", "http://sim", None)
-    inbound.process({"tenant_id": world["tid"], "instance_id": world["instance"].instance_id,
-                     "event": "messages.upsert", "received_at": "2025-11-05T10:00:00.000Z", "envelope": envelope})
+    process_webhook(world, "messages.upsert", data)
     return conversations.conversation_id(world["tid"], world["instance"].instance_id, jid)
 
 
@@ -222,10 +209,7 @@ def test_customer_typing_reaches_the_conversation_subscribers(world):
     world["push"].clear()
     jid = "5511955550001@s.whatsapp.net"
     for state in ("composing", "paused"):
-        envelope = p.envelope("presence.update", EVO, {"id": jid, "presences": {jid: {"lastKnownPresence": state}}},
-                              "http://x/webhook", "http://sim", None)
-        inbound.process({"tenant_id": tid, "instance_id": world["instance"].instance_id, "event": "presence.update",
-                         "received_at": "2025-11-05T10:00:00.000Z", "envelope": envelope})
+        process_webhook(world, "presence.update", {"id": jid, "presences": {jid: {"lastKnownPresence": state}}})
     assert [e["what"] for e in events(world, conversation_group(tid, cid), "activity")] == [
         "customer_typing", "customer_idle"]
     assert events(world, audience.admins_group(tid), "activity") == []

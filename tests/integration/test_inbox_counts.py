@@ -3,27 +3,21 @@ path (signed-up tenant, users with real tokens, inbound webhooks through the pro
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
+from inbox_world import process_webhook, staffed_tenant
 
 from alrea.ports.push import user_group
-from alrea.services import audience, inbound
+from alrea.services import audience
 from alrea.simulator import payloads as p
-from alrea.store import conversations, instances
+from alrea.store import conversations
 
 EVO = "inbox-counts"
 
 
-def _process(world, event: str, data: dict) -> None:
-    envelope = p.envelope(event, EVO, data, "http://x/webhook", "http://sim", None)
-    inbound.process({"tenant_id": world["tid"], "instance_id": world["instance"].instance_id, "event": event,
-                     "received_at": "2025-11-05T10:00:00.000Z", "envelope": envelope})
-
-
 def customer_writes(world, phone: str, text: str, name: str = "Cliente", now: int | None = None) -> str:
     jid = f"{phone}@s.whatsapp.net"
-    _process(world, "messages.upsert", p.inbound_message(world["instance"].instance_id, jid, p.text_content(text),
+    process_webhook(world, "messages.upsert", p.inbound_message(world["instance"].instance_id, jid, p.text_content(text),
                                                          "conversation", name, now=now or int(time.time())))
     return conversations.conversation_id(world["tid"], world["instance"].instance_id, jid)
 
@@ -31,28 +25,17 @@ def customer_writes(world, phone: str, text: str, name: str = "Cliente", now: in
 def phone_answers(world, phone: str, text: str) -> None:
     """An attendant answers from the phone itself: the fromMe echo comes through the webhook."""
     jid = f"{phone}@s.whatsapp.net"
-    _process(world, "messages.upsert", p.sent_message(world["instance"].instance_id, jid, p.text_content(text),
+    process_webhook(world, "messages.upsert", p.sent_message(world["instance"].instance_id, jid, p.text_content(text),
                                                       "conversation"))
+
+
+STAFF = {"mgr_v": ("manager", "Vendas"), "ag_v": ("agent", "Vendas"), "ag_v2": ("agent", "Vendas"),
+         "ag_s": ("agent", "Suporte")}
 
 
 @pytest.fixture
 def world(client, new_tenant, api_runtime):
-    from alrea.store.tenants import Tenant
-
-    admin = new_tenant("Contagens Ltda")
-    Tenant(*Tenant.key(admin.tenant_id)).update(actions=[Tenant.limits.max_users.set(20)])
-    vendas, suporte = admin.department("Vendas"), admin.department("Suporte")
-    people = {"mgr_v": admin.user("manager", vendas), "ag_v": admin.user("agent", vendas),
-              "ag_v2": admin.user("agent", vendas), "ag_s": admin.user("agent", suporte)}
-    accounts = {k: admin.login_as(v["email"]) for k, v in people.items()}
-    instance = instances.create(instances.Instance(
-        tenant_id=admin.tenant_id, instance_id=str(uuid.uuid4()), name="Loja", evolution_name=EVO,
-        webhook_token="hook_" + uuid.uuid4().hex, jwt_key="k" + uuid.uuid4().hex), max_numbers=5,
-        limit_message="limite")
-    r = admin.put(f"/api/instances/{instance.instance_id}", json={"default_department_id": vendas})
-    assert r.status_code == 200, r.text
-    return {"admin": admin, "tid": admin.tenant_id, "vendas": vendas, "suporte": suporte, "people": people,
-            "as": accounts, "instance": instance, "push": api_runtime.push}
+    return {**staffed_tenant(new_tenant, "Contagens Ltda", STAFF, EVO), "push": api_runtime.push}
 
 
 def listed(account, **params) -> list[str]:

@@ -13,18 +13,12 @@ import time
 import uuid
 
 import pytest
+from inbox_world import process_webhook, staffed_tenant
 
-from alrea.services import inbound
 from alrea.simulator import payloads as p
-from alrea.store import conversations, instances, search_index
+from alrea.store import conversations, search_index
 
 EVO = "search-evo"
-
-
-def webhook(world, event: str, data) -> None:
-    envelope = p.envelope(event, EVO, data, "http://x/webhook", "http://sim", None)
-    inbound.process({"tenant_id": world["tid"], "instance_id": world["instance"].instance_id, "event": event,
-                     "received_at": "2025-11-05T10:00:00.000Z", "envelope": envelope})
 
 
 def customer_writes(world, phone: str, text: str, name: str, now: int | None = None) -> tuple[str, str]:
@@ -32,28 +26,17 @@ def customer_writes(world, phone: str, text: str, name: str, now: int | None = N
     jid = f"{phone}@s.whatsapp.net"
     data = p.inbound_message(world["instance"].instance_id, jid, p.text_content(text), "conversation", name,
                              now=now or int(time.time()))
-    webhook(world, "messages.upsert", data)
+    process_webhook(world, "messages.upsert", data)
     return conversations.conversation_id(world["tid"], world["instance"].instance_id, jid), data["key"]["id"]
+
+
+STAFF = {"mgr_v": ("manager", "Vendas"), "ag_v": ("agent", "Vendas"), "ag_s": ("agent", "Suporte"),
+         "mgr_s": ("manager", "Suporte")}
 
 
 @pytest.fixture
 def world(client, new_tenant, api_runtime):
-    from alrea.store.tenants import Tenant
-
-    admin = new_tenant("Busca Ltda")
-    Tenant(*Tenant.key(admin.tenant_id)).update(actions=[Tenant.limits.max_users.set(20)])
-    vendas, suporte = admin.department("Vendas"), admin.department("Suporte")
-    people = {"mgr_v": admin.user("manager", vendas), "ag_v": admin.user("agent", vendas),
-              "ag_s": admin.user("agent", suporte), "mgr_s": admin.user("manager", suporte)}
-    accounts = {k: admin.login_as(v["email"]) for k, v in people.items()}
-    instance = instances.create(instances.Instance(
-        tenant_id=admin.tenant_id, instance_id=str(uuid.uuid4()), name="Loja", evolution_name=EVO,
-        webhook_token="hook_" + uuid.uuid4().hex, jwt_key="k" + uuid.uuid4().hex), max_numbers=5,
-        limit_message="limite")
-    r = admin.put(f"/api/instances/{instance.instance_id}", json={"default_department_id": vendas})
-    assert r.status_code == 200, r.text
-    return {"admin": admin, "tid": admin.tenant_id, "vendas": vendas, "suporte": suporte, "people": people,
-            "as": accounts, "instance": instance}
+    return staffed_tenant(new_tenant, "Busca Ltda", STAFF, EVO)
 
 
 def search(account, q: str, **params) -> dict:
@@ -108,7 +91,7 @@ def test_a_deleted_message_leaves_the_index(world):
     admin = world["admin"]
     cid, wamid = customer_writes(world, "5511987650003", "Meu pedido zanzibar atrasou", "Rita")
     assert found(admin, "zanzibar") == [wamid]
-    webhook(world, "messages.delete", {"remoteJid": "5511987650003@s.whatsapp.net", "fromMe": False, "id": wamid})
+    process_webhook(world, "messages.delete", {"remoteJid": "5511987650003@s.whatsapp.net", "fromMe": False, "id": wamid})
     assert found(admin, "zanzibar") == []
     assert found(admin, "zanz") == []
     assert list(search_index.WordItem.query(search_index.word_pk(world["tid"], "zanzibar"))) == []
