@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 # the local runtime (its own table, bucket and queues) and helpers of the media pipeline tests
-from test_media import bearer, http, local, wait_for  # noqa: F401 - fixtures
+from test_media import bearer, conversation_of, http, inject, local, phone, wait_for  # noqa: F401 - fixtures
 
 PASSWORD = "s3nha-Segura!"
 PACING = {"min_delay_s": 10, "max_delay_s": 30, "window_start": "00:00", "window_end": "23:59",
@@ -54,23 +54,6 @@ def signup(http, company: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def other(http):
     return signup(http, "Outra Empresa")
-
-
-def phone() -> str:
-    return "55119" + str(uuid.uuid4().int)[:8]
-
-
-def inject(local, from_phone: str, **body: Any) -> str:
-    r = httpx.post(f"{local.simulator_url}/_sim/instances/{local.demo_number}/inbound",
-                   json={"from": from_phone, **body})
-    assert r.status_code == 200, r.text
-    return r.json()["key"]["id"]
-
-
-def conversation_of(demo, from_phone: str) -> str:
-    from alrea.store import conversations
-
-    return conversations.conversation_id(demo["tenant_id"], demo["instance_id"], f"{from_phone}@s.whatsapp.net")
 
 
 def listed(http, headers, path: str, **params: Any) -> list[dict[str, Any]]:

@@ -74,6 +74,24 @@ def other(http):
     return {"tenant_id": r.json()["tenant"]["id"], "headers": bearer(r.json()["access"])}
 
 
+def phone() -> str:
+    return "55119" + str(uuid.uuid4().int)[:8]
+
+
+def inject(local, from_phone: str, **body: Any) -> str:
+    """A customer writes to the demo number through the simulator; answers the WhatsApp message id."""
+    r = httpx.post(f"{local.simulator_url}/_sim/instances/{local.demo_number}/inbound",
+                   json={"from": from_phone, **body})
+    assert r.status_code == 200, r.text
+    return r.json()["key"]["id"]
+
+
+def conversation_of(demo, from_phone: str) -> str:
+    from alrea.store import conversations
+
+    return conversations.conversation_id(demo["tenant_id"], demo["instance_id"], f"{from_phone}@s.whatsapp.net")
+
+
 def inject(local, phone: str, **body: Any) -> str:
     r = httpx.post(f"{local.simulator_url}/_sim/instances/{local.demo_number}/inbound", json={"from": phone, **body})
     assert r.status_code == 200, r.text

@@ -12,35 +12,15 @@
 """
 from __future__ import annotations
 
-import uuid
-from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import httpx
 # the same local runtime, demo login and second tenant as the media pipeline tests (one runtime per module)
-from test_media import bearer, demo, http, local, other, wait_for  # noqa: F401 - fixtures
+from test_media import bearer, conversation_of, demo, http, inject, local, other, phone, wait_for  # noqa: F401 - fixtures
 
 SPA_ORIGIN = "http://localhost:8000"
 
 
-
-
-def phone() -> str:
-    return "55119" + str(uuid.uuid4().int)[:8]
-
-
-def inject(local, from_phone: str, **body: Any) -> str:
-    r = httpx.post(f"{local.simulator_url}/_sim/instances/{local.demo_number}/inbound",
-                   json={"from": from_phone, **body})
-    assert r.status_code == 200, r.text
-    return r.json()["key"]["id"]
-
-
-def conversation_of(demo, from_phone: str) -> str:
-    from alrea.store import conversations
-
-    chat = f"{from_phone}@s.whatsapp.net"
-    return conversations.conversation_id(demo["tenant_id"], demo["instance_id"], chat)
 
 
 def assert_sigv4(url: str) -> dict[str, list[str]]:
