@@ -230,30 +230,21 @@ class RabbitBus(Bus):
         self._run(delivery.handle.reject(requeue=True))
 
     def dead_letters(self, queue: str, *, max_messages: int = 10) -> list[Delivery]:
-        return self._run(self._dead_letters(queue, max_messages))
-
-    async def _dead_letters(self, queue: str, max_messages: int) -> list[Delivery]:
-        q = await self._dlq(queue)
-        out: list[Delivery] = []
-        while len(out) < max_messages:
-            message = await q.get(no_ack=False, fail=False)
-            if message is None:
-                break
-            await message.ack()
-            out.append(self._delivery(queue, message))
-        return out
+        return self._run(self._get_dead_letters(queue, max_messages, remove=True))
 
     def lease_dead_letters(self, queue: str, *, max_messages: int = 10) -> list[Delivery]:
-        return self._run(self._lease_dead_letters(queue, max_messages))
-
-    async def _lease_dead_letters(self, queue: str, max_messages: int) -> list[Delivery]:
         # unacknowledged gets: ack removes from the DLQ, nack (reject, requeue) puts back, as for any lease
+        return self._run(self._get_dead_letters(queue, max_messages, remove=False))
+
+    async def _get_dead_letters(self, queue: str, max_messages: int, *, remove: bool) -> list[Delivery]:
         q = await self._dlq(queue)
         out: list[Delivery] = []
         while len(out) < max_messages:
             message = await q.get(no_ack=False, fail=False)
             if message is None:
                 break
+            if remove:
+                await message.ack()
             out.append(self._delivery(queue, message))
         return out
 
