@@ -70,9 +70,6 @@ def drop_user(tenant_id: str, user_id: str) -> int:
     """Close every open WebSocket of a user at once: on deactivation, and on a role or department change (its
     groups were chosen at $connect for the old role; the SPA reconnects and resyncs, and $connect grants the
     groups of the stored user, or refuses an inactive one). Answers how many were closed."""
-    from alrea.ports.push import user_group
-    from alrea.wiring import runtime
-
     open_ids = connections.members(user_group(tenant_id, user_id))
     if not open_ids:
         return 0
