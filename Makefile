@@ -38,10 +38,10 @@ dev: install frontend
 	@$(PY) -m alrea.local.cli dev
 
 # Two workers (tests wait on queues and sockets more than they compute), one file per worker at a time; then the
-# test that stops RabbitMQ and the own_process files, alone.
+# test that stops RabbitMQ, alone.
 test: install frontend services
-	@$(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile -m "not broker_outage and not own_process"
-	@$(PY) -m pytest -q -p no:cacheprovider -m "broker_outage or own_process"
+	@$(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile -m "not broker_outage"
+	@$(PY) -m pytest -q -p no:cacheprovider -m broker_outage
 
 unit: install
 	@$(PY) -m pytest -q tests/unit

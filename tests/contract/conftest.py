@@ -66,7 +66,7 @@ def push_world(request) -> PushWorld:
         pass
 
     sender = Recording()
-    push = ConnectionPush(sender)
+    push = ConnectionPush(sender, connect_grace_s=0)  # "gone" here means gone: no $connect is in flight
     return PushWorld(push=push, connect=connections.connect, join=connections.join, leave=connections.leave,
                      disconnect=connections.disconnect, members=lambda g: sorted(connections.members(g)),
                      received=lambda c: [json.loads(d) for d in sender.sent.get(c, [])],

@@ -66,6 +66,32 @@ def test_gone_connection_is_removed(push_world):
     assert push_world.received("a2") == [{"type": "ping"}, {"type": "ping"}]
 
 
+def test_a_connection_still_in_its_connect_is_not_forgotten(aws):
+    """A push that reaches a connection between its stored $connect and the transport's readiness (API Gateway's
+    GoneException, a local socket not yet registered) must not drop its memberships for good."""
+    import uuid
+
+    from conftest import RecordingSender
+
+    from alrea.adapters.push import ConnectionPush, Sender
+    from alrea.store import connections
+
+    class NotReadyYet(RecordingSender, Sender):
+        pass
+
+    tid, conn = "t" + uuid.uuid4().hex[:8], "young-" + uuid.uuid4().hex[:8]
+    sender = NotReadyYet()
+    connections.connect(conn, tid, "u1", [tenant_group(tid), user_group(tid, "u1")])
+    sender.gone.add(conn)
+    assert ConnectionPush(sender).to_group(tenant_group(tid), {"type": "ping"}) == 0
+    assert connections.members(tenant_group(tid)) == [conn]
+    assert connections.members(user_group(tid, "u1")) == [conn]
+    # past the grace the same failure means gone
+    assert ConnectionPush(sender, connect_grace_s=0).to_group(tenant_group(tid), {"type": "ping"}) == 0
+    assert connections.members(tenant_group(tid)) == []
+    assert connections.members(user_group(tid, "u1")) == []
+
+
 def test_disconnect_forgets_every_membership(push_world):
     push_world.connect("a1", "tA", "u1", [tenant_group("tA"), user_group("tA", "u1")])
     push_world.disconnect("a1")

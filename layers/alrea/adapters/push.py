@@ -23,9 +23,15 @@ class Sender(ABC):
         """Close one connection from the server side (API Gateway: delete_connection)."""
 
 
+# A connection is stored by $connect before the transport can deliver to it (API Gateway answers GoneException
+# until $connect returned; locally the socket is registered after it): a push in that window must not forget it.
+CONNECT_GRACE_S = 30.0  # above API Gateway's 29 s integration timeout for $connect
+
+
 class ConnectionPush(Push):
-    def __init__(self, sender: Sender) -> None:
+    def __init__(self, sender: Sender, *, connect_grace_s: float = CONNECT_GRACE_S) -> None:
         self.sender = sender
+        self.connect_grace_s = connect_grace_s
 
     def to_group(self, group: str, event: dict[str, Any]) -> int:
         return self.to_groups([group], [event])
@@ -43,13 +49,22 @@ class ConnectionPush(Push):
         for connection_id, group in targets.items():
             for data in payloads:
                 if not self.sender.send(connection_id, data):
-                    logger.info("websocket connection gone", extra={"connection_id": connection_id,
-                                                                    "group": group})
-                    connections.disconnect(connection_id)
-                    connections.leave(connection_id, group)  # a membership whose connection item vanished
+                    self._undelivered(connection_id, group)
                     break
                 sent += 1
         return sent
+
+    def _undelivered(self, connection_id: str, group: str) -> None:
+        """Forget a connection the transport reports gone, unless it is still inside its $connect (its
+        $disconnect or TTL cleans up one that really went away then)."""
+        age = connections.age_s(connection_id)
+        if age is not None and age < self.connect_grace_s:
+            logger.info("websocket connection not ready yet", extra={"connection_id": connection_id,
+                                                                     "group": group})
+            return
+        logger.info("websocket connection gone", extra={"connection_id": connection_id, "group": group})
+        connections.disconnect(connection_id)
+        connections.leave(connection_id, group)  # a membership whose connection item vanished
 
     def close(self, connection_ids: list[str]) -> int:
         """Forget each connection's memberships first (no push reaches it from now on), then close it."""

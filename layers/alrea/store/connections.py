@@ -19,7 +19,7 @@ import time
 from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.exceptions import DoesNotExist
 
-from alrea.core.clock import iso, utcnow
+from alrea.core.clock import iso, parse_iso, utcnow
 from alrea.core.errors import Forbidden, Invalid
 from alrea.store.base import Item
 
@@ -114,6 +114,14 @@ def leave(connection_id: str, group: str) -> None:
     connection = get(connection_id)
     if connection is not None:
         connection.update(actions=[WsConnection.groups.delete({group})])
+
+
+def age_s(connection_id: str) -> float | None:
+    """Seconds since the connection's $connect stored it; None when it is unknown (or expired)."""
+    connection = get(connection_id)
+    if connection is None:
+        return None
+    return (utcnow() - parse_iso(connection.connected_at)).total_seconds()
 
 
 def disconnect(connection_id: str) -> None:
