@@ -1,0 +1,65 @@
+"""The API's routers load per path prefix: every module is listed, serves only the segments it declares, and a
+cold handler imports none of them."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from alrea.api import routers
+
+ROOT = Path(__file__).resolve().parents[2]
+ROUTER_DIR = ROOT / "layers" / "alrea" / "api" / "routers"
+NOT_ROUTERS = {"__init__", "schemas"}
+
+
+def test_every_router_module_is_listed():
+    modules = {p.stem for p in ROUTER_DIR.glob("*.py")} - NOT_ROUTERS
+    assert modules == set(routers.ROUTERS)
+
+
+@pytest.mark.parametrize("module", sorted(routers.ROUTERS))
+def test_a_router_serves_only_the_segments_it_declares(module):
+    router = routers.load(module)
+    served = {routers.segment(route.path) for route in router.routes}
+    assert served <= set(routers.ROUTERS[module]), f"{module} serves {served}"
+    for route in router.routes:
+        assert module in routers.modules_for(route.path)
+
+
+def test_paths_outside_api_load_nothing():
+    assert routers.modules_for("/v1/messages") == []
+    assert routers.modules_for("/") == []
+    assert routers.modules_for("/api") == []
+    assert routers.segment("/api/contacts/123") == "contacts"
+
+
+def test_a_cold_api_handler_imports_no_router():
+    code = ("import importlib.util,sys;"
+            f"spec=importlib.util.spec_from_file_location('h',{str(ROOT / 'functions/api/handler.py')!r});"
+            "m=importlib.util.module_from_spec(spec);spec.loader.exec_module(m);"
+            "print(sorted(n for n in sys.modules if n.startswith(('alrea.api.routers.','alrea.services','alrea.store'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "layers"),
+                              "AWS_DEFAULT_REGION": "us-east-1"}).stdout
+    assert out.strip() == "[]"
+
+
+def test_a_request_loads_its_routers_once_and_the_openapi_document_loads_all(monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from alrea.api.app import create_app
+
+    app = create_app()
+    loader = app.state.routers
+    client = TestClient(app)
+    assert client.get("/api/health").status_code in (200, 503)
+    assert loader.loaded == {"health"}
+    assert client.get("/api/nowhere").status_code == 404
+    assert client.get("/api/me").status_code == 401  # me + presence: the token is checked, the route exists
+    assert loader.loaded == {"health", "me", "presence"}
+    spec = client.get("/api/openapi.json").json()
+    assert loader.loaded == set(routers.ROUTERS)
+    assert any(p.startswith("/api/campaigns") for p in spec["paths"])
