@@ -2,7 +2,7 @@
 skip this suite: it fails until the route is classified in ROLES below).
 
 - without a token (or with a forged one): 401 on every route but the public ones (PUBLIC);
-- another tenant's ids in the path: 404 on every route with path parameters;
+- another tenant's ids in the path: 404 on every route with path parameters (on `/v1`, with that tenant's API key);
 - an agent on admin-only and admin-or-manager routes: 403; a manager on admin-only routes: 403.
 
 One signed-up tenant owns one of everything (user, department, number, conversation and message, contact,
@@ -16,9 +16,12 @@ from typing import Any
 
 import pytest
 
+from alrea.domain.api_keys import SCOPES
+
 PUBLIC = {("GET", "/api/health"), ("POST", "/api/auth/signup"), ("POST", "/api/auth/login"),
           ("POST", "/api/auth/refresh"), ("POST", "/api/auth/logout")}
 ADMIN, STAFF, ANY = "admin", "admin or manager", "any user"
+PARTNER = "partner API key"  # /v1: a key of the tenant (its scopes are tested in test_partner_keys.py)
 ROLES: dict[tuple[str, str], str] = {
     ("GET", "/api/me"): ANY,
     ("GET", "/api/users"): ADMIN, ("POST", "/api/users"): ADMIN, ("GET", "/api/users/{user_id}"): ADMIN,
@@ -78,6 +81,9 @@ ROLES: dict[tuple[str, str], str] = {
     ("GET", "/api/privacy/retention"): ADMIN, ("PUT", "/api/privacy/retention"): ADMIN,
     ("GET", "/api/privacy/tenant-deletion"): ADMIN, ("POST", "/api/privacy/tenant-deletion"): ADMIN,
     ("DELETE", "/api/privacy/tenant-deletion"): ADMIN,
+    ("GET", "/api/api-keys"): ADMIN, ("POST", "/api/api-keys"): ADMIN, ("GET", "/api/api-keys/scopes"): ADMIN,
+    ("DELETE", "/api/api-keys/{key_id}"): ADMIN,
+    ("GET", "/v1/numbers"): PARTNER, ("GET", "/v1/numbers/{number_id}"): PARTNER,
 }
 # valid bodies, so a refusal is about the id or the role and never about the body
 BODIES: dict[tuple[str, str], Any] = {
@@ -155,18 +161,21 @@ def world(new_tenant, api_runtime):
     imp = a.post("/api/contacts/imports", {"file_name": "c.csv", "size": 10, "mapping": None}).json()
     campaign = a.post("/api/campaigns", body(instance.instance_id)).json()
     export = a.post("/api/privacy/exports").json()
+    key = a.post("/api/api-keys", {"name": "ERP", "scopes": ["numbers:read"]}).json()
+    b_key = b.post("/api/api-keys", {"name": "ERP B", "scopes": list(SCOPES)}).json()
     ids = {"user_id": agent["id"], "department_id": dept, "conversation_id": cid, "message_id": message_id,
            "instance_id": instance.instance_id, "reply_id": reply["id"], "name": "cidade",
            "import_id": imp["import_id"], "contact_id": contact["id"], "campaign_id": campaign["id"],
-           "export_id": export["id"]}
-    return {"a": a, "b": b, "ids": ids, "agent": a.login_as(agent["email"]),
+           "export_id": export["id"], "key_id": key["id"], "number_id": instance.instance_id}
+    return {"a": a, "b": b, "b_key": {"Authorization": f"Bearer {b_key['secret']}"}, "ids": ids, "agent": a.login_as(agent["email"]),
             "manager": a.login_as(manager["email"]), "b_department": b.department("Suporte")}
 
 
 def test_every_route_without_a_valid_token_is_401(client):
     anywhere = {name: str(uuid.uuid4()) for name in
                 ("user_id", "department_id", "conversation_id", "message_id", "instance_id", "reply_id",
-                 "import_id", "contact_id", "campaign_id", "own_department_id", "export_id")} | {"name": "cidade"}
+                 "import_id", "contact_id", "campaign_id", "own_department_id", "export_id", "key_id",
+                 "number_id")} | {"name": "cidade"}
     wrong = []
     for method, path, _ in operations():
         if (method, path) in PUBLIC:
@@ -187,7 +196,8 @@ def test_another_tenants_ids_are_404_on_every_route(world):
         if "{" not in path or (method, path) in PUBLIC:
             continue
         probed += 1
-        r = call(b.client, method, fill(path, ids), headers=b.headers, json=body_of(method, path, ids))
+        headers = world["b_key"] if ROLES.get((method, path)) == PARTNER else b.headers
+        r = call(b.client, method, fill(path, ids), headers=headers, json=body_of(method, path, ids))
         if r.status_code != 404:
             wrong.append((method, path, r.status_code, r.text[:120]))
     assert probed >= 40 and not wrong, wrong

@@ -30,10 +30,11 @@ def test_a_router_serves_only_the_segments_it_declares(module):
 
 
 def test_paths_outside_api_load_nothing():
-    assert routers.modules_for("/v1/messages") == []
     assert routers.modules_for("/") == []
     assert routers.modules_for("/api") == []
-    assert routers.segment("/api/contacts/123") == "contacts"
+    assert routers.modules_for("/assets/index.js") == []
+    assert routers.segment("/api/contacts/123") == "api/contacts"
+    assert routers.segment("/v1/numbers") == "v1/numbers"
 
 
 def test_a_cold_api_handler_imports_no_router():

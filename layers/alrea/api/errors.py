@@ -79,12 +79,16 @@ def validation_answer(errors: list[dict[str, Any]]) -> JSONResponse:
     return JSONResponse(error_body("invalid", f"Dados inválidos — {summary}.", fields=fields), 422)
 
 
+# details of a DomainError that the answer's body carries (the rest stays in the logs)
+PUBLIC_DETAILS = ("field", "scope")
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        extra = {"field": exc.details["field"]} if "field" in exc.details else {}
+        extra = {k: exc.details[k] for k in PUBLIC_DETAILS if k in exc.details}
         retry_after = getattr(exc, "retry_after_s", None)
-        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        headers = {"Retry-After": str(retry_after), **getattr(exc, "headers", {})} if retry_after else None
         return JSONResponse(error_body(exc.code, exc.message, **extra), exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -50,6 +50,8 @@ class TooManyRequests(DomainError):
     status = 429
     code = "too_many_requests"
 
-    def __init__(self, message: str, retry_after_s: int, **details: object) -> None:
+    def __init__(self, message: str, retry_after_s: int, headers: dict[str, str] | None = None,
+                 **details: object) -> None:
         super().__init__(message, **details)
         self.retry_after_s = max(1, int(retry_after_s))
+        self.headers = headers or {}

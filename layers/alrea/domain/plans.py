@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from alrea.domain.api_keys import Rate
+
 DEFAULT_TIMEZONE = "America/Sao_Paulo"
 DEFAULT_COUNTRY = "BR"
 
@@ -57,3 +59,18 @@ def users_limit_message(max_users: int) -> str:
     """What a customer reads when the active-user limit stops them (pt-BR)."""
     noun = "usuário ativo" if max_users == 1 else "usuários ativos"
     return f"Seu plano permite até {max_users} {noun}; desative um usuário ou faça upgrade."
+
+
+
+# ---------------------------------------------------------------- partner API rate per key (plan data)
+API_RATES: dict[str, Rate] = {
+    "trial": Rate(per_minute=60, burst=10),
+    "starter": Rate(per_minute=120, burst=20),
+    "pro": Rate(per_minute=300, burst=50),
+    "business": Rate(per_minute=600, burst=100),
+}
+
+
+def api_rate(plan_name: str | None) -> Rate:
+    """Sustained requests per minute and burst of one partner API key on ``plan_name``'s plan."""
+    return API_RATES.get(plan_name or "", API_RATES[TRIAL.name])

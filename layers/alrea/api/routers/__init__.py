@@ -1,6 +1,7 @@
 """Routers of the REST API, loaded lazily per path prefix.
 
-``ROUTERS`` maps each router module to the first path segments under ``/api`` it serves (one line per module).
+``ROUTERS`` maps each router module to the path prefixes (``api/<segment>``, ``v1/<segment>``) it serves (one
+line per module).
 The app includes a module's router the first time a request reaches one of its segments, so a cold Lambda
 imports FastAPI and the app shell, not every product's routes, models and services (docs/DECISIONS.md 25).
 ``tests/unit/test_api_routers.py`` checks that every module is listed and serves only the segments it declares.
@@ -12,28 +13,34 @@ from importlib import import_module
 from fastapi import APIRouter
 
 ROUTERS: dict[str, tuple[str, ...]] = {
-    "health": ("health",),
-    "auth": ("auth",),
-    "me": ("me",),
-    "users": ("users",),
-    "departments": ("departments",),
-    "conversations": ("conversations",),
-    "instances": ("instances",),
-    "quick_replies": ("quick-replies",),
-    "inbox_settings": ("inbox",),
-    "presence": ("inbox", "me"),
-    "contacts": ("contacts",),
-    "media": ("media",),
-    "campaigns": ("campaigns",),
-    "privacy": ("privacy",),
-    "search": ("search",),
+    "health": ("api/health",),
+    "auth": ("api/auth",),
+    "me": ("api/me",),
+    "users": ("api/users",),
+    "departments": ("api/departments",),
+    "conversations": ("api/conversations",),
+    "instances": ("api/instances",),
+    "quick_replies": ("api/quick-replies",),
+    "inbox_settings": ("api/inbox",),
+    "presence": ("api/inbox", "api/me"),
+    "contacts": ("api/contacts",),
+    "media": ("api/media",),
+    "campaigns": ("api/campaigns",),
+    "privacy": ("api/privacy",),
+    "search": ("api/search",),
+    "api_keys": ("api/api-keys",),
+    "v1_numbers": ("v1/numbers",),
 }
+ROOTS = ("api", "v1")
 
 
 def segment(path: str) -> str | None:
-    """The routing segment of a request path: ``/api/contacts/x`` → ``contacts``; None outside ``/api/``."""
+    """The routing prefix of a request path: ``/api/contacts/x`` → ``api/contacts``, ``/v1/messages`` →
+    ``v1/messages``; None outside ``/api/`` and ``/v1/``."""
     parts = path.split("/", 3)
-    return parts[2] if len(parts) > 2 and parts[1] == "api" else None
+    if len(parts) > 2 and parts[1] in ROOTS and parts[2]:
+        return f"{parts[1]}/{parts[2]}"
+    return None
 
 
 def modules_for(path: str) -> list[str]:

@@ -1,0 +1,43 @@
+"""Dependencies of the partner API (``/v1``): the calling key, verified, scoped and rate limited.
+
+``PartnerKey("numbers:read")`` authenticates ``Authorization: Bearer alr_live_…`` (or ``X-Api-Key``),
+requires the scope, spends one request of the key's rate and puts the ``RateLimit-*`` headers on the answer.
+The tenant comes only from the key; services see a tenant-wide principal named after the key.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Header, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from alrea.core.log import logger
+from alrea.domain.api_keys import KeyPrincipal
+from alrea.domain.roles import Principal, Role
+from alrea.services import api_keys
+
+bearer = HTTPBearer(auto_error=False, description="A partner API key: alr_live_…")
+
+
+def partner_key(scope: str) -> Callable[..., KeyPrincipal]:
+    def check(response: Response,
+              credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+              x_api_key: Annotated[str | None, Header(max_length=200)] = None) -> KeyPrincipal:
+        secret = credentials.credentials if credentials else x_api_key
+        key, rate = api_keys.authenticate(secret, scope)
+        logger.append_keys(tenant_id=key.tenant_id, api_key_id=key.key_id)
+        response.headers.update(rate.headers())
+        return key
+
+    return check
+
+
+def as_principal(key: KeyPrincipal) -> Principal:
+    """The tenant-wide principal the services act for when a key calls (its scope was already checked)."""
+    return Principal(tenant_id=key.tenant_id, user_id=f"apikey:{key.key_id}", role=Role.ADMIN.value,
+                     name=f"API: {key.name}")
+
+
+def PartnerKey(scope: str):  # noqa: N802 - reads as a type in route signatures
+    return Annotated[KeyPrincipal, Depends(partner_key(scope))]

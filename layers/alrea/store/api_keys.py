@@ -1,0 +1,126 @@
+"""Partner API keys.
+
+- key      ``pk=T#<tid>             sk=APIKEY#<id>``  name, scopes, shown prefix, created_by/at, revoked_at,
+  secret_hash (so a revocation and a tenant purge find the pointer)
+- pointer  ``pk=APIKEY#<sha256>     sk=APIKEY``       tenant_id, key_id, name, scopes, last_used_at, the rate
+  (copied from the tenant's plan when the key is made) and the limiter's ``tat`` (ms): authenticating a request is one consistent GetItem, its rate limit one conditional
+  UpdateItem (compare-and-set on ``tat``) that also stamps ``last_used_at``.
+
+Revoking marks the key and deletes the pointer in one transaction: the next request with the secret finds
+nothing (401) at once.
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+from alrea.core.errors import Conflict, LimitReached, NotFound
+from alrea.domain.api_keys import ApiKey, KeyPrincipal, Rate
+from alrea.store.base import Item, Transaction, update_if
+from alrea.store.keys import tenant_pk
+
+SK_PREFIX = "APIKEY#"
+POINTER_SK = "APIKEY"
+MAX_KEYS = 50
+NOT_FOUND = "Chave de API não encontrada."
+TOO_MANY = f"Limite de {MAX_KEYS} chaves de API ativas atingido; revogue uma chave que não usa mais."
+
+
+def pointer_key(secret_hash: str) -> tuple[str, str]:
+    return f"APIKEY#{secret_hash}", POINTER_SK
+
+
+class ApiKeyItem(Item):
+    id = UnicodeAttribute()
+    tenant_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    scopes = UnicodeSetAttribute()
+    prefix = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    revoked_at = UnicodeAttribute(null=True)
+    secret_hash = UnicodeAttribute()
+
+    def record(self, last_used_at: str | None = None) -> ApiKey:
+        return ApiKey(id=self.id, tenant_id=self.tenant_id, name=self.name, scopes=tuple(sorted(self.scopes)),
+                      prefix=self.prefix, created_by=self.created_by, created_at=self.created_at,
+                      last_used_at=last_used_at, revoked_at=self.revoked_at)
+
+
+class ApiKeyPointer(Item):
+    tenant_id = UnicodeAttribute()
+    key_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    scopes = UnicodeSetAttribute()
+    last_used_at = UnicodeAttribute(null=True)
+    tat = NumberAttribute(null=True)
+    rate_per_minute = NumberAttribute()
+    rate_burst = NumberAttribute()
+
+
+def _keys(tenant_id: str) -> list[ApiKeyItem]:
+    return list(ApiKeyItem.query(tenant_pk(tenant_id), ApiKeyItem.sk.startswith(SK_PREFIX), consistent_read=True))
+
+
+def create(key: ApiKey, secret_hash: str, rate: Rate) -> ApiKey:
+    """Store a new key and its pointer (all or nothing); at most MAX_KEYS active keys per tenant."""
+    if sum(1 for k in _keys(key.tenant_id) if not k.revoked_at) >= MAX_KEYS:
+        raise LimitReached(TOO_MANY)
+    item = ApiKeyItem(tenant_pk(key.tenant_id), SK_PREFIX + key.id, entity="api_key", id=key.id,
+                      tenant_id=key.tenant_id, name=key.name, scopes=set(key.scopes), prefix=key.prefix,
+                      created_by=key.created_by, created_at=key.created_at, secret_hash=secret_hash)
+    pointer = ApiKeyPointer(*pointer_key(secret_hash), entity="api_key_pointer", tenant_id=key.tenant_id,
+                            key_id=key.id, name=key.name, scopes=set(key.scopes),
+                            rate_per_minute=rate.per_minute, rate_burst=rate.burst)
+    tx = Transaction()
+    try:
+        with tx:
+            tx.put("key", item, condition=ApiKeyItem.pk.does_not_exist())
+            tx.put("pointer", pointer, condition=ApiKeyPointer.pk.does_not_exist())
+    except TransactWriteError as exc:  # a UUID or a 256-bit secret colliding: astronomically unlikely
+        raise Conflict("Não foi possível criar a chave; tente de novo.") from exc
+    return item.record()
+
+
+def list_keys(tenant_id: str) -> list[ApiKey]:
+    """The tenant's keys, newest first, with when each was last used (read from the pointers)."""
+    items = sorted(_keys(tenant_id), key=lambda k: k.created_at, reverse=True)
+    live = [k for k in items if not k.revoked_at]
+    used = {p.key_id: p.last_used_at for p in ApiKeyPointer.batch_get([pointer_key(k.secret_hash) for k in live])}
+    return [k.record(used.get(k.id)) for k in items]
+
+
+def revoke(tenant_id: str, key_id: str, at: str) -> ApiKey:
+    """Mark the key revoked and delete its pointer in one transaction; revoking twice is a no-op."""
+    try:
+        item = ApiKeyItem.get(tenant_pk(tenant_id), SK_PREFIX + key_id, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound(NOT_FOUND) from None
+    if item.revoked_at:
+        return item.record()
+    tx = Transaction()
+    with tx:
+        tx.update("key", item, actions=[ApiKeyItem.revoked_at.set(at)])
+        tx.delete("pointer", ApiKeyPointer(*pointer_key(item.secret_hash)))
+    item.revoked_at = at
+    return item.record()
+
+
+def find(secret_hash: str) -> tuple[KeyPrincipal, Rate, int | None] | None:
+    """The key a secret belongs to, its rate and its limiter state, or None (unknown or revoked)."""
+    try:
+        p = ApiKeyPointer.get(*pointer_key(secret_hash), consistent_read=True)
+    except DoesNotExist:
+        return None
+    principal = KeyPrincipal(tenant_id=p.tenant_id, key_id=p.key_id, name=p.name, scopes=frozenset(p.scopes))
+    rate = Rate(per_minute=int(p.rate_per_minute), burst=int(p.rate_burst))
+    return principal, rate, (int(p.tat) if p.tat is not None else None)
+
+
+def advance(secret_hash: str, seen_tat: int | None, new_tat: int, used_at: str) -> bool:
+    """Compare-and-set the limiter: store ``new_tat`` if ``tat`` is still ``seen_tat`` (and the key still
+    exists). False when another request moved it first, or the key was revoked meanwhile."""
+    pointer = ApiKeyPointer(*pointer_key(secret_hash))
+    same = ApiKeyPointer.tat.does_not_exist() if seen_tat is None else ApiKeyPointer.tat == seen_tat
+    return update_if(pointer, [ApiKeyPointer.tat.set(new_tat), ApiKeyPointer.last_used_at.set(used_at)],
+                     condition=ApiKeyPointer.pk.exists() & same)
