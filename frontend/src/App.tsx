@@ -6,6 +6,7 @@ import { Toaster } from "@/components/ui/sonner";
 import { LoginPage } from "@/modules/auth";
 import {
   AboutPage,
+  ApiKeysPage,
   DepartmentsPage,
   FieldsPage,
   InboxSettingsPage,
@@ -57,6 +58,7 @@ export const router = createBrowserRouter([
                   { path: "opt-out", element: <OptOutPage /> },
                   { path: "inbox", element: <InboxSettingsPage /> },
                   { path: "privacy", element: <PrivacyPage /> },
+                  { path: "api", element: <ApiKeysPage /> },
                 ],
               },
               { path: "about", element: <AboutPage /> },

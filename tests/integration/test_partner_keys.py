@@ -106,7 +106,7 @@ def test_a_revoked_key_is_refused_at_once(tenant_a):
     assert tenant_a.delete(f"/api/api-keys/{key['id']}").status_code == 204
     assert tenant_a.client.get("/v1/numbers", headers=bearer(key["secret"])).status_code == 401
     [item] = [k for k in tenant_a.get("/api/api-keys").json()["items"] if k["id"] == key["id"]]
-    assert item["revoked"] is True and item["revoked_at"]
+    assert item["revoked"] is True and item["revoked_at"] and item["last_used_at"]
     assert tenant_a.delete(f"/api/api-keys/{key['id']}").status_code == 204  # idempotent
 
 

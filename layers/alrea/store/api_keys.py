@@ -39,12 +39,13 @@ class ApiKeyItem(Item):
     created_by = UnicodeAttribute()
     created_at = UnicodeAttribute()
     revoked_at = UnicodeAttribute(null=True)
+    last_used_at = UnicodeAttribute(null=True)  # kept here when the key is revoked (its pointer is gone)
     secret_hash = UnicodeAttribute()
 
     def record(self, last_used_at: str | None = None) -> ApiKey:
         return ApiKey(id=self.id, tenant_id=self.tenant_id, name=self.name, scopes=tuple(sorted(self.scopes)),
                       prefix=self.prefix, created_by=self.created_by, created_at=self.created_at,
-                      last_used_at=last_used_at, revoked_at=self.revoked_at)
+                      last_used_at=last_used_at or self.last_used_at, revoked_at=self.revoked_at)
 
 
 class ApiKeyPointer(Item):
@@ -98,11 +99,16 @@ def revoke(tenant_id: str, key_id: str, at: str) -> ApiKey:
         raise NotFound(NOT_FOUND) from None
     if item.revoked_at:
         return item.record()
+    try:
+        used = ApiKeyPointer.get(*pointer_key(item.secret_hash), consistent_read=True).last_used_at
+    except DoesNotExist:
+        used = None
+    actions = [ApiKeyItem.revoked_at.set(at)] + ([ApiKeyItem.last_used_at.set(used)] if used else [])
     tx = Transaction()
     with tx:
-        tx.update("key", item, actions=[ApiKeyItem.revoked_at.set(at)])
+        tx.update("key", item, actions=actions)
         tx.delete("pointer", ApiKeyPointer(*pointer_key(item.secret_hash)))
-    item.revoked_at = at
+    item.revoked_at, item.last_used_at = at, used
     return item.record()
 
 

@@ -2,6 +2,7 @@ import {
   Building2,
   Headset,
   Info,
+  KeyRound,
   Lock,
   Megaphone,
   MessageSquareOff,
@@ -34,5 +35,6 @@ export const SETTINGS_NAV: NavItem[] = [
   { to: "/settings/inbox", label: "Atendimento", icon: Headset, adminOnly: true },
   { to: "/settings/opt-out", label: "Descadastro", icon: MessageSquareOff, adminOnly: true },
   { to: "/settings/privacy", label: "Privacidade", icon: Lock, adminOnly: true },
+  { to: "/settings/api", label: "API", icon: KeyRound, adminOnly: true },
   { to: "/settings/about", label: "Sobre", icon: Info },
 ];

@@ -1,4 +1,5 @@
 export { AboutPage } from "./pages/AboutPage";
+export { ApiKeysPage } from "./pages/ApiKeysPage";
 export { DepartmentsPage } from "./pages/DepartmentsPage";
 export { FieldsPage } from "./pages/FieldsPage";
 export { InboxSettingsPage } from "./pages/InboxSettingsPage";
