@@ -64,3 +64,16 @@ def test_a_request_loads_its_routers_once_and_the_openapi_document_loads_all(mon
     spec = client.get("/api/openapi.json").json()
     assert loader.loaded == set(routers.ROUTERS)
     assert any(p.startswith("/api/campaigns") for p in spec["paths"])
+
+
+def test_the_partner_openapi_document_has_only_v1_routes_and_documents_their_errors():
+    from fastapi.testclient import TestClient
+
+    from alrea.api.app import create_app
+
+    doc = TestClient(create_app()).get("/v1/openapi.json").json()
+    assert doc["paths"] and all(p.startswith("/v1/") for p in doc["paths"])
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            assert {"401", "403", "422", "429"} <= set(op["responses"]), (method, path)
+    assert doc["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 
 from alrea.core.log import logger
 from alrea.domain.api_keys import KeyPrincipal
@@ -18,6 +19,33 @@ from alrea.domain.roles import Principal, Role
 from alrea.services import api_keys
 
 bearer = HTTPBearer(auto_error=False, description="A partner API key: alr_live_…")
+
+
+class Error(BaseModel):
+    """Every error answer: a stable code, a pt-BR message, and where it applies the field or the scope."""
+
+    error: str
+    message: str
+    field: str | None = None
+    scope: str | None = None
+    fields: list[dict[str, str]] | None = None
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "model": Error}
+
+
+# every /v1 answer besides the route's own success: documented, so a client (and the property-based run over
+# /v1/openapi.json) knows each status it can get
+RESPONSES: dict[int | str, dict] = {
+    400: _error("The body is not valid JSON."),
+    401: _error("No key, an unknown key or a revoked key."),
+    403: _error("The key lacks the route's scope (named in `scope`)."),
+    404: _error("Not found in the key's tenant."),
+    413: _error("The body is too large."),
+    422: _error("The request is invalid (`fields` names each problem)."),
+    429: _error("Past the key's rate: wait `Retry-After` seconds."),
+}
 
 
 def partner_key(scope: str) -> Callable[..., KeyPrincipal]:

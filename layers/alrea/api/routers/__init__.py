@@ -30,6 +30,7 @@ ROUTERS: dict[str, tuple[str, ...]] = {
     "search": ("api/search",),
     "api_keys": ("api/api-keys",),
     "v1_numbers": ("v1/numbers",),
+    "v1_docs": ("v1/openapi.json",),
 }
 ROOTS = ("api", "v1")
 

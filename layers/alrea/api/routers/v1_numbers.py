@@ -5,10 +5,10 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from alrea.api.partner import PartnerKey, as_principal
+from alrea.api.partner import RESPONSES, PartnerKey, as_principal
 from alrea.services import instances
 
-router = APIRouter(prefix="/v1/numbers", tags=["v1: numbers"])
+router = APIRouter(prefix="/v1/numbers", tags=["numbers"], responses=RESPONSES)
 Reader = PartnerKey("numbers:read")
 
 
