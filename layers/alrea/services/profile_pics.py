@@ -21,6 +21,7 @@ from alrea.core.clock import iso, parse_iso, utcnow
 from alrea.core.config import get_settings
 from alrea.core.errors import NotFound
 from alrea.core.log import logger
+from alrea.domain.contacts import Contact
 from alrea.ports import whatsapp as wa
 from alrea.ports.pictures import PictureRefused, PictureUnavailable  # noqa: F401 - the port's errors
 from alrea.resources import tenant_key
@@ -41,7 +42,7 @@ class FetchJob(BaseModel):
     contact_key: str
 
 
-def is_fresh(contact: contacts.ContactItem | None, now=None) -> bool:
+def is_fresh(contact: Contact | None, now=None) -> bool:
     if contact is None or not contact.avatar_fetched_at:
         return False
     return (now or utcnow()) - parse_iso(contact.avatar_fetched_at) < REFRESH_AGE
@@ -136,7 +137,7 @@ def avatar_url(tenant_id: str, contact_key: str) -> str | None:
     return presigned(contacts.get(tenant_id, contact_key))
 
 
-def presigned(contact: contacts.ContactItem | None) -> str | None:
+def presigned(contact: Contact | None) -> str | None:
     """The presigned GET of an already-read contact's cached picture (local computation, no call)."""
     if contact is None or not contact.avatar_key:
         return None
