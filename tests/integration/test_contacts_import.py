@@ -136,7 +136,8 @@ def test_10k_rows_utf8_comma_counts_report_and_reimport(tenant_a, tenant_b, noti
 
     set_limits(tenant_a.tenant_id, max_contacts=50_000)
     gen = generate(10_000)
-    other = svc.create(tenant_b_principal(tenant_b), phone="+5511900000001", name="Do B")  # same phone as row 2
+    # same phone as row 2
+    other = svc.public(svc.create(tenant_b_principal(tenant_b), phone="+5511900000001", name="Do B"))
     result = run_import(tenant_a, api_runtime.bus, gen.data, MAPPING)
     counts = result["counts"]
     bad = len(gen.invalid_rows) + len(gen.duplicate_rows)

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
