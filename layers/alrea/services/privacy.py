@@ -45,29 +45,26 @@ PAGE = 200
 
 
 # ---------------------------------------------------------------- export
-def export_view(item: dom.Export, *, with_url: bool = True) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": item.id, "status": item.status, "counts": item.counts or None,
-                           "created_at": item.created_at, "finished_at": item.finished_at,
-                           "error": item.error, "url": None, "url_expires_in_s": None}
-    if with_url and item.status == "ready" and item.key:
-        name = f"alrea-export-{(item.created_at or '')[:10]}.zip"
-        out["url"] = runtime().storage.presign_get(item.key, dom.EXPORT_URL_TTL_S, filename=name)
-        out["url_expires_in_s"] = dom.EXPORT_URL_TTL_S
-    return out
+def export_url(item: dom.Export) -> str | None:
+    """A short-lived download of a ready export's archive (None until it is ready)."""
+    if item.status != "ready" or not item.key:
+        return None
+    name = f"alrea-export-{(item.created_at or '')[:10]}.zip"
+    return runtime().storage.presign_get(item.key, dom.EXPORT_URL_TTL_S, filename=name)
 
 
-def request_export(caller: Principal) -> dict[str, Any]:
+def request_export(caller: Principal) -> dom.Export:
     item = store.new_export(caller.tenant_id, new_id(), caller.user_id)
     runtime().bus.publish(EXPORT_QUEUE, {"tenant_id": caller.tenant_id, "export_id": item.id})
     logger.info("tenant export requested", extra={"export_id": item.id})
-    return export_view(item, with_url=False)
+    return item
 
 
-def get_export(caller: Principal, export_id: str) -> dict[str, Any]:
+def get_export(caller: Principal, export_id: str) -> dom.Export:
     item = store.get_export(caller.tenant_id, export_id)
     if item is None:
         raise NotFound("Exportação não encontrada.")
-    return export_view(item)
+    return item
 
 
 def export_key(tenant_id: str, export_id: str) -> str:
@@ -157,13 +154,11 @@ def run_export(tenant_id: str, export_id: str) -> str:
 
 
 # ---------------------------------------------------------------- retention
-def get_retention(caller: Principal) -> dict[str, Any]:
-    s = store.settings(caller.tenant_id)
-    return {"messages_days": s.messages_days, "media_days": s.media_days,
-            "allowed_days": list(dom.RETENTION_DAYS)}
+def get_retention(caller: Principal) -> dom.PrivacySettings:
+    return store.settings(caller.tenant_id)
 
 
-def put_retention(caller: Principal, messages_days: Any, media_days: Any) -> dict[str, Any]:
+def put_retention(caller: Principal, messages_days: Any, media_days: Any) -> dom.PrivacySettings:
     try:
         m = dom.check_retention(messages_days, "messages_days")
         d = dom.check_retention(media_days, "media_days")
@@ -179,15 +174,18 @@ PENDING_NOTE = ("Até lá, os administradores continuam podendo entrar e cancela
                 "Configurações → Privacidade.")
 
 
-def deletion_view(tenant_id: str) -> dict[str, Any]:
-    s = store.settings(tenant_id)
-    due = s.deletion_due_at
-    return {"scheduled_for": due, "requested_at": s.deletion_requested_at,
-            "message": (f"A exclusão de todos os dados da empresa está agendada para {due}. {PENDING_NOTE}"
-                        if due else "Nenhuma exclusão agendada.")}
+def deletion(tenant_id: str) -> dom.PrivacySettings:
+    """The tenant's privacy settings, whose ``deletion_due_at`` is the scheduled deletion (None: none)."""
+    return store.settings(tenant_id)
 
 
-def schedule_tenant_deletion(caller: Principal, confirm: str, now: datetime | None = None) -> dict[str, Any]:
+def deletion_message(due: str | None) -> str:
+    return (f"A exclusão de todos os dados da empresa está agendada para {due}. {PENDING_NOTE}"
+            if due else "Nenhuma exclusão agendada.")
+
+
+def schedule_tenant_deletion(caller: Principal, confirm: str, now: datetime | None = None
+                             ) -> dom.PrivacySettings:
     tenant = get_tenant(caller.tenant_id)
     if not confirm or not dom.names_match(confirm, tenant.name):
         raise Invalid("Para confirmar, digite exatamente o nome da empresa.", field="confirm")
@@ -195,14 +193,14 @@ def schedule_tenant_deletion(caller: Principal, confirm: str, now: datetime | No
     if not store.schedule_deletion(caller.tenant_id, due, caller.user_id):
         raise Conflict("A exclusão da empresa já está agendada. " + PENDING_NOTE)
     logger.warning("tenant deletion scheduled", extra={"due_at": due})
-    return deletion_view(caller.tenant_id)
+    return deletion(caller.tenant_id)
 
 
-def cancel_tenant_deletion(caller: Principal) -> dict[str, Any]:
+def cancel_tenant_deletion(caller: Principal) -> dom.PrivacySettings:
     if not store.cancel_deletion(caller.tenant_id):
         raise NotFound("Nenhuma exclusão agendada.")
     logger.warning("tenant deletion cancelled")
-    return deletion_view(caller.tenant_id)
+    return deletion(caller.tenant_id)
 
 
 def run_due_deletions(now: datetime | None = None) -> int:
