@@ -29,7 +29,7 @@ from pynamodb.expressions.update import Action
 from alrea.core.clock import iso, new_id, utcnow
 from alrea.domain.contacts import (NO_TERMS, Contact, CustomField, FieldDef, fold, name_sort_key, name_terms,
                                    phone_digits, phone_terms, plain_value, terms_of)
-from alrea.store import tags
+from alrea.store import tags as tag_items
 from alrea.store.base import Gsi1, Gsi2, Gsi3, Item, condition_failed, update_if
 from alrea.store.keys import tenant_pk
 
@@ -418,7 +418,7 @@ def iter_all(tenant_id: str, start: Resume | None = None) -> Iterator[tuple[Cont
 
 def iter_tagged(tenant_id: str, tag: str, start: Resume | None = None) -> Iterator[tuple[Contact, Resume]]:
     """The contacts with ``tag``, in key order: its membership partition, then batch gets (100 keys)."""
-    members = tags.iter_members(tenant_id, tag, start)
+    members = tag_items.iter_members(tenant_id, tag, start)
     while True:
         chunk = [m for _, m in zip(range(100), members, strict=False)]
         if not chunk:
