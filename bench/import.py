@@ -84,14 +84,14 @@ def main() -> None:
         start_moto(own_process=True)
 
     from alrea.local.runtime import LocalRuntime, RuntimeOptions
-    from alrea.store.tenants import Tenant, get_tenant
+    from alrea.store.tenants import set_limits
 
     data = make_csv(args.rows)
     with LocalRuntime(RuntimeOptions(port=free_port(), spa_dir=None, simulator=False, poll_wait_s=0.2)) as rt:
         base = rt.base_url
         headers = sign_in(base)
         tid = rt.demo.tenant_id if rt.demo else None
-        get_tenant(tid).update(actions=[Tenant.limits.max_contacts.set(10_000_000)])
+        set_limits(tid, max_contacts=10_000_000)
         created = httpx.post(base + "/api/contacts/imports", headers=headers,
                              json={"file_name": "bench.csv", "size": len(data), "mapping": None}).json()
         before = rss_mb()

@@ -217,15 +217,15 @@ def main() -> None:
     passwords.hasher = lambda: PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     set_runtime(Runtime(bus=MemoryBus(), push=MemoryPush(), pacer=None, whatsapp=None, storage=None))  # type: ignore[arg-type]
     signed = auth.signup("Bench Ltda", "Admin", f"admin-{uuid.uuid4().hex[:6]}@bench.dev", PASSWORD)
-    tid = signed["tenant"]["id"]
-    from alrea.store.tenants import Tenant
+    tid = signed.tenant.tenant_id
+    from alrea.store.tenants import set_limits
 
-    Tenant(*Tenant.key(tid)).update(actions=[Tenant.limits.max_users.set(100)])
+    set_limits(tid, max_users=100)
     depts = [departments.create_department(tid, str(uuid.uuid4()), f"Dept {i}").department_id for i in range(3)]
     from alrea.services import users as user_service
     from alrea.domain.roles import Principal
 
-    admin_p = Principal(tenant_id=tid, user_id=signed["user"]["id"], role="admin")
+    admin_p = Principal(tenant_id=tid, user_id=signed.user.user_id, role="admin")
     people = {}
     for role, email in (("manager", "gerente"), ("agent", "agente1"), ("agent", "agente2")):
         u = user_service.create(admin_p, name=email, email=f"{email}-{uuid.uuid4().hex[:6]}@bench.dev",
@@ -249,7 +249,7 @@ def main() -> None:
         r = httpx.post(base + "/api/auth/login", json={"email": email, "password": PASSWORD})
         return {"Authorization": f"Bearer {r.json()['access']}"}
 
-    admin_h = {"Authorization": f"Bearer {signed['access']}"}
+    admin_h = {"Authorization": f"Bearer {signed.tokens.access}"}
     manager_h, agent_h = token(people["gerente"].email), token(people["agente1"].email)
     rows = []
     with httpx.Client(base_url=base, timeout=300) as http:

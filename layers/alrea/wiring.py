@@ -5,7 +5,7 @@ RabbitMQ or in memory. The local runtime and tests install their own with ``set_
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from alrea.core.config import get_settings
@@ -13,9 +13,16 @@ from alrea.core.config import get_settings
 if TYPE_CHECKING:
     from alrea.ports.bus import Bus
     from alrea.ports.pacer import Pacer
+    from alrea.ports.pictures import PictureDownloader
     from alrea.ports.push import Push
     from alrea.ports.storage import Storage
     from alrea.ports.whatsapp import WhatsApp
+
+
+def build_pictures() -> PictureDownloader:
+    from alrea.adapters.http_pictures import HttpxPictureDownloader
+
+    return HttpxPictureDownloader()
 
 
 @dataclass
@@ -25,6 +32,7 @@ class Runtime:
     pacer: Pacer
     whatsapp: WhatsApp
     storage: Storage
+    pictures: PictureDownloader = field(default_factory=build_pictures)
 
 
 _runtime: Runtime | None = None

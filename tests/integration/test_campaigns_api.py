@@ -183,5 +183,5 @@ def test_opt_out_settings_roles_validation_and_isolation(tenant_a, tenant_b):
 def test_a_contacts_campaigns_route_is_tenant_scoped(tenant_a, tenant_b):
     contact = tenant_a.post("/api/contacts", {"phone": "+5511912345678", "name": "Ana"}).json()
     r = tenant_a.get(f"/api/contacts/{contact['id']}/campaigns")
-    assert r.status_code == 200 and r.json() == {"items": []}
+    assert r.status_code == 200 and r.json() == {"items": [], "next_cursor": None}
     assert tenant_b.get(f"/api/contacts/{contact['id']}/campaigns").status_code == 404

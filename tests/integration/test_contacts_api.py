@@ -132,10 +132,9 @@ def test_custom_fields_are_typed(tenant_a):
 
 
 def test_plan_limit_has_a_clear_message(tenant_a):
-    from alrea.store.tenants import Tenant, get_tenant
+    from alrea.store.tenants import set_limits
 
-    tenant = get_tenant(tenant_a.tenant_id)
-    tenant.update(actions=[Tenant.limits.max_contacts.set(2)])
+    set_limits(tenant_a.tenant_id, max_contacts=2)
     add(tenant_a, "11955550001")
     add(tenant_a, "11955550002")
     r = tenant_a.post("/api/contacts", {"phone": "11955550003"})

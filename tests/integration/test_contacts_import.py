@@ -132,11 +132,12 @@ def report_rows(result: dict) -> list[list[str]]:
 
 
 def test_10k_rows_utf8_comma_counts_report_and_reimport(tenant_a, tenant_b, notified, api_runtime):
-    from alrea.store.tenants import Tenant, get_tenant
+    from alrea.store.tenants import set_limits
 
-    get_tenant(tenant_a.tenant_id).update(actions=[Tenant.limits.max_contacts.set(50_000)])
+    set_limits(tenant_a.tenant_id, max_contacts=50_000)
     gen = generate(10_000)
-    other = svc.create(tenant_b_principal(tenant_b), phone="+5511900000001", name="Do B")  # same phone as row 2
+    # same phone as row 2
+    other = svc.public(svc.create(tenant_b_principal(tenant_b), phone="+5511900000001", name="Do B"))
     result = run_import(tenant_a, api_runtime.bus, gen.data, MAPPING)
     counts = result["counts"]
     bad = len(gen.invalid_rows) + len(gen.duplicate_rows)
@@ -204,9 +205,9 @@ def test_latin1_semicolon_file_with_guessed_mapping_and_custom_field(tenant_a, n
 
 
 def test_plan_limit_imports_what_fits_and_says_why(tenant_a, notified, api_runtime):
-    from alrea.store.tenants import Tenant, get_tenant
+    from alrea.store.tenants import set_limits
 
-    get_tenant(tenant_a.tenant_id).update(actions=[Tenant.limits.max_contacts.set(130)])
+    set_limits(tenant_a.tenant_id, max_contacts=130)
     svc.create(tenant_b_principal(tenant_a), phone="+5511955550000")
     data = "telefone,nome\n" + "".join(f"11 9555{i:05d},P{i}\n" for i in range(1, 301))
     result = run_import(tenant_a, api_runtime.bus, data.encode(), None)  # mapping guessed from the header

@@ -246,8 +246,8 @@ async def test_presence_over_real_websockets_reaches_the_manager_live(local):
     password = "s3nha-Segura!"
     signed = await asyncio.to_thread(auth.signup, "Equipe Real", "Ana Admin", f"a-{uuid.uuid4().hex[:8]}@team.test",
                                      password)
-    tid = signed["tenant"]["id"]
-    admin = Principal(tenant_id=tid, user_id=signed["user"]["id"], role="admin", name="Ana Admin")
+    tid = signed.tenant.tenant_id
+    admin = Principal(tenant_id=tid, user_id=signed.user.user_id, role="admin", name="Ana Admin")
     dept = await asyncio.to_thread(departments.create, admin, "Atendimento")
     people = {}
     for role, name in (("manager", "Gustavo Gerente"), ("agent", "Alice Atendente")):

@@ -67,7 +67,7 @@ def test_create_registers_the_instance_at_evolution_with_our_webhook(tenant_a, s
     assert instances.find_by_evolution_name("nope") is None
 
     listed = tenant_a.get("/api/instances")
-    assert listed.status_code == 200 and [i["id"] for i in listed.json()] == [body["id"]]
+    assert listed.status_code == 200 and [i["id"] for i in listed.json()["items"]] == [body["id"]]
     got = tenant_a.get(f"/api/instances/{body['id']}")
     assert got.status_code == 200 and got.json() == body
 
@@ -82,7 +82,7 @@ def test_another_tenants_instance_is_not_found(tenant_a, tenant_b):
         r = call()
         assert r.status_code == 404, r.text
         assert r.json()["message"] == "Número de WhatsApp não encontrado."
-    assert tenant_b.get("/api/instances").json() == []
+    assert tenant_b.get("/api/instances").json()["items"] == []
     assert tenant_a.get(f"/api/instances/{created['id']}").status_code == 200
 
 
@@ -149,7 +149,7 @@ def test_evolution_down_answers_502_and_stores_nothing(tenant_a, api_runtime, si
     assert r.status_code == 502, r.text
     assert r.json() == {"error": "evolution_unavailable",
                         "message": "Evolution API indisponível; tente novamente em instantes."}
-    assert tenant_a.get("/api/instances").json() == []
+    assert tenant_a.get("/api/instances").json()["items"] == []
     assert instances.count(tenant_a.tenant_id) == 0
 
 

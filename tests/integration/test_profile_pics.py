@@ -196,12 +196,13 @@ def test_what_is_not_a_small_image_is_refused_and_not_retried(world, path):
 
 
 def test_an_unavailable_cdn_or_evolution_raises_for_a_retry(world):
+    from alrea.ports.pictures import PictureUnavailable
     from alrea.ports.whatsapp import EvolutionUnavailable
     from alrea.services import profile_pics
 
     w = world
     w["wa"].url = w["pictures"].url + "/broken"
-    with pytest.raises(httpx.HTTPStatusError):
+    with pytest.raises(PictureUnavailable):
         profile_pics.fetch_profile_pic(job(w))
     w["wa"].url, w["wa"].error = None, EvolutionUnavailable("down")
     with pytest.raises(EvolutionUnavailable):

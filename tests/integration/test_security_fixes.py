@@ -47,7 +47,7 @@ def test_instances_show_the_secret_webhook_url_to_admins_only(tenant_a):
         limit_message="limite")
     for path in ("/api/instances", f"/api/instances/{inst.instance_id}"):
         admin_view = tenant_a.get(path).json()
-        admin_view = admin_view[0] if isinstance(admin_view, list) else admin_view
+        admin_view = admin_view["items"][0] if "items" in admin_view else admin_view
         assert inst.webhook_token in admin_view["webhook_url"]
         for account in (agent, manager):
             r = account.get(path)

@@ -39,8 +39,8 @@ def tenants(local):
     for label in ("a", "b"):
         signed = auth.signup(f"Empresa {label.upper()}", f"Admin {label}", f"{label}-{uuid.uuid4().hex[:8]}@ws.test",
                              PASSWORD)
-        out[label] = {"tenant_id": signed["tenant"]["id"], "user_id": signed["user"]["id"], "token": signed["access"],
-                      "refresh": signed["refresh"]}
+        out[label] = {"tenant_id": signed.tenant.tenant_id, "user_id": signed.user.user_id, "token": signed.tokens.access,
+                      "refresh": signed.tokens.refresh}
     return out
 
 

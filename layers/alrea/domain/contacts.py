@@ -364,6 +364,11 @@ def phone_terms(key: str) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
+def terms_of(name: str | None, key: str) -> list[str]:
+    """Every search term of a contact: its folded name's (from each word on) and its phone's."""
+    return name_terms(fold(name or "")) + phone_terms(key)
+
+
 def search_prefixes(query: str) -> list[str]:
     """The term prefixes a contacts query looks for: digits as typed and reversed (last digits) for a
     phone-like query, else the folded text. Empty when there is nothing to search."""
@@ -386,3 +391,84 @@ def search_term(query: str) -> str | None:
         digits = re.sub(r"\D", "", text)
         return (digits[2:] if text.startswith("00") else digits) or None
     return fold(text)[:MAX_TERM] or None
+
+
+# ---------------------------------------------------------------- what the store returns
+@dataclass(frozen=True)
+class Contact:
+    """A tenant's contact (field names = the stored attributes). ``key``: E.164, or a LID JID while WhatsApp
+    hides the number. ``fields`` holds the stored custom field values (numbers as Decimal: ``field_values``
+    gives the JSON form); ``opted_out`` is ``{at, reason, source[, by]}`` or None."""
+
+    tenant_id: str
+    key: str
+    id: str | None = None
+    phone: str | None = None
+    lid: str | None = None
+    name: str | None = None
+    email: str | None = None
+    tags: frozenset[str] = frozenset()
+    fields: dict[str, Any] = field(default_factory=dict)
+    notes: str | None = None
+    source: str | None = None
+    counted: bool = False  # counts against max_contacts (created by import / API / manual)
+    profile_pic_url: str | None = None
+    avatar_key: str | None = None  # S3 key of the cached profile picture (services/profile_pics)
+    avatar_fetched_at: str | None = None
+    last_interaction_at: str | None = None
+    opted_out: dict[str, Any] | None = None
+    import_digest: str | None = None  # digest of the last imported row applied to this contact
+    terms_name: str | None = None  # the folded name whose search terms are written (NO_TERMS: none)
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    def field_values(self) -> dict[str, Any]:
+        return {k: plain_value(v) for k, v in self.fields.items()}
+
+    def opt_out_view(self) -> dict[str, Any] | None:
+        return dict(self.opted_out) if self.opted_out is not None else None
+
+
+@dataclass(frozen=True)
+class CustomField:
+    """A tenant's custom field definition."""
+
+    name: str
+    type: str
+    label: str
+    created_at: str | None = None
+
+    def definition(self) -> FieldDef:
+        return FieldDef(self.name, self.type, self.label)
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    count: int = 0
+
+
+IMPORT_COUNTS = ("processed", "imported", "updated", "unchanged", "failed", "blank")
+
+
+@dataclass(frozen=True)
+class ImportJob:
+    """One CSV import: who, which file, the column mapping (None: guessed from the header), status
+    (awaiting_upload | processing | done | failed), counts, failure reasons and progress."""
+
+    id: str
+    tenant_id: str
+    user_id: str
+    file_name: str
+    object_key: str
+    status: str
+    created_at: str
+    size: int = 0
+    mapping: dict[str, str] | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    reasons: dict[str, int] = field(default_factory=dict)
+    bytes_read: int = 0
+    message: str | None = None
+    error_report_key: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None

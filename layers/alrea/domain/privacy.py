@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 # the day counts a tenant may choose; the bucket has one lifecycle rule per value (infra/stack.py)
 RETENTION_DAYS: tuple[int, ...] = (30, 90, 180, 365, 730)
@@ -45,3 +47,42 @@ def phone_hash(tenant_id: str, e164: str) -> str:
 
 def names_match(confirm: str, tenant_name: str) -> bool:
     return " ".join(confirm.split()).casefold() == " ".join(tenant_name.split()).casefold()
+
+
+# ---------------------------------------------------------------- what the store returns
+@dataclass(frozen=True)
+class PrivacySettings:
+    """A tenant's retention choice (days; None: kept until erased) and its scheduled deletion, if any."""
+
+    tenant_id: str
+    messages_days: int | None = None
+    media_days: int | None = None
+    deletion_due_at: str | None = None
+    deletion_requested_by: str | None = None
+    deletion_requested_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Export:
+    """One tenant export (status pending | running | ready | failed; ``key``: the archive's object key)."""
+
+    id: str
+    tenant_id: str
+    status: str
+    created_at: str
+    key: str | None = None
+    counts: dict[str, int] | None = None
+    requested_by: str | None = None
+    error: str | None = None
+    finished_at: str | None = None
+
+
+@dataclass(frozen=True)
+class ErasurePlan:
+    """What erasing a contact deletes: table items (store keys, opaque here), objects (media, avatar) and how
+    many campaign recipient rows were among the items."""
+
+    items: tuple[Any, ...] = ()
+    objects: tuple[str, ...] = ()
+    recipients: int = 0

@@ -59,7 +59,7 @@ def seed_demo(password: str | None = None) -> DemoTenant:
         return DemoTenant(existing.tenant_id, False, logins)
 
     signed = auth.signup(COMPANY, admin_login.name, admin_login.email, admin_login.password)
-    tenant_id, admin_id = signed["tenant"]["id"], signed["user"]["id"]
+    tenant_id, admin_id = signed.tenant.tenant_id, signed.user.user_id
     admin = Principal(tenant_id=tenant_id, user_id=admin_id, role="admin", name=admin_login.name,
                       email=admin_login.email)
     service, sales = (departments.create(admin, name) for name in DEPARTMENTS)

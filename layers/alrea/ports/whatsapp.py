@@ -1,8 +1,8 @@
 """WhatsApp: what the product needs from a WhatsApp gateway (Evolution API in every environment).
 
 The only adapter is alrea.adapters.evolution.client.EvolutionClient; locally and in tests it talks to the
-Evolution simulator (alrea.simulator) over real HTTP. Errors are typed (re-exported from the adapter's pure
-errors module) so services can react: a number that is not on WhatsApp is a recipient failure, a closed
+Evolution simulator (alrea.simulator) over real HTTP. Errors are typed and defined here (the adapter
+raises them) so services can react: a number that is not on WhatsApp is a recipient failure, a closed
 connection or an unavailable gateway means "try later", and SendOutcomeUnknown means "do not resend blindly".
 """
 from __future__ import annotations
@@ -11,17 +11,74 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
-from alrea.adapters.evolution.errors import (  # noqa: F401 - re-exported as the port's errors
-    BadRequest,
-    ConnectionClosed,
-    EvolutionUnavailable,
-    InstanceNameTaken,
-    InstanceNotFound,
-    NumberNotOnWhatsApp,
-    SendOutcomeUnknown,
-    Unauthorized,
-    WhatsAppError,
-)
+
+# ---------------------------------------------------------------- errors
+
+class WhatsAppError(Exception):
+    """Base of every error the WhatsApp port raises."""
+
+    def __init__(self, message: str, *, status: int | None = None, messages: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.messages: list[Any] = list(messages or [])
+
+
+class NumberNotOnWhatsApp(WhatsAppError):
+    """The number has no WhatsApp account (Evolution 400 ``[{"jid","exists":false,"number"}]``)."""
+
+    def __init__(self, number: str, jid: str | None = None, *, status: int | None = 400) -> None:
+        super().__init__(f"number {number} is not on WhatsApp", status=status,
+                         messages=[{"jid": jid, "exists": False, "number": number}])
+        self.number = number
+        self.jid = jid
+
+
+class InstanceNotFound(WhatsAppError):
+    """Evolution does not know the instance name (404, checked before auth)."""
+
+    def __init__(self, instance: str, *, messages: list[Any] | None = None) -> None:
+        super().__init__(f"instance {instance!r} does not exist at Evolution", status=404, messages=messages)
+        self.instance = instance
+
+
+class InstanceNameTaken(WhatsAppError):
+    """``/instance/create`` with a name already in use (403)."""
+
+    def __init__(self, instance: str, *, messages: list[Any] | None = None) -> None:
+        super().__init__(f"instance name {instance!r} is already in use", status=403, messages=messages)
+        self.instance = instance
+
+
+class Unauthorized(WhatsAppError):
+    """Missing or wrong ``apikey`` (401): a configuration problem, never retried."""
+
+
+class BadRequest(WhatsAppError):
+    """Evolution rejected the request (4xx other than the cases above): not retried."""
+
+
+class EvolutionUnavailable(WhatsAppError):
+    """Evolution could not be reached or kept failing (5xx, timeouts, connection errors) after the retries.
+
+    Nothing was sent when this is raised by a send: retrying later is safe.
+    """
+
+
+class ConnectionClosed(EvolutionUnavailable):
+    """The instance's WhatsApp socket is down (``Connection Closed``): reconnect the number, then retry.
+
+    A subclass of EvolutionUnavailable because the consequence is the same (nothing went out, try later).
+    """
+
+
+class SendOutcomeUnknown(WhatsAppError):
+    """A send left this process but no answer came back (read timeout, 5xx that may have sent, dropped reply).
+
+    WhatsApp may or may not have delivered it. Never resend blindly: reconcile through the ``send.message`` /
+    ``messages.update`` webhooks (or mark the recipient for review).
+    """
+
 
 # The events our webhook subscribes to (Evolution config names).
 WEBHOOK_EVENTS: tuple[str, ...] = (

@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
 from alrea.core.clock import iso, new_id, utcnow
 from alrea.core.errors import Conflict, Invalid, NotFound, Unauthorized
 from alrea.core.log import logger
+from alrea.domain.accounts import Tenant, User
 from alrea.domain.plans import DEFAULT_COUNTRY, DEFAULT_TIMEZONE, TRIAL
 from alrea.domain.roles import Principal, Role
 from alrea.services import passwords, throttle, tokens
 from alrea.store import sessions
 from alrea.store import users as user_store
-from alrea.store.tenants import Tenant
 
 BAD_LOGIN = "E-mail ou senha incorretos."
 
@@ -26,7 +24,14 @@ class TokenPair:
         return {"access": self.access, "refresh": self.refresh}
 
 
-def _start_session(user: user_store.User) -> TokenPair:
+@dataclass(frozen=True)
+class SignedUp:
+    tenant: Tenant
+    user: User
+    tokens: TokenPair
+
+
+def _start_session(user: User) -> TokenPair:
     family = new_id()
     refresh = tokens.issue_refresh(user.tenant_id, user.user_id, family)
     sessions.create_session(user.tenant_id, user.user_id, family, tokens.jti_hash(refresh.jti),
@@ -35,25 +40,24 @@ def _start_session(user: user_store.User) -> TokenPair:
     return TokenPair(access=access, refresh=refresh.token)
 
 
-def signup(company: str, name: str, email: str, password: str, ip: str | None = None) -> dict[str, Any]:
+def signup(company: str, name: str, email: str, password: str, ip: str | None = None) -> SignedUp:
     """A new tenant on the trial plan, with its first admin; answers tenant, user and a session. Failed
     sign-ups (a taken e-mail, a weak password) are throttled per IP address."""
     with throttle.guarded((Conflict, Invalid), (throttle.SIGNUP_IP, ip)):
         return _signup(company, name, email, password)
 
 
-def _signup(company: str, name: str, email: str, password: str) -> dict[str, Any]:
+def _signup(company: str, name: str, email: str, password: str) -> SignedUp:
     password_hash = passwords.hash_password(password, passwords.words_of(email, name, company))
     tenant_id, user_id = new_id(), new_id()
-    tenant = Tenant.new(tenant_id, name=company, plan=TRIAL.name, limits=TRIAL.limits.as_dict(),
-                        users_count=1,
-                        timezone=DEFAULT_TIMEZONE, country=DEFAULT_COUNTRY, created_at=iso(utcnow()))
+    tenant = Tenant(tenant_id=tenant_id, name=company, plan=TRIAL.name, limits=TRIAL.limits, users_count=1,
+                    timezone=DEFAULT_TIMEZONE, country=DEFAULT_COUNTRY, created_at=iso(utcnow()))
     admin = user_store.new_user(tenant_id, user_id, name=name, email=email, password_hash=password_hash,
                                 role=Role.ADMIN.value, department_id=None)
     user_store.create_tenant_with_admin(tenant, admin)
     logger.info("tenant signed up", extra={"tenant_id": tenant_id, "user_id": user_id})
     pair = _start_session(admin)
-    return {"tenant": tenant.public(), "user": admin.public(), **pair.as_dict()}
+    return SignedUp(tenant=tenant, user=admin, tokens=pair)
 
 
 def login(email: str, password: str, ip: str | None = None) -> TokenPair:

@@ -7,8 +7,6 @@ the number of contacts that really gained or lost the tag (conditional updates),
 """
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,12 +19,13 @@ from alrea.core.log import logger
 from alrea.domain import contacts as dom
 from alrea.domain import privacy as privacy_dom
 from alrea.domain.phones import DEFAULT_REGION
+from alrea.domain.contacts import Contact, CustomField, Tag
 from alrea.domain.roles import Principal
 from alrea.services import profile_pics
 from alrea.store import contacts as store
+from alrea.store import paging
 from alrea.store import privacy as privacy_store
 from alrea.store import tags as tag_store
-from alrea.store.contacts import ContactItem
 from alrea.store.tenants import get_tenant
 
 MAX_PAGE = 200
@@ -43,7 +42,7 @@ def region(tenant_id: str) -> str:
 
 
 def max_contacts(tenant_id: str) -> int:
-    return int(get_tenant(tenant_id).limits.max_contacts or 0)
+    return get_tenant(tenant_id).limits.max_contacts
 
 
 def _key_of(tenant_id: str, phone: str, region_: str | None = None) -> str | None:
@@ -55,16 +54,39 @@ def _key_of(tenant_id: str, phone: str, region_: str | None = None) -> str | Non
         return None
 
 
+# ---------------------------------------------------------------- JSON shapes
+def public(c: Contact) -> dict[str, Any]:
+    """The whole contact, as /api/contacts (and the inbox's contact panel, the search, the LGPD export)
+    answer it."""
+    return {"id": c.id, "key": c.key, "phone": c.phone, "lid": c.lid, "name": c.name, "email": c.email,
+            "tags": sorted(c.tags), "fields": c.field_values(), "notes": c.notes, "source": c.source,
+            "profile_pic_url": c.profile_pic_url, "last_interaction_at": c.last_interaction_at,
+            "opted_out": c.opt_out_view(), "created_at": c.created_at, "updated_at": c.updated_at}
+
+
+def with_avatar(c: Contact) -> dict[str, Any]:
+    """``public`` plus a short-lived URL of the cached profile picture (None: there is none)."""
+    return {**public(c), "avatar_url": profile_pics.presigned(c)}
+
+
+def field_json(f: CustomField) -> dict[str, Any]:
+    return {"name": f.name, "type": f.type, "label": f.label, "created_at": f.created_at}
+
+
+def tag_json(t: Tag) -> dict[str, Any]:
+    return {"tag": t.name, "count": t.count}
+
+
 # ---------------------------------------------------------------- public helpers (campaigns, pipeline)
-def audience_record(item: ContactItem) -> dict[str, Any]:
+def audience_record(item: Contact) -> dict[str, Any]:
     return {"id": item.id, "phone": item.phone, "name": item.name, "email": item.email,
-            "fields": item.field_values(), "tags": sorted(item.tags or ())}
+            "fields": item.field_values(), "tags": sorted(item.tags)}
 
 
 def get_by_phone(tenant_id: str, phone: str) -> dict[str, Any] | None:
     key = _key_of(tenant_id, phone)
     item = store.get(tenant_id, key, consistent=True) if key else None
-    return item.public() if item else None
+    return public(item) if item else None
 
 
 def set_opt_out(tenant_id: str, phone: str, *, reason: str, source: str) -> bool:
@@ -73,7 +95,7 @@ def set_opt_out(tenant_id: str, phone: str, *, reason: str, source: str) -> bool
     if key is None:
         return False
     value = {"at": iso(utcnow()), "reason": (reason or "")[:200], "source": source}
-    if store.get(tenant_id, key, consistent=True) is None:
+    if not store.exists(tenant_id, key):
         store.upsert(tenant_id, key, phone=key if key.startswith("+") else None, source=source)
     return store.set_opt_out(tenant_id, key, value)
 
@@ -94,9 +116,7 @@ def on_message_stored(fact: Any) -> None:
     if not fact.is_group and fact.contact_key:
         store.touch_interaction(fact.tenant_id, fact.contact_key, fact.at)
         if fact.direction == "in":  # the pipeline may have (re)named the contact: keep its search terms in step
-            item = store.get(fact.tenant_id, fact.contact_key, consistent=True)
-            if item is not None:
-                store.sync_terms(item)
+            store.sync_terms(fact.tenant_id, fact.contact_key)
 
 
 def iter_audience(tenant_id: str, tags: list[str] | None,
@@ -108,7 +128,7 @@ def iter_audience(tenant_id: str, tags: list[str] | None,
     seen: set[str] = set()
     for tag in dict.fromkeys(t.strip().lower() for t in tags or () if t and t.strip()):
         keys: list[str] = []
-        for key, _ in tag_store.iter_member_keys(tenant_id, tag):
+        for key in tag_store.iter_member_keys(tenant_id, tag):
             if key not in seen:
                 seen.add(key)
                 keys.append(key)
@@ -124,7 +144,7 @@ def iter_audience(tenant_id: str, tags: list[str] | None,
             yield from _eligible({item.key: item}, [item.key])
 
 
-def _eligible(found: dict[str, ContactItem], order: list[str]) -> Iterator[dict[str, Any]]:
+def _eligible(found: dict[str, Contact], order: list[str]) -> Iterator[dict[str, Any]]:
     suppressed = _suppressed(found.values())
     for key in order:
         item = found.get(key)
@@ -132,7 +152,7 @@ def _eligible(found: dict[str, ContactItem], order: list[str]) -> Iterator[dict[
             yield audience_record(item)
 
 
-def _suppressed(items: Iterable[ContactItem]) -> set[str]:
+def _suppressed(items: Iterable[Contact]) -> set[str]:
     """Phones of these contacts that were erased (LGPD): a suppression hash stays, campaigns skip them."""
     with_phone = [i for i in items if i.phone]
     if not with_phone:
@@ -146,11 +166,11 @@ def count_audience(tenant_id: str, tags: list[str] | None, contact_ids: list[str
 
 
 # ---------------------------------------------------------------- custom fields
-def list_fields(caller: Principal) -> list[dict[str, Any]]:
-    return [i.view() for i in store.field_items(caller.tenant_id)]
+def list_fields(caller: Principal) -> list[CustomField]:
+    return store.list_fields(caller.tenant_id)
 
 
-def add_field(caller: Principal, name: str, type_: str, label: str | None) -> dict[str, Any]:
+def add_field(caller: Principal, name: str, type_: str, label: str | None) -> CustomField:
     try:
         dom.check_field_name(name)
     except dom.ContactValueError as exc:
@@ -160,15 +180,14 @@ def add_field(caller: Principal, name: str, type_: str, label: str | None) -> di
     item = store.add_field(caller.tenant_id, name, type_, (label or name).strip() or name)
     if item is None:
         raise Conflict(f"Já existe um campo chamado {name!r}.")
-    return item.view()
+    return item
 
 
-def change_field(caller: Principal, name: str, label: str) -> dict[str, Any]:
+def change_field(caller: Principal, name: str, label: str) -> CustomField:
     item = store.change_field(caller.tenant_id, name, label)
     if item is None:
         raise NotFound("Campo não encontrado.")
-    item.refresh()
-    return item.view()
+    return item
 
 
 def delete_field(caller: Principal, name: str) -> None:
@@ -209,13 +228,13 @@ def limit_reached(limit: int) -> LimitReached:
 
 def create(caller: Principal, *, phone: str, name: str | None = None, email: str | None = None,
            tags: list[str] | None = None, fields: dict[str, Any] | None = None, notes: str | None = None,
-           source: str = "manual") -> dict[str, Any]:
+           source: str = "manual") -> Contact:
     tid = caller.tenant_id
     key = _clean(lambda v: dom.normalize_phone(v, region(tid)), phone, "phone")
     item = store.new_item(tid, key, source=source, name=_clean(dom.clean_name, name, "name"),
                           email=_clean(dom.clean_email, email, "email"), tags=_clean(dom.clean_tags, tags, "tags"),
                           fields=_typed_fields(tid, fields or {}), notes=(notes or "").strip() or None)
-    if store.get(tid, key, consistent=True) is not None:
+    if store.exists(tid, key):
         raise Conflict("Já existe um contato com este telefone.", field="phone")
     limit = max_contacts(tid)
     if not store.reserve(tid, 1, limit):
@@ -226,23 +245,22 @@ def create(caller: Principal, *, phone: str, name: str | None = None, email: str
     if item.tags:
         tag_store.add_members(tid, ((t, key) for t in item.tags))
         tag_store.adjust(tid, {t: 1 for t in item.tags})
-    return item.public()
+    return item
 
 
-def _by_id(caller: Principal, contact_id: str) -> ContactItem:
+def _by_id(caller: Principal, contact_id: str) -> Contact:
     item = store.get_by_id(caller.tenant_id, contact_id)
     if item is None:
         raise NotFound("Contato não encontrado.")
     return item
 
 
-def get(caller: Principal, contact_id: str) -> dict[str, Any]:
-    item = _by_id(caller, contact_id)
-    return {**item.public(), "avatar_url": profile_pics.presigned(item)}
+def get(caller: Principal, contact_id: str) -> Contact:
+    return _by_id(caller, contact_id)
 
 
 def update(caller: Principal, contact_id: str, *, name: Any = _UNSET, email: Any = _UNSET, notes: Any = _UNSET,
-           fields: dict[str, Any] | None = None, tags: list[str] | None = None) -> dict[str, Any]:
+           fields: dict[str, Any] | None = None, tags: list[str] | None = None) -> Contact:
     tid = caller.tenant_id
     item = _by_id(caller, contact_id)
     changes: dict[str, Any] = {}
@@ -258,9 +276,9 @@ def update(caller: Principal, contact_id: str, *, name: Any = _UNSET, email: Any
         raise NotFound("Contato não encontrado.")
     if tags is not None:
         wanted = set(_clean(dom.clean_tags, tags, "tags"))
-        current = set(item.tags or ())
+        current = set(item.tags)
         _apply_tags(tid, [item.key], sorted(wanted - current), sorted(current - wanted))
-    return _by_id(caller, contact_id).public()
+    return _by_id(caller, contact_id)
 
 
 def delete(caller: Principal, contact_id: str) -> None:
@@ -275,18 +293,18 @@ def delete(caller: Principal, contact_id: str) -> None:
         store.release(tid, 1)
 
 
-def opt_out(caller: Principal, contact_id: str, reason: str | None) -> dict[str, Any]:
+def opt_out(caller: Principal, contact_id: str, reason: str | None) -> Contact:
     item = _by_id(caller, contact_id)
     value = {"at": iso(utcnow()), "reason": (reason or "").strip()[:200] or "pedido do contato",
              "source": "agent", "by": caller.user_id}
     store.set_opt_out(caller.tenant_id, item.key, value)
-    return _by_id(caller, contact_id).public()
+    return _by_id(caller, contact_id)
 
 
-def opt_in(caller: Principal, contact_id: str) -> dict[str, Any]:
+def opt_in(caller: Principal, contact_id: str) -> Contact:
     item = _by_id(caller, contact_id)
     store.set_opt_out(caller.tenant_id, item.key, None)
-    return _by_id(caller, contact_id).public()
+    return _by_id(caller, contact_id)
 
 
 # ---------------------------------------------------------------- listing, search, filters
@@ -297,119 +315,67 @@ class Filter:
     opted_out: bool | None = None
 
 
-def _terms_of(item: ContactItem) -> list[str]:
-    return dom.name_terms(dom.fold(item.name or "")) + dom.phone_terms(item.key)
-
-
-def _predicate(f: Filter, region_: str) -> Callable[[ContactItem], bool]:
+def _predicate(f: Filter) -> Callable[[Contact], bool]:
     prefixes = dom.search_prefixes(f.q or "")
 
-    def keep(item: ContactItem) -> bool:
+    def keep(item: Contact) -> bool:
         if f.opted_out is not None and (item.opted_out is not None) != f.opted_out:
             return False
-        if f.tag and f.tag not in (item.tags or ()):
+        if f.tag and f.tag not in item.tags:
             return False
         if prefixes:
-            return any(t.startswith(p) for t in _terms_of(item) for p in prefixes)
+            return any(t.startswith(p) for t in dom.terms_of(item.name, item.key) for p in prefixes)
         return True
 
     return keep
 
 
-def _term_source(tenant_id: str, prefixes: list[str], start: dict | None) -> Iterator[tuple[ContactItem, dict]]:
-    """Contacts with a term starting with one of ``prefixes`` (any word of the name; the phone's number, with
-    or without country and area code, or its last digits), each once: a contact is yielded at its smallest
-    matching term, so pages never repeat it. One Query per prefix, one after the other; the cursor's
-    partition says which one to resume."""
-    partitions = [store.terms_pk(tenant_id, p) for p in prefixes]
-    first = 0
-    if start is not None:
-        if start.get("pk", {}).get("S") not in partitions:
-            raise Invalid("Cursor de paginação inválido.", field="cursor")
-        first = partitions.index(start["pk"]["S"])
-    for n, prefix in enumerate(prefixes[first:], start=first):
-        found_terms = store.query_terms(tenant_id, prefix, start if n == first else None)
-        while True:
-            chunk = [t for _, t in zip(range(100), found_terms, strict=False)]
-            if not chunk:
-                break
-            found = store.batch_get(tenant_id, [t.key for t in chunk])
-            for hit in chunk:
-                item = found.get(hit.key)
-                if item is None:
-                    continue
-                smallest = min((t for t in _terms_of(item) if any(t.startswith(p) for p in prefixes)), default=None)
-                if smallest == hit.term:
-                    yield item, {"pk": {"S": hit.pk}, "sk": {"S": hit.sk}}
+def _query(tenant_id: str, f: Filter) -> paging.Query:
+    """What a contacts cursor is bound to: the tenant and every filter."""
+    return paging.Query(tenant_id, "contacts", {"q": f.q or "", "tag": f.tag or "", "opted_out": f.opted_out})
 
 
-def _source(tenant_id: str, f: Filter, region_: str, start: dict | None) -> Iterator[tuple[ContactItem, dict]]:
-    """(item, resume key) from the narrowest access path for the filter."""
+def iter_filtered(tenant_id: str, f: Filter, start: Any = None) -> Iterator[tuple[Contact, Any]]:
+    """(contact, resume key) of the contacts the filter keeps, from the narrowest access path: the tag's
+    members, the search terms of ``q``, or everyone A→Z."""
+    keep = _predicate(f)
     prefixes = dom.search_prefixes(f.q or "")
     if f.tag:
-        members = tag_store.iter_member_keys(tenant_id, f.tag, start)
-        while True:
-            chunk = [m for _, m in zip(range(100), members, strict=False)]
-            if not chunk:
-                return
-            found = store.batch_get(tenant_id, [k for k, _ in chunk])
-            for key, resume in chunk:
-                if key in found:
-                    yield found[key], resume
-    if prefixes:
-        yield from _term_source(tenant_id, prefixes, start)
+        source = store.iter_tagged(tenant_id, f.tag, start)
+    elif prefixes:
+        source = store.iter_matching(tenant_id, prefixes, start)
     else:
-        for item in store.query_all(tenant_id, start):
-            yield item, store.index_key(item, "gsi2")
-
-
-def _encode(resume: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(resume, separators=(",", ":")).encode()).decode()
-
-
-def _decode(cursor: str | None, tenant_id: str) -> dict | None:
-    if not cursor:
-        return None
+        source = store.iter_all(tenant_id, start)
     try:
-        resume = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        ok = isinstance(resume, dict) and all(isinstance(v, dict) and isinstance(v.get("S"), str)
-                                              for v in resume.values())
-    except (ValueError, TypeError):
-        ok = False
-    if not ok or not resume.get("pk", {}).get("S", "").startswith(f"T#{tenant_id}"):
-        raise Invalid("Cursor de paginação inválido.", field="cursor")
-    return resume
+        for item, resume in source:
+            if keep(item):
+                yield item, resume
+    except ValueError:  # a resume key of another search (cannot pass the signed cursor; defence in depth)
+        raise Invalid(paging.BAD_CURSOR, field="cursor") from None
 
 
-def iter_filtered(tenant_id: str, f: Filter, start: dict | None = None) -> Iterator[tuple[ContactItem, dict]]:
-    region_ = region(tenant_id)
-    keep = _predicate(f, region_)
-    for item, resume in _source(tenant_id, f, region_, start):
-        if item.entity == "contact" and keep(item):
-            yield item, resume
-
-
-def list_page(caller: Principal, f: Filter, *, cursor: str | None = None, limit: int = 50) -> dict[str, Any]:
-    limit = max(1, min(limit, MAX_PAGE))
-    found = iter_filtered(caller.tenant_id, f, _decode(cursor, caller.tenant_id))
-    items: list[dict[str, Any]] = []
-    last: dict | None = None
+def list_page(caller: Principal, f: Filter, *, cursor: str | None = None, limit: int = 50) -> paging.Page[Contact]:
+    limit = paging.clamp(limit, 50, MAX_PAGE)
+    query = _query(caller.tenant_id, f)
+    found = iter_filtered(caller.tenant_id, f, paging.decode(query, cursor))
+    items: list[Contact] = []
+    last: Any = None
     for item, resume in found:
         if len(items) == limit:  # one more exists: the page ends at the previous item
-            return {"items": items, "next_cursor": _encode(last) if last else None}
-        items.append({**item.public(), "avatar_url": profile_pics.presigned(item)})
+            return paging.Page(items, paging.encode(query, last))
+        items.append(item)
         last = resume
-    return {"items": items, "next_cursor": None}
+    return paging.Page(items, None)
 
 
 def search_any(tenant_id: str, q: str, limit: int) -> list[dict[str, Any]]:
     """Contacts matching ``q`` by any part of the name or phone (the inbox search's contacts section)."""
-    return [item.public() for item, _ in islice(iter_filtered(tenant_id, Filter(q=q)), limit)]
+    return [public(item) for item, _ in islice(iter_filtered(tenant_id, Filter(q=q)), limit)]
 
 
 # ---------------------------------------------------------------- tags
-def list_tags(caller: Principal) -> list[dict[str, Any]]:
-    return [t.view() for t in tag_store.list_tags(caller.tenant_id) if int(t.count or 0) > 0]
+def list_tags(caller: Principal) -> list[Tag]:
+    return [t for t in tag_store.list_tags(caller.tenant_id) if t.count > 0]
 
 
 def _apply_tags(tenant_id: str, keys: list[str], add: list[str], remove: list[str]) -> dict[str, dict[str, int]]:
@@ -476,7 +442,7 @@ def export_rows(caller: Principal, f: Filter) -> Iterator[list[str]]:
     for item, _ in iter_filtered(caller.tenant_id, f):
         out = item.opt_out_view() or {}
         values = item.field_values()
-        yield [item.phone or item.key, item.name or "", item.email or "", ", ".join(sorted(item.tags or ())),
+        yield [item.phone or item.key, item.name or "", item.email or "", ", ".join(sorted(item.tags)),
                item.notes or "", item.source or "", item.created_at or "", item.last_interaction_at or "",
                out.get("at", ""), out.get("reason", ""), *(_text(values.get(d.name)) for d in defs)]
 

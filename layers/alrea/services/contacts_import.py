@@ -38,7 +38,7 @@ from alrea.services.contacts import max_contacts, region
 from alrea.store import contacts as store
 from alrea.store import imports as import_store
 from alrea.store import tags as tag_store
-from alrea.store.contacts import ContactItem
+from alrea.domain.contacts import Contact, ImportJob
 from alrea.wiring import runtime
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -72,15 +72,19 @@ def create(caller: Principal, *, file_name: str, size: int, mapping: dict[str, s
             "upload_url": runtime().storage.presign_put(key, URL_TTL_S, CONTENT_TYPE)}
 
 
-def get(caller: Principal, import_id: str) -> dict[str, Any]:
+def get(caller: Principal, import_id: str) -> ImportJob:
     item = import_store.get(caller.tenant_id, import_id)
     if item is None:
         raise NotFound("Importação não encontrada.")
-    view = item.view()
-    view["error_report_url"] = (runtime().storage.presign_get(item.error_report_key, URL_TTL_S,
-                                                              f"erros-{item.file_name.rsplit('.', 1)[0]}.csv")
-                                if item.error_report_key else None)
-    return view
+    return item
+
+
+def error_report_url(job: ImportJob) -> str | None:
+    """A short-lived download of the job's error report (None: no row failed)."""
+    if not job.error_report_key:
+        return None
+    return runtime().storage.presign_get(job.error_report_key, URL_TTL_S,
+                                         f"erros-{job.file_name.rsplit('.', 1)[0]}.csv")
 
 
 # ---------------------------------------------------------------- queue side
@@ -215,10 +219,10 @@ class ErrorReport:
 
 
 class Importer:
-    def __init__(self, tenant_id: str, item: import_store.ImportItem, size: int) -> None:
+    def __init__(self, tenant_id: str, item: ImportJob, size: int) -> None:
         self.tid = tenant_id
         self.item = item
-        self.size = size or int(item.size or 0)
+        self.size = size or item.size
         self.tally = Tally()
         self.report = ErrorReport()
         self.region = region(tenant_id)
@@ -248,7 +252,7 @@ class Importer:
             self.push(self.event("processing"))
         if force or now - self._saved >= SAVE_EVERY_S:
             self._saved = now
-            import_store.progress(self.item, self.tally.counts(), self.tally.reasons, self.bytes_read())
+            self.item = import_store.progress(self.item, self.tally.counts(), self.tally.reasons, self.bytes_read())
 
     def push(self, event: dict[str, Any]) -> None:
         try:
@@ -298,8 +302,7 @@ class Importer:
 
     def mapping(self, header: list[str]) -> dom.Mapping:
         self.chunk = []
-        columns = self.item.mapping.as_dict() if self.item.mapping is not None else \
-            dom.guess_mapping(header, self.fields)
+        columns = self.item.mapping if self.item.mapping is not None else dom.guess_mapping(header, self.fields)
         return dom.check_mapping(columns, self.fields, header)
 
     def row(self, row_no: int, row: dict[str, str], mapping: dom.Mapping) -> None:
@@ -323,7 +326,7 @@ class Importer:
         if not chunk:
             return
         digests = {v.phone: dom.row_digest(v) for _, v in chunk}
-        known = store.batch_get(self.tid, digests, store.DIGEST_ATTRIBUTES)  # projected: cheap
+        known = store.import_digests(self.tid, digests)  # projected: cheap
         new = self.within_limit([(r, v) for r, v in chunk if v.phone not in known])
         now = iso(utcnow())
         items = [store.new_item(self.tid, v.phone, source="import", name=v.name, email=v.email, tags=v.tags,
@@ -332,7 +335,7 @@ class Importer:
         store.put_many(items)
         self.tally.imported += len(items)
         members = [(t, v.phone) for _, v in new for t in v.tags]
-        stale = [v for _, v in chunk if v.phone in known and known[v.phone].import_digest != digests[v.phone]]
+        stale = [v for _, v in chunk if v.phone in known and known[v.phone] != digests[v.phone]]
         self.tally.unchanged += sum(1 for _, v in chunk if v.phone in known) - len(stale)
         current = store.batch_get(self.tid, [v.phone for v in stale]) if stale else {}
         pairs = [(v, current[v.phone], digests[v.phone]) for v in stale if v.phone in current]
@@ -359,7 +362,7 @@ class Importer:
             self.fail_row(row_no, values.phone, REASON_TEXT["plan_limit"] + f" ({self.limit})", "plan_limit")
         return new[:allowed]
 
-    def update(self, values: dom.RowValues, current: ContactItem, digest: str) -> list[tuple[str, str]] | None:
+    def update(self, values: dom.RowValues, current: Contact, digest: str) -> list[tuple[str, str]] | None:
         """Apply what the row adds or changes; None when the contact already says all of it."""
         changes: dict[str, Any] = {}
         if values.name and values.name != current.name:
@@ -368,17 +371,16 @@ class Importer:
             changes["email"] = values.email
         if values.notes and values.notes != current.notes:
             changes["notes"] = values.notes
-        raw = current.fields.as_dict() if current.fields is not None else {}
+        raw = current.fields
         merged = {**raw, **values.fields}
         if any(_differs(raw.get(k), v) for k, v in values.fields.items()):
             changes["fields"] = merged
-        new_tags = [t for t in values.tags if t not in (current.tags or ())]
-        digest_action = [ContactItem.import_digest.set(digest)]
+        new_tags = [t for t in values.tags if t not in current.tags]
         if not changes and not new_tags:
-            store.change(self.tid, current.key, extra=digest_action)  # next time: known without reading
+            store.change(self.tid, current.key, import_digest=digest)  # next time: known without reading
             return None
         added: list[tuple[str, str]] = []
-        store.change(self.tid, current.key, extra=digest_action, **changes)
+        store.change(self.tid, current.key, import_digest=digest, **changes)
         for tag in new_tags:
             if store.add_tag_if_missing(self.tid, current.key, tag):
                 added.append((tag, current.key))
@@ -390,9 +392,9 @@ class Importer:
         if self.report.rows:
             report_key = tenant_key(self.tid, "imports", f"{self.item.id}{ERRORS_SUFFIX}")
             self.report.upload(report_key)
-        import_store.progress(self.item, self.tally.counts(), self.tally.reasons, self.bytes_read(), status=status,
-                              message=message, error_report_key=report_key, total_size=max(self.size,
-                                                                                            self.bytes_read()))
+        self.item = import_store.progress(self.item, self.tally.counts(), self.tally.reasons, self.bytes_read(),
+                                          status=status, message=message, error_report_key=report_key,
+                                          total_size=max(self.size, self.bytes_read()))
         self.pool.shutdown()
         self.push({**self.event(status), "message": message, "has_error_report": bool(report_key)})
 
@@ -419,25 +421,25 @@ def _chain(head: list[str], rest: Iterator[str]) -> Iterator[str]:
     yield from rest
 
 
-def run(tenant_id: str, import_id: str, *, key: str, size: int = 0) -> dict[str, Any] | None:
+def run(tenant_id: str, import_id: str, *, key: str, size: int = 0) -> ImportJob | None:
     item = import_store.get(tenant_id, import_id)
     if item is None or item.object_key != key:
         logger.warning("upload without an import; ignored", extra={"key": key})
         return None
     if not import_store.start(item):
         logger.info("import already finished; redelivery ignored", extra={"import_id": import_id})
-        return item.view()
+        return item
     logger.append_keys(tenant_id=tenant_id, import_id=import_id)
     importer = Importer(tenant_id, item, size)
     try:
         importer.run(runtime().storage.open_stream(key))
     except dom.ContactValueError as exc:
         importer.finish("failed", f"Não foi possível importar: {exc}.")
-        return item.view()
+        return importer.item
     except Exception:
         logger.exception("import failed")
         importer.finish("failed", "Erro ao processar o arquivo; a importação será tentada novamente.")
         raise
     importer.finish("done", importer.summary())
     logger.info("import done", extra=importer.tally.counts())
-    return item.view()
+    return importer.item

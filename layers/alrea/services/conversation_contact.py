@@ -17,6 +17,7 @@ from typing import Any
 from alrea.core.errors import Invalid, NotFound
 from alrea.core.log import logger
 from alrea.domain import contacts as dom
+from alrea.domain.contacts import Contact
 from alrea.domain.roles import Principal
 from alrea.services import audience, profile_pics
 from alrea.services import contacts as contact_service
@@ -60,7 +61,7 @@ def set_tags(caller: Principal, conversation_id: str, tags: list[str]) -> dict[s
 
 
 # ---------------------------------------------------------------- the contact
-def _contact_of(caller: Principal, conversation_id: str) -> tuple[ConversationItem, contacts.ContactItem]:
+def _contact_of(caller: Principal, conversation_id: str) -> tuple[ConversationItem, Contact]:
     conv = load_visible(caller, conversation_id)
     item = contacts.get(caller.tenant_id, conv.contact_key) if conv.contact_key and not conv.is_group else None
     if item is None or not item.id:
@@ -79,8 +80,8 @@ def _same_contact(caller: Principal, conv: ConversationItem) -> list[Conversatio
     return found or [conv]
 
 
-def _answer(caller: Principal, conv: ConversationItem, item: contacts.ContactItem) -> dict[str, Any]:
-    contact = {**item.public(), "avatar_url": profile_pics.presigned(item)}
+def _answer(caller: Principal, conv: ConversationItem, item: Contact) -> dict[str, Any]:
+    contact = contact_service.with_avatar(item)
     others = [c.view() for c in _same_contact(caller, conv) if c.id != conv.id]
     return {"contact": contact, "conversations": others}
 
@@ -96,7 +97,7 @@ def edit_contact(caller: Principal, conversation_id: str, **changes: Any) -> dic
     conv, item = _contact_of(caller, conversation_id)
     updated = contact_service.update(caller, item.id, **changes)
     if "name" in changes:
-        name = updated.get("name")
+        name = updated.name
         C = ConversationItem
         for other in _same_contact(caller, conv):
             action = C.display_name.set(name) if name else C.display_name.remove()

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from alrea.core.clock import new_id
+from alrea.domain.accounts import Department
 from alrea.domain.roles import Principal
 from alrea.store import departments as store
-from alrea.store.departments import Department
 
 
 def list_all(caller: Principal) -> list[Department]:
@@ -20,8 +20,7 @@ def create(caller: Principal, name: str) -> Department:
 
 
 def rename(caller: Principal, department_id: str, name: str) -> Department:
-    store.rename_department(caller.tenant_id, department_id, name)
-    return store.get_department(caller.tenant_id, department_id)
+    return store.rename_department(caller.tenant_id, department_id, name)
 
 
 def delete(caller: Principal, department_id: str) -> None:

@@ -15,18 +15,18 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 from alrea.core.clock import iso, new_id, utcnow
 from alrea.core.config import get_settings
 from alrea.core.errors import Conflict, DomainError, Invalid, NotFound
 from alrea.core.log import logger
+from alrea.domain.instances import STATES, Instance
 from alrea.domain.phones import from_jid
 from alrea.domain.plans import TRIAL, PLANS
 from alrea.domain.roles import Principal
 from alrea.ports import whatsapp as wa
 from alrea.store import instances as store
-from alrea.store.instances import Instance
+from alrea.store.tenants import get_tenant
 
 MAX_NAME = 60
 WEBHOOK_PATH = "/webhooks/evolution/"
@@ -46,9 +46,6 @@ class QrAnswer:
     base64: str | None = None
     pairing_code: str | None = None
 
-    def public(self) -> dict[str, Any]:
-        return {"state": self.state, "code": self.code, "base64": self.base64, "pairing_code": self.pairing_code}
-
 
 def _whatsapp() -> wa.WhatsApp:
     from alrea.wiring import runtime
@@ -60,15 +57,6 @@ def webhook_url(instance: Instance) -> str:
     return get_settings().public_base_url.rstrip("/") + WEBHOOK_PATH + instance.webhook_token
 
 
-def public(instance: Instance, caller: Principal) -> dict[str, Any]:
-    """The API's view: never the jwt_key; the webhook URL (its token authenticates Evolution's webhooks) only
-    for admins to inspect."""
-    view = instance.public()
-    if caller.is_admin:
-        view["webhook_url"] = webhook_url(instance)
-    return view
-
-
 def evolution_name_for(tenant_id: str, name: str) -> str:
     """Globally unique at Evolution: tenant prefix + slug + random suffix (``t1a2b3c4d-vendas-9f3e2a``)."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
@@ -77,10 +65,8 @@ def evolution_name_for(tenant_id: str, name: str) -> str:
 
 
 def _max_numbers(tenant_id: str) -> int:
-    from alrea.store.tenants import get_tenant
-
     tenant = get_tenant(tenant_id)  # NotFound if the tenant is gone
-    limit = int(getattr(tenant.limits, "max_numbers", 0) or 0)
+    limit = tenant.limits.max_numbers
     if limit <= 0:  # limits not copied onto the tenant: fall back to its plan
         limit = PLANS.get(tenant.plan, TRIAL).limits.max_numbers
     return limit
@@ -137,7 +123,7 @@ def create(caller: Principal, *, name: str, whatsapp: wa.WhatsApp | None = None)
     except wa.WhatsAppError as exc:
         _undo_create(instance)
         raise _gateway_error(exc, "create") from exc
-    state = created.status if created.status in store.STATES else "connecting"
+    state = created.status if created.status in STATES else "connecting"
     logger.info("instance created", extra={"tenant_id": tenant_id, "instance_id": instance.instance_id,
                                            "evolution_name": instance.evolution_name})
     try:
@@ -184,7 +170,7 @@ def refresh_state(caller: Principal, instance_id: str, *, whatsapp: wa.WhatsApp 
         state = (whatsapp or _whatsapp()).connection_state(instance.evolution_name)
     except wa.WhatsAppError as exc:
         raise _gateway_error(exc, "connectionState") from exc
-    if state not in store.STATES:
+    if state not in STATES:
         return instance
     return store.update_state(caller.tenant_id, instance_id, state)
 

@@ -18,12 +18,12 @@ from typing import Any
 
 from alrea.core.errors import Forbidden
 from alrea.core.log import logger
+from alrea.domain.accounts import User
 from alrea.domain.roles import Principal
 from alrea.ports.push import conversation_group, user_group
 from alrea.services import audience
 from alrea.store import connections, conversations, users
 from alrea.store.conversations import ConversationItem
-from alrea.store.users import User
 
 ONLINE, AWAY, OFFLINE = "online", "away", "offline"
 ACTIVITIES = ("viewing", "typing", "left")

@@ -27,18 +27,16 @@ from alrea.domain import privacy as dom
 from alrea.domain.roles import Principal
 from alrea.resources import tenant_key
 from alrea.services import campaigns as campaign_svc
+from alrea.services import contacts as contact_svc
 from alrea.services import retention
 from alrea.store import campaigns as campaign_store
 from alrea.store import contacts as contact_store
 from alrea.store import conversations as conv_store
-from alrea.store import instances as instance_store
 from alrea.store import messages as message_store
 from alrea.store import privacy as store
 from alrea.store import recipients as recipient_store
-from alrea.store import seen as seen_store
 from alrea.store import tags as tag_store
 from alrea.store import users as user_store
-from alrea.store.keys import tenant_pk
 from alrea.store.tenants import get_tenant
 from alrea.wiring import runtime
 
@@ -47,29 +45,26 @@ PAGE = 200
 
 
 # ---------------------------------------------------------------- export
-def export_view(item: store.ExportItem, *, with_url: bool = True) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": item.id, "status": item.status, "counts": item.counts or None,
-                           "created_at": item.created_at, "finished_at": item.finished_at,
-                           "error": item.error, "url": None, "url_expires_in_s": None}
-    if with_url and item.status == "ready" and item.key:
-        name = f"alrea-export-{(item.created_at or '')[:10]}.zip"
-        out["url"] = runtime().storage.presign_get(item.key, dom.EXPORT_URL_TTL_S, filename=name)
-        out["url_expires_in_s"] = dom.EXPORT_URL_TTL_S
-    return out
+def export_url(item: dom.Export) -> str | None:
+    """A short-lived download of a ready export's archive (None until it is ready)."""
+    if item.status != "ready" or not item.key:
+        return None
+    name = f"alrea-export-{(item.created_at or '')[:10]}.zip"
+    return runtime().storage.presign_get(item.key, dom.EXPORT_URL_TTL_S, filename=name)
 
 
-def request_export(caller: Principal) -> dict[str, Any]:
+def request_export(caller: Principal) -> dom.Export:
     item = store.new_export(caller.tenant_id, new_id(), caller.user_id)
     runtime().bus.publish(EXPORT_QUEUE, {"tenant_id": caller.tenant_id, "export_id": item.id})
     logger.info("tenant export requested", extra={"export_id": item.id})
-    return export_view(item, with_url=False)
+    return item
 
 
-def get_export(caller: Principal, export_id: str) -> dict[str, Any]:
+def get_export(caller: Principal, export_id: str) -> dom.Export:
     item = store.get_export(caller.tenant_id, export_id)
     if item is None:
         raise NotFound("Exportação não encontrada.")
-    return export_view(item)
+    return item
 
 
 def export_key(tenant_id: str, export_id: str) -> str:
@@ -105,8 +100,8 @@ def build_archive(tenant_id: str, export_id: str) -> tuple[bytes, dict[str, int]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         contacts = _Jsonl(zf, "contacts.jsonl")
-        for item in contact_store.query_all(tenant_id, page_size=PAGE):
-            contacts.write(item.public())
+        for item, _ in contact_store.iter_all(tenant_id):
+            contacts.write(contact_svc.public(item))
         contacts.close()
         conversations = _Jsonl(zf, "conversations.jsonl")
         cids: list[str] = []
@@ -159,14 +154,11 @@ def run_export(tenant_id: str, export_id: str) -> str:
 
 
 # ---------------------------------------------------------------- retention
-def get_retention(caller: Principal) -> dict[str, Any]:
-    s = store.settings(caller.tenant_id)
-    return {"messages_days": int(s.messages_days) if s.messages_days else None,
-            "media_days": int(s.media_days) if s.media_days else None,
-            "allowed_days": list(dom.RETENTION_DAYS)}
+def get_retention(caller: Principal) -> dom.PrivacySettings:
+    return store.settings(caller.tenant_id)
 
 
-def put_retention(caller: Principal, messages_days: Any, media_days: Any) -> dict[str, Any]:
+def put_retention(caller: Principal, messages_days: Any, media_days: Any) -> dom.PrivacySettings:
     try:
         m = dom.check_retention(messages_days, "messages_days")
         d = dom.check_retention(media_days, "media_days")
@@ -182,15 +174,18 @@ PENDING_NOTE = ("Até lá, os administradores continuam podendo entrar e cancela
                 "Configurações → Privacidade.")
 
 
-def deletion_view(tenant_id: str) -> dict[str, Any]:
-    s = store.settings(tenant_id)
-    due = s.deletion_due_at
-    return {"scheduled_for": due, "requested_at": s.deletion_requested_at,
-            "message": (f"A exclusão de todos os dados da empresa está agendada para {due}. {PENDING_NOTE}"
-                        if due else "Nenhuma exclusão agendada.")}
+def deletion(tenant_id: str) -> dom.PrivacySettings:
+    """The tenant's privacy settings, whose ``deletion_due_at`` is the scheduled deletion (None: none)."""
+    return store.settings(tenant_id)
 
 
-def schedule_tenant_deletion(caller: Principal, confirm: str, now: datetime | None = None) -> dict[str, Any]:
+def deletion_message(due: str | None) -> str:
+    return (f"A exclusão de todos os dados da empresa está agendada para {due}. {PENDING_NOTE}"
+            if due else "Nenhuma exclusão agendada.")
+
+
+def schedule_tenant_deletion(caller: Principal, confirm: str, now: datetime | None = None
+                             ) -> dom.PrivacySettings:
     tenant = get_tenant(caller.tenant_id)
     if not confirm or not dom.names_match(confirm, tenant.name):
         raise Invalid("Para confirmar, digite exatamente o nome da empresa.", field="confirm")
@@ -198,14 +193,14 @@ def schedule_tenant_deletion(caller: Principal, confirm: str, now: datetime | No
     if not store.schedule_deletion(caller.tenant_id, due, caller.user_id):
         raise Conflict("A exclusão da empresa já está agendada. " + PENDING_NOTE)
     logger.warning("tenant deletion scheduled", extra={"due_at": due})
-    return deletion_view(caller.tenant_id)
+    return deletion(caller.tenant_id)
 
 
-def cancel_tenant_deletion(caller: Principal) -> dict[str, Any]:
+def cancel_tenant_deletion(caller: Principal) -> dom.PrivacySettings:
     if not store.cancel_deletion(caller.tenant_id):
         raise NotFound("Nenhuma exclusão agendada.")
     logger.warning("tenant deletion cancelled")
-    return deletion_view(caller.tenant_id)
+    return deletion(caller.tenant_id)
 
 
 def run_due_deletions(now: datetime | None = None) -> int:
@@ -219,55 +214,17 @@ def run_due_deletions(now: datetime | None = None) -> int:
 
 
 def purge_tenant(tenant_id: str) -> dict[str, int]:
-    """Delete every item and object of a tenant. Child partitions and pointers first, the tenant's own
-    partition last (its PRIVACY item keeps the deletion due until then, so a crash is retried next run)."""
-    root = list(store.raw_partition(tenant_pk(tenant_id)))
-    keys: list[tuple[str, str]] = []
-    for raw in root:
-        sk = raw["sk"]
-        kind, _, rest = sk.partition("#")
-        if kind == "USER":
-            keys += store.partition_keys(seen_store.seen_pk(tenant_id, rest))
-            if raw.get("email"):
-                keys.append(user_store.EmailPointer.key(raw["email"]))
-        elif kind == "INST":
-            if raw.get("webhook_token"):
-                keys.append(instance_store.InstancePointer.hook_key(raw["webhook_token"]))
-            if raw.get("evolution_name"):
-                keys.append(instance_store.InstancePointer.evo_key(raw["evolution_name"]))
-        elif kind == "CONV":
-            keys += _conversation_keys(tenant_id, rest)
-        elif kind == "TAG":
-            keys += store.partition_keys(tag_store.members_pk(tenant_id, rest))
-        elif kind == "CAMP":
-            keys += store.partition_keys(campaign_store.campaign_pk(tenant_id, rest))
-    deleted_items = store.delete_keys(keys)
+    """Delete every item and object of a tenant. Child partitions and pointers first, then the objects, the
+    tenant's own partition last (its PRIVACY item keeps the deletion due until then, so a crash is retried
+    next run)."""
+    deleted_items = store.purge_tenant_children(tenant_id)
     storage = runtime().storage
     objects = list(storage.list_keys(tenant_key(tenant_id, "")))
     storage.delete_many(objects)
-    last = [(raw["pk"], raw["sk"]) for raw in root if raw["sk"] != store.SETTINGS_SK]
-    deleted_items += store.delete_keys(last)
-    deleted_items += store.delete_keys([(tenant_pk(tenant_id), store.SETTINGS_SK)])
+    deleted_items += store.purge_tenant_partition(tenant_id)
     logger.warning("tenant purged", extra={"purged_tenant": tenant_id, "items": deleted_items,
                                            "objects": len(objects)})
     return {"items": deleted_items, "objects": len(objects)}
-
-
-def _conversation_keys(tenant_id: str, cid: str) -> list[tuple[str, str]]:
-    """A conversation's messages and their WhatsApp id pointers (the conversation item itself is not here)."""
-    keys: list[tuple[str, str]] = []
-    for raw in store.raw_partition(message_store.messages_pk(tenant_id, cid)):
-        keys.append((raw["pk"], raw["sk"]))
-        keys += _pointer_keys(tenant_id, raw)
-    return keys
-
-
-def _pointer_keys(tenant_id: str, raw: dict[str, Any]) -> list[tuple[str, str]]:
-    instance_id = raw.get("instance_id")
-    if not instance_id:
-        return []
-    ids = {raw.get("id"), raw.get("wamid")} - {None}
-    return [(message_store.pointer_pk(tenant_id, instance_id, wamid), message_store.POINTER_SK) for wamid in ids]
 
 
 # ---------------------------------------------------------------- contact erasure
@@ -277,30 +234,15 @@ def erase_contact(caller: Principal, contact_id: str) -> dict[str, Any]:
     if item is None:
         raise NotFound("Contato não encontrado.")
     phone, key = item.phone, item.key
-    storage = runtime().storage
-    objects: list[str] = [item.avatar_key] if item.avatar_key else []
-    keys: list[tuple[str, str]] = []
-    users = [u.user_id for u in user_store.list_users(tid)]
     conversations = _contact_conversations(tid, key, phone, item.lid)
+    plan = store.erasure_plan(tid, phone=phone, avatar_key=item.avatar_key,
+                              conversation_ids=[conv.id for conv in conversations],
+                              user_ids=[u.user_id for u in user_store.list_users(tid)],
+                              campaign_ids=[camp.id for camp in campaign_store.list_all(tid)] if phone else [])
+    runtime().storage.delete_many(list(plan.objects))
+    store.delete_planned(plan)
     for conv in conversations:
-        for raw in store.raw_partition(message_store.messages_pk(tid, conv.id)):
-            keys.append((raw["pk"], raw["sk"]))
-            keys += _pointer_keys(tid, raw)
-            if raw.get("media_key"):
-                objects.append(raw["media_key"])
-        keys += [(seen_store.seen_pk(tid, uid), seen_store.seen_sk(conv.id)) for uid in users]
-    recipients = 0
-    if phone:
-        for camp in campaign_store.list_all(tid):
-            rk = (campaign_store.campaign_pk(tid, camp.id), recipient_store.recipient_sk(phone))
-            if store.exists(*rk):
-                keys.append(rk)
-                recipients += 1
-        keys.append((tenant_pk(tid), f"STICKY#{phone}"))
-    storage.delete_many(objects)
-    store.delete_keys(keys)
-    for conv in conversations:
-        _drop_conversation(conv)
+        store.drop_conversation(tid, conv.id, assigned_user_id=conv.assigned_user_id, status=conv.status)
     if contact_store.delete(item):
         if item.tags:
             tag_store.remove_members(tid, ((t, key) for t in item.tags))
@@ -310,13 +252,12 @@ def erase_contact(caller: Principal, contact_id: str) -> dict[str, Any]:
     if phone:
         store.suppress(tid, dom.phone_hash(tid, phone))
     logger.warning("contact erased", extra={"contact_id": contact_id, "conversations": len(conversations),
-                                            "objects": len(objects), "recipients": recipients})
-    return {"erased": True, "conversations": len(conversations), "messages_and_pointers": len(keys),
-            "files": len(objects), "campaign_recipients": recipients}
+                                            "objects": len(plan.objects), "recipients": plan.recipients})
+    return {"erased": True, "conversations": len(conversations), "messages_and_pointers": len(plan.items),
+            "files": len(plan.objects), "campaign_recipients": plan.recipients}
 
 
-def _contact_conversations(tenant_id: str, key: str, phone: str | None, lid: str | None
-                           ) -> list[conv_store.ConversationItem]:
+def _contact_conversations(tenant_id: str, key: str, phone: str | None, lid: str | None) -> list[Any]:
     """The contact's conversations on every number: the tenant's conversation partition (Query) by contact."""
     wanted = {v for v in (key, phone, lid) if v}
     found = []
@@ -324,16 +265,6 @@ def _contact_conversations(tenant_id: str, key: str, phone: str | None, lid: str
         if not conv.is_group and ({conv.contact_key, conv.phone, conv.lid} & wanted):
             found.append(conv)
     return found
-
-
-def _drop_conversation(conv: conv_store.ConversationItem) -> None:
-    """Delete the conversation item, releasing its assignee's open load when it was open."""
-    from alrea.store.conversations import AgentLoad
-
-    store.delete_keys([(conv.pk, conv.sk)])
-    if conv.assigned_user_id and (conv.status or "pending") != "closed":
-        AgentLoad.ref(conv.tenant_id, conv.assigned_user_id).update(
-            actions=[AgentLoad.open_count.add(-1), AgentLoad.entity.set("agent_load")])
 
 
 def is_suppressed(tenant_id: str, phone: str) -> bool:

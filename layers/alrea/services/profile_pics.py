@@ -3,7 +3,7 @@
 Flow: an inbound 1:1 message is stored → ``request_fetch`` (a hooks.ON_MESSAGE_STORED listener) publishes
 ``{tenant_id, instance_id, contact_key}`` on ``chat_fetch_profile_pic`` unless the contact's picture was fetched
 less than ``REFRESH_AGE`` ago → ``fetch_profile_pic`` (the queue's consumer) asks Evolution for the picture URL,
-downloads it and stores it under ``t/<tid>/avatars/<digits>.<ext>``; the contact keeps ``avatar_key`` and
+downloads it (the PictureDownloader port) and stores it under ``t/<tid>/avatars/<digits>.<ext>``; the contact keeps ``avatar_key`` and
 ``avatar_fetched_at`` (also set when the contact shows no picture, so nobody asks again for a day).
 
 No open proxy: the URL comes from Evolution, and only WhatsApp's picture CDN (https ``*.whatsapp.net``) or the
@@ -15,14 +15,15 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-import httpx
 from pydantic import BaseModel
 
 from alrea.core.clock import iso, parse_iso, utcnow
 from alrea.core.config import get_settings
 from alrea.core.errors import NotFound
 from alrea.core.log import logger
+from alrea.domain.contacts import Contact
 from alrea.ports import whatsapp as wa
+from alrea.ports.pictures import PictureRefused, PictureUnavailable  # noqa: F401 - the port's errors
 from alrea.resources import tenant_key
 from alrea.services import hooks
 from alrea.store import contacts, instances
@@ -31,7 +32,6 @@ from alrea.wiring import runtime
 QUEUE = "chat_fetch_profile_pic"
 REFRESH_AGE = timedelta(hours=24)
 MAX_BYTES = 2 * 1024 * 1024  # WhatsApp's 640x640 JPEGs are ~30-150 KB
-TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 IMAGE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 CDN_SUFFIX = ".whatsapp.net"
 
@@ -42,11 +42,7 @@ class FetchJob(BaseModel):
     contact_key: str
 
 
-class PictureRefused(Exception):
-    """The picture cannot be taken (not an image, too big, not an allowed origin): not worth a retry."""
-
-
-def is_fresh(contact: contacts.ContactItem | None, now=None) -> bool:
+def is_fresh(contact: Contact | None, now=None) -> bool:
     if contact is None or not contact.avatar_fetched_at:
         return False
     return (now or utcnow()) - parse_iso(contact.avatar_fetched_at) < REFRESH_AGE
@@ -84,26 +80,11 @@ def allowed(url: str) -> bool:
 
 
 def download(url: str) -> tuple[bytes, str]:
-    """The picture's bytes and content type; PictureRefused for what must not be kept, httpx errors otherwise."""
+    """The picture's bytes and content type, through the PictureDownloader port: PictureRefused for what must
+    not be kept (an origin outside the allowed ones included), PictureUnavailable when a retry may help."""
     if not allowed(url):
         raise PictureRefused("picture URL outside WhatsApp's CDN and the Evolution server")
-    with httpx.Client(timeout=TIMEOUT, follow_redirects=False) as client, client.stream("GET", url) as answer:
-        if answer.status_code in (403, 404, 410) or answer.is_redirect:
-            raise PictureRefused(f"picture answered {answer.status_code}")
-        answer.raise_for_status()  # 5xx: worth a retry
-        content_type = answer.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type not in IMAGE_TYPES:
-            raise PictureRefused(f"not an image: {content_type or 'no content type'}")
-        if int(answer.headers.get("content-length") or 0) > MAX_BYTES:
-            raise PictureRefused("picture too large")
-        data = bytearray()
-        for chunk in answer.iter_bytes():
-            data += chunk
-            if len(data) > MAX_BYTES:
-                raise PictureRefused("picture too large")
-    if not data:
-        raise PictureRefused("empty picture")
-    return bytes(data), content_type
+    return runtime().pictures.download(url, types=IMAGE_TYPES, max_bytes=MAX_BYTES)
 
 
 def avatar_key(tenant_id: str, contact_key: str, content_type: str) -> str:
@@ -156,7 +137,7 @@ def avatar_url(tenant_id: str, contact_key: str) -> str | None:
     return presigned(contacts.get(tenant_id, contact_key))
 
 
-def presigned(contact: contacts.ContactItem | None) -> str | None:
+def presigned(contact: Contact | None) -> str | None:
     """The presigned GET of an already-read contact's cached picture (local computation, no call)."""
     if contact is None or not contact.avatar_key:
         return None

@@ -3,10 +3,9 @@ managers write."""
 from __future__ import annotations
 
 import re
-from typing import Any
-
 from alrea.core.clock import new_id
 from alrea.core.errors import Invalid
+from alrea.domain.accounts import QuickReply
 from alrea.domain.roles import Principal
 from alrea.store import quick_replies as store
 
@@ -28,23 +27,23 @@ def _text(value: str) -> str:
     return value
 
 
-def create(caller: Principal, shortcut: str, text: str) -> dict[str, Any]:
-    return store.create(caller.tenant_id, new_id(), _shortcut(shortcut), _text(text)).public()
+def create(caller: Principal, shortcut: str, text: str) -> QuickReply:
+    return store.create(caller.tenant_id, new_id(), _shortcut(shortcut), _text(text))
 
 
-def list_all(caller: Principal, prefix: str | None = None) -> list[dict[str, Any]]:
+def list_all(caller: Principal, prefix: str | None = None) -> list[QuickReply]:
     clean = (prefix or "").strip().lstrip("/").lower()
     if clean and not SHORTCUT.match(clean):
         return []
-    return [r.public() for r in store.list_prefix(caller.tenant_id, clean)]
+    return store.list_prefix(caller.tenant_id, clean)
 
 
-def get(caller: Principal, reply_id: str) -> dict[str, Any]:
-    return store.get(caller.tenant_id, reply_id).public()
+def get(caller: Principal, reply_id: str) -> QuickReply:
+    return store.get(caller.tenant_id, reply_id)
 
 
-def update(caller: Principal, reply_id: str, shortcut: str, text: str) -> dict[str, Any]:
-    return store.update(caller.tenant_id, reply_id, _shortcut(shortcut), _text(text)).public()
+def update(caller: Principal, reply_id: str, shortcut: str, text: str) -> QuickReply:
+    return store.update(caller.tenant_id, reply_id, _shortcut(shortcut), _text(text))
 
 
 def delete(caller: Principal, reply_id: str) -> None:

@@ -27,7 +27,7 @@ def days(tenant_id: str) -> tuple[int | None, int | None]:
     if hit and now - hit[0] < CACHE_S:
         return hit[1], hit[2]
     s = store.settings(tenant_id)
-    value = (int(s.messages_days) if s.messages_days else None, int(s.media_days) if s.media_days else None)
+    value = (s.messages_days, s.media_days)
     with _lock:
         _cache[tenant_id] = (now, *value)
     return value

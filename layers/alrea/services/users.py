@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from alrea.core.clock import new_id
 from alrea.core.errors import Forbidden, Invalid, NotFound
+from alrea.domain.accounts import Tenant, User
 from alrea.domain.roles import ROLES, Principal, needs_department
 from alrea.services import passwords, realtime
 from alrea.store import departments as dept_store
 from alrea.store import users as store
 from alrea.store.tenants import get_tenant
-from alrea.store.users import User
 
 UNSET = object()
 
@@ -43,10 +43,9 @@ def create(caller: Principal, *, name: str, email: str, password: str, role: str
     return user
 
 
-def me(caller: Principal) -> dict:
+def me(caller: Principal) -> tuple[User, Tenant]:
     """The caller and their tenant (plan, limits, usage) — what the SPA loads first."""
-    return {"user": store.get_user(caller.tenant_id, caller.user_id).public(),
-            "tenant": get_tenant(caller.tenant_id).public()}
+    return store.get_user(caller.tenant_id, caller.user_id), get_tenant(caller.tenant_id)
 
 
 def list_all(caller: Principal) -> list[User]:

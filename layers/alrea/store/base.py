@@ -169,3 +169,19 @@ def cancellation_codes(exc: Exception) -> list[str | None]:
     """Per-item reason codes of a cancelled transaction, in the order PynamoDB SENT the items: condition
     checks, then deletes, then puts, then updates (not call order; Transaction.codes maps them by label)."""
     return [reason.code if reason else None for reason in getattr(exc, "cancellation_reasons", None) or []]
+
+
+def as_domain(cls: type, item: Model, **values):
+    """The domain type ``cls`` (a dataclass whose fields are named like the item's attributes) of one stored
+    item; ``values`` override or complete what the item holds (nested maps, numbers as int)."""
+    from dataclasses import MISSING, fields
+
+    kwargs = dict(values)
+    for f in fields(cls):
+        if f.name in kwargs:
+            continue
+        value = getattr(item, f.name, None)
+        if value is None and (f.default is not MISSING or f.default_factory is not MISSING):
+            continue  # absent attribute: the domain default
+        kwargs[f.name] = value
+    return cls(**kwargs)

@@ -23,12 +23,13 @@ from typing import Any
 
 from pynamodb.attributes import (BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute,
                                  UnicodeSetAttribute)
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.expressions.update import Action
 
 from alrea.core.clock import iso, new_id, utcnow
-from alrea.domain.contacts import (NO_TERMS, FieldDef, fold, name_sort_key, name_terms, phone_digits, phone_terms,
-                                   plain_value)
+from alrea.domain.contacts import (NO_TERMS, Contact, CustomField, FieldDef, fold, name_sort_key, name_terms,
+                                   phone_digits, phone_terms, plain_value, terms_of)
+from alrea.store import tags as tag_items
 from alrea.store.base import Gsi1, Gsi2, Gsi3, Item, condition_failed, update_if
 from alrea.store.keys import tenant_pk
 
@@ -86,26 +87,32 @@ class ContactItem(Item):
     created_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
 
-    def field_values(self) -> dict[str, Any]:
-        raw = self.fields.as_dict() if self.fields is not None else {}
-        return {k: plain_value(v) for k, v in raw.items()}
+    def domain(self) -> Contact:
+        return Contact(
+            tenant_id=self.tenant_id, key=self.key, id=self.id, phone=self.phone, lid=self.lid, name=self.name,
+            email=self.email, tags=frozenset(self.tags or ()),
+            fields=dict(self.fields.as_dict()) if self.fields is not None else {}, notes=self.notes,
+            source=self.source, counted=bool(self.counted), profile_pic_url=self.profile_pic_url,
+            avatar_key=self.avatar_key, avatar_fetched_at=self.avatar_fetched_at,
+            last_interaction_at=self.last_interaction_at,
+            opted_out=dict(self.opted_out.as_dict()) if self.opted_out is not None else None,
+            import_digest=self.import_digest, terms_name=self.terms_name, created_at=self.created_at,
+            updated_at=self.updated_at)
 
-    def opt_out_view(self) -> dict[str, Any] | None:
-        return dict(self.opted_out.as_dict()) if self.opted_out is not None else None
-
-    def view(self) -> dict[str, Any]:
-        """What the inbox shows of the person behind a chat."""
-        return {"key": self.key, "phone": self.phone, "lid": self.lid, "name": self.name,
-                "profile_pic_url": self.profile_pic_url, "created_at": self.created_at,
-                "updated_at": self.updated_at}
-
-    def public(self) -> dict[str, Any]:
-        """The whole contact, as /api/contacts answers it."""
-        return {"id": self.id, "key": self.key, "phone": self.phone, "lid": self.lid, "name": self.name,
-                "email": self.email, "tags": sorted(self.tags or ()), "fields": self.field_values(),
-                "notes": self.notes, "source": self.source, "profile_pic_url": self.profile_pic_url,
-                "last_interaction_at": self.last_interaction_at, "opted_out": self.opt_out_view(),
-                "created_at": self.created_at, "updated_at": self.updated_at}
+    @classmethod
+    def of(cls, c: Contact) -> ContactItem:
+        """The item of a NEW contact (``new_item``), with its index keys."""
+        item = cls(tenant_pk(c.tenant_id), contact_sk(c.key), entity="contact", id=c.id, tenant_id=c.tenant_id,
+                   key=c.key, phone=c.phone, lid=c.lid, name=c.name, email=c.email, tags=set(c.tags) or None,
+                   fields=_map(c.fields), notes=c.notes, source=c.source, counted=c.counted,
+                   profile_pic_url=c.profile_pic_url, opted_out=MapAttribute(**c.opted_out) if c.opted_out else None,
+                   import_digest=c.import_digest, terms_name=c.terms_name, created_at=c.created_at,
+                   updated_at=c.updated_at,
+                   gsi1pk=id_pk(c.tenant_id, c.id or ""), gsi1sk="CONTACT", gsi2pk=name_pk(c.tenant_id),
+                   gsi2sk=name_sort_key(c.name, c.key))
+        if c.phone:
+            item.gsi3pk, item.gsi3sk = phone_pk(c.tenant_id), phone_digits(c.phone)
+        return item
 
 
 def key_item(tenant_id: str, key: str) -> ContactItem:
@@ -147,32 +154,43 @@ def upsert_actions(tenant_id: str, key: str, *, phone: str | None = None, lid: s
     return actions
 
 
-def upsert(tenant_id: str, key: str, **fields: str | None) -> ContactItem:
+def upsert(tenant_id: str, key: str, **fields: str | None) -> Contact:
+    """Create-or-update (``upsert_actions``), then the search terms of the name it now has."""
     item = key_item(tenant_id, key)
     item.update(actions=upsert_actions(tenant_id, key, **fields))
-    sync_terms(item)
-    return item
+    _sync_item_terms(item)
+    return item.domain()
 
 
-def get(tenant_id: str, key: str, *, consistent: bool = False) -> ContactItem | None:
+def _get_item(tenant_id: str, key: str, *, consistent: bool = False) -> ContactItem | None:
     try:
         return ContactItem.get(tenant_pk(tenant_id), contact_sk(key), consistent_read=consistent)
     except DoesNotExist:
         return None
 
 
-def get_by_id(tenant_id: str, contact_id: str) -> ContactItem | None:
+def get(tenant_id: str, key: str, *, consistent: bool = False) -> Contact | None:
+    item = _get_item(tenant_id, key, consistent=consistent)
+    return item.domain() if item is not None else None
+
+
+def exists(tenant_id: str, key: str) -> bool:
+    """Whether the key has a contact (consistent read of the key only)."""
+    try:
+        ContactItem.get(tenant_pk(tenant_id), contact_sk(key), consistent_read=True, attributes_to_get=["pk"])
+    except DoesNotExist:
+        return False
+    return True
+
+
+def get_by_id(tenant_id: str, contact_id: str) -> Contact | None:
     for item in ContactItem.gsi1.query(id_pk(tenant_id, contact_id), ContactItem.gsi1sk == "CONTACT", limit=1):
-        return get(tenant_id, item.key, consistent=True) or None
+        return get(tenant_id, item.key, consistent=True)
     return None
 
 
-DIGEST_ATTRIBUTES = ["pk", "sk", "entity", "key", "import_digest"]
-
-
-def batch_get(tenant_id: str, keys: Iterable[str], attributes: list[str] | None = None) -> dict[str, ContactItem]:
-    """key -> item for the keys that exist (BatchGetItem, 100 keys a call, unprocessed keys retried);
-    ``attributes`` projects (e.g. DIGEST_ATTRIBUTES: is this row already applied?)."""
+def _batch_items(tenant_id: str, keys: Iterable[str], attributes: list[str] | None = None
+                 ) -> dict[str, ContactItem]:
     pk = tenant_pk(tenant_id)
     wanted = [(pk, contact_sk(k)) for k in dict.fromkeys(keys)]
     found: dict[str, ContactItem] = {}
@@ -183,22 +201,28 @@ def batch_get(tenant_id: str, keys: Iterable[str], attributes: list[str] | None 
     return found
 
 
+def batch_get(tenant_id: str, keys: Iterable[str]) -> dict[str, Contact]:
+    """key -> contact for the keys that exist (BatchGetItem, 100 keys a call, unprocessed keys retried)."""
+    return {key: item.domain() for key, item in _batch_items(tenant_id, keys).items()}
+
+
+def import_digests(tenant_id: str, keys: Iterable[str]) -> dict[str, str | None]:
+    """key -> digest of the last imported row applied (None: never imported) for the keys that have a
+    contact; a projected BatchGetItem (cheap: is this row already applied?)."""
+    found = _batch_items(tenant_id, keys, ["pk", "sk", "entity", "key", "import_digest"])
+    return {key: item.import_digest for key, item in found.items()}
+
+
 def new_item(tenant_id: str, key: str, *, source: str, name: str | None = None, email: str | None = None,
              tags: Iterable[str] = (), fields: dict[str, Any] | None = None, notes: str | None = None,
-             counted: bool = True, now: str | None = None, import_digest: str | None = None) -> ContactItem:
+             counted: bool = True, now: str | None = None, import_digest: str | None = None) -> Contact:
+    """A new contact, not stored yet (``create`` / ``put_many`` store it with its search terms)."""
     now = now or iso(utcnow())
-    cid = new_id()
-    phone = key if key.startswith("+") else None
-    item = ContactItem(
-        tenant_pk(tenant_id), contact_sk(key), entity="contact", id=cid, tenant_id=tenant_id, key=key,
-        phone=phone, name=name, email=email, tags=set(tags) or None, fields=_map(fields), notes=notes,
-        source=source, counted=counted, created_at=now, updated_at=now, import_digest=import_digest,
-        gsi1pk=id_pk(tenant_id, cid), gsi1sk="CONTACT", gsi2pk=name_pk(tenant_id), gsi2sk=name_sort_key(name, key),
-        terms_name=_marker(name),
-    )
-    if phone:
-        item.gsi3pk, item.gsi3sk = phone_pk(tenant_id), phone_digits(phone)
-    return item
+    return Contact(tenant_id=tenant_id, key=key, id=new_id(), phone=key if key.startswith("+") else None,
+                   name=name, email=email, tags=frozenset(tags),
+                   fields={k: v for k, v in (fields or {}).items() if v is not None}, notes=notes, source=source,
+                   counted=counted, created_at=now, updated_at=now, import_digest=import_digest,
+                   terms_name=_marker(name))
 
 
 def _map(values: dict[str, Any] | None) -> MapAttribute | None:
@@ -206,8 +230,9 @@ def _map(values: dict[str, Any] | None) -> MapAttribute | None:
     return MapAttribute(**clean) if clean else None
 
 
-def create(item: ContactItem) -> bool:
+def create(contact: Contact) -> bool:
     """Conditional put: False when the phone already has a contact (never two records per phone)."""
+    item = ContactItem.of(contact)
     try:
         item.save(condition=ContactItem.pk.does_not_exist())
     except PutError as exc:
@@ -218,7 +243,9 @@ def create(item: ContactItem) -> bool:
     return True
 
 
-def put_many(items: list[ContactItem]) -> None:
+def put_many(contacts: list[Contact]) -> None:
+    """New contacts (BatchWriteItem), with their search terms."""
+    items = [ContactItem.of(c) for c in contacts]
     with ContactItem.batch_write() as batch:
         for item in items:
             batch.save(item)
@@ -227,8 +254,9 @@ def put_many(items: list[ContactItem]) -> None:
 
 def change(tenant_id: str, key: str, *, name: Any = ..., email: Any = ..., notes: Any = ...,
            fields: dict[str, Any] | None = None, add_tags: Iterable[str] = (), remove_tags: Iterable[str] = (),
-           opted_out: Any = ..., extra: list[Action] | None = None) -> ContactItem | None:
-    """Update an existing contact (None when it does not exist). ``...`` leaves a value as it is; None clears."""
+           opted_out: Any = ..., import_digest: str | None = None) -> Contact | None:
+    """Update an existing contact (None when it does not exist). ``...`` leaves a value as it is; None clears.
+    ``import_digest``: the imported row now applied to it."""
     item = key_item(tenant_id, key)
     actions: list[Action] = [ContactItem.updated_at.set(iso(utcnow()))]
     if name is not ...:
@@ -248,46 +276,30 @@ def change(tenant_id: str, key: str, *, name: Any = ..., email: Any = ..., notes
     if opted_out is not ...:
         actions.append(ContactItem.opted_out.set(MapAttribute(**opted_out)) if opted_out
                        else ContactItem.opted_out.remove())
-    actions += extra or []
-    try:
-        item.update(actions=actions, condition=ContactItem.pk.exists())
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return None
-        raise
+    if import_digest is not None:
+        actions.append(ContactItem.import_digest.set(import_digest))
+    if not update_if(item, actions, ContactItem.pk.exists()):
+        return None
     if name is not ...:
-        sync_terms(item)
-    return item
+        _sync_item_terms(item)
+    return item.domain()
 
 
 def add_tag_if_missing(tenant_id: str, key: str, tag: str) -> bool:
     """ADD one tag; True only when the contact exists and did not have it (exact tag counts)."""
-    item = key_item(tenant_id, key)
-    try:
-        item.update(actions=[ContactItem.tags.add({tag}), ContactItem.updated_at.set(iso(utcnow()))],
-                    condition=ContactItem.pk.exists() & ~ContactItem.tags.contains(tag))
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return False
-        raise
-    return True
+    return update_if(key_item(tenant_id, key),
+                     [ContactItem.tags.add({tag}), ContactItem.updated_at.set(iso(utcnow()))],
+                     ContactItem.pk.exists() & ~ContactItem.tags.contains(tag))
 
 
 def remove_tag_if_present(tenant_id: str, key: str, tag: str) -> bool:
-    item = key_item(tenant_id, key)
-    try:
-        item.update(actions=[ContactItem.tags.delete({tag}), ContactItem.updated_at.set(iso(utcnow()))],
-                    condition=ContactItem.pk.exists() & ContactItem.tags.contains(tag))
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return False
-        raise
-    return True
+    return update_if(key_item(tenant_id, key),
+                     [ContactItem.tags.delete({tag}), ContactItem.updated_at.set(iso(utcnow()))],
+                     ContactItem.pk.exists() & ContactItem.tags.contains(tag))
 
 
 def set_opt_out(tenant_id: str, key: str, value: dict[str, str] | None) -> bool:
     """Set (value) or clear (None) the opt-out; True when it changed."""
-    item = key_item(tenant_id, key)
     now = iso(utcnow())
     if value is not None:
         actions = [ContactItem.opted_out.set(MapAttribute(**value)), ContactItem.updated_at.set(now)]
@@ -295,36 +307,27 @@ def set_opt_out(tenant_id: str, key: str, value: dict[str, str] | None) -> bool:
     else:
         actions = [ContactItem.opted_out.remove(), ContactItem.updated_at.set(now)]
         condition = ContactItem.pk.exists() & ContactItem.opted_out.exists()
-    try:
-        item.update(actions=actions, condition=condition)
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return False
-        raise
-    return True
+    return update_if(key_item(tenant_id, key), actions, condition)
 
 
 def touch_interaction(tenant_id: str, key: str, at: str) -> None:
     """last_interaction_at only moves forward; a missing contact is not created here."""
-    item = key_item(tenant_id, key)
-    try:
-        item.update(actions=[ContactItem.last_interaction_at.set(at)],
-                    condition=ContactItem.pk.exists() & (ContactItem.last_interaction_at.does_not_exist()
-                                                         | (ContactItem.last_interaction_at < at)))
-    except UpdateError as exc:
-        if not condition_failed(exc):
-            raise
+    update_if(key_item(tenant_id, key), [ContactItem.last_interaction_at.set(at)],
+              ContactItem.pk.exists() & (ContactItem.last_interaction_at.does_not_exist()
+                                         | (ContactItem.last_interaction_at < at)))
 
 
-def delete(item: ContactItem) -> bool:
+def delete(contact: Contact) -> bool:
+    """Delete the contact and its search terms; False when it was already gone."""
+    item = key_item(contact.tenant_id, contact.key)
     try:
         item.delete(condition=ContactItem.pk.exists())
     except Exception as exc:  # noqa: BLE001 - DeleteError
         if condition_failed(exc):
             return False
         raise
-    if item.terms_name is not None:
-        _term_batch(item.tenant_id, item.key, put=[], delete=_terms(item.key, item.terms_name))
+    if contact.terms_name is not None:
+        _term_batch(contact.tenant_id, contact.key, put=[], delete=_terms(contact.key, contact.terms_name))
     return True
 
 
@@ -369,9 +372,15 @@ def _write_terms(items: list[ContactItem]) -> None:
                                        tenant_id=item.tenant_id, key=item.key, term=term))
 
 
-def sync_terms(item: ContactItem) -> bool:
-    """Make the contact's term items match its current name (``item`` as stored: ALL_NEW of an update or a
-    read). Answers True when something was written."""
+def sync_terms(tenant_id: str, key: str) -> bool:
+    """Make the contact's term items match the name it has now (a consistent read); True when something was
+    written, False when they already match or the contact is gone."""
+    item = _get_item(tenant_id, key, consistent=True)
+    return item is not None and _sync_item_terms(item)
+
+
+def _sync_item_terms(item: ContactItem) -> bool:
+    """``item`` as stored (ALL_NEW of an update, or a read)."""
     marker = _marker(item.name)
     if item.terms_name == marker:
         return False
@@ -382,38 +391,73 @@ def sync_terms(item: ContactItem) -> bool:
     return True
 
 
-def query_terms(tenant_id: str, term: str, start: dict | None = None, page_size: int = 100
-                ) -> Iterator[ContactTerm]:
+# ---------------------------------------------------------------- listing
+# A listing yields (contact, resume): ``resume`` is the store key to continue AFTER that contact — opaque to
+# the services, which hand it to alrea.store.paging (signed, bound to the tenant and the filters) as the cursor.
+Resume = dict[str, Any]
+
+
+def _query_terms(tenant_id: str, term: str, start: dict | None = None, page_size: int = 100
+                 ) -> Iterator[ContactTerm]:
     """Term items whose term starts with ``term``, in term order, from an optional exclusive start key."""
     return iter(ContactTerm.query(terms_pk(tenant_id, term), ContactTerm.sk.startswith(term),
                                   last_evaluated_key=start, page_size=page_size))
 
 
-# ---------------------------------------------------------------- listing
-def query_all(tenant_id: str, start: dict | None = None, page_size: int = 100) -> Iterator[ContactItem]:
-    """A tenant's contacts A→Z by name (unnamed last), from an optional exclusive start key."""
-    return iter(ContactItem.gsi2.query(name_pk(tenant_id), last_evaluated_key=start, page_size=page_size))
+def _name_key(item: ContactItem) -> Resume:
+    """The exclusive start key that resumes the A→Z (name index) listing after ``item``."""
+    return {"pk": {"S": item.pk}, "sk": {"S": item.sk}, "gsi2pk": {"S": item.gsi2pk}, "gsi2sk": {"S": item.gsi2sk}}
 
 
-def query_name_prefix(tenant_id: str, prefix: str, start: dict | None = None,
-                      page_size: int = 100) -> Iterator[ContactItem]:
-    return iter(ContactItem.gsi2.query(name_pk(tenant_id), ContactItem.gsi2sk.startswith(prefix),
-                                       last_evaluated_key=start, page_size=page_size))
+def iter_all(tenant_id: str, start: Resume | None = None) -> Iterator[tuple[Contact, Resume]]:
+    """The tenant's contacts A→Z by name (unnamed last)."""
+    for item in ContactItem.gsi2.query(name_pk(tenant_id), last_evaluated_key=start, page_size=100):
+        if item.entity == "contact":
+            yield item.domain(), _name_key(item)
 
 
-def query_phone_prefix(tenant_id: str, digits: str, start: dict | None = None,
-                       page_size: int = 100) -> Iterator[ContactItem]:
-    return iter(ContactItem.gsi3.query(phone_pk(tenant_id), ContactItem.gsi3sk.startswith(digits),
-                                       last_evaluated_key=start, page_size=page_size))
+def iter_tagged(tenant_id: str, tag: str, start: Resume | None = None) -> Iterator[tuple[Contact, Resume]]:
+    """The contacts with ``tag``, in key order: its membership partition, then batch gets (100 keys)."""
+    members = tag_items.iter_members(tenant_id, tag, start)
+    while True:
+        chunk = [m for _, m in zip(range(100), members, strict=False)]
+        if not chunk:
+            return
+        found = _batch_items(tenant_id, [m.key for m in chunk])
+        for m in chunk:
+            if m.key in found:
+                yield found[m.key].domain(), {"pk": {"S": m.pk}, "sk": {"S": m.sk}}
 
 
-def index_key(item: ContactItem, index: str) -> dict[str, dict[str, str]]:
-    """The exclusive start key that resumes a query of ``index`` ("table", "gsi2", "gsi3") after ``item``."""
-    key = {"pk": {"S": item.pk}, "sk": {"S": item.sk}}
-    if index != "table":
-        key[f"{index}pk"] = {"S": getattr(item, f"{index}pk")}
-        key[f"{index}sk"] = {"S": getattr(item, f"{index}sk")}
-    return key
+def iter_matching(tenant_id: str, prefixes: list[str], start: Resume | None = None
+                  ) -> Iterator[tuple[Contact, Resume]]:
+    """Contacts with a search term starting with one of ``prefixes`` (domain.contacts.search_prefixes: any
+    word of the name; the phone's number, with or without country and area code, or its last digits), each
+    once: a contact is yielded at its smallest matching term (domain.contacts.terms_of), so pages never repeat
+    it. One Query per prefix, one after the other; the resume key's partition says which one to
+    resume (a key from elsewhere: ValueError)."""
+    partitions = [terms_pk(tenant_id, p) for p in prefixes]
+    first = 0
+    if start is not None:
+        if start.get("pk", {}).get("S") not in partitions:
+            raise ValueError("resume key of another search")
+        first = partitions.index(start["pk"]["S"])
+    for n, prefix in enumerate(prefixes[first:], start=first):
+        found_terms = _query_terms(tenant_id, prefix, start if n == first else None)
+        while True:
+            chunk = [t for _, t in zip(range(100), found_terms, strict=False)]
+            if not chunk:
+                break
+            found = _batch_items(tenant_id, [t.key for t in chunk])
+            for hit in chunk:
+                item = found.get(hit.key)
+                if item is None:
+                    continue
+                contact = item.domain()
+                smallest = min((t for t in terms_of(contact.name, contact.key) if any(t.startswith(p) for p in prefixes)),
+                               default=None)
+                if smallest == hit.term:
+                    yield contact, {"pk": {"S": hit.pk}, "sk": {"S": hit.sk}}
 
 
 # ---------------------------------------------------------------- the contacts counter (plan limit)
@@ -431,18 +475,13 @@ def reserve(tenant_id: str, n: int, limit: int) -> bool:
         return True
     if n > limit:
         return False
-    item = counter_item(tenant_id)
-    try:
-        item.update(actions=[ContactCounter.count.add(n), ContactCounter.entity.set("counter")],
-                    condition=ContactCounter.count.does_not_exist() | (ContactCounter.count <= limit - n))
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return False
-        raise
-    return True
+    return update_if(counter_item(tenant_id),
+                     [ContactCounter.count.add(n), ContactCounter.entity.set("counter")],
+                     ContactCounter.count.does_not_exist() | (ContactCounter.count <= limit - n))
 
 
 def release(tenant_id: str, n: int) -> None:
+    """Give ``n`` back to the counter (contacts deleted, or a reservation not used)."""
     if n > 0:
         counter_item(tenant_id).update(actions=[ContactCounter.count.add(-n)])
 
@@ -462,23 +501,21 @@ class FieldDefItem(Item):
     label = UnicodeAttribute()
     created_at = UnicodeAttribute(null=True)
 
-    def definition(self) -> FieldDef:
-        return FieldDef(self.name, self.type, self.label)
-
-    def view(self) -> dict[str, Any]:
-        return {"name": self.name, "type": self.type, "label": self.label, "created_at": self.created_at}
+    def domain(self) -> CustomField:
+        return CustomField(self.name, self.type, self.label, self.created_at)
 
 
 def field_defs(tenant_id: str) -> dict[str, FieldDef]:
-    return {i.name: i.definition() for i in FieldDefItem.query(tenant_pk(tenant_id),
-                                                               FieldDefItem.sk.startswith(FIELD_PREFIX))}
+    return {f.name: f.definition() for f in list_fields(tenant_id)}
 
 
-def field_items(tenant_id: str) -> list[FieldDefItem]:
-    return list(FieldDefItem.query(tenant_pk(tenant_id), FieldDefItem.sk.startswith(FIELD_PREFIX)))
+def list_fields(tenant_id: str) -> list[CustomField]:
+    """The tenant's custom field definitions, by name."""
+    return [i.domain() for i in FieldDefItem.query(tenant_pk(tenant_id), FieldDefItem.sk.startswith(FIELD_PREFIX))]
 
 
-def add_field(tenant_id: str, name: str, type_: str, label: str) -> FieldDefItem | None:
+def add_field(tenant_id: str, name: str, type_: str, label: str) -> CustomField | None:
+    """A new definition; None when the name is taken."""
     item = FieldDefItem(tenant_pk(tenant_id), FIELD_PREFIX + name, entity="contact_field", tenant_id=tenant_id,
                         name=name, type=type_, label=label, created_at=iso(utcnow()))
     try:
@@ -487,18 +524,15 @@ def add_field(tenant_id: str, name: str, type_: str, label: str) -> FieldDefItem
         if condition_failed(exc):
             return None
         raise
-    return item
+    return item.domain()
 
 
-def change_field(tenant_id: str, name: str, label: str) -> FieldDefItem | None:
+def change_field(tenant_id: str, name: str, label: str) -> CustomField | None:
+    """A new label (None when the field does not exist); answers the definition as stored."""
     item = FieldDefItem(tenant_pk(tenant_id), FIELD_PREFIX + name)
-    try:
-        item.update(actions=[FieldDefItem.label.set(label)], condition=FieldDefItem.pk.exists())
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return None
-        raise
-    return item
+    if not update_if(item, [FieldDefItem.label.set(label)], FieldDefItem.pk.exists()):
+        return None
+    return item.domain()
 
 
 def delete_field(tenant_id: str, name: str) -> bool:
@@ -510,8 +544,6 @@ def delete_field(tenant_id: str, name: str) -> bool:
             return False
         raise
     return True
-
-
 
 
 def set_avatar(tenant_id: str, key: str, avatar_key: str | None, at: str) -> None:

@@ -5,14 +5,13 @@ that places or moves a user, and a department is deleted only on the condition `
 """
 from __future__ import annotations
 
-from typing import Any
-
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
 from alrea.core.clock import iso, utcnow
 from alrea.core.errors import Conflict, NotFound
-from alrea.store.base import Item
+from alrea.domain.accounts import Department as DepartmentData
+from alrea.store.base import Item, as_domain
 from alrea.store.keys import tenant_pk
 
 SK_PREFIX = "DEPT#"
@@ -36,24 +35,23 @@ class Department(Item):
         """A key-only instance, for transactions."""
         return cls(*cls.key(tenant_id, department_id))
 
-    def public(self) -> dict[str, Any]:
-        return {"id": self.department_id, "name": self.name, "members_count": int(self.members_count or 0),
-                "created_at": self.created_at, "updated_at": self.updated_at}
+    def domain(self) -> DepartmentData:
+        return as_domain(DepartmentData, self, members_count=int(self.members_count or 0))
 
 
-def get_department(tenant_id: str, department_id: str) -> Department:
+def get_department(tenant_id: str, department_id: str) -> DepartmentData:
     try:
-        return Department.get(*Department.key(tenant_id, department_id), consistent_read=True)
+        return Department.get(*Department.key(tenant_id, department_id), consistent_read=True).domain()
     except DoesNotExist:
         raise NotFound(NOT_FOUND) from None
 
 
-def list_departments(tenant_id: str) -> list[Department]:
+def list_departments(tenant_id: str) -> list[DepartmentData]:
     items = Department.query(tenant_pk(tenant_id), Department.sk.startswith(SK_PREFIX), consistent_read=True)
-    return sorted(items, key=lambda d: d.name.lower())
+    return sorted((d.domain() for d in items), key=lambda d: d.name.lower())
 
 
-def create_department(tenant_id: str, department_id: str, name: str) -> Department:
+def create_department(tenant_id: str, department_id: str, name: str) -> DepartmentData:
     dept = Department(*Department.key(tenant_id, department_id), entity="department",
                       department_id=department_id, tenant_id=tenant_id, name=name, members_count=0,
                       created_at=iso(utcnow()))
@@ -61,17 +59,17 @@ def create_department(tenant_id: str, department_id: str, name: str) -> Departme
         dept.save(condition=Department.pk.does_not_exist())
     except PutError as exc:
         raise Conflict("Departamento já existe.") from exc
-    return dept
+    return dept.domain()
 
 
-def rename_department(tenant_id: str, department_id: str, name: str) -> Department:
+def rename_department(tenant_id: str, department_id: str, name: str) -> DepartmentData:
     dept = Department.ref(tenant_id, department_id)
     try:
         dept.update(actions=[Department.name.set(name), Department.updated_at.set(iso(utcnow()))],
                     condition=Department.pk.exists())
     except UpdateError:
         raise NotFound(NOT_FOUND) from None
-    return dept
+    return get_department(tenant_id, department_id)
 
 
 def delete_department(tenant_id: str, department_id: str) -> None:

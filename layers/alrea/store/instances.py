@@ -12,7 +12,6 @@ update is conditioned on ``count < max_numbers`` so the plan limit holds under c
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
@@ -20,6 +19,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from alrea.core.clock import iso, utcnow
 from alrea.core.errors import Conflict, LimitReached, NotFound
+from alrea.domain.instances import STATES, Instance  # noqa: F401 - the domain type this module answers
 from alrea.store.base import Item, cancellation_codes, transaction, update_if
 from alrea.store.keys import tenant_pk
 
@@ -27,34 +27,8 @@ SK_PREFIX = "INST#"
 COUNTER_SK = "INSTCOUNT"
 HOOK_SK = "HOOK"
 EVO_SK = "EVO"
-STATES = ("close", "connecting", "open", "refused")
 NOT_FOUND = "Número de WhatsApp não encontrado."
 FAILED = "ConditionalCheckFailed"
-
-
-@dataclass(frozen=True)
-class Instance:
-    """What services and handlers get: a plain record (secrets included; ``public()`` drops them)."""
-
-    tenant_id: str
-    instance_id: str
-    name: str
-    evolution_name: str
-    webhook_token: str
-    jwt_key: str
-    state: str = "close"
-    wuid: str | None = None
-    phone: str | None = None
-    profile_name: str | None = None
-    created_at: str = ""
-    updated_at: str | None = None
-    default_department_id: str | None = None  # the inbox routes new conversations there
-
-    def public(self) -> dict[str, Any]:
-        return {"id": self.instance_id, "name": self.name, "evolution_name": self.evolution_name,
-                "state": self.state, "phone": self.phone, "wuid": self.wuid, "profile_name": self.profile_name,
-                "created_at": self.created_at, "updated_at": self.updated_at,
-                "default_department_id": self.default_department_id}
 
 
 class InstanceItem(Item):

@@ -17,7 +17,8 @@ from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 
 from alrea.core.clock import iso, utcnow
-from alrea.store.base import Gsi5, Item, update_if
+from alrea.domain import privacy as dom
+from alrea.store.base import Gsi5, Item, as_domain, update_if
 from alrea.store.keys import tenant_pk
 
 SETTINGS_SK = "PRIVACY"
@@ -26,7 +27,7 @@ SUPPRESS_PREFIX = "SUPPRESS#"
 DUE_PK = "DUE#TENANTDEL"
 
 
-class PrivacySettings(Item):
+class PrivacySettingsItem(Item):
     gsi5 = Gsi5()
     gsi5pk = UnicodeAttribute(null=True)
     gsi5sk = UnicodeAttribute(null=True)
@@ -38,6 +39,11 @@ class PrivacySettings(Item):
     deletion_requested_by = UnicodeAttribute(null=True)
     deletion_requested_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
+
+    def domain(self) -> dom.PrivacySettings:
+        return as_domain(dom.PrivacySettings, self,
+                         messages_days=int(self.messages_days) if self.messages_days else None,
+                         media_days=int(self.media_days) if self.media_days else None)
 
 
 class ExportItem(Item):
@@ -51,6 +57,9 @@ class ExportItem(Item):
     created_at = UnicodeAttribute()
     finished_at = UnicodeAttribute(null=True)
 
+    def domain(self) -> dom.Export:
+        return as_domain(dom.Export, self, counts=dict(self.counts) if self.counts else None)
+
 
 class SuppressionItem(Item):
     tenant_id = UnicodeAttribute()
@@ -63,24 +72,24 @@ class AnyItem(Item):
 
 
 # ---------------------------------------------------------------- settings
-def settings(tenant_id: str) -> PrivacySettings:
+def settings(tenant_id: str) -> dom.PrivacySettings:
     try:
-        return PrivacySettings.get(tenant_pk(tenant_id), SETTINGS_SK, consistent_read=True)
+        return PrivacySettingsItem.get(tenant_pk(tenant_id), SETTINGS_SK, consistent_read=True).domain()
     except DoesNotExist:
-        return PrivacySettings(tenant_pk(tenant_id), SETTINGS_SK, entity="privacy", tenant_id=tenant_id)
+        return dom.PrivacySettings(tenant_id=tenant_id)
 
 
-def _ref(tenant_id: str) -> PrivacySettings:
-    return PrivacySettings(tenant_pk(tenant_id), SETTINGS_SK)
+def _ref(tenant_id: str) -> PrivacySettingsItem:
+    return PrivacySettingsItem(tenant_pk(tenant_id), SETTINGS_SK)
 
 
 def _base(tenant_id: str) -> list:
-    P = PrivacySettings
+    P = PrivacySettingsItem
     return [P.entity.set("privacy"), P.tenant_id.set(tenant_id), P.updated_at.set(iso(utcnow()))]
 
 
 def save_retention(tenant_id: str, messages_days: int | None, media_days: int | None) -> None:
-    P = PrivacySettings
+    P = PrivacySettingsItem
     actions = _base(tenant_id)
     actions.append(P.messages_days.set(messages_days) if messages_days else P.messages_days.remove())
     actions.append(P.media_days.set(media_days) if media_days else P.media_days.remove())
@@ -89,7 +98,7 @@ def save_retention(tenant_id: str, messages_days: int | None, media_days: int | 
 
 def schedule_deletion(tenant_id: str, due_at: str, user_id: str) -> bool:
     """Schedule once: False when a deletion is already scheduled."""
-    P = PrivacySettings
+    P = PrivacySettingsItem
     return update_if(_ref(tenant_id), [*_base(tenant_id), P.deletion_due_at.set(due_at),
                                        P.deletion_requested_by.set(user_id),
                                        P.deletion_requested_at.set(iso(utcnow())),
@@ -98,30 +107,30 @@ def schedule_deletion(tenant_id: str, due_at: str, user_id: str) -> bool:
 
 
 def cancel_deletion(tenant_id: str) -> bool:
-    P = PrivacySettings
+    P = PrivacySettingsItem
     return update_if(_ref(tenant_id), [*_base(tenant_id), P.deletion_due_at.remove(),
                                        P.deletion_requested_by.remove(), P.deletion_requested_at.remove(),
                                        P.gsi5pk.remove(), P.gsi5sk.remove()],
                      P.deletion_due_at.exists())
 
 
-def due_deletions(now_iso: str, *, limit: int = 20) -> list[PrivacySettings]:
+def due_deletions(now_iso: str, *, limit: int = 20) -> list[dom.PrivacySettings]:
     """Tenants whose deletion is due (the sparse due index; oldest first)."""
-    P = PrivacySettings
-    return list(P.gsi5.query(DUE_PK, P.gsi5sk <= f"{now_iso}#~", limit=limit))
+    P = PrivacySettingsItem
+    return [i.domain() for i in P.gsi5.query(DUE_PK, P.gsi5sk <= f"{now_iso}#~", limit=limit)]
 
 
 # ---------------------------------------------------------------- exports
-def new_export(tenant_id: str, export_id: str, user_id: str) -> ExportItem:
+def new_export(tenant_id: str, export_id: str, user_id: str) -> dom.Export:
     item = ExportItem(tenant_pk(tenant_id), EXPORT_PREFIX + export_id, entity="privacy_export", id=export_id,
                       tenant_id=tenant_id, status="pending", requested_by=user_id, created_at=iso(utcnow()))
     item.save(condition=ExportItem.pk.does_not_exist())
-    return item
+    return item.domain()
 
 
-def get_export(tenant_id: str, export_id: str) -> ExportItem | None:
+def get_export(tenant_id: str, export_id: str) -> dom.Export | None:
     try:
-        return ExportItem.get(tenant_pk(tenant_id), EXPORT_PREFIX + export_id, consistent_read=True)
+        return ExportItem.get(tenant_pk(tenant_id), EXPORT_PREFIX + export_id, consistent_read=True).domain()
     except DoesNotExist:
         return None
 
@@ -198,3 +207,93 @@ def exists(pk: str, sk: str) -> bool:
     except DoesNotExist:
         return False
     return True
+
+
+# ---------------------------------------------------------------- tenant deletion and contact erasure
+def _message_keys(tenant_id: str, cid: str, objects: list[str] | None = None) -> list[tuple[str, str]]:
+    """A conversation's messages and their WhatsApp id pointers (the conversation item itself is not here);
+    the messages' media object keys are appended to ``objects``."""
+    from alrea.store import messages
+
+    keys: list[tuple[str, str]] = []
+    for raw in raw_partition(messages.messages_pk(tenant_id, cid)):
+        keys.append((raw["pk"], raw["sk"]))
+        instance_id = raw.get("instance_id")
+        if instance_id:
+            ids = {raw.get("id"), raw.get("wamid")} - {None}
+            keys += [(messages.pointer_pk(tenant_id, instance_id, wamid), messages.POINTER_SK) for wamid in ids]
+        if objects is not None and raw.get("media_key"):
+            objects.append(raw["media_key"])
+    return keys
+
+
+def purge_tenant_children(tenant_id: str) -> int:
+    """A tenant purge's first step: every child partition (messages, read markers, tag members, campaign
+    items) and global pointer (``EMAIL#``, ``HOOK#``, ``EVO#``, ``WAMSG``) of the tenant. Answers the number
+    of keys deleted; the tenant's own partition stays (``purge_tenant_partition``, last)."""
+    from alrea.store import campaigns, instances, seen, tags, users
+
+    keys: list[tuple[str, str]] = []
+    for raw in raw_partition(tenant_pk(tenant_id)):
+        kind, _, rest = raw["sk"].partition("#")
+        if kind == "USER":
+            keys += partition_keys(seen.seen_pk(tenant_id, rest))
+            if raw.get("email"):
+                keys.append(users.EmailPointer.key(raw["email"]))
+        elif kind == "INST":
+            if raw.get("webhook_token"):
+                keys.append(instances.InstancePointer.hook_key(raw["webhook_token"]))
+            if raw.get("evolution_name"):
+                keys.append(instances.InstancePointer.evo_key(raw["evolution_name"]))
+        elif kind == "CONV":
+            keys += _message_keys(tenant_id, rest)
+        elif kind == "TAG":
+            keys += partition_keys(tags.members_pk(tenant_id, rest))
+        elif kind == "CAMP":
+            keys += partition_keys(campaigns.campaign_pk(tenant_id, rest))
+    return delete_keys(keys)
+
+
+def purge_tenant_partition(tenant_id: str) -> int:
+    """A tenant purge's last step: the tenant's own partition, its PRIVACY item last (it keeps the deletion
+    due until then, so a purge that crashed is retried on the next run)."""
+    root = [key for key in partition_keys(tenant_pk(tenant_id)) if key[1] != SETTINGS_SK]
+    return delete_keys(root) + delete_keys([(tenant_pk(tenant_id), SETTINGS_SK)])
+
+
+def erasure_plan(tenant_id: str, *, phone: str | None, avatar_key: str | None, conversation_ids: Iterable[str],
+                 user_ids: Iterable[str], campaign_ids: Iterable[str]) -> dom.ErasurePlan:
+    """What erasing a contact deletes besides the contact and its conversations: their messages and WhatsApp
+    pointers, every user's read markers of them, the contact's campaign recipient rows and sticky number;
+    objects: the messages' media and the cached avatar."""
+    from alrea.store import campaigns, recipients, seen
+
+    objects: list[str] = [avatar_key] if avatar_key else []
+    users = list(user_ids)
+    keys: list[tuple[str, str]] = []
+    for cid in conversation_ids:
+        keys += _message_keys(tenant_id, cid, objects)
+        keys += [(seen.seen_pk(tenant_id, uid), seen.seen_sk(cid)) for uid in users]
+    found = 0
+    if phone:
+        for camp_id in campaign_ids:
+            rk = (campaigns.campaign_pk(tenant_id, camp_id), recipients.recipient_sk(phone))
+            if exists(*rk):
+                keys.append(rk)
+                found += 1
+        keys.append((tenant_pk(tenant_id), f"STICKY#{phone}"))
+    return dom.ErasurePlan(items=tuple(keys), objects=tuple(objects), recipients=found)
+
+
+def delete_planned(plan: dom.ErasurePlan) -> int:
+    return delete_keys(plan.items)
+
+
+def drop_conversation(tenant_id: str, cid: str, *, assigned_user_id: str | None, status: str | None) -> None:
+    """Delete a conversation item, releasing its assignee's open load when it was not closed."""
+    from alrea.store.conversations import AgentLoad, conversation_sk
+
+    delete_keys([(tenant_pk(tenant_id), conversation_sk(cid))])
+    if assigned_user_id and (status or "pending") != "closed":
+        AgentLoad.ref(tenant_id, assigned_user_id).update(
+            actions=[AgentLoad.open_count.add(-1), AgentLoad.entity.set("agent_load")])

@@ -7,10 +7,11 @@ The item expires (TTL) with the family's last refresh token.
 from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from alrea.core.clock import iso, utcnow
-from alrea.store.base import Item
+from alrea.domain.accounts import Session as SessionData
+from alrea.store.base import Item, as_domain, update_if
 from alrea.store.keys import tenant_pk
 
 SK_PREFIX = "SESSION#"
@@ -36,30 +37,23 @@ def create_session(tenant_id: str, user_id: str, family: str, jti_hash: str, exp
             ttl=expires_at).save(condition=Session.pk.does_not_exist())
 
 
-def get_session(tenant_id: str, family: str) -> Session | None:
+def get_session(tenant_id: str, family: str) -> SessionData | None:
     try:
-        return Session.get(*Session.key(tenant_id, family), consistent_read=True)
+        item = Session.get(*Session.key(tenant_id, family), consistent_read=True)
     except DoesNotExist:
         return None
+    return as_domain(SessionData, item, revoked=bool(item.revoked))
 
 
 def rotate(tenant_id: str, family: str, current_hash: str, next_hash: str, expires_at: int) -> bool:
     """Move the family from ``current_hash`` to ``next_hash``; False when another rotation or a revoke won."""
-    session = Session(*Session.key(tenant_id, family))
-    try:
-        session.update(
-            actions=[Session.jti_hash.set(next_hash), Session.rotated_at.set(iso(utcnow())),
-                     Session.ttl.set(expires_at)],
-            condition=Session.pk.exists() & (Session.jti_hash == current_hash) & (Session.revoked == False),  # noqa: E712
-        )
-    except UpdateError:
-        return False
-    return True
+    return update_if(
+        Session(*Session.key(tenant_id, family)),
+        [Session.jti_hash.set(next_hash), Session.rotated_at.set(iso(utcnow())), Session.ttl.set(expires_at)],
+        Session.pk.exists() & (Session.jti_hash == current_hash) & (Session.revoked == False),  # noqa: E712
+    )
 
 
 def revoke(tenant_id: str, family: str) -> None:
-    session = Session(*Session.key(tenant_id, family))
-    try:
-        session.update(actions=[Session.revoked.set(True)], condition=Session.pk.exists())
-    except UpdateError:
-        pass  # unknown family: nothing to revoke
+    # an unknown family (condition failed): nothing to revoke
+    update_if(Session(*Session.key(tenant_id, family)), [Session.revoked.set(True)], Session.pk.exists())

@@ -8,11 +8,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
 from alrea.core.clock import iso, utcnow
+from alrea.domain.contacts import Tag
 from alrea.store.base import Item
 from alrea.store.keys import tenant_pk
 
@@ -30,8 +30,8 @@ class TagItem(Item):
     count = NumberAttribute(default=0)
     created_at = UnicodeAttribute(null=True)
 
-    def view(self) -> dict[str, Any]:
-        return {"tag": self.name, "count": max(0, int(self.count or 0))}
+    def domain(self) -> Tag:
+        return Tag(self.name, max(0, int(self.count or 0)))
 
 
 class TagMember(Item):
@@ -69,13 +69,18 @@ def adjust(tenant_id: str, counts: dict[str, int]) -> None:
             TagItem.name.set(tag), TagItem.created_at.set(TagItem.created_at | now)])
 
 
-def list_tags(tenant_id: str) -> list[TagItem]:
-    return list(TagItem.query(tenant_pk(tenant_id), TagItem.sk.startswith(TAG_PREFIX)))
+def list_tags(tenant_id: str) -> list[Tag]:
+    """The tenant's tags with their contact counts, by name."""
+    return [t.domain() for t in TagItem.query(tenant_pk(tenant_id), TagItem.sk.startswith(TAG_PREFIX))]
 
 
-def iter_member_keys(tenant_id: str, tag: str, start: dict | None = None,
-                     page_size: int = 100) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(contact key, resume key) of every member of a tag, in key order."""
-    for item in TagMember.query(members_pk(tenant_id, tag), TagMember.sk.startswith(MEMBER_PREFIX),
-                                last_evaluated_key=start, page_size=page_size):
-        yield item.key, {"pk": {"S": item.pk}, "sk": {"S": item.sk}}
+def iter_members(tenant_id: str, tag: str, start: dict | None = None, page_size: int = 100) -> Iterator[TagMember]:
+    """Membership items of a tag, in contact key order (store-internal: alrea.store.contacts.iter_tagged)."""
+    return iter(TagMember.query(members_pk(tenant_id, tag), TagMember.sk.startswith(MEMBER_PREFIX),
+                                last_evaluated_key=start, page_size=page_size))
+
+
+def iter_member_keys(tenant_id: str, tag: str) -> Iterator[str]:
+    """The contact keys of every member of a tag, in key order."""
+    for item in iter_members(tenant_id, tag):
+        yield item.key

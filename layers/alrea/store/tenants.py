@@ -11,7 +11,9 @@ from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 
 from alrea.core.errors import NotFound
-from alrea.store.base import Item
+from alrea.domain import accounts as dom
+from alrea.domain.plans import Limits
+from alrea.store.base import Item, as_domain
 from alrea.store.keys import tenant_pk
 
 TENANT_SK = "TENANT"
@@ -44,27 +46,33 @@ class Tenant(Item):
         pk, sk = cls.key(tenant_id)
         return cls(pk, sk, entity="tenant", tenant_id=tenant_id, **attrs)
 
-    def limits_dict(self) -> dict[str, int]:
-        return {name: int(getattr(self.limits, name) or 0) for name in LimitsAttribute.get_attributes()}
-
-    def public(self) -> dict[str, Any]:
-        return {
-            "id": self.tenant_id,
-            "name": self.name,
-            "plan": self.plan,
-            "limits": self.limits_dict(),
-            "usage": {"users": int(self.users_count or 0)},
-            "timezone": self.timezone,
-            "country": self.country,
-            "created_at": self.created_at,
-        }
+    def domain(self) -> dom.Tenant:
+        limits = Limits(**{name: int(getattr(self.limits, name) or 0)
+                           for name in LimitsAttribute.get_attributes()})
+        return as_domain(dom.Tenant, self, limits=limits, users_count=int(self.users_count or 0))
 
 
-def get_tenant(tenant_id: str) -> Tenant:
+def item_of(tenant: dom.Tenant) -> Tenant:
+    return Tenant.new(tenant.tenant_id, name=tenant.name, plan=tenant.plan, limits=tenant.limits.as_dict(),
+                      users_count=tenant.users_count, timezone=tenant.timezone, country=tenant.country,
+                      created_at=tenant.created_at, updated_at=tenant.updated_at)
+
+
+def get_tenant(tenant_id: str) -> dom.Tenant:
     try:
-        return Tenant.get(*Tenant.key(tenant_id), consistent_read=True)
+        return Tenant.get(*Tenant.key(tenant_id), consistent_read=True).domain()
     except DoesNotExist:
         raise NotFound("Empresa não encontrada.") from None
+
+
+def set_limits(tenant_id: str, **limits: int) -> None:
+    """Per-tenant limit exceptions (and a plan change): one update of the named limits."""
+    unknown = set(limits) - set(LimitsAttribute.get_attributes())
+    if unknown:
+        raise ValueError(f"unknown limits: {sorted(unknown)}")
+    Tenant(*Tenant.key(tenant_id)).update(
+        actions=[getattr(Tenant.limits, name).set(int(value)) for name, value in limits.items()],
+        condition=Tenant.pk.exists())
 
 
 def ping() -> str:

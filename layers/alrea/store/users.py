@@ -16,19 +16,18 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from typing import Any
-
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from alrea.core.clock import iso, utcnow
 from alrea.core.errors import Conflict, Invalid, LimitReached, NotFound
 from alrea.core.log import logger
+from alrea.domain import accounts as dom
 from alrea.domain.plans import users_limit_message
-from alrea.store.base import Item, Transaction, update_if
+from alrea.store.base import Item, Transaction, as_domain, update_if
 from alrea.store.departments import Department
 from alrea.store.keys import tenant_pk
-from alrea.store.tenants import Tenant, get_tenant
+from alrea.store.tenants import Tenant, get_tenant, item_of
 
 SK_PREFIX = "USER#"
 EMAIL_SK = "EMAIL"
@@ -62,10 +61,15 @@ class User(Item):
     def ref(cls, tenant_id: str, user_id: str) -> User:
         return cls(*cls.key(tenant_id, user_id))
 
-    def public(self) -> dict[str, Any]:
-        return {"id": self.user_id, "name": self.name, "email": self.email, "role": self.role,
-                "department_id": self.department_id, "active": bool(self.active), "away": bool(self.away),
-                "created_at": self.created_at, "updated_at": self.updated_at}
+    def domain(self) -> dom.User:
+        return as_domain(dom.User, self, active=bool(self.active), away=bool(self.away))
+
+    @classmethod
+    def of(cls, user: dom.User) -> User:
+        return cls(*cls.key(user.tenant_id, user.user_id), entity="user", user_id=user.user_id,
+                   tenant_id=user.tenant_id, name=user.name, email=user.email, password_hash=user.password_hash,
+                   role=user.role, department_id=user.department_id, active=user.active,
+                   away=user.away or None, created_at=user.created_at, updated_at=user.updated_at)
 
 
 class EmailPointer(Item):
@@ -78,39 +82,40 @@ class EmailPointer(Item):
         return f"EMAIL#{email.lower()}", EMAIL_SK
 
     @classmethod
-    def for_user(cls, user: User) -> EmailPointer:
+    def for_user(cls, user: dom.User) -> EmailPointer:
         return cls(*cls.key(user.email), entity="email", email=user.email.lower(), tenant_id=user.tenant_id,
                    user_id=user.user_id)
 
 
 def new_user(tenant_id: str, user_id: str, *, name: str, email: str, password_hash: str, role: str,
-             department_id: str | None) -> User:
-    return User(*User.key(tenant_id, user_id), entity="user", user_id=user_id, tenant_id=tenant_id, name=name,
-                email=email.lower(), password_hash=password_hash, role=role, department_id=department_id,
-                active=True, created_at=iso(utcnow()))
+             department_id: str | None) -> dom.User:
+    """A user not stored yet (``add_user`` / ``create_tenant_with_admin`` store it)."""
+    return dom.User(user_id=user_id, tenant_id=tenant_id, name=name, email=email.lower(),
+                    password_hash=password_hash, role=role, department_id=department_id, active=True,
+                    created_at=iso(utcnow()))
 
 
 # ---------------------------------------------------------------- reads
-def get_user(tenant_id: str, user_id: str) -> User:
+def get_user(tenant_id: str, user_id: str) -> dom.User:
     try:
-        return User.get(*User.key(tenant_id, user_id), consistent_read=True)
+        return User.get(*User.key(tenant_id, user_id), consistent_read=True).domain()
     except DoesNotExist:
         raise NotFound(NOT_FOUND) from None
 
 
-def list_users(tenant_id: str) -> list[User]:
+def list_users(tenant_id: str) -> list[dom.User]:
     items = User.query(tenant_pk(tenant_id), User.sk.startswith(SK_PREFIX), consistent_read=True)
-    return sorted(items, key=lambda u: (u.name.lower(), u.user_id))
+    return sorted((u.domain() for u in items), key=lambda u: (u.name.lower(), u.user_id))
 
 
-def find_by_email(email: str) -> User | None:
+def find_by_email(email: str) -> dom.User | None:
     """Login's lookup: the one access path not starting from a tenant (there is no token yet)."""
     try:
         pointer = EmailPointer.get(*EmailPointer.key(email), consistent_read=True)
     except DoesNotExist:
         return None
     try:
-        return User.get(*User.key(pointer.tenant_id, pointer.user_id), consistent_read=True)
+        return User.get(*User.key(pointer.tenant_id, pointer.user_id), consistent_read=True).domain()
     except DoesNotExist:
         return None
 
@@ -143,21 +148,22 @@ def _transact(write: Callable[[Transaction], None], on_cancel: Callable[[set[str
 
 def _limit_or_missing(tenant_id: str) -> None:
     tenant = get_tenant(tenant_id)  # NotFound when the tenant is gone
-    raise LimitReached(users_limit_message(int(tenant.limits.max_users or 0)),
-                       limit="max_users", max_users=int(tenant.limits.max_users or 0))
+    raise LimitReached(users_limit_message(tenant.limits.max_users),
+                       limit="max_users", max_users=tenant.limits.max_users)
 
 
 def _department_missing() -> None:
     raise Invalid("Departamento não encontrado.", field="department_id")
 
 
-def create_tenant_with_admin(tenant: Tenant, admin: User) -> None:
-    """Signup: the tenant, its first admin and the admin's e-mail, all or nothing."""
-    tenant.users_count = 1
+def create_tenant_with_admin(tenant: dom.Tenant, admin: dom.User) -> None:
+    """Signup: the tenant (its ``users_count`` 1), its first admin and the admin's e-mail, all or nothing."""
+    tenant_item = item_of(tenant)
+    tenant_item.users_count = 1
 
     def write(tx: Transaction) -> None:
-        tx.put("tenant", tenant, condition=Tenant.pk.does_not_exist())
-        tx.put("user", admin, condition=User.pk.does_not_exist())
+        tx.put("tenant", tenant_item, condition=Tenant.pk.does_not_exist())
+        tx.put("user", User.of(admin), condition=User.pk.does_not_exist())
         tx.put("email", EmailPointer.for_user(admin), condition=EmailPointer.pk.does_not_exist())
 
     def cancelled(failed: set[str]) -> None:
@@ -168,14 +174,14 @@ def create_tenant_with_admin(tenant: Tenant, admin: User) -> None:
     _transact(write, cancelled)
 
 
-def add_user(user: User) -> None:
+def add_user(user: dom.User) -> None:
     """A new active user of an existing tenant: counts against ``max_users`` and claims the e-mail."""
     tenant_ref = Tenant(*Tenant.key(user.tenant_id))
 
     def write(tx: Transaction) -> None:
         tx.update("tenant", tenant_ref, actions=[Tenant.users_count.add(1)],
                   condition=Tenant.pk.exists() & (Tenant.users_count < Tenant.limits.max_users))
-        tx.put("user", user, condition=User.pk.does_not_exist())
+        tx.put("user", User.of(user), condition=User.pk.does_not_exist())
         tx.put("email", EmailPointer.for_user(user), condition=EmailPointer.pk.does_not_exist())
         if user.department_id:
             tx.update("department", Department.ref(user.tenant_id, user.department_id),
@@ -193,7 +199,7 @@ def add_user(user: User) -> None:
     _transact(write, cancelled)
 
 
-def change_user(current: User, *, name: str, role: str, department_id: str | None) -> User:
+def change_user(current: dom.User, *, name: str, role: str, department_id: str | None) -> dom.User:
     """Name, role and department; moves the department counters when the department changes.
 
     Conditioned on the role and department read in ``current``: a concurrent change makes this one fail
@@ -227,7 +233,7 @@ def change_user(current: User, *, name: str, role: str, department_id: str | Non
     return get_user(tid, uid)
 
 
-def set_active(current: User, active: bool) -> User:
+def set_active(current: dom.User, active: bool) -> dom.User:
     """Activate (counts against ``max_users``) or deactivate (frees a seat). Idempotent."""
     tid, uid = current.tenant_id, current.user_id
     tenant_ref = Tenant(*Tenant.key(tid))
@@ -258,7 +264,7 @@ def set_active(current: User, active: bool) -> User:
     return get_user(tid, uid)
 
 
-def set_away(tenant_id: str, user_id: str, away: bool) -> User:
+def set_away(tenant_id: str, user_id: str, away: bool) -> dom.User:
     """The manual presence switch; NotFound when the user is gone."""
     if not update_if(User.ref(tenant_id, user_id), [User.away.set(away)], User.pk.exists()):
         raise NotFound(NOT_FOUND)

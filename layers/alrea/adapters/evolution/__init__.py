@@ -1,4 +1,3 @@
-"""Evolution API adapter of the WhatsApp port: ``client.EvolutionClient`` and the pure ``errors`` module.
-
-Kept import-free so ``alrea.ports.whatsapp`` can re-export ``errors`` without pulling httpx in.
-"""
+"""Evolution API adapter of the WhatsApp port: ``client.EvolutionClient`` and ``errors`` (Evolution's error
+bodies turned into the port's typed errors), plus ``downloads.HttpxDownloader`` (the profile-picture download
+port over httpx)."""

@@ -1,81 +1,25 @@
-"""Typed errors of the WhatsApp port, and the one place Evolution's error bodies are normalised.
+"""The one place Evolution's error bodies are normalised into the WhatsApp port's typed errors.
 
 Evolution answers errors as ``{"status", "error", "response": {"message": X}}`` where X is a string, a list of
 strings, a list of objects (number not on WhatsApp) or a list of lists (schema validation). ``messages_of``
-flattens all of them; ``error_for`` turns a status + body into one of the classes below.
-
-Pure Python on purpose: the port (alrea.ports.whatsapp) re-exports these, so services catch them without
-knowing about httpx or Evolution.
+flattens all of them; ``error_for`` turns a status + body into one of the port's error classes
+(alrea.ports.whatsapp), which the adapter raises: services catch the port's errors and never see Evolution.
 """
 from __future__ import annotations
 
 from typing import Any
 
-
-class WhatsAppError(Exception):
-    """Base of every error the WhatsApp port raises."""
-
-    def __init__(self, message: str, *, status: int | None = None, messages: list[Any] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.messages: list[Any] = list(messages or [])
-
-
-class NumberNotOnWhatsApp(WhatsAppError):
-    """The number has no WhatsApp account (Evolution 400 ``[{"jid","exists":false,"number"}]``)."""
-
-    def __init__(self, number: str, jid: str | None = None, *, status: int | None = 400) -> None:
-        super().__init__(f"number {number} is not on WhatsApp", status=status,
-                         messages=[{"jid": jid, "exists": False, "number": number}])
-        self.number = number
-        self.jid = jid
-
-
-class InstanceNotFound(WhatsAppError):
-    """Evolution does not know the instance name (404, checked before auth)."""
-
-    def __init__(self, instance: str, *, messages: list[Any] | None = None) -> None:
-        super().__init__(f"instance {instance!r} does not exist at Evolution", status=404, messages=messages)
-        self.instance = instance
-
-
-class InstanceNameTaken(WhatsAppError):
-    """``/instance/create`` with a name already in use (403)."""
-
-    def __init__(self, instance: str, *, messages: list[Any] | None = None) -> None:
-        super().__init__(f"instance name {instance!r} is already in use", status=403, messages=messages)
-        self.instance = instance
-
-
-class Unauthorized(WhatsAppError):
-    """Missing or wrong ``apikey`` (401): a configuration problem, never retried."""
-
-
-class BadRequest(WhatsAppError):
-    """Evolution rejected the request (4xx other than the cases above): not retried."""
-
-
-class EvolutionUnavailable(WhatsAppError):
-    """Evolution could not be reached or kept failing (5xx, timeouts, connection errors) after the retries.
-
-    Nothing was sent when this is raised by a send: retrying later is safe.
-    """
-
-
-class ConnectionClosed(EvolutionUnavailable):
-    """The instance's WhatsApp socket is down (``Connection Closed``): reconnect the number, then retry.
-
-    A subclass of EvolutionUnavailable because the consequence is the same (nothing went out, try later).
-    """
-
-
-class SendOutcomeUnknown(WhatsAppError):
-    """A send left this process but no answer came back (read timeout, 5xx that may have sent, dropped reply).
-
-    WhatsApp may or may not have delivered it. Never resend blindly: reconcile through the ``send.message`` /
-    ``messages.update`` webhooks (or mark the recipient for review).
-    """
+from alrea.ports.whatsapp import (  # noqa: F401 - the port's errors, raised by this adapter
+    BadRequest,
+    ConnectionClosed,
+    EvolutionUnavailable,
+    InstanceNameTaken,
+    InstanceNotFound,
+    NumberNotOnWhatsApp,
+    SendOutcomeUnknown,
+    Unauthorized,
+    WhatsAppError,
+)
 
 
 def messages_of(body: Any) -> list[Any]:

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, EmailStr, StringConstraints
 
-from alrea.api.routers.schemas import Body, Name, Password, TenantOut, UserOut
+from alrea.api.routers.schemas import Body, Name, Password, TenantOut, UserOut, tenant_json, user_json
 from alrea.services import auth
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -47,7 +47,8 @@ class SignupOut(TokensOut):
 
 @router.post("/signup", status_code=201, response_model=SignupOut)
 def signup(body: SignupIn, request: Request) -> dict:
-    return auth.signup(body.company, body.name, str(body.email), body.password, ip=client_ip(request))
+    done = auth.signup(body.company, body.name, str(body.email), body.password, ip=client_ip(request))
+    return {"tenant": tenant_json(done.tenant), "user": user_json(done.user), **done.tokens.as_dict()}
 
 
 @router.post("/login", response_model=TokensOut)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from alrea.api import downloads
 from alrea.api.deps import AdminUser, CurrentUser, ManagerOrAdmin
-from alrea.api.routers.schemas import Body, Id
+from alrea.api.routers.schemas import Body, Id, items_json
 from alrea.services import campaigns, contacts, contacts_export, contacts_import, privacy
 
 router = APIRouter(prefix="/api/contacts", tags=["contacts"])
@@ -91,17 +91,17 @@ def _filter(q: str | None, tag: str | None, opted_out: bool | None) -> contacts.
 # -------------------------------------------------------------------- fixed paths first (before /{contact_id})
 @router.get("/fields")
 def list_fields(caller: CurrentUser) -> dict[str, Any]:
-    return {"items": contacts.list_fields(caller)}
+    return items_json(contacts.list_fields(caller), contacts.field_json)
 
 
 @router.post("/fields", status_code=201)
 def add_field(body: FieldIn, caller: ManagerOrAdmin) -> dict[str, Any]:
-    return contacts.add_field(caller, body.name, body.type, body.label)
+    return contacts.field_json(contacts.add_field(caller, body.name, body.type, body.label))
 
 
 @router.patch("/fields/{name}")
 def change_field(name: str, body: FieldPatch, caller: ManagerOrAdmin) -> dict[str, Any]:
-    return contacts.change_field(caller, name, body.label)
+    return contacts.field_json(contacts.change_field(caller, name, body.label))
 
 
 @router.delete("/fields/{name}", status_code=204)
@@ -112,7 +112,7 @@ def delete_field(name: str, caller: ManagerOrAdmin) -> Response:
 
 @router.get("/tags")
 def list_tags(caller: CurrentUser) -> dict[str, Any]:
-    return {"items": contacts.list_tags(caller)}
+    return items_json(contacts.list_tags(caller), contacts.tag_json)
 
 
 @router.post("/tags")
@@ -136,36 +136,41 @@ def create_import(body: ImportIn, caller: ManagerOrAdmin) -> dict[str, Any]:
 
 @router.get("/imports/{import_id}")
 def get_import(import_id: str, caller: ManagerOrAdmin) -> dict[str, Any]:
-    return contacts_import.get(caller, import_id)
+    job = contacts_import.get(caller, import_id)
+    return {"id": job.id, "file_name": job.file_name, "size": job.size, "status": job.status,
+            "mapping": job.mapping, "counts": job.counts, "reasons": job.reasons, "bytes_read": job.bytes_read,
+            "message": job.message, "created_at": job.created_at, "started_at": job.started_at,
+            "finished_at": job.finished_at, "error_report_url": contacts_import.error_report_url(job)}
 
 
 # -------------------------------------------------------------------- contacts
 @router.get("", response_model=Page)
 def list_contacts(caller: CurrentUser, q: str | None = Search, tag: str | None = TagQ,
                   opted_out: bool | None = OptedOut, limit: int = Limit, cursor: str | None = Cursor) -> dict:
-    return contacts.list_page(caller, _filter(q, tag, opted_out), cursor=cursor, limit=limit)
+    return contacts.list_page(caller, _filter(q, tag, opted_out), cursor=cursor, limit=limit).as_json(
+        contacts.with_avatar)
 
 
 @router.post("", status_code=201)
 def create_contact(body: ContactIn, caller: CurrentUser) -> dict[str, Any]:
-    return contacts.create(caller, phone=body.phone, name=body.name, email=body.email, tags=body.tags,
-                           fields=body.fields, notes=body.notes, source="manual")
+    return contacts.public(contacts.create(caller, phone=body.phone, name=body.name, email=body.email,
+                                           tags=body.tags, fields=body.fields, notes=body.notes, source="manual"))
 
 
 @router.get("/{contact_id}")
 def get_contact(contact_id: str, caller: CurrentUser) -> dict[str, Any]:
-    return contacts.get(caller, contact_id)
+    return contacts.with_avatar(contacts.get(caller, contact_id))
 
 
 @router.get("/{contact_id}/campaigns")
 def contact_campaigns(contact_id: str, caller: CurrentUser) -> dict[str, Any]:
-    return {"items": campaigns.received_by(caller, contacts.get(caller, contact_id)["phone"])}
+    return items_json(campaigns.received_by(caller, contacts.get(caller, contact_id).phone), lambda i: i)
 
 
 @router.patch("/{contact_id}")
 def update_contact(contact_id: str, body: ContactPatch, caller: CurrentUser) -> dict[str, Any]:
     changes = {k: getattr(body, k) for k in ("name", "email", "notes") if k in body.model_fields_set}
-    return contacts.update(caller, contact_id, fields=body.fields, tags=body.tags, **changes)
+    return contacts.public(contacts.update(caller, contact_id, fields=body.fields, tags=body.tags, **changes))
 
 
 @router.delete("/{contact_id}", status_code=204)
@@ -176,12 +181,12 @@ def delete_contact(contact_id: str, caller: ManagerOrAdmin) -> Response:
 
 @router.post("/{contact_id}/opt-out")
 def opt_out(contact_id: str, body: OptOutIn, caller: CurrentUser) -> dict[str, Any]:
-    return contacts.opt_out(caller, contact_id, body.reason)
+    return contacts.public(contacts.opt_out(caller, contact_id, body.reason))
 
 
 @router.post("/{contact_id}/opt-in")
 def opt_in(contact_id: str, caller: CurrentUser) -> dict[str, Any]:
-    return contacts.opt_in(caller, contact_id)
+    return contacts.public(contacts.opt_in(caller, contact_id))
 
 
 @router.post("/{contact_id}/erase")

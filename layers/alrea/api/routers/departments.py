@@ -5,7 +5,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from alrea.api.deps import AdminUser, CurrentUser
-from alrea.api.routers.schemas import Body, DepartmentOut, Name
+from alrea.api.routers.schemas import Body, DepartmentOut, Name, department_json, items_json
 from alrea.services import departments
 
 router = APIRouter(prefix="/api/departments", tags=["departments"])
@@ -17,26 +17,27 @@ class DepartmentIn(Body):
 
 class DepartmentsOut(BaseModel):
     items: list[DepartmentOut]
+    next_cursor: str | None = None
 
 
 @router.get("", response_model=DepartmentsOut)
 def list_departments(caller: CurrentUser) -> dict:
-    return {"items": [d.public() for d in departments.list_all(caller)]}
+    return items_json(departments.list_all(caller), department_json)
 
 
 @router.post("", status_code=201, response_model=DepartmentOut)
 def create_department(body: DepartmentIn, caller: AdminUser) -> dict:
-    return departments.create(caller, body.name).public()
+    return department_json(departments.create(caller, body.name))
 
 
 @router.get("/{department_id}", response_model=DepartmentOut)
 def get_department(department_id: str, caller: CurrentUser) -> dict:
-    return departments.get(caller, department_id).public()
+    return department_json(departments.get(caller, department_id))
 
 
 @router.patch("/{department_id}", response_model=DepartmentOut)
 def rename_department(department_id: str, body: DepartmentIn, caller: AdminUser) -> dict:
-    return departments.rename(caller, department_id, body.name).public()
+    return department_json(departments.rename(caller, department_id, body.name))
 
 
 @router.delete("/{department_id}", status_code=204, response_class=Response)

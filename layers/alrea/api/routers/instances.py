@@ -7,9 +7,18 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from alrea.api.deps import AdminUser, CurrentUser
+from alrea.api.routers.schemas import instance_json, items_json
+from alrea.domain.instances import Instance
+from alrea.domain.roles import Principal
 from alrea.services import instances as service
 
 router = APIRouter(prefix="/api/instances", tags=["instances"])
+
+
+def public(instance: Instance, caller: Principal) -> dict[str, Any]:
+    """The API's view: never the jwt_key; the webhook URL (its token authenticates Evolution's webhooks) only
+    for admins to inspect."""
+    return instance_json(instance, service.webhook_url(instance) if caller.is_admin else None)
 
 
 class InstanceCreate(BaseModel):
@@ -19,7 +28,7 @@ class InstanceCreate(BaseModel):
 
 @router.post("", status_code=201)
 def create_instance(body: InstanceCreate, user: AdminUser) -> dict[str, Any]:
-    return service.public(service.create(user, name=body.name), user)
+    return public(service.create(user, name=body.name), user)
 
 
 class InstanceChange(BaseModel):
@@ -31,34 +40,35 @@ class InstanceChange(BaseModel):
 def change_instance(instance_id: str, body: InstanceChange, user: AdminUser) -> dict[str, Any]:
     from alrea.services import inbox
 
-    return service.public(inbox.set_instance_department(user, instance_id, body.default_department_id), user)
+    return public(inbox.set_instance_department(user, instance_id, body.default_department_id), user)
 
 
 @router.get("")
-def list_instances(user: CurrentUser) -> list[dict[str, Any]]:
-    return [service.public(i, user) for i in service.list_all(user)]
+def list_instances(user: CurrentUser) -> dict[str, Any]:
+    return items_json(service.list_all(user), lambda i: public(i, user))
 
 
 @router.get("/{instance_id}")
 def get_instance(instance_id: str, user: CurrentUser) -> dict[str, Any]:
-    return service.public(service.get(user, instance_id), user)
+    return public(service.get(user, instance_id), user)
 
 
 @router.get("/{instance_id}/qrcode")
 def get_qrcode(instance_id: str, user: AdminUser,
                number: str | None = Query(default=None, pattern=r"^\+?\d{10,15}$")) -> dict[str, Any]:
     digits = number.lstrip("+") if number else None
-    return service.qrcode(user, instance_id, number=digits).public()
+    qr = service.qrcode(user, instance_id, number=digits)
+    return {"state": qr.state, "code": qr.code, "base64": qr.base64, "pairing_code": qr.pairing_code}
 
 
 @router.get("/{instance_id}/state")
 def get_state(instance_id: str, user: CurrentUser) -> dict[str, Any]:
-    return service.public(service.refresh_state(user, instance_id), user)
+    return public(service.refresh_state(user, instance_id), user)
 
 
 @router.post("/{instance_id}/logout")
 def logout_instance(instance_id: str, user: AdminUser) -> dict[str, Any]:
-    return service.public(service.logout(user, instance_id), user)
+    return public(service.logout(user, instance_id), user)
 
 
 @router.delete("/{instance_id}", status_code=204)

@@ -5,7 +5,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from alrea.api.deps import CurrentUser
-from alrea.api.routers.schemas import TenantOut, UserOut
+from alrea.api.routers.schemas import TenantOut, UserOut, tenant_json, user_json
 from alrea.services import users
 
 router = APIRouter(prefix="/api", tags=["me"])
@@ -18,4 +18,5 @@ class MeOut(BaseModel):
 
 @router.get("/me", response_model=MeOut)
 def me(caller: CurrentUser) -> dict:
-    return users.me(caller)
+    user, tenant = users.me(caller)
+    return {"user": user_json(user), "tenant": tenant_json(tenant)}
