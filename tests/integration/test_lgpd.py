@@ -5,6 +5,8 @@ and executed when due (injected clock), retention sets ``ttl`` on new messages, 
 """
 from __future__ import annotations
 
+import hashlib
+
 import io
 import json
 import time
@@ -310,6 +312,9 @@ def test_tenant_deletion_is_scheduled_cancelled_and_executed_when_due(local, htt
         "name": "Some", "variants": [{"text": "Oi"}], "audience": {"tags": ["sai"]},
         "instance_ids": [inst.json()["id"]], "pacing": PACING})
     assert camp.status_code == 201, camp.text
+    key = http.post("/api/api-keys", headers=h, json={"name": "ERP", "scopes": ["numbers:read"]})
+    assert key.status_code == 201, key.text
+    secret = key.json()["secret"]
     local.runtime.storage.put(f"t/{tid}/imports/x.csv", b"phone\n+5511955554444\n", "text/csv")
     from alrea.store import instances as istore
     from alrea.store.users import EmailPointer
@@ -319,7 +324,8 @@ def test_tenant_deletion_is_scheduled_cancelled_and_executed_when_due(local, htt
             EmailPointer.key(gone["email"]), EmailPointer.key(agent_email),
             (f"HOOK#{instance.webhook_token}", "HOOK"), (f"EVO#{instance.evolution_name}", "EVO"),
             (tenant_pk(tid), f"CONTACT#{contact['phone']}"), (f"T#{tid}#TAG#sai", f"CONTACT#{contact['phone']}"),
-            (tenant_pk(tid), f"CAMP#{camp.json()['id']}")]
+            (tenant_pk(tid), f"CAMP#{camp.json()['id']}"), (tenant_pk(tid), f"APIKEY#{key.json()['id']}"),
+            (f"APIKEY#{hashlib.sha256(secret.encode()).hexdigest()}", "APIKEY")]
     assert all(pstore.exists(*k) for k in keys), [k for k in keys if not pstore.exists(*k)]
 
     # confirmation, roles
@@ -356,5 +362,6 @@ def test_tenant_deletion_is_scheduled_cancelled_and_executed_when_due(local, htt
     assert list(pstore.partition_keys(tenant_pk(tid))) == []
     assert list(local.runtime.storage.list_keys(f"t/{tid}/")) == []
     assert http.post("/api/auth/login", json={"email": gone["email"], "password": PASSWORD}).status_code == 401
+    assert http.get("/v1/numbers", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
     # the other tenant is untouched
     assert http.get("/api/privacy/retention", headers=other["headers"]).status_code == 200

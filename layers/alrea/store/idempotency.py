@@ -50,10 +50,14 @@ _CONFIG = IdempotencyConfig(event_key_jmespath="[key_id, idempotency_key, route]
                             lambda_context=_RequestWindow())  # type: ignore[arg-type]
 
 
+def partition(tenant_id: str) -> str:
+    return child_pk(tenant_id, "IDEM", "v1")
+
+
 @lru_cache(maxsize=512)
 def _layer(tenant_id: str, table_name: str, host: str | None) -> DynamoDBPersistenceLayer:
     return DynamoDBPersistenceLayer(table_name=table_name, key_attr=TABLE.pk, sort_key_attr=TABLE.sk,
-                                    static_pk_value=child_pk(tenant_id, "IDEM", "v1"), expiry_attr=TABLE.ttl,
+                                    static_pk_value=partition(tenant_id), expiry_attr=TABLE.ttl,
                                     boto3_client=_connection(_TableMeta.region, host).client)
 
 

@@ -229,11 +229,12 @@ def _message_keys(tenant_id: str, cid: str, objects: list[str] | None = None) ->
 
 def purge_tenant_children(tenant_id: str) -> int:
     """A tenant purge's first step: every child partition (messages, read markers, tag members, campaign
-    items) and global pointer (``EMAIL#``, ``HOOK#``, ``EVO#``, ``WAMSG``) of the tenant. Answers the number
+    items) and global pointer (``EMAIL#``, ``HOOK#``, ``EVO#``, ``WAMSG``, ``APIKEY#``) of the tenant, and its
+    ``Idempotency-Key`` records. Answers the number
     of keys deleted; the tenant's own partition stays (``purge_tenant_partition``, last)."""
-    from alrea.store import campaigns, instances, seen, tags, users
+    from alrea.store import api_keys, campaigns, idempotency, instances, seen, tags, users
 
-    keys: list[tuple[str, str]] = []
+    keys: list[tuple[str, str]] = list(partition_keys(idempotency.partition(tenant_id)))
     for raw in raw_partition(tenant_pk(tenant_id)):
         kind, _, rest = raw["sk"].partition("#")
         if kind == "USER":
@@ -251,6 +252,8 @@ def purge_tenant_children(tenant_id: str) -> int:
             keys += partition_keys(tags.members_pk(tenant_id, rest))
         elif kind == "CAMP":
             keys += partition_keys(campaigns.campaign_pk(tenant_id, rest))
+        elif kind == "APIKEY" and raw.get("secret_hash"):
+            keys.append(api_keys.pointer_key(raw["secret_hash"]))
     return delete_keys(keys)
 
 
