@@ -124,6 +124,9 @@ FUNCTIONS: tuple[Function, ...] = (
     Function("privacy_tenant_deletion", Schedule("rate(1 hour)", every_s=3600),
              "LGPD: purges tenants whose deletion grace period is over (sparse due index, no Scan)",
              memory_mb=512, timeout_s=900, uses_bucket=True),
+    Function("webhook_deliver", Queue("webhook_delivery", batch_size=5),
+             "Outbound webhooks: one signed POST per attempt to a partner's endpoint; retries re-publish delayed",
+             timeout_s=60, publishes=("webhook_delivery",)),
 )
 
 

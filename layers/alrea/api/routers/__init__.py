@@ -30,6 +30,8 @@ ROUTERS: dict[str, tuple[str, ...]] = {
     "search": ("api/search",),
     "api_keys": ("api/api-keys",),
     "v1_numbers": ("v1/numbers",),
+    "webhooks": ("api/webhooks",),
+    "v1_webhooks": ("v1/webhooks",),
 }
 ROOTS = ("api", "v1")
 
