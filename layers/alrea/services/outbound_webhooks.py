@@ -33,7 +33,7 @@ from alrea.store.paging import Page
 
 QUEUE = "webhook_delivery"
 DISABLED_REASON = "Desativado automaticamente: o endpoint falhou por 24 horas seguidas."
-NOT_ALLOWED = "destino não permitido (endereço local, privado ou sem resolução DNS)"
+NOT_ALLOWED = "destino não permitido"
 
 
 # ---------------------------------------------------------------- endpoint cache (per process)
@@ -246,9 +246,9 @@ def _post(endpoint: dom.Endpoint, d: dom.Delivery) -> dom.PostResult:
     if problem is None and not settings.webhooks_allow_private:
         addresses = sender.resolve(urlsplit(endpoint.url).hostname or "")
         if not addresses or not all(dom.address_allowed(a) for a in addresses):
-            problem = NOT_ALLOWED
+            problem = "endereço local, privado ou sem resolução DNS"
     if problem:
-        return dom.PostResult(None, "", 0, problem)
+        return dom.PostResult(None, "", 0, f"{NOT_ALLOWED}: {problem}")
     body = d.payload.encode()
     headers = dom.headers(endpoint.secret, int(time.time()), body, d.event_id, d.type, d.id)
     return sender.post(endpoint.url, body, headers, timeout_s=settings.webhook_timeout_s,

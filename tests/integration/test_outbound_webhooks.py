@@ -1,0 +1,295 @@
+"""Outbound webhooks against a real local receiver (an HTTP server thread): signed with the documented recipe,
+retried until the receiver recovers, every attempt in the log, replayed on demand, loopback refused unless the
+local-dev setting allows it, and a tenant without endpoints costs no read per inbound message."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from alrea.services import outbound_webhooks
+
+QUEUE = "webhook_delivery"
+
+
+class Receiver:
+    """Answers 500 to the first ``fail_first`` POSTs, then 200; records every request."""
+
+    def __init__(self, fail_first: int = 0) -> None:
+        self.fail_first = fail_first
+        self.requests: list[dict] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                outer.requests.append({"headers": dict(self.headers), "body": body})
+                failing = len(outer.requests) <= outer.fail_first
+                answer = (b"boom " * 400) if failing else b'{"ok":true}'
+                self.send_response(500 if failing else 200)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/alrea"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def verify(secret: str, header: str, body: bytes, tolerance_s: int = 300) -> bool:
+    # the Python recipe of docs/API.md ("Verifying a webhook signature"), line for line
+    parts = dict(item.split("=", 1) for item in header.split(","))
+    expected = hmac.new(secret.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256).hexdigest()
+    fresh = abs(time.time() - int(parts["t"])) <= tolerance_s
+    return fresh and hmac.compare_digest(expected, parts["v1"])
+
+
+@pytest.fixture
+def settings_env(monkeypatch):
+    """Set ALREA_* settings for one test (the settings are re-read, and forgotten afterwards)."""
+    from alrea.core.config import reset_settings
+
+    def apply(**values: str) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(f"ALREA_{name.upper()}", value)
+        reset_settings()
+
+    apply(webhooks_allow_private="true", webhook_retry_scale="0")
+    outbound_webhooks.forget()
+    yield apply
+    monkeypatch.undo()
+    reset_settings()
+    outbound_webhooks.forget()
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.close()
+
+
+def drain(bus, rounds: int = 40) -> int:
+    """Run the webhook_deliver work until the queue is empty; answers the attempts made."""
+    done, idle = 0, 0
+    for _ in range(rounds):
+        batch = bus.receive(QUEUE, max_messages=10, wait_s=0.2)
+        if not batch:
+            idle += 1
+            if idle >= 2:
+                break
+            continue
+        idle = 0
+        for delivery in batch:
+            outbound_webhooks.deliver(delivery.json(), receive_count=delivery.receive_count)
+            bus.ack(delivery)
+            done += 1
+    return done
+
+
+def register(account, url: str, events=("message.received",)) -> dict:
+    r = account.post("/api/webhooks", {"url": url, "events": list(events)})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def log(account, webhook_id: str, **params) -> dict:
+    r = account.get(f"/api/webhooks/{webhook_id}/deliveries", params=params)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_a_delivery_is_signed_with_the_documented_recipe(tenant_a, settings_env, receiver, api_runtime):
+    hook = register(tenant_a, receiver.url)
+    assert hook["secret"].startswith("whsec_") and hook["enabled"] is True
+    listed = tenant_a.get("/api/webhooks").json()
+    assert [h["id"] for h in listed["items"]] == [hook["id"]] and listed["next_cursor"] is None
+    assert hook["secret"] not in json.dumps(listed) and "secret" not in tenant_a.get(f"/api/webhooks/{hook['id']}").json()
+
+    assert outbound_webhooks.publish(tenant_a.tenant_id, "message.received", {"text": "Olá, ação!"},
+                                     key=("wamid-1",)) == 1
+    assert outbound_webhooks.publish(tenant_a.tenant_id, "message.status", {"status": "read"}) == 0  # not subscribed
+    drain(api_runtime.bus)
+    [request] = receiver.requests
+    body, headers = request["body"], request["headers"]
+    assert verify(hook["secret"], headers["Alrea-Signature"], body)
+    assert not verify(hook["secret"], headers["Alrea-Signature"], body + b" ")
+    assert not verify("whsec_other", headers["Alrea-Signature"], body)
+    payload = json.loads(body)
+    assert set(payload) == {"id", "type", "created_at", "tenant_id", "data"}
+    assert payload["type"] == "message.received" and payload["tenant_id"] == tenant_a.tenant_id
+    assert payload["data"] == {"text": "Olá, ação!"} and headers["Alrea-Event-Id"] == payload["id"]
+    # the same fact again is the same event: no second delivery
+    outbound_webhooks.publish(tenant_a.tenant_id, "message.received", {"text": "Olá, ação!"}, key=("wamid-1",))
+    drain(api_runtime.bus)
+    assert len(receiver.requests) == 1
+
+
+def test_a_receiver_failing_three_times_gets_the_fourth_and_the_log_shows_every_attempt(
+        tenant_a, settings_env, receiver, api_runtime):
+    receiver.fail_first = 3
+    hook = register(tenant_a, receiver.url)
+    outbound_webhooks.publish(tenant_a.tenant_id, "message.received", {"n": 1}, key=("wamid-2",))
+    assert drain(api_runtime.bus) == 4
+    assert len(receiver.requests) == 4
+    assert len({r["headers"]["Alrea-Event-Id"] for r in receiver.requests}) == 1
+    assert all(verify(hook["secret"], r["headers"]["Alrea-Signature"], r["body"]) for r in receiver.requests)
+    [delivery] = log(tenant_a, hook["id"])["items"]
+    assert delivery["status"] == "succeeded" and delivery["next_attempt_at"] is None
+    assert [a["status_code"] for a in delivery["attempts"]] == [500, 500, 500, 200]
+    assert all(len(a["response"].encode()) <= 1024 for a in delivery["attempts"])
+    assert delivery["attempts"][0]["response"].startswith("boom") and delivery["attempts"][3]["response"] == '{"ok":true}'
+    assert all(a["latency_ms"] >= 0 and a["at"] for a in delivery["attempts"])
+    assert log(tenant_a, hook["id"], status="failed")["items"] == []
+    assert [d["id"] for d in log(tenant_a, hook["id"], status="succeeded")["items"]] == [delivery["id"]]
+    # the failing streak ended with the success
+    assert tenant_a.get(f"/api/webhooks/{hook['id']}").json()["failing_since"] is None
+
+
+def test_replay_sends_the_same_event_again_as_a_new_delivery(tenant_a, settings_env, receiver, api_runtime):
+    hook = register(tenant_a, receiver.url)
+    outbound_webhooks.publish(tenant_a.tenant_id, "message.received", {"n": 2}, key=("wamid-3",))
+    drain(api_runtime.bus)
+    [first] = log(tenant_a, hook["id"])["items"]
+    r = tenant_a.post(f"/api/webhooks/{hook['id']}/deliveries/{first['id']}/replay")
+    assert r.status_code == 202, r.text
+    assert r.json()["replay_of"] == first["id"] and r.json()["status"] == "pending"
+    drain(api_runtime.bus)
+    assert len(receiver.requests) == 2
+    assert receiver.requests[0]["body"] == receiver.requests[1]["body"]
+    assert {r["headers"]["Alrea-Event-Id"] for r in receiver.requests} == {json.loads(receiver.requests[0]["body"])["id"]}
+    items = log(tenant_a, hook["id"])["items"]
+    assert len(items) == 2 and all(d["status"] == "succeeded" for d in items)
+    assert tenant_a.post(f"/api/webhooks/{hook['id']}/deliveries/{'0' * 8}/replay").status_code == 404
+
+
+def test_loopback_and_private_targets_are_refused_when_the_local_dev_setting_is_off(
+        tenant_a, settings_env, receiver, api_runtime):
+    hook = register(tenant_a, receiver.url)  # allowed while the setting is on
+    settings_env(webhooks_allow_private="false")
+    for url in (receiver.url, receiver.url.replace("http://", "https://"), "https://localhost/x",
+                "https://10.1.2.3/x", "https://169.254.169.254/latest", "https://[::1]/x", "ftp://example.com/x"):
+        r = tenant_a.post("/api/webhooks", {"url": url, "events": ["message.received"]})
+        assert r.status_code == 422 and r.json()["field"] == "url", (url, r.text)
+    # re-checked at delivery time: the stored loopback endpoint gets nothing
+    outbound_webhooks.publish(tenant_a.tenant_id, "message.received", {"n": 3}, key=("wamid-4",))
+    drain(api_runtime.bus, rounds=3)
+    assert receiver.requests == []
+    [delivery] = log(tenant_a, hook["id"])["items"]
+    assert "não permitido" in delivery["attempts"][0]["error"] and delivery["attempts"][0]["status_code"] is None
+
+
+def test_the_last_failed_attempt_marks_the_delivery_failed(tenant_a, settings_env, receiver, api_runtime):
+    receiver.fail_first = 1000
+    hook = register(tenant_a, receiver.url)
+    outbound_webhooks.publish(tenant_a.tenant_id, "message.received", {"n": 4}, key=("wamid-5",))
+    drain(api_runtime.bus, rounds=60)
+    [delivery] = log(tenant_a, hook["id"], status="failed")["items"]
+    assert len(delivery["attempts"]) == 10 and len(receiver.requests) == 10
+    endpoint = tenant_a.get(f"/api/webhooks/{hook['id']}").json()
+    assert endpoint["enabled"] is True and endpoint["failing_since"] is not None
+
+
+def test_an_endpoint_failing_for_a_whole_day_is_disabled(tenant_a, settings_env, receiver, api_runtime, app_logs):
+    settings_env(webhook_disable_after_s="0")  # "a whole day" elapses at once
+    receiver.fail_first = 1000
+    hook = register(tenant_a, receiver.url)
+    outbound_webhooks.publish(tenant_a.tenant_id, "message.received", {"n": 5}, key=("wamid-6",))
+    drain(api_runtime.bus)
+    endpoint = tenant_a.get(f"/api/webhooks/{hook['id']}").json()
+    assert endpoint["enabled"] is False and "24 horas" in endpoint["disabled_reason"]
+    assert len(receiver.requests) == 2  # the first starts the streak, the second ends the day; then it stops
+    [delivery] = log(tenant_a, hook["id"])["items"]
+    assert delivery["status"] == "failed" and delivery["attempts"][-1]["error"] == "endpoint desativado"
+    assert "webhook endpoint disabled" in app_logs.getvalue()
+    assert outbound_webhooks.publish(tenant_a.tenant_id, "message.received", {"n": 6}) == 0
+    enabled = tenant_a.patch(f"/api/webhooks/{hook['id']}", {"enabled": True}).json()
+    assert enabled["enabled"] is True and enabled["disabled_reason"] is None and enabled["failing_since"] is None
+
+
+def test_a_deferred_attempt_is_republished_until_its_time(tenant_a, settings_env, receiver, api_runtime):
+    hook = register(tenant_a, receiver.url)
+    outbound_webhooks.publish(tenant_a.tenant_id, "message.received", {"n": 7}, key=("wamid-7",))
+    [message] = api_runtime.bus.receive(QUEUE, max_messages=10, wait_s=0.5)
+    later = {**message.json(), "not_before": time.time() + 3600}
+    assert outbound_webhooks.deliver(later) == "deferred"
+    api_runtime.bus.ack(message)
+    assert receiver.requests == []
+    assert log(tenant_a, hook["id"])["items"][0]["status"] == "pending"
+
+
+def test_a_customer_message_reaches_the_endpoint_and_tenants_without_endpoints_cost_no_read(
+        tenant_a, tenant_b, settings_env, receiver, api_runtime, monkeypatch):
+    from test_campaigns_api import number
+    from test_inbox_scoping import inbound_text
+
+    from alrea.store import instances
+    from alrea.store import webhooks as store
+
+    reads: list[str] = []
+    real = store.all_endpoints
+    monkeypatch.setattr(store, "all_endpoints", lambda tid: reads.append(tid) or real(tid))
+    hook = register(tenant_a, receiver.url)
+    a = {"tid": tenant_a.tenant_id, "instance": instances.get(tenant_a.tenant_id, number(tenant_a.tenant_id))}
+    b = {"tid": tenant_b.tenant_id, "instance": instances.get(tenant_b.tenant_id, number(tenant_b.tenant_id))}
+    for i in range(3):
+        inbound_text(b, f"551197777000{i}", f"Oi {i}", "Cliente B")
+    cid = inbound_text(a, "5511977770009", "Quero um orçamento", "Cliente A")
+    assert reads.count(tenant_b.tenant_id) == 1  # one read per cache period, not one per message
+    drain(api_runtime.bus)
+    [request] = receiver.requests
+    payload = json.loads(request["body"])
+    assert payload["type"] == "message.received" and payload["tenant_id"] == tenant_a.tenant_id
+    data = payload["data"]
+    assert data["conversation_id"] == cid and data["text"] == "Quero um orçamento"
+    assert data["from"] == "+5511977770009" and data["number_id"] == a["instance"].instance_id
+    assert verify(hook["secret"], request["headers"]["Alrea-Signature"], request["body"])
+
+
+def test_partners_manage_webhooks_with_the_scope(tenant_a, tenant_b, settings_env, receiver, api_runtime):
+    def key(*scopes: str) -> dict[str, str]:
+        r = tenant_a.post("/api/api-keys", {"name": "ERP", "scopes": list(scopes)})
+        return {"Authorization": f"Bearer {r.json()['secret']}"}
+
+    manage, other = key("webhooks:manage"), key("numbers:read")
+    c = tenant_a.client
+    assert c.post("/v1/webhooks", json={"url": receiver.url, "events": ["message.status"]},
+                  headers=other).status_code == 403
+    once = {**manage, "Idempotency-Key": "create-1"}
+    r = c.post("/v1/webhooks", json={"url": receiver.url, "events": ["message.status"]}, headers=once)
+    assert r.status_code == 201, r.text
+    again = c.post("/v1/webhooks", json={"url": receiver.url, "events": ["message.status"]}, headers=once)
+    assert again.json() == r.json()  # the same answer, no second endpoint
+    hook = r.json()
+    listed = c.get("/v1/webhooks", headers=manage).json()
+    assert [h["id"] for h in listed["items"]] == [hook["id"]]
+    assert c.patch(f"/v1/webhooks/{hook['id']}", json={"events": ["message.status", "message.received"]},
+                   headers=manage).json()["events"] == ["message.received", "message.status"]
+    bad = c.post("/v1/webhooks", json={"url": receiver.url, "events": ["message.nope"]}, headers=manage)
+    assert bad.status_code == 422 and "message.nope" in bad.json()["message"]
+    assert tenant_b.get(f"/api/webhooks/{hook['id']}").status_code == 404
+    assert c.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=manage).json() == {"items": [],
+                                                                                    "next_cursor": None}
+    assert c.delete(f"/v1/webhooks/{hook['id']}", headers=manage).status_code == 204
+    assert c.get(f"/v1/webhooks/{hook['id']}", headers=manage).status_code == 404
+
+
+def test_only_admins_manage_webhooks(tenant_a, settings_env, receiver):
+    agent = tenant_a.login_as(tenant_a.user("agent", tenant_a.department())["email"])
+    assert agent.post("/api/webhooks", {"url": receiver.url, "events": ["message.status"]}).status_code == 403
+    assert agent.get("/api/webhooks").status_code == 403
+    events = tenant_a.get("/api/webhooks/events").json()["items"]
+    assert [e["type"] for e in events][:2] == ["message.received", "message.status"]
