@@ -3,12 +3,12 @@ retried until the receiver recovers, every attempt in the log, replayed on deman
 local-dev setting allows it, and a tenant without endpoints costs no read per inbound message."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -49,12 +49,17 @@ class Receiver:
         self.server.server_close()
 
 
-def verify(secret: str, header: str, body: bytes, tolerance_s: int = 300) -> bool:
-    # the Python recipe of docs/API.md ("Verifying a webhook signature"), line for line
-    parts = dict(item.split("=", 1) for item in header.split(","))
-    expected = hmac.new(secret.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256).hexdigest()
-    fresh = abs(time.time() - int(parts["t"])) <= tolerance_s
-    return fresh and hmac.compare_digest(expected, parts["v1"])
+def documented_recipe():
+    """The Python recipe of docs/API.md ("Verifying a signature"), executed as written there."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "API.md").read_text()
+    block = re.search(r"Python:\n\n```python\n(.*?)```", text, re.S)
+    assert block, "docs/API.md lost its Python signature recipe"
+    namespace: dict = {}
+    exec(block.group(1), namespace)  # noqa: S102 - our own documentation
+    return namespace["verify"]
+
+
+verify = documented_recipe()
 
 
 @pytest.fixture
@@ -293,3 +298,34 @@ def test_only_admins_manage_webhooks(tenant_a, settings_env, receiver):
     assert agent.get("/api/webhooks").status_code == 403
     events = tenant_a.get("/api/webhooks/events").json()["items"]
     assert [e["type"] for e in events][:2] == ["message.received", "message.status"]
+
+
+def test_dynamodb_work_per_event_and_attempt(tenant_a, settings_env, receiver, api_runtime, monkeypatch):
+    """Measured: publishing to one endpoint (cache warm) is one PutItem; an attempt is two GetItems and one
+    UpdateItem; the first failure of a streak adds one UpdateItem (failing_since), the success that ends it one."""
+    from collections import Counter
+
+    import botocore.client
+
+    calls: Counter[str] = Counter()
+    original = botocore.client.BaseClient._make_api_call
+
+    def counting(self, operation, params):
+        if self.meta.service_model.service_name == "dynamodb":
+            calls[operation] += 1
+        return original(self, operation, params)
+
+    receiver.fail_first = 1
+    register(tenant_a, receiver.url)
+    outbound_webhooks.publish(tenant_a.tenant_id, "message.received", {"n": 0}, key=("warm",))  # warms the cache
+    drain(api_runtime.bus)
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
+    outbound_webhooks.publish(tenant_a.tenant_id, "message.received", {"n": 1}, key=("measured",))
+    assert dict(calls) == {"PutItem": 1}
+    calls.clear()
+    receiver.fail_first = len(receiver.requests) + 1  # the next POST fails, the one after succeeds
+    drain(api_runtime.bus)
+    assert dict(calls) == {"GetItem": 4, "UpdateItem": 4}  # 2 attempts + failing_since set, then cleared
+    calls.clear()
+    outbound_webhooks.publish(tenant_a.tenant_id, "message.status", {"status": "read"})  # nobody subscribed
+    assert dict(calls) == {}
