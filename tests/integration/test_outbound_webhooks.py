@@ -329,3 +329,28 @@ def test_dynamodb_work_per_event_and_attempt(tenant_a, settings_env, receiver, a
     calls.clear()
     outbound_webhooks.publish(tenant_a.tenant_id, "message.status", {"status": "read"})  # nobody subscribed
     assert dict(calls) == {}
+
+
+def test_listeners_ready_for_the_facts_being_added_to_hooks(tenant_a, settings_env, receiver, api_runtime):
+    """conversation.assigned / campaign.* / import.completed from facts shaped like the ones being added to
+    services/hooks.py (the integrator registers these listeners there)."""
+    from types import SimpleNamespace as Fact
+
+    register(tenant_a, receiver.url, events=("conversation.assigned", "campaign.completed", "campaign.paused",
+                                               "import.completed"))
+    tid = tenant_a.tenant_id
+    outbound_webhooks.on_conversation_assigned(Fact(tenant_id=tid, conversation_id="c1", user_id="u1",
+                                                    contact="Ana", by_name="Bia"))
+    outbound_webhooks.on_campaign_finished(Fact(tenant_id=tid, campaign_id="k1", outcome="completed", name="Promo"))
+    outbound_webhooks.on_campaign_finished(Fact(tenant_id=tid, campaign_id="k2", outcome="auto_paused",
+                                                name="Promo 2", reason="failures"))
+    outbound_webhooks.on_import_finished(Fact(tenant_id=tid, import_id="i1", user_id="u1", status="done",
+                                              file_name="c.csv", imported=3, updated=1, failed=0))
+    outbound_webhooks.on_import_finished(Fact(tenant_id=tid, import_id="i1", user_id="u1", status="done"))  # again
+    drain(api_runtime.bus)
+    got = {json.loads(r["body"])["type"]: json.loads(r["body"])["data"] for r in receiver.requests}
+    assert len(receiver.requests) == 4
+    assert got["conversation.assigned"] == {"conversation_id": "c1", "user_id": "u1", "by": "Bia"}
+    assert got["campaign.completed"]["campaign_id"] == "k1" and got["campaign.completed"]["automatic"] is False
+    assert got["campaign.paused"] == {"campaign_id": "k2", "name": "Promo 2", "reason": "failures", "automatic": True}
+    assert got["import.completed"]["imported"] == 3

@@ -287,6 +287,32 @@ def on_status_changed(fact: Any) -> None:
     publish(fact.tenant_id, "message.status", data, key=(fact.instance_id, fact.wamid, fact.status))
 
 
+# Ready for the facts other modules are adding to services/hooks.py (duck-typed; not registered there until
+# those facts exist on main): ConversationAssigned, CampaignFinished, ImportFinished.
+def on_conversation_assigned(fact: Any) -> None:
+    """``conversation.assigned``: a conversation got an assignee (assigned, transferred or auto-assigned)."""
+    data = {"conversation_id": fact.conversation_id, "user_id": fact.user_id,
+            "by": getattr(fact, "by_name", None)}
+    publish(fact.tenant_id, "conversation.assigned", data)  # one per assignment: no natural key to dedupe on
+
+
+def on_campaign_finished(fact: Any) -> None:
+    """``campaign.completed`` or, for an automatic pause, ``campaign.paused`` (with the reason)."""
+    completed = fact.outcome == "completed"
+    data = {"campaign_id": fact.campaign_id, "name": getattr(fact, "name", None),
+            "reason": None if completed else getattr(fact, "reason", None), "automatic": not completed}
+    publish(fact.tenant_id, "campaign.completed" if completed else "campaign.paused", data,
+            key=(fact.campaign_id,) if completed else ())
+
+
+def on_import_finished(fact: Any) -> None:
+    """``import.completed``: a contacts CSV import ended (``status`` done or failed, with its counts)."""
+    data = {"import_id": fact.import_id, "status": fact.status, "file_name": getattr(fact, "file_name", None),
+            "imported": getattr(fact, "imported", 0), "updated": getattr(fact, "updated", 0),
+            "failed": getattr(fact, "failed", 0)}
+    publish(fact.tenant_id, "import.completed", data, key=(fact.import_id,))
+
+
 # ---------------------------------------------------------------- ports
 def _bus():
     from alrea.wiring import runtime
