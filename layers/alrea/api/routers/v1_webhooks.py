@@ -8,12 +8,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
 
+from alrea.api import partner
 from alrea.api.partner import PartnerKey, as_principal
 from alrea.api.routers.webhooks import Status, WebhookIn, WebhookPatch, shape, shape_delivery
 from alrea.domain.api_keys import KeyPrincipal
 from alrea.services import outbound_webhooks as service
 
-router = APIRouter(prefix="/v1/webhooks", tags=["v1: webhooks"])
+# partner.RESPONSES (every /v1 error status, for /v1/openapi.json) arrives with main's partner OpenAPI document
+router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"], responses=getattr(partner, "RESPONSES", {}))
+CONFLICT = {409: {"description": "A request with this Idempotency-Key is still running, or (replay) the webhook "
+                                 "is disabled."}}
 Manager = PartnerKey("webhooks:manage")
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255)]
 
@@ -33,7 +37,7 @@ def list_webhooks(key: Manager, cursor: str | None = Query(None, max_length=2000
     return service.list_endpoints(as_principal(key), cursor, limit).as_json(shape)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=CONFLICT)
 def create_webhook(body: WebhookIn, key: Manager, idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
     def work() -> dict[str, Any]:
         endpoint = service.create(as_principal(key), body.url, body.events, body.description)
@@ -66,7 +70,7 @@ def list_deliveries(webhook_id: str, key: Manager, status: Status | None = None,
     return service.deliveries(as_principal(key), webhook_id, status, cursor, limit).as_json(shape_delivery)
 
 
-@router.post("/{webhook_id}/deliveries/{delivery_id}/replay", status_code=202)
+@router.post("/{webhook_id}/deliveries/{delivery_id}/replay", status_code=202, responses=CONFLICT)
 def replay_delivery(webhook_id: str, delivery_id: str, key: Manager,
                     idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
     def work() -> dict[str, Any]:
