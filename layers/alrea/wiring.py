@@ -99,7 +99,7 @@ def set_runtime(value: Runtime | None) -> None:
 
 
 def build_webhook_sender() -> WebhookSender:
-    from alrea.adapters.http.webhook_sender import HttpxWebhookSender
+    from alrea.adapters.http_webhooks import HttpxWebhookSender
 
     return HttpxWebhookSender()
 

@@ -22,6 +22,7 @@ class Receiver:
 
     def __init__(self, fail_first: int = 0) -> None:
         self.fail_first = fail_first
+        self.delay_s = 0.0
         self.requests: list[dict] = []
         outer = self
 
@@ -29,12 +30,16 @@ class Receiver:
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 outer.requests.append({"headers": dict(self.headers), "body": body})
+                time.sleep(outer.delay_s)
                 failing = len(outer.requests) <= outer.fail_first
                 answer = (b"boom " * 400) if failing else b'{"ok":true}'
-                self.send_response(500 if failing else 200)
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
+                try:
+                    self.send_response(500 if failing else 200)
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sender gave up (timeout) or stopped reading after the first KB
 
             def log_message(self, *args) -> None:
                 pass
@@ -354,3 +359,19 @@ def test_listeners_ready_for_the_facts_being_added_to_hooks(tenant_a, settings_e
     assert got["campaign.completed"]["campaign_id"] == "k1" and got["campaign.completed"]["automatic"] is False
     assert got["campaign.paused"] == {"campaign_id": "k2", "name": "Promo 2", "reason": "failures", "automatic": True}
     assert got["import.completed"]["imported"] == 3
+
+
+def test_a_slow_receiver_times_out_and_the_attempt_says_so(tenant_a, settings_env, receiver, api_runtime):
+    settings_env(webhook_timeout_s="0.3")
+    receiver.delay_s = 1.0
+    hook = register(tenant_a, receiver.url)
+    outbound_webhooks.publish(tenant_a.tenant_id, "message.received", {"n": 8}, key=("wamid-8",))
+    [message] = api_runtime.bus.receive(QUEUE, max_messages=10, wait_s=0.5)
+    started = time.monotonic()
+    assert outbound_webhooks.deliver(message.json()) == "retrying"
+    assert time.monotonic() - started < 0.9
+    api_runtime.bus.ack(message)
+    [delivery] = log(tenant_a, hook["id"])["items"]
+    [attempt] = delivery["attempts"]
+    assert attempt["status_code"] is None and attempt["error"].startswith("timeout")
+    assert delivery["status"] == "pending" and delivery["next_attempt_at"]
