@@ -375,3 +375,24 @@ def test_a_slow_receiver_times_out_and_the_attempt_says_so(tenant_a, settings_en
     [attempt] = delivery["attempts"]
     assert attempt["status_code"] is None and attempt["error"].startswith("timeout")
     assert delivery["status"] == "pending" and delivery["next_attempt_at"]
+
+
+def test_the_log_pages_newest_first_with_one_cursor_codec(tenant_a, tenant_b, settings_env, receiver, api_runtime):
+    hook = register(tenant_a, receiver.url)
+    for n in range(5):
+        outbound_webhooks.publish(tenant_a.tenant_id, "message.received", {"n": n}, key=(f"page-{n}",))
+        time.sleep(0.002)  # distinct created_at
+    seen, cursor, pages = [], None, 0
+    while True:
+        page = log(tenant_a, hook["id"], limit=2, **({"cursor": cursor} if cursor else {}))
+        seen += [json.loads(d["payload"])["data"]["n"] for d in page["items"]]
+        pages += 1
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == [4, 3, 2, 1, 0] and pages == 3
+    first = log(tenant_a, hook["id"], limit=2)
+    r = tenant_a.get(f"/api/webhooks/{hook['id']}/deliveries", params={"cursor": first["next_cursor"], "status": "failed"})
+    assert r.status_code == 422  # a cursor of another filter
+    r = tenant_a.get(f"/api/webhooks/{hook['id']}/deliveries", params={"status": "sent"})
+    assert r.status_code == 422

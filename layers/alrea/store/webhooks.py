@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from pynamodb.attributes import (BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute,
                                  UnicodeSetAttribute)
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
 from pynamodb.expressions.condition import size
 
 from alrea.core.clock import parse_iso
@@ -171,7 +171,7 @@ def delete_endpoint(tenant_id: str, endpoint_id: str) -> None:
     """Remove the endpoint; its deliveries expire with their TTL (pending ones stop at their next attempt)."""
     try:
         _endpoint(tenant_id, endpoint_id).delete(condition=EndpointItem.pk.exists())
-    except Exception as exc:  # noqa: BLE001 - DeleteError
+    except DeleteError as exc:
         if condition_failed(exc):
             raise NotFound(NOT_FOUND) from None
         raise

@@ -39,6 +39,15 @@ const STATUS_VARIANT: Record<DeliveryStatus, "default" | "secondary" | "destruct
   failed: "destructive",
 };
 
+/** Runs a row action; a failure was already toasted by the API client. */
+async function quietly(task: () => Promise<unknown>): Promise<void> {
+  try {
+    await task();
+  } catch {
+    // toasted by the API client
+  }
+}
+
 const FILTERS: { value: DeliveryStatus | null; label: string }[] = [
   { value: null, label: "Todas" },
   { value: "succeeded", label: "Entregues" },
@@ -76,12 +85,11 @@ export function WebhooksPage() {
   }
 
   async function setEnabled(endpoint: WebhookEndpoint, enabled: boolean) {
-    try {
+    await quietly(async () => {
       await webhooksApi.setEnabled(endpoint.id, enabled);
       toast.success(enabled ? "Webhook ativado" : "Webhook desativado");
-    } finally {
-      await endpoints.refetch();
-    }
+    });
+    await endpoints.refetch();
   }
 
   return (
@@ -278,15 +286,19 @@ function DeliveryLog({ endpoint, labels }: { endpoint: WebhookEndpoint; labels: 
 
   async function loadMore() {
     if (!cursor) return;
-    const next = await webhooksApi.deliveries(endpoint.id, status, cursor);
-    setItems((now) => [...now, ...next.items]);
-    setCursor(next.next_cursor);
+    await quietly(async () => {
+      const next = await webhooksApi.deliveries(endpoint.id, status, cursor);
+      setItems((now) => [...now, ...next.items]);
+      setCursor(next.next_cursor);
+    });
   }
 
   async function replay(delivery: WebhookDelivery) {
-    await webhooksApi.replay(endpoint.id, delivery.id);
-    toast.success("Entrega reenviada");
-    await page.refetch();
+    await quietly(async () => {
+      await webhooksApi.replay(endpoint.id, delivery.id);
+      toast.success("Entrega reenviada");
+      await page.refetch();
+    });
   }
 
   return (
