@@ -396,3 +396,24 @@ def test_the_log_pages_newest_first_with_one_cursor_codec(tenant_a, tenant_b, se
     assert r.status_code == 422  # a cursor of another filter
     r = tenant_a.get(f"/api/webhooks/{hook['id']}/deliveries", params={"status": "sent"})
     assert r.status_code == 422
+
+
+def test_a_deleted_endpoint_gets_nothing_more_and_a_tenant_purge_removes_every_log(
+        tenant_a, settings_env, receiver, api_runtime):
+    from alrea.services import privacy
+    from alrea.store import webhooks as store
+
+    kept, gone = register(tenant_a, receiver.url), register(tenant_a, receiver.url)
+    outbound_webhooks.publish(tenant_a.tenant_id, "message.received", {"n": 9}, key=("wamid-9",))
+    assert tenant_a.delete(f"/api/webhooks/{gone['id']}").status_code == 204
+    assert tenant_a.get(f"/api/webhooks/{gone['id']}").status_code == 404
+    assert tenant_a.delete(f"/api/webhooks/{gone['id']}").status_code == 404
+    assert [h["id"] for h in tenant_a.get("/api/webhooks").json()["items"]] == [kept["id"]]
+    drain(api_runtime.bus)
+    assert len(receiver.requests) == 1  # the deleted endpoint's pending delivery stopped
+    logs = {h: store.page_deliveries(tenant_a.tenant_id, h, None, None, 10).items for h in (kept["id"], gone["id"])}
+    assert [d.status for d in logs[kept["id"]]] == ["succeeded"]
+    assert [d.attempts[-1].error for d in logs[gone["id"]]] == ["endpoint removido"]
+    privacy.purge_tenant(tenant_a.tenant_id)
+    for hook_id, [delivery] in logs.items():
+        assert store.get_delivery(tenant_a.tenant_id, hook_id, delivery.id) is None

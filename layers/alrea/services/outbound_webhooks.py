@@ -121,7 +121,7 @@ def update(caller: Principal, endpoint_id: str, *, url: str | None = None, event
 
 
 def delete(caller: Principal, endpoint_id: str) -> None:
-    store.delete_endpoint(caller.tenant_id, endpoint_id)
+    store.delete_endpoint(caller.tenant_id, endpoint_id, iso(utcnow()))
     forget(caller.tenant_id)
     logger.info("webhook endpoint deleted", extra={"webhook_id": endpoint_id})
 

@@ -38,6 +38,7 @@ from alrea.store import recipients as recipient_store
 from alrea.store import seen as seen_store
 from alrea.store import tags as tag_store
 from alrea.store import users as user_store
+from alrea.store import webhooks as webhook_store
 from alrea.store.keys import tenant_pk
 from alrea.store.tenants import get_tenant
 from alrea.wiring import runtime
@@ -241,6 +242,8 @@ def purge_tenant(tenant_id: str) -> dict[str, int]:
             keys += store.partition_keys(tag_store.members_pk(tenant_id, rest))
         elif kind == "CAMP":
             keys += store.partition_keys(campaign_store.campaign_pk(tenant_id, rest))
+        elif kind == "WEBHOOK":  # outbound webhook deliveries (payloads hold message texts and phones)
+            keys += store.partition_keys(webhook_store.deliveries_pk(tenant_id, rest))
     deleted_items = store.delete_keys(keys)
     storage = runtime().storage
     objects = list(storage.list_keys(tenant_key(tenant_id, "")))

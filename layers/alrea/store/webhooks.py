@@ -1,7 +1,8 @@
 """Outbound webhook endpoints and their deliveries.
 
 - endpoint  ``pk=T#<tid>                  sk=WEBHOOK#<id>``  url, events, signing secret, enabled, created_by/at,
-  failing_since (first failed attempt since the last success), disabled_reason/at
+  failing_since (first failed attempt since the last success), disabled_reason/at. A deleted endpoint stays as
+  a tombstone (``deleted_at``, no secret) with the deliveries' TTL, so a tenant purge still finds its log.
 - delivery  ``pk=T#<tid>#WEBHOOK#<id>     sk=DLV#<delivery id>``  event id and type, the raw payload (kept for
   replay), status pending|succeeded|failed, every attempt (at, status code, latency, first KB of the answer,
   error), next_attempt_at; TTL 30 days. gsi1 ``T#<tid>#WHLOG#<endpoint id>`` / ``<created_at>#<id>``: the
@@ -17,7 +18,7 @@ from datetime import timedelta
 
 from pynamodb.attributes import (BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute,
                                  UnicodeSetAttribute)
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.expressions.condition import size
 
 from alrea.core.clock import parse_iso
@@ -48,6 +49,7 @@ class EndpointItem(Item):
     failing_since = UnicodeAttribute(null=True)
     disabled_reason = UnicodeAttribute(null=True)
     disabled_at = UnicodeAttribute(null=True)
+    deleted_at = UnicodeAttribute(null=True)
 
     def record(self) -> dom.Endpoint:
         return dom.Endpoint(id=self.id, tenant_id=self.tenant_id, url=self.url, events=tuple(sorted(self.events)),
@@ -96,7 +98,8 @@ def _log_pk(tenant_id: str, endpoint_id: str) -> str:
     return child_pk(tenant_id, "WHLOG", endpoint_id)
 
 
-def _deliveries_pk(tenant_id: str, endpoint_id: str) -> str:
+def deliveries_pk(tenant_id: str, endpoint_id: str) -> str:
+    """The partition of an endpoint's deliveries (the tenant purge deletes it)."""
     return child_pk(tenant_id, "WEBHOOK", endpoint_id)
 
 
@@ -105,8 +108,11 @@ def _endpoint(tenant_id: str, endpoint_id: str) -> EndpointItem:
 
 
 # ---------------------------------------------------------------- endpoints
+LIVE = EndpointItem.deleted_at.does_not_exist()
+
+
 def _endpoints(tenant_id: str) -> list[EndpointItem]:
-    return list(EndpointItem.query(tenant_pk(tenant_id), EndpointItem.sk.startswith(SK_PREFIX)))
+    return list(EndpointItem.query(tenant_pk(tenant_id), EndpointItem.sk.startswith(SK_PREFIX), filter_condition=LIVE))
 
 
 def create_endpoint(endpoint: dom.Endpoint) -> dom.Endpoint:
@@ -129,7 +135,7 @@ def all_endpoints(tenant_id: str) -> list[dom.Endpoint]:
 def page_endpoints(tenant_id: str, cursor: str | None, limit: int | None) -> paging.Page[dom.Endpoint]:
     query = paging.Query(tenant_id, "webhooks")
     start = paging.decode(query, cursor)
-    results = EndpointItem.query(tenant_pk(tenant_id), EndpointItem.sk.startswith(SK_PREFIX),
+    results = EndpointItem.query(tenant_pk(tenant_id), EndpointItem.sk.startswith(SK_PREFIX), filter_condition=LIVE,
                                  limit=paging.clamp(limit, default=dom.MAX_ENDPOINTS), last_evaluated_key=start)
     items = [i.record() for i in results]
     return paging.page_of(query, items, results.last_evaluated_key)
@@ -137,9 +143,10 @@ def page_endpoints(tenant_id: str, cursor: str | None, limit: int | None) -> pag
 
 def get_endpoint(tenant_id: str, endpoint_id: str) -> dom.Endpoint | None:
     try:
-        return EndpointItem.get(tenant_pk(tenant_id), SK_PREFIX + endpoint_id, consistent_read=True).record()
+        item = EndpointItem.get(tenant_pk(tenant_id), SK_PREFIX + endpoint_id, consistent_read=True)
     except DoesNotExist:
         return None
+    return None if item.deleted_at else item.record()
 
 
 def update_endpoint(tenant_id: str, endpoint_id: str, *, url: str | None = None,
@@ -159,7 +166,7 @@ def update_endpoint(tenant_id: str, endpoint_id: str, *, url: str | None = None,
         if enabled:
             actions += [EndpointItem.failing_since.remove(), EndpointItem.disabled_reason.remove(),
                         EndpointItem.disabled_at.remove()]
-    if actions and not update_if(item, actions, condition=EndpointItem.pk.exists()):
+    if actions and not update_if(item, actions, condition=EndpointItem.pk.exists() & LIVE):
         raise NotFound(NOT_FOUND)
     found = get_endpoint(tenant_id, endpoint_id)
     if found is None:
@@ -167,14 +174,14 @@ def update_endpoint(tenant_id: str, endpoint_id: str, *, url: str | None = None,
     return found
 
 
-def delete_endpoint(tenant_id: str, endpoint_id: str) -> None:
-    """Remove the endpoint; its deliveries expire with their TTL (pending ones stop at their next attempt)."""
-    try:
-        _endpoint(tenant_id, endpoint_id).delete(condition=EndpointItem.pk.exists())
-    except DeleteError as exc:
-        if condition_failed(exc):
-            raise NotFound(NOT_FOUND) from None
-        raise
+def delete_endpoint(tenant_id: str, endpoint_id: str, at: str) -> None:
+    """Turn the endpoint into a tombstone (no secret, disabled) that expires with its last deliveries; pending
+    deliveries stop at their next attempt."""
+    ttl = int((parse_iso(at) + DELIVERY_TTL).timestamp())
+    actions = [EndpointItem.deleted_at.set(at), EndpointItem.enabled.set(False), EndpointItem.secret.set("-"),
+               EndpointItem.ttl.set(ttl)]
+    if not update_if(_endpoint(tenant_id, endpoint_id), actions, condition=EndpointItem.pk.exists() & LIVE):
+        raise NotFound(NOT_FOUND)
 
 
 def mark_failing(tenant_id: str, endpoint_id: str, since: str) -> bool:
@@ -200,7 +207,7 @@ def disable(tenant_id: str, endpoint_id: str, reason: str, at: str) -> bool:
 def add_delivery(delivery: dom.Delivery) -> bool:
     """Store a new pending delivery; False when it already exists (the same fact processed again)."""
     ttl = int((parse_iso(delivery.created_at) + DELIVERY_TTL).timestamp())
-    item = DeliveryItem(_deliveries_pk(delivery.tenant_id, delivery.endpoint_id), DELIVERY_SK + delivery.id,
+    item = DeliveryItem(deliveries_pk(delivery.tenant_id, delivery.endpoint_id), DELIVERY_SK + delivery.id,
                         entity="webhook_delivery", ttl=ttl, id=delivery.id, tenant_id=delivery.tenant_id,
                         endpoint_id=delivery.endpoint_id, event_id=delivery.event_id, type=delivery.type,
                         created_at=delivery.created_at, status=delivery.status, payload=delivery.payload,
@@ -218,7 +225,7 @@ def add_delivery(delivery: dom.Delivery) -> bool:
 
 def get_delivery(tenant_id: str, endpoint_id: str, delivery_id: str) -> dom.Delivery | None:
     try:
-        return DeliveryItem.get(_deliveries_pk(tenant_id, endpoint_id), DELIVERY_SK + delivery_id,
+        return DeliveryItem.get(deliveries_pk(tenant_id, endpoint_id), DELIVERY_SK + delivery_id,
                                 consistent_read=True).record()
     except DoesNotExist:
         return None
@@ -226,7 +233,7 @@ def get_delivery(tenant_id: str, endpoint_id: str, delivery_id: str) -> dom.Deli
 
 def record_attempt(delivery: dom.Delivery, attempt: dom.Attempt, status: str, next_attempt_at: str | None) -> bool:
     """Append ``attempt`` and set the status, if nobody recorded this attempt meanwhile (False then)."""
-    item = DeliveryItem(_deliveries_pk(delivery.tenant_id, delivery.endpoint_id), DELIVERY_SK + delivery.id)
+    item = DeliveryItem(deliveries_pk(delivery.tenant_id, delivery.endpoint_id), DELIVERY_SK + delivery.id)
     entry = AttemptAttr(at=attempt.at, status_code=attempt.status_code, latency_ms=attempt.latency_ms,
                         response=attempt.response or None, error=attempt.error)
     actions = [DeliveryItem.attempts.set(DeliveryItem.attempts.append([entry])), DeliveryItem.status.set(status),
