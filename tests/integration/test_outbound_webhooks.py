@@ -92,14 +92,14 @@ def receiver():
     r.close()
 
 
-def drain(bus, rounds: int = 40) -> int:
+def drain(bus, rounds: int = 40, idle_rounds: int = 2) -> int:
     """Run the webhook_deliver work until the queue is empty; answers the attempts made."""
     done, idle = 0, 0
     for _ in range(rounds):
         batch = bus.receive(QUEUE, max_messages=10, wait_s=0.2)
         if not batch:
             idle += 1
-            if idle >= 2:
+            if idle >= idle_rounds:
                 break
             continue
         idle = 0
@@ -417,3 +417,27 @@ def test_a_deleted_endpoint_gets_nothing_more_and_a_tenant_purge_removes_every_l
     privacy.purge_tenant(tenant_a.tenant_id)
     for hook_id, [delivery] in logs.items():
         assert store.get_delivery(tenant_a.tenant_id, hook_id, delivery.id) is None
+
+
+def test_a_delayed_retry_on_rabbitmq(tenant_a, settings_env, receiver, api_runtime, rabbitmq_url):
+    """The same retry through RabbitMQ (what `alrea dev` uses with BROKER_URL): the delay is a TTL queue."""
+    import uuid
+
+    from alrea.adapters.rabbitmq.bus import RabbitBus
+
+    settings_env(webhook_retry_scale="0.04")  # the first retry waits 30 s × 0.04 ≈ 1.2 s (±20 %)
+    bus = RabbitBus(rabbitmq_url, prefix=f"t{uuid.uuid4().hex[:8]}.")
+    sqs, api_runtime.bus = api_runtime.bus, bus
+    try:
+        receiver.fail_first = 1
+        hook = register(tenant_a, receiver.url)
+        outbound_webhooks.publish(tenant_a.tenant_id, "message.received", {"n": 10}, key=("wamid-10",))
+        started = time.monotonic()
+        assert drain(bus, rounds=60, idle_rounds=20) == 2
+        assert len(receiver.requests) == 2 and time.monotonic() - started >= 0.9
+        [delivery] = log(tenant_a, hook["id"])["items"]
+        assert [a["status_code"] for a in delivery["attempts"]] == [500, 200]
+    finally:
+        api_runtime.bus = sqs
+        bus.delete_queues()
+        bus.close()
