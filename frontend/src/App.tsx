@@ -14,6 +14,7 @@ import {
   OptOutPage,
   PrivacyPage,
   UsersPage,
+  WebhooksPage,
 } from "@/modules/settings";
 import { useAuth } from "@/stores/auth";
 
@@ -59,6 +60,7 @@ export const router = createBrowserRouter([
                   { path: "inbox", element: <InboxSettingsPage /> },
                   { path: "privacy", element: <PrivacyPage /> },
                   { path: "api", element: <ApiKeysPage /> },
+                  { path: "webhooks", element: <WebhooksPage /> },
                 ],
               },
               { path: "about", element: <AboutPage /> },

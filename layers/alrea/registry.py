@@ -92,7 +92,8 @@ FUNCTIONS: tuple[Function, ...] = (
              writes_table=False, publishes=("webhook_inbound",)),
     Function("webhook_process", Queue("webhook_inbound", batch_size=10),
              "Processes queued Evolution webhooks into conversations, messages, contacts; pushes updates",
-             timeout_s=60, publishes=("chat_download_attachment", "chat_fetch_profile_pic"), pushes=True,
+             timeout_s=60, publishes=("chat_download_attachment", "chat_fetch_profile_pic", "webhook_delivery"),
+             pushes=True,
              calls_evolution=True),
     Function("chat_send", Queue("chat_send_message", batch_size=10),
              "Inbox sends: text and media through Evolution (voice notes as PTT), ordered per conversation",
@@ -124,6 +125,9 @@ FUNCTIONS: tuple[Function, ...] = (
     Function("privacy_tenant_deletion", Schedule("rate(1 hour)", every_s=3600),
              "LGPD: purges tenants whose deletion grace period is over (sparse due index, no Scan)",
              memory_mb=512, timeout_s=900, uses_bucket=True),
+    Function("webhook_deliver", Queue("webhook_delivery", batch_size=5),
+             "Outbound webhooks: one signed POST per attempt to a partner's endpoint; retries re-publish delayed",
+             timeout_s=60, publishes=("webhook_delivery",)),
 )
 
 

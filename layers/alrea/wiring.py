@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from alrea.ports.pictures import PictureDownloader
     from alrea.ports.push import Push
     from alrea.ports.storage import Storage
+    from alrea.ports.webhook_sender import WebhookSender
     from alrea.ports.whatsapp import WhatsApp
 
 
@@ -33,6 +34,7 @@ class Runtime:
     whatsapp: WhatsApp
     storage: Storage
     pictures: PictureDownloader = field(default_factory=build_pictures)
+    webhooks: WebhookSender | None = None  # built on first use when a runtime was made without it
 
 
 _runtime: Runtime | None = None
@@ -102,3 +104,17 @@ def runtime() -> Runtime:
 def set_runtime(value: Runtime | None) -> None:
     global _runtime
     _runtime = value
+
+
+def build_webhook_sender() -> WebhookSender:
+    from alrea.adapters.http_webhooks import HttpxWebhookSender
+
+    return HttpxWebhookSender()
+
+
+def webhook_sender() -> WebhookSender:
+    """The runtime's outbound-webhook sender (one per runtime, built lazily)."""
+    rt = runtime()
+    if rt.webhooks is None:
+        rt.webhooks = build_webhook_sender()
+    return rt.webhooks

@@ -84,6 +84,14 @@ ROLES: dict[tuple[str, str], str] = {
     ("GET", "/api/api-keys"): ADMIN, ("POST", "/api/api-keys"): ADMIN, ("GET", "/api/api-keys/scopes"): ADMIN,
     ("DELETE", "/api/api-keys/{key_id}"): ADMIN,
     ("GET", "/v1/numbers"): PARTNER, ("GET", "/v1/numbers/{number_id}"): PARTNER,
+    ("GET", "/api/webhooks"): ADMIN, ("POST", "/api/webhooks"): ADMIN, ("GET", "/api/webhooks/events"): ADMIN,
+    ("GET", "/api/webhooks/{webhook_id}"): ADMIN, ("PATCH", "/api/webhooks/{webhook_id}"): ADMIN,
+    ("DELETE", "/api/webhooks/{webhook_id}"): ADMIN, ("GET", "/api/webhooks/{webhook_id}/deliveries"): ADMIN,
+    ("POST", "/api/webhooks/{webhook_id}/deliveries/{delivery_id}/replay"): ADMIN,
+    ("GET", "/v1/webhooks"): PARTNER, ("POST", "/v1/webhooks"): PARTNER,
+    ("GET", "/v1/webhooks/{webhook_id}"): PARTNER, ("PATCH", "/v1/webhooks/{webhook_id}"): PARTNER,
+    ("DELETE", "/v1/webhooks/{webhook_id}"): PARTNER, ("GET", "/v1/webhooks/{webhook_id}/deliveries"): PARTNER,
+    ("POST", "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/replay"): PARTNER,
 }
 # valid bodies, so a refusal is about the id or the role and never about the body
 BODIES: dict[tuple[str, str], Any] = {
@@ -104,6 +112,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PATCH", "/api/contacts/{contact_id}"): {"name": "Outro Nome"},
     ("POST", "/api/contacts/{contact_id}/opt-out"): {},
     ("PATCH", "/api/campaigns/{campaign_id}"): {"name": "Outro Nome"},
+    ("PATCH", "/api/webhooks/{webhook_id}"): {"enabled": False},
+    ("PATCH", "/v1/webhooks/{webhook_id}"): {"enabled": False},
 }
 
 
@@ -139,6 +149,16 @@ def call(client, method: str, path: str, *, headers: dict[str, str] | None = Non
     return client.request(method, path, headers=headers or {}, json=json)
 
 
+class PublicResolver:
+    """A webhook sender whose DNS answers a public address (no network in the test), and that sends nothing."""
+
+    def resolve(self, host: str) -> list[str]:
+        return ["93.184.216.34"]
+
+    def post(self, *args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("no webhook is sent in this test")
+
+
 @pytest.fixture
 def world(new_tenant, api_runtime):
     """Tenant A with one of everything (ids by path-parameter name), its agent and manager; tenant B's admin."""
@@ -163,10 +183,13 @@ def world(new_tenant, api_runtime):
     export = a.post("/api/privacy/exports").json()
     key = a.post("/api/api-keys", {"name": "ERP", "scopes": ["numbers:read"]}).json()
     b_key = b.post("/api/api-keys", {"name": "ERP B", "scopes": list(SCOPES)}).json()
+    api_runtime.webhooks = PublicResolver()
+    hook = a.post("/api/webhooks", {"url": "https://hooks.example.com/alrea", "events": ["message.status"]}).json()
     ids = {"user_id": agent["id"], "department_id": dept, "conversation_id": cid, "message_id": message_id,
            "instance_id": instance.instance_id, "reply_id": reply["id"], "name": "cidade",
            "import_id": imp["import_id"], "contact_id": contact["id"], "campaign_id": campaign["id"],
-           "export_id": export["id"], "key_id": key["id"], "number_id": instance.instance_id}
+           "export_id": export["id"], "key_id": key["id"], "number_id": instance.instance_id,
+           "webhook_id": hook["id"], "delivery_id": str(uuid.uuid4())}
     return {"a": a, "b": b, "b_key": {"Authorization": f"Bearer {b_key['secret']}"}, "ids": ids, "agent": a.login_as(agent["email"]),
             "manager": a.login_as(manager["email"]), "b_department": b.department("Suporte")}
 
@@ -175,7 +198,7 @@ def test_every_route_without_a_valid_token_is_401(client):
     anywhere = {name: str(uuid.uuid4()) for name in
                 ("user_id", "department_id", "conversation_id", "message_id", "instance_id", "reply_id",
                  "import_id", "contact_id", "campaign_id", "own_department_id", "export_id", "key_id",
-                 "number_id")} | {"name": "cidade"}
+                 "number_id", "webhook_id", "delivery_id")} | {"name": "cidade"}
     wrong = []
     for method, path, _ in operations():
         if (method, path) in PUBLIC:

@@ -7,7 +7,7 @@ The tenant comes only from the key; services see a tenant-wide principal named a
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -17,6 +17,7 @@ from alrea.core.log import logger
 from alrea.domain.api_keys import KeyPrincipal
 from alrea.domain.roles import Principal, Role
 from alrea.services import api_keys
+from alrea.store import idempotency
 
 bearer = HTTPBearer(auto_error=False, description="A partner API key: alr_live_…")
 
@@ -65,6 +66,19 @@ def as_principal(key: KeyPrincipal) -> Principal:
     """The tenant-wide principal the services act for when a key calls (its scope was already checked)."""
     return Principal(tenant_id=key.tenant_id, user_id=f"apikey:{key.key_id}", role=Role.ADMIN.value,
                      name=f"API: {key.name}")
+
+
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255)]
+
+
+def idempotent(key: KeyPrincipal, idempotency_key: str | None, route: str, body: Any,
+               work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """A ``/v1`` POST's answer: ``work()`` once per ``Idempotency-Key`` (store/idempotency.py), or plainly when
+    the request carries none. ``route`` names the operation and its path ids, so a key never crosses them."""
+    if not idempotency_key:
+        return work()
+    answer, _ = idempotency.once(key.tenant_id, key.key_id, idempotency_key, route, body, work)
+    return answer
 
 
 def PartnerKey(scope: str):  # noqa: N802 - reads as a type in route signatures

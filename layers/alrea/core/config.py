@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     evolution_api_key: str = LOCAL_EVOLUTION_API_KEY
     evolution_api_key_arn: str = ""
     media_url_ttl_s: int = 300
+    # outbound webhooks (services/outbound_webhooks.py): local dev only may target http:// and private addresses
+    webhooks_allow_private: bool = False
+    webhook_timeout_s: float = 5.0
+    webhook_retry_scale: float = 1.0  # multiplies domain.webhooks.RETRY_SCHEDULE_S (tests shrink it)
+    webhook_endpoint_cache_s: float = 30.0  # how stale a process's view of a tenant's endpoints may be
+    webhook_disable_after_s: int = 24 * 3600
 
     @field_validator("queue_urls", mode="before")
     @classmethod
@@ -93,6 +99,8 @@ class Settings(BaseSettings):
             problems.append("ALREA_PUBLIC_BASE_URL")
         if not self.websocket_endpoint:
             problems.append("ALREA_WEBSOCKET_ENDPOINT")
+        if self.webhooks_allow_private:
+            problems.append("ALREA_WEBHOOKS_ALLOW_PRIVATE (local development only)")
         return problems
 
 

@@ -266,6 +266,8 @@ class LocalRuntime:
             self._setenv(ALREA_JWT_SECRET=local_jwt_secret(o.data_dir))
         if not os.environ.get("POWERTOOLS_METRICS_DISABLED"):  # EMF lines are for CloudWatch, not a terminal
             self._setenv(POWERTOOLS_METRICS_DISABLED="true")
+        if not os.environ.get("ALREA_WEBHOOKS_ALLOW_PRIVATE"):  # outbound webhooks to http://localhost receivers
+            self._setenv(ALREA_WEBHOOKS_ALLOW_PRIVATE="true")
         self.provisioned = provision(o.table_name, o.bucket_name, queue_prefix=o.queue_prefix,
                                      visibility_override_s=o.visibility_override_s,
                                      cors_origins=(self.base_url, self.base_url.replace("127.0.0.1", "localhost")))

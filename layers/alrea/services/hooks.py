@@ -65,12 +65,14 @@ ON_MESSAGE_STORED: list[str] = [
     "alrea.services.contacts:on_message_stored",
     "alrea.services.campaign_events:on_message_stored",
     "alrea.services.search:on_message_stored",
+    "alrea.services.outbound_webhooks:on_message_stored",
 ]
 ON_MESSAGE_DELETED: list[str] = [
     "alrea.services.search:on_message_deleted",
 ]
 ON_STATUS_CHANGED: list[str] = [
     "alrea.services.campaign_events:on_status_changed",
+    "alrea.services.outbound_webhooks:on_status_changed",
 ]
 ON_CONNECTION_CHANGED: list[str] = [
     "alrea.services.campaign_events:on_connection_changed",

@@ -232,7 +232,7 @@ def purge_tenant_children(tenant_id: str) -> int:
     items) and global pointer (``EMAIL#``, ``HOOK#``, ``EVO#``, ``WAMSG``, ``APIKEY#``) of the tenant, and its
     ``Idempotency-Key`` records. Answers the number
     of keys deleted; the tenant's own partition stays (``purge_tenant_partition``, last)."""
-    from alrea.store import api_keys, campaigns, idempotency, instances, seen, tags, users
+    from alrea.store import api_keys, campaigns, idempotency, instances, seen, tags, users, webhooks
 
     keys: list[tuple[str, str]] = list(partition_keys(idempotency.partition(tenant_id)))
     for raw in raw_partition(tenant_pk(tenant_id)):
@@ -252,6 +252,8 @@ def purge_tenant_children(tenant_id: str) -> int:
             keys += partition_keys(tags.members_pk(tenant_id, rest))
         elif kind == "CAMP":
             keys += partition_keys(campaigns.campaign_pk(tenant_id, rest))
+        elif kind == "WEBHOOK":  # outbound webhook deliveries (payloads hold message texts and phones)
+            keys += partition_keys(webhooks.deliveries_pk(tenant_id, rest))
         elif kind == "APIKEY" and raw.get("secret_hash"):
             keys.append(api_keys.pointer_key(raw["secret_hash"]))
     return delete_keys(keys)

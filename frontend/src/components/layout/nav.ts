@@ -11,6 +11,7 @@ import {
   TextCursorInput,
   UserCog,
   UsersRound,
+  Webhook,
   type LucideIcon,
 } from "lucide-react";
 
@@ -36,5 +37,6 @@ export const SETTINGS_NAV: NavItem[] = [
   { to: "/settings/opt-out", label: "Descadastro", icon: MessageSquareOff, adminOnly: true },
   { to: "/settings/privacy", label: "Privacidade", icon: Lock, adminOnly: true },
   { to: "/settings/api", label: "API", icon: KeyRound, adminOnly: true },
+  { to: "/settings/webhooks", label: "Webhooks", icon: Webhook, adminOnly: true },
   { to: "/settings/about", label: "Sobre", icon: Info },
 ];

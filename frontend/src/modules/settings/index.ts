@@ -7,5 +7,6 @@ export { NumbersPage } from "./pages/NumbersPage";
 export { OptOutPage } from "./pages/OptOutPage";
 export { PrivacyPage } from "./pages/PrivacyPage";
 export { UsersPage } from "./pages/UsersPage";
+export { WebhooksPage } from "./pages/WebhooksPage";
 export { settingsApi } from "./api";
 export * from "./types";
