@@ -78,6 +78,11 @@ ROLES: dict[tuple[str, str], str] = {
     ("GET", "/api/privacy/retention"): ADMIN, ("PUT", "/api/privacy/retention"): ADMIN,
     ("GET", "/api/privacy/tenant-deletion"): ADMIN, ("POST", "/api/privacy/tenant-deletion"): ADMIN,
     ("DELETE", "/api/privacy/tenant-deletion"): ADMIN,
+    ("GET", "/api/notifications"): ANY, ("GET", "/api/notifications/unread-count"): ANY,
+    ("POST", "/api/notifications/read-all"): ANY, ("POST", "/api/notifications/{notification_id}/read"): ANY,
+    ("GET", "/api/notifications/preferences"): ANY, ("PUT", "/api/notifications/preferences"): ANY,
+    ("PATCH", "/api/me/profile"): ANY, ("GET", "/api/onboarding"): ANY,
+    ("PUT", "/api/instances/{instance_id}/name"): ADMIN,
 }
 # valid bodies, so a refusal is about the id or the role and never about the body
 BODIES: dict[tuple[str, str], Any] = {
@@ -98,6 +103,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PATCH", "/api/contacts/{contact_id}"): {"name": "Outro Nome"},
     ("POST", "/api/contacts/{contact_id}/opt-out"): {},
     ("PATCH", "/api/campaigns/{campaign_id}"): {"name": "Outro Nome"},
+    ("PUT", "/api/instances/{instance_id}/name"): {"name": "Outro Nome"},
 }
 
 
@@ -155,10 +161,14 @@ def world(new_tenant, api_runtime):
     imp = a.post("/api/contacts/imports", {"file_name": "c.csv", "size": 10, "mapping": None}).json()
     campaign = a.post("/api/campaigns", body(instance.instance_id)).json()
     export = a.post("/api/privacy/exports").json()
+    from alrea.domain.notifications import Draft
+    from alrea.services import notifications
+
+    notice = notifications.notify(a.tenant_id, [a.user_id], Draft("assigned", "Aviso", "Texto"))[0]
     ids = {"user_id": agent["id"], "department_id": dept, "conversation_id": cid, "message_id": message_id,
            "instance_id": instance.instance_id, "reply_id": reply["id"], "name": "cidade",
            "import_id": imp["import_id"], "contact_id": contact["id"], "campaign_id": campaign["id"],
-           "export_id": export["id"]}
+           "export_id": export["id"], "notification_id": notice.id}
     return {"a": a, "b": b, "ids": ids, "agent": a.login_as(agent["email"]),
             "manager": a.login_as(manager["email"]), "b_department": b.department("Suporte")}
 
@@ -166,7 +176,8 @@ def world(new_tenant, api_runtime):
 def test_every_route_without_a_valid_token_is_401(client):
     anywhere = {name: str(uuid.uuid4()) for name in
                 ("user_id", "department_id", "conversation_id", "message_id", "instance_id", "reply_id",
-                 "import_id", "contact_id", "campaign_id", "own_department_id", "export_id")} | {"name": "cidade"}
+                 "import_id", "contact_id", "campaign_id", "own_department_id", "export_id",
+                 "notification_id")} | {"name": "cidade"}
     wrong = []
     for method, path, _ in operations():
         if (method, path) in PUBLIC:

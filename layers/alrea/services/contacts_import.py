@@ -34,6 +34,7 @@ from alrea.domain.object_keys import parse_tenant_key
 from alrea.domain.roles import Principal
 from alrea.ports.push import user_group
 from alrea.resources import BUCKET, tenant_key
+from alrea.services import hooks
 from alrea.services.contacts import max_contacts, region
 from alrea.store import contacts as store
 from alrea.store import imports as import_store
@@ -395,6 +396,9 @@ class Importer:
                                                                                             self.bytes_read()))
         self.pool.shutdown()
         self.push({**self.event(status), "message": message, "has_error_report": bool(report_key)})
+        hooks.import_finished(hooks.ImportFinished(self.tid, self.item.id, self.item.user_id, status,
+                                                   self.item.file_name, self.tally.imported, self.tally.updated,
+                                                   self.tally.failed))
 
     def summary(self) -> str:
         t = self.tally

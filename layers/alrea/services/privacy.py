@@ -33,6 +33,7 @@ from alrea.store import contacts as contact_store
 from alrea.store import conversations as conv_store
 from alrea.store import instances as instance_store
 from alrea.store import messages as message_store
+from alrea.store import notifications as notification_store
 from alrea.store import privacy as store
 from alrea.store import recipients as recipient_store
 from alrea.store import seen as seen_store
@@ -228,6 +229,7 @@ def purge_tenant(tenant_id: str) -> dict[str, int]:
         kind, _, rest = sk.partition("#")
         if kind == "USER":
             keys += store.partition_keys(seen_store.seen_pk(tenant_id, rest))
+            keys += store.partition_keys(notification_store.user_pk(tenant_id, rest))
             if raw.get("email"):
                 keys.append(user_store.EmailPointer.key(raw["email"]))
         elif kind == "INST":

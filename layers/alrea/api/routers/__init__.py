@@ -26,4 +26,6 @@ ROUTERS: list[APIRouter] = [
     _router("campaigns"),
     _router("privacy"),
     _router("search"),
+    _router("notifications"),
+    _router("account"),
 ]
