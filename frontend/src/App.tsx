@@ -1,7 +1,7 @@
 import { createBrowserRouter, Navigate, RouterProvider } from "react-router-dom";
 
 import { AppShell } from "@/components/layout/AppShell";
-import { RequireAdmin, RequireAuth } from "@/components/RequireAuth";
+import { RequireAdmin, RequireAuth, RequireStaff } from "@/components/RequireAuth";
 import { Toaster } from "@/components/ui/sonner";
 import { LoginPage } from "@/modules/auth";
 import {
@@ -12,6 +12,8 @@ import {
   NumbersPage,
   OptOutPage,
   PrivacyPage,
+  ProfilePage,
+  QuickRepliesPage,
   UsersPage,
 } from "@/modules/settings";
 import { useAuth } from "@/stores/auth";
@@ -59,6 +61,11 @@ export const router = createBrowserRouter([
                   { path: "privacy", element: <PrivacyPage /> },
                 ],
               },
+              {
+                element: <RequireStaff />,
+                children: [{ path: "quick-replies", element: <QuickRepliesPage /> }],
+              },
+              { path: "profile", element: <ProfilePage /> },
               { path: "about", element: <AboutPage /> },
             ],
           },

@@ -5,6 +5,8 @@ export { InboxSettingsPage } from "./pages/InboxSettingsPage";
 export { NumbersPage } from "./pages/NumbersPage";
 export { OptOutPage } from "./pages/OptOutPage";
 export { PrivacyPage } from "./pages/PrivacyPage";
+export { ProfilePage } from "./pages/ProfilePage";
+export { QuickRepliesPage } from "./pages/QuickRepliesPage";
 export { UsersPage } from "./pages/UsersPage";
 export { settingsApi } from "./api";
 export * from "./types";

@@ -5,6 +5,7 @@
  * and the unread count in the tab title ("(3) ALREA Flow"). The sound switch lives in this browser only.
  */
 import { useEffect } from "react";
+import { toast } from "sonner";
 import { create } from "zustand";
 
 import { useRealtimeEvent } from "@/hooks/useRealtime";
@@ -140,5 +141,13 @@ export function useInboxAlerts(userId: string | undefined): void {
     if (onScreen) return; // the person is looking at it
     if (useAlertPrefs.getState().sound) playChime();
     if (hidden) notify(message);
+    else {
+      const c = useInbox.getState().byId[message.conversation_id];
+      const who = c?.contact_name || c?.phone || message.author_name || "um contato";
+      toast("Nova mensagem", {
+        id: `new-message:${message.conversation_id}`,
+        description: `Você recebeu uma mensagem de ${who}`,
+      });
+    }
   });
 }

@@ -1,0 +1,82 @@
+/** The notifications centre's state: the loaded page, the unread count, and what the socket pushed. */
+import { create } from "zustand";
+
+import { notificationsApi } from "./api";
+import type { AppNotification } from "./types";
+
+interface NotificationsState {
+  items: AppNotification[];
+  unread: number;
+  nextCursor: string | null;
+  loaded: boolean;
+  failed: boolean;
+  load(): Promise<void>;
+  loadMore(): Promise<void>;
+  /** A `notification_created` push: newest first, no duplicates, the server's unread count. */
+  pushed(notification: AppNotification, unread: number): void;
+  markRead(id: string): Promise<void>;
+  markAllRead(): Promise<void>;
+  reset(): void;
+}
+
+function merge(current: AppNotification[], incoming: AppNotification[]): AppNotification[] {
+  const byId = new Map(current.map((n) => [n.id, n]));
+  for (const n of incoming) byId.set(n.id, n);
+  // ids are UUID v7: their text order is their creation order
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+}
+
+export const useNotifications = create<NotificationsState>()((set, get) => ({
+  items: [],
+  unread: 0,
+  nextCursor: null,
+  loaded: false,
+  failed: false,
+
+  async load() {
+    try {
+      const page = await notificationsApi.list();
+      set((s) => ({
+        items: merge(s.items, page.items),
+        unread: page.unread,
+        nextCursor: page.next_cursor,
+        loaded: true,
+        failed: false,
+      }));
+    } catch {
+      set({ failed: !get().loaded });
+    }
+  },
+
+  async loadMore() {
+    const cursor = get().nextCursor;
+    if (!cursor) return;
+    const page = await notificationsApi.list({ cursor });
+    set((s) => ({ items: merge(s.items, page.items), nextCursor: page.next_cursor, unread: page.unread }));
+  },
+
+  pushed(notification, unread) {
+    set((s) => ({ items: merge(s.items, [notification]), unread }));
+  },
+
+  async markRead(id) {
+    const { notification, unread } = await notificationsApi.markRead(id);
+    set((s) => ({ items: merge(s.items, [notification]), unread }));
+  },
+
+  async markAllRead() {
+    if (get().unread === 0) return;
+    const { unread } = await notificationsApi.markAllRead();
+    const now = new Date().toISOString();
+    set((s) => ({
+      unread,
+      items: s.items.map((n) => (n.unread ? { ...n, unread: false, read_at: n.read_at ?? now } : n)),
+    }));
+  },
+
+  reset() {
+    set({ items: [], unread: 0, nextCursor: null, loaded: false, failed: false });
+  },
+}));
+
+export { merge as mergeNotifications };
