@@ -50,7 +50,7 @@ def test_bell_counts_an_assignment_made_while_the_agent_is_elsewhere(page: Page,
 
     phone = f"55119{secrets.randbelow(10**8):08d}"
     with api_login(platform.base_url, platform.admin_email, platform.password) as admin:
-        platform.inject(phone, "Olá, preciso de ajuda com meu pedido", pushName="Cliente Sino")
+        platform.inject(phone, "Olá, preciso de ajuda com meu pedido", push_name="Cliente Sino")
         cid = _conversation_of(admin, phone)
         r = admin.post(f"/api/conversations/{cid}/assign", json={"user_id": _user_id(admin, platform.agent_email)})
         assert r.status_code == 200, r.text
@@ -77,7 +77,7 @@ def test_bell_counts_an_assignment_made_while_the_agent_is_elsewhere(page: Page,
 def test_admin_creates_edits_deletes_a_quick_reply_and_uses_it_in_a_chat(page: Page, platform, page_errors):
     shortcut = f"e2e{secrets.token_hex(2)}"
     phone = f"55119{secrets.randbelow(10**8):08d}"
-    platform.inject(phone, "Oi, qual o horário de vocês?", pushName="Cliente Atalho")
+    platform.inject(phone, "Oi, qual o horário de vocês?", push_name="Cliente Atalho")
     with api_login(platform.base_url, platform.admin_email, platform.password) as admin:
         cid = _conversation_of(admin, phone)
 

@@ -17,12 +17,12 @@ import { toast } from "sonner";
 import { EmptyState } from "@/components/EmptyState";
 import { ErrorState } from "@/components/ErrorState";
 import { Button } from "@/components/ui/button";
-import { ScrollArea } from "@/components/ui/scroll-area";
 import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "@/components/ui/sheet";
 import { useRealtimeEvent, useResync } from "@/hooks/useRealtime";
 import { cn } from "@/lib/utils";
 import { useAuth } from "@/stores/auth";
 
+import { relativeTime } from "./format";
 import { useNotifications } from "./store";
 import { badgeText, type AppNotification } from "./types";
 
@@ -36,18 +36,6 @@ const ICONS: Record<string, LucideIcon> = {
 };
 
 const WARNINGS = new Set(["campaign_paused", "number_disconnected"]);
-
-export function relativeTime(iso: string, now: Date = new Date()): string {
-  const then = new Date(iso);
-  const s = Math.max(0, Math.round((now.getTime() - then.getTime()) / 1000));
-  if (s < 60) return "agora";
-  const m = Math.round(s / 60);
-  if (m < 60) return `há ${m} min`;
-  const h = Math.round(m / 60);
-  if (h < 24) return `há ${h} h`;
-  const d = Math.round(h / 24);
-  return d === 1 ? "ontem" : `há ${d} dias`;
-}
 
 /** Mounted once in the app shell: the live toasts of stored notifications, and the polling fallback. */
 export function NotificationFeed() {
@@ -175,7 +163,7 @@ export function NotificationBell() {
             <SheetTitle>Notificações</SheetTitle>
             <SheetDescription>Atribuições, menções, campanhas, importações e números.</SheetDescription>
           </SheetHeader>
-          <ScrollArea className="min-h-0 flex-1">
+          <div className="min-h-0 flex-1 overflow-y-auto">
             <div className="p-2">
               {!loaded && failed ? (
                 <ErrorState what="as notificações" onRetry={load} className="m-2" />
@@ -214,7 +202,7 @@ export function NotificationBell() {
                 </Button>
               ) : null}
             </div>
-          </ScrollArea>
+          </div>
           <div className="text-muted-foreground flex items-center gap-2 border-t px-4 py-2 text-xs">
             <CheckCheck className="size-4" /> Ao abrir, as notificações são marcadas como lidas.
           </div>

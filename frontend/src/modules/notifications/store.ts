@@ -2,6 +2,7 @@
 import { create } from "zustand";
 
 import { notificationsApi } from "./api";
+import { mergeNotifications as merge } from "./format";
 import type { AppNotification } from "./types";
 
 interface NotificationsState {
@@ -17,13 +18,6 @@ interface NotificationsState {
   markRead(id: string): Promise<void>;
   markAllRead(): Promise<void>;
   reset(): void;
-}
-
-function merge(current: AppNotification[], incoming: AppNotification[]): AppNotification[] {
-  const byId = new Map(current.map((n) => [n.id, n]));
-  for (const n of incoming) byId.set(n.id, n);
-  // ids are UUID v7: their text order is their creation order
-  return [...byId.values()].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
 
 export const useNotifications = create<NotificationsState>()((set, get) => ({
@@ -79,4 +73,3 @@ export const useNotifications = create<NotificationsState>()((set, get) => ({
   },
 }));
 
-export { merge as mergeNotifications };
