@@ -80,7 +80,7 @@ export function App() {
   return (
     <>
       <RouterProvider router={router} />
-      <Toaster richColors position="top-right" closeButton />
+      <Toaster richColors position="bottom-right" closeButton />
     </>
   );
 }

@@ -218,3 +218,66 @@ def test_new_tenant_onboarding_auto_pause_alert_and_number_removal(page: Page, p
     expect(page.get_by_test_id("onboarding-step-connect_number")).to_have_attribute("data-done", "true")
     shot(page, "10-number-deleted", prefix=PREFIX)
     assert not page_errors, page_errors
+
+
+def test_profile_contacts_and_pt_br_validation(page: Page, platform, page_errors):
+    """A manager renames themself and turns a notification kind off; creates a contact (the form speaks
+    pt-BR, not the browser's language) and deletes it."""
+    page.goto("/login")
+    page.get_by_role("button", name="Entrar").click()  # empty form: the browser's check, in our words
+    message = page.get_by_label("E-mail").evaluate("el => el.validationMessage")
+    assert message == "Preencha este campo.", message
+    log_in(page, platform.manager_email, platform.password)
+    expect(page).to_have_url(re.compile(r"/inbox$"))
+    page.get_by_test_id("user-menu").click()
+    expect(page.get_by_role("menu")).to_contain_text("Gerente")
+    page.get_by_role("menuitem", name="Meu perfil").click()
+    expect(page).to_have_url(re.compile(r"/settings/profile$"))
+
+    name = page.get_by_label("Nome", exact=True)
+    original = name.input_value()
+    name.fill("   ")
+    expect(page.get_by_role("button", name="Salvar nome")).to_be_disabled()
+    name.fill(f"{original} Silva")
+    page.get_by_role("button", name="Salvar nome").click()
+    expect(page.get_by_test_id("user-menu")).to_contain_text(f"{original} Silva")
+    prefs = page.get_by_test_id("notification-preferences")
+    expect(prefs.get_by_text("Número desconectado")).to_have_count(0)  # admins only
+    switch = prefs.get_by_role("switch", name="Campanha concluída")
+    expect(switch).to_be_checked()
+    switch.click()
+    expect(page.locator("[data-sonner-toast]").filter(has_text="Preferências de notificação salvas")).to_be_visible()
+    expect(switch).not_to_be_checked()
+    shot(page, "11-profile", prefix=PREFIX)
+    with api_login(platform.base_url, platform.manager_email, platform.password) as api:
+        assert api.get("/api/notifications/preferences").json()["muted"] == ["campaign_completed"]
+        api.put("/api/notifications/preferences", json={"muted": []})
+        assert api.patch("/api/me/profile", json={"name": original}).status_code == 200
+
+    page.get_by_role("complementary", name="Menu principal").get_by_role("link", name="Contatos").click()
+    page.get_by_role("button", name="Novo contato").click()
+    dialog = page.get_by_role("dialog")
+    phone_input = dialog.get_by_label("Telefone")
+    phone_input.fill("1234")
+    phone_input.blur()
+    expect(dialog).to_contain_text("Informe o telefone com DDD")
+    expect(dialog.get_by_role("button", name="Criar contato")).to_be_disabled()
+    email_input = dialog.get_by_label("E-mail")
+    email_input.fill("nao-e-email")
+    expect(dialog).to_contain_text("Informe um e-mail válido.")
+    email_input.fill("")
+    phone = f"119{secrets.randbelow(10**8):08d}"
+    phone_input.fill(phone)
+    dialog.get_by_label("Nome", exact=True).fill("Contato Criado E2E")
+    shot(page, "12-new-contact", prefix=PREFIX)
+    dialog.get_by_role("button", name="Criar contato").click()
+    expect(page.locator("[data-sonner-toast]").filter(has_text="Contato criado")).to_be_visible()
+    drawer = page.get_by_role("dialog")
+    expect(drawer).to_contain_text("Contato Criado E2E")
+    drawer.get_by_role("button", name="Excluir contato").click()
+    page.get_by_role("dialog").filter(has_text="Excluir Contato Criado E2E?").get_by_role("button", name="Excluir").click()
+    expect(page.locator("[data-sonner-toast]").filter(has_text="Contato excluído")).to_be_visible()
+    page.get_by_label("Buscar contatos").fill(phone)
+    expect(page.get_by_test_id("contact-row").filter(has_text="Contato Criado E2E")).to_have_count(0)
+    shot(page, "13-contact-deleted", prefix=PREFIX)
+    assert not page_errors, page_errors

@@ -31,6 +31,7 @@ export function NewContactDialog({
       title="Novo contato"
       description="O telefone identifica o contato no WhatsApp."
       formId="new-contact"
+      formClassName="grid gap-4"
       submitLabel="Criar contato"
       canSubmit={!phoneError(phone) && !emailError}
       onSubmit={() =>

@@ -54,6 +54,7 @@ function ReplyDialog({
       title={editing ? "Editar resposta rápida" : "Nova resposta rápida"}
       description="No chat, digite / e o atalho para inserir o texto."
       formId="quick-reply"
+      formClassName="grid gap-4"
       submitLabel="Salvar"
       canSubmit={SHORTCUT.test(key) && !!text.trim()}
       onSubmit={() =>
