@@ -68,6 +68,7 @@ def test_bell_counts_an_assignment_made_while_the_agent_is_elsewhere(page: Page,
     expect(first).to_contain_text("Nova conversa para você")
     expect(first).to_contain_text("Cliente Sino")
     expect(page.get_by_test_id("notification-count")).to_have_count(0)  # cleared on open
+    page.wait_for_timeout(500)  # the panel's slide-in, for the screenshot
     shot(page, "02-centre-open", prefix=PREFIX)
     first.click()  # goes to the conversation
     expect(page).to_have_url(re.compile(rf"/inbox/{cid}$"))
@@ -174,6 +175,20 @@ def test_new_tenant_onboarding_auto_pause_alert_and_number_removal(page: Page, p
         expect(page.get_by_test_id("onboarding-progress")).to_have_text(re.compile(r"^[1-4] de 4$"))
         shot(page, "06-checklist-ticked", prefix=PREFIX)
 
+        # this number distributes its conversations automatically, whatever the company's default
+        card = page.get_by_test_id("instance-card").filter(has_text="padaria-centro")
+        switch = card.get_by_role("switch", name="Distribuição automática em padaria-centro")
+        expect(switch).not_to_be_checked()
+        switch.click()
+        expect(page.locator("[data-sonner-toast]").filter(has_text="ligada neste número")).to_be_visible()
+        expect(switch).to_be_checked()
+        expect(card.get_by_role("button", name="Seguir o padrão da empresa")).to_be_visible()
+        assert items(api.get("/api/number-settings").json())[0]["override"] is True
+        card.get_by_role("button", name="Renomear").click()
+        page.get_by_role("dialog").get_by_label("Nome").fill("padaria-centro")
+        page.get_by_role("dialog").get_by_role("button", name="Salvar").click()
+        expect(page.locator("[data-sonner-toast]").filter(has_text="Número renomeado")).to_be_visible()
+
         # a running campaign on it, then the number drops: the campaign pauses and the admin is told
         tag = f"sino{secrets.token_hex(2)}"
         for i in range(3):
@@ -198,6 +213,8 @@ def test_new_tenant_onboarding_auto_pause_alert_and_number_removal(page: Page, p
         expect(centre.get_by_test_id("notification-item").filter(has_text="Campanha “Pão de queijo” pausada")
                ).to_be_visible()
         expect(centre.get_by_test_id("notification-item").filter(has_text="Número desconectado")).to_be_visible()
+        expect(page.get_by_test_id("notification-count")).to_have_count(0)
+        page.wait_for_timeout(500)  # the panel's slide-in, for the screenshot
         shot(page, "08-auto-pause-centre", prefix=PREFIX)
         page.keyboard.press("Escape")
 

@@ -72,7 +72,7 @@ def test_assignment_and_transfer_notify_only_the_new_assignee(w):
     got = listed(ag_v)
     assert [n["kind"] for n in got["items"]] == ["assigned"] and got["unread"] == 1
     n = got["items"][0]
-    assert n["link"] == f"/inbox/{cid}" and "Ana Admin transferiu a conversa com Cliente Ana" in n["body"]
+    assert n["link"] == f"/inbox/{cid}" and "Ana Admin passou a conversa com Cliente Ana" in n["body"]
     for who, account in everyone(w).items():
         if who != "ag_v":
             assert kinds(account) == [], who
@@ -211,3 +211,34 @@ def test_profile_name_number_rename_and_onboarding(w):
     assert got["done_count"] == 3 and not got["complete"]
     instances.update_state(w["tid"], iid, "close")  # a step once seen done stays ticked
     assert admin.get("/api/onboarding").json()["done_count"] == 3
+
+
+def test_a_number_can_turn_automatic_distribution_off_or_on_over_the_tenants_setting(w):
+    from alrea.services import audience
+    from alrea.store import connections
+
+    admin, tid, iid = w["admin"], w["tid"], w["instance"].instance_id
+    agent = w["people"]["ag_v"]
+    vendas = w["as"]["ag_v"]  # any Vendas agent account, for the department id
+    dept = admin.get(f"/api/users/{agent['id']}").json()["department_id"]
+    connections.connect(f"conn-{uuid.uuid4().hex[:6]}", tid, agent["id"],
+                        audience.connection_groups(tid, agent["id"], "agent", dept))
+    assert vendas.get("/api/number-settings").status_code == 403
+    assert admin.put("/api/inbox/settings", {"auto_assign": True}).status_code == 200
+    assert admin.get("/api/number-settings").json()["items"] == [
+        {"instance_id": iid, "auto_assign": True, "override": False, "tenant_default": True}]
+
+    r = admin.put(f"/api/instances/{iid}/auto-assign", {"enabled": False})
+    assert r.status_code == 200 and r.json()["auto_assign"] is False and r.json()["override"] is True
+    off = _text_in(w, "5511977004001", "Oi", "Sem Distribuir")
+    assert admin.get(f"/api/conversations/{off}").json()["assigned_user_id"] is None
+
+    assert admin.put(f"/api/instances/{iid}/auto-assign", {"enabled": None}).json()["override"] is False
+    on = _text_in(w, "5511977004002", "Oi", "Distribuir")
+    assert admin.get(f"/api/conversations/{on}").json()["assigned_user_id"] == agent["id"]
+
+    assert admin.put("/api/inbox/settings", {"auto_assign": False}).status_code == 200
+    assert admin.put(f"/api/instances/{iid}/auto-assign", {"enabled": True}).json()["auto_assign"] is True
+    forced = _text_in(w, "5511977004003", "Oi", "Forçado")
+    assert admin.get(f"/api/conversations/{forced}").json()["assigned_user_id"] == agent["id"]
+    assert admin.put(f"/api/instances/{uuid.uuid4()}/auto-assign", {"enabled": True}).status_code == 404

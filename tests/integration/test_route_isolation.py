@@ -82,7 +82,8 @@ ROLES: dict[tuple[str, str], str] = {
     ("POST", "/api/notifications/read-all"): ANY, ("POST", "/api/notifications/{notification_id}/read"): ANY,
     ("GET", "/api/notifications/preferences"): ANY, ("PUT", "/api/notifications/preferences"): ANY,
     ("PATCH", "/api/me/profile"): ANY, ("GET", "/api/onboarding"): ANY,
-    ("PUT", "/api/instances/{instance_id}/name"): ADMIN,
+    ("PUT", "/api/instances/{instance_id}/name"): ADMIN, ("GET", "/api/number-settings"): ADMIN,
+    ("PUT", "/api/instances/{instance_id}/auto-assign"): ADMIN,
 }
 # valid bodies, so a refusal is about the id or the role and never about the body
 BODIES: dict[tuple[str, str], Any] = {
@@ -104,6 +105,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/contacts/{contact_id}/opt-out"): {},
     ("PATCH", "/api/campaigns/{campaign_id}"): {"name": "Outro Nome"},
     ("PUT", "/api/instances/{instance_id}/name"): {"name": "Outro Nome"},
+    ("PUT", "/api/instances/{instance_id}/auto-assign"): {"enabled": False},
 }
 
 

@@ -140,7 +140,7 @@ def plural(n: int, one: str, many: str) -> str:
 
 
 def assigned(conversation_id: str, who: str, by: str | None) -> Draft:
-    body = f"{by} transferiu a conversa com {who} para você." if by else f"A conversa com {who} foi atribuída a você."
+    body = f"{by} passou a conversa com {who} para você." if by else f"A conversa com {who} foi atribuída a você."
     return Draft(ASSIGNED, "Nova conversa para você", body, link=f"/inbox/{conversation_id}",
                  data={"conversation_id": conversation_id})
 

@@ -32,7 +32,7 @@ from alrea.core.errors import Conflict, Forbidden, Invalid, NotFound
 from alrea.core.log import logger
 from alrea.domain.roles import Principal
 from alrea.ports.push import user_group
-from alrea.services import audience, cursors, hooks, retention
+from alrea.services import account, audience, cursors, hooks, retention
 from alrea.store import conversations, messages, seen, settings
 from alrea.store.conversations import ConversationItem
 
@@ -533,7 +533,8 @@ def route_inbound(tenant_id: str, conversation_id: str, *, inbound: bool) -> Con
             department = _default_department(tenant_id, current.instance_id)
             if department is None:
                 return current
-            agent = pick_agent(tenant_id, department) if inbound and settings.get_inbox(tenant_id).auto_assign \
+            agent = pick_agent(tenant_id, department) if inbound and account.auto_assign_for(
+                tenant_id, current.instance_id, settings.get_inbox(tenant_id).auto_assign) \
                 else None
             target = (department, agent.user_id if agent else None, agent.name if agent else None, False)
         if conversations.change_owner(current, department_id=target[0], assigned_user_id=target[1],

@@ -75,6 +75,9 @@ def on_conversation_assigned(fact: ConversationAssigned) -> None:
 
 
 def on_note_added(fact: NoteAdded) -> None:
+    if "@" not in fact.text:
+        return  # no mention: the tenant's users are not even read
+
     def run() -> None:
         people = [u for u in _active_users(fact.tenant_id) if u.user_id != fact.author_id]
         named = dom.mentioned(fact.text, [(u.user_id, u.name) for u in people])

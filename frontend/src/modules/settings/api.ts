@@ -24,6 +24,14 @@ export interface QuickReply {
   updated_at: string | null;
 }
 
+/** A number's automatic distribution: its own switch (`override`) or the tenant's default. */
+export interface NumberAutoAssign {
+  instance_id: string;
+  auto_assign: boolean;
+  override: boolean;
+  tenant_default: boolean;
+}
+
 export const settingsApi = {
   listUsers: (signal?: AbortSignal) => getItems<User>("/users", signal),
   createUser: async (body: NewUser) => (await api.post<User>("/users", body)).data,
@@ -74,6 +82,10 @@ export const settingsApi = {
   deleteQuickReply: async (id: string) => {
     await api.delete(`/quick-replies/${id}`);
   },
+
+  numberSettings: (signal?: AbortSignal) => getItems<NumberAutoAssign>("/number-settings", signal),
+  setNumberAutoAssign: async (id: string, enabled: boolean | null) =>
+    (await api.put<NumberAutoAssign>(`/instances/${id}/auto-assign`, { enabled })).data,
 
   renameMe: async (name: string) => (await api.patch<unknown>("/me/profile", { name })).data,
 

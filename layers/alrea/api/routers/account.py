@@ -35,3 +35,17 @@ def rename_number(instance_id: str, body: NumberName, caller: AdminUser) -> dict
 @router.get("/onboarding")
 def get_onboarding(caller: CurrentUser) -> dict[str, Any]:
     return onboarding.view(onboarding.checklist(caller))
+
+
+class AutoAssignIn(Body):
+    enabled: bool | None  # None: follow the tenant's setting again
+
+
+@router.get("/number-settings")
+def list_number_settings(caller: AdminUser) -> dict[str, Any]:
+    return {"items": account.number_auto_assign(caller), "next_cursor": None}
+
+
+@router.put("/instances/{instance_id}/auto-assign")
+def set_auto_assign(instance_id: str, body: AutoAssignIn, caller: AdminUser) -> dict[str, Any]:
+    return account.set_number_auto_assign(caller, instance_id, body.enabled)

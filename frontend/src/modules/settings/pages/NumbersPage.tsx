@@ -16,6 +16,7 @@ import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Switch } from "@/components/ui/switch";
 import { Skeleton } from "@/components/ui/skeleton";
+import { useApiQuery } from "@/hooks/useApiQuery";
 import { useRealtimeEvent, useResync } from "@/hooks/useRealtime";
 
 import { settingsApi } from "../api";
@@ -71,13 +72,27 @@ export function NumbersPage() {
   const instances = useInstances();
   const departments = useDepartments();
   const inbox = useInboxSettings();
+  const auto = useApiQuery((signal) => settingsApi.numberSettings(signal), []);
+  const autoOf = (id: string) => auto.data?.find((a) => a.instance_id === id);
+  const setAuto = (id: string, enabled: boolean | null) =>
+    void settingsApi
+      .setNumberAutoAssign(id, enabled)
+      .then((a) => {
+        toast.success(a.auto_assign ? "Distribuição automática ligada neste número" : "Distribuição automática desligada neste número");
+        return auto.refetch();
+      })
+      .catch(() => undefined);
   const [adding, setAdding] = useState(false);
   const [renaming, setRenaming] = useState<Instance | null>(null);
   const [disconnecting, setDisconnecting] = useState<Instance | null>(null);
   const [deleting, setDeleting] = useState<Instance | null>(null);
   const [qrFor, setQrFor] = useState<string | null>(null);
   const refetch = instances.refetch;
-  const pollState = useCallback(() => void refetch(), [refetch]);
+  const refetchAuto = auto.refetch;
+  const pollState = useCallback(() => {
+    void refetch();
+    void refetchAuto();
+  }, [refetch, refetchAuto]);
   const closeQr = useCallback(() => setQrFor(null), []);
 
   useResync(pollState);
@@ -161,6 +176,34 @@ export function NumbersPage() {
                     </SelectContent>
                   </Select>
                 </div>
+                {autoOf(instance.id) ? (
+                  <div className="flex items-center justify-between gap-3">
+                    <Label htmlFor={`auto-${instance.id}`} className="text-xs font-normal">
+                      <span>
+                        <span className="block text-sm font-medium">Distribuição automática</span>
+                        <span className="text-muted-foreground">
+                          {autoOf(instance.id)?.override ? (
+                            <button
+                              type="button"
+                              className="underline underline-offset-2"
+                              onClick={() => setAuto(instance.id, null)}
+                            >
+                              Seguir o padrão da empresa
+                            </button>
+                          ) : (
+                            "Segue o padrão da empresa"
+                          )}
+                        </span>
+                      </span>
+                    </Label>
+                    <Switch
+                      id={`auto-${instance.id}`}
+                      aria-label={`Distribuição automática em ${instance.name}`}
+                      checked={!!autoOf(instance.id)?.auto_assign}
+                      onCheckedChange={(on) => setAuto(instance.id, on)}
+                    />
+                  </div>
+                ) : null}
                 <div className="flex flex-wrap gap-2 border-t pt-3">
                   <Button variant="ghost" size="sm" onClick={() => setRenaming(instance)}>
                     <Pencil />
@@ -185,19 +228,21 @@ export function NumbersPage() {
       {inbox.data ? (
         <Card className="mt-4">
           <CardHeader>
-            <CardTitle>Distribuição automática</CardTitle>
+            <CardTitle>Distribuição automática (padrão da empresa)</CardTitle>
             <CardDescription>
-              Novas conversas de todos os números vão para o atendente disponível com menos conversas abertas.
+              Novas conversas vão para o atendente disponível com menos conversas abertas. Cada número pode
+              ligar ou desligar por conta própria.
             </CardDescription>
             <CardAction>
               <Switch
-                aria-label="Distribuição automática"
+                aria-label="Distribuição automática (padrão da empresa)"
                 checked={inbox.data.auto_assign}
                 onCheckedChange={(on) =>
                   void settingsApi
                     .saveInboxSettings({ auto_assign: on })
                     .then(() => {
                       toast.success(on ? "Distribuição automática ligada" : "Distribuição automática desligada");
+                      void auto.refetch();
                       return inbox.refetch();
                     })
                     .catch(() => undefined)
