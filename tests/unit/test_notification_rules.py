@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from alrea.domain import notifications as dom
+from alrea.domain.texts import plural
 
 PEOPLE = [("1", "Ana Souza"), ("2", "Bruno Lima"), ("3", "Ana Paula"), ("4", "Cárla")]
 
@@ -29,8 +30,8 @@ def test_ids_are_uuid7_in_creation_order():
 
 
 def test_plurals_and_import_text():
-    assert dom.plural(1, "linha lida", "linhas lidas") == "1 linha lida"
-    assert dom.plural(2, "telefone inválido", "telefones inválidos") == "2 telefones inválidos"
+    assert plural(1, "linha lida", "linhas lidas") == "1 linha lida"
+    assert plural(2, "telefone inválido", "telefones inválidos") == "2 telefones inválidos"
     assert dom.import_finished("i", "done", "a.csv", 0, 1, 2).body == \
         "0 contatos novos, 1 atualizado, 2 linhas com erro."
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from alrea.domain.texts import plural
+
 ASSIGNED = "assigned"  # a conversation assigned or transferred to me
 MENTION = "mention"  # someone wrote @me in an internal note
 CAMPAIGN_COMPLETED = "campaign_completed"
@@ -135,10 +137,6 @@ def mentioned(text: str, people: Iterable[tuple[str, str]]) -> set[str]:
 
 
 # ---------------------------------------------------------------- texts (pt-BR)
-def plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def assigned(conversation_id: str, who: str, by: str | None) -> Draft:
     body = f"{by} passou a conversa com {who} para você." if by else f"A conversa com {who} foi atribuída a você."
     return Draft(ASSIGNED, "Nova conversa para você", body, link=f"/inbox/{conversation_id}",

@@ -32,6 +32,7 @@ from alrea.domain import contacts as dom
 from alrea.domain.csv_cells import SafeWriter
 from alrea.domain.object_keys import parse_tenant_key
 from alrea.domain.roles import Principal
+from alrea.domain.texts import plural
 from alrea.ports.push import user_group
 from alrea.resources import BUCKET, tenant_key
 from alrea.services import hooks
@@ -402,7 +403,8 @@ class Importer:
 
     def summary(self) -> str:
         t = self.tally
-        text = (f"{t.processed} linha(s) lidas: {t.imported} contato(s) novo(s), {t.updated} atualizado(s), "
+        text = (f"{plural(t.processed, 'linha lida', 'linhas lidas')}: "
+                f"{plural(t.imported, 'contato novo', 'contatos novos')}, {plural(t.updated, 'atualizado', 'atualizados')}, "
                 f"{t.unchanged} sem alteração, {t.failed} com erro.")
         if self.limited:
             text += " " + dom.limit_message(self.limit, t.imported, self.limited)
