@@ -242,3 +242,21 @@ def test_a_number_can_turn_automatic_distribution_off_or_on_over_the_tenants_set
     forced = _text_in(w, "5511977004003", "Oi", "Forçado")
     assert admin.get(f"/api/conversations/{forced}").json()["assigned_user_id"] == agent["id"]
     assert admin.put(f"/api/instances/{uuid.uuid4()}/auto-assign", {"enabled": True}).status_code == 404
+
+
+def test_read_all_goes_item_by_item_when_one_was_read_meanwhile(w, monkeypatch):
+    from alrea.services import notifications
+
+    tid, uid = w["tid"], w["as"]["ag_s"].user_id
+    made = [notifications.notify(tid, [uid], dom.Draft("mention", f"Aviso {i}", "Texto"))[0] for i in range(3)]
+    real = store.Transaction
+
+    class Racing(real):  # another tab reads one of them between the query and the transaction
+        def __enter__(self):
+            store.mark_read(tid, uid, made[0].id)
+            return super().__enter__()
+
+    monkeypatch.setattr(store, "Transaction", Racing)
+    assert store.mark_all_read(tid, uid) == 2
+    assert store.unread_count(tid, uid) == 0
+    assert all(n.read_at for n in store.list_for(tid, uid, cursor=None, limit=10).items)
