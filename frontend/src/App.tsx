@@ -1,7 +1,7 @@
 import { createBrowserRouter, Navigate, RouterProvider } from "react-router-dom";
 
 import { AppShell } from "@/components/layout/AppShell";
-import { RequireAdmin, RequireAuth } from "@/components/RequireAuth";
+import { RequireAdmin, RequireAuth, RequireStaff } from "@/components/RequireAuth";
 import { Toaster } from "@/components/ui/sonner";
 import { LoginPage } from "@/modules/auth";
 import {
@@ -13,6 +13,8 @@ import {
   NumbersPage,
   OptOutPage,
   PrivacyPage,
+  ProfilePage,
+  QuickRepliesPage,
   UsersPage,
   WebhooksPage,
 } from "@/modules/settings";
@@ -63,6 +65,11 @@ export const router = createBrowserRouter([
                   { path: "webhooks", element: <WebhooksPage /> },
                 ],
               },
+              {
+                element: <RequireStaff />,
+                children: [{ path: "quick-replies", element: <QuickRepliesPage /> }],
+              },
+              { path: "profile", element: <ProfilePage /> },
               { path: "about", element: <AboutPage /> },
             ],
           },
@@ -77,7 +84,7 @@ export function App() {
   return (
     <>
       <RouterProvider router={router} />
-      <Toaster richColors position="top-right" closeButton />
+      <Toaster richColors position="bottom-right" closeButton />
     </>
   );
 }

@@ -225,6 +225,8 @@ def test_an_endpoint_failing_for_a_whole_day_is_disabled(tenant_a, settings_env,
     [delivery] = log(tenant_a, hook["id"])["items"]
     assert delivery["status"] == "failed" and delivery["attempts"][-1]["error"] == "endpoint desativado"
     assert "webhook endpoint disabled" in app_logs.getvalue()
+    [told] = [n for n in tenant_a.get("/api/notifications").json()["items"] if n["kind"] == "webhook_disabled"]
+    assert told["link"] == "/settings/webhooks" and receiver.url in told["body"] and "24 horas" in told["body"]
     assert outbound_webhooks.publish(tenant_a.tenant_id, "message.received", {"n": 6}) == 0
     enabled = tenant_a.patch(f"/api/webhooks/{hook['id']}", {"enabled": True}).json()
     assert enabled["enabled"] is True and enabled["disabled_reason"] is None and enabled["failing_since"] is None

@@ -92,6 +92,12 @@ ROLES: dict[tuple[str, str], str] = {
     ("GET", "/v1/webhooks/{webhook_id}"): PARTNER, ("PATCH", "/v1/webhooks/{webhook_id}"): PARTNER,
     ("DELETE", "/v1/webhooks/{webhook_id}"): PARTNER, ("GET", "/v1/webhooks/{webhook_id}/deliveries"): PARTNER,
     ("POST", "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/replay"): PARTNER,
+    ("GET", "/api/notifications"): ANY, ("GET", "/api/notifications/unread-count"): ANY,
+    ("POST", "/api/notifications/read-all"): ANY, ("POST", "/api/notifications/{notification_id}/read"): ANY,
+    ("GET", "/api/notifications/preferences"): ANY, ("PUT", "/api/notifications/preferences"): ANY,
+    ("PATCH", "/api/me/profile"): ANY, ("GET", "/api/onboarding"): ANY,
+    ("PUT", "/api/instances/{instance_id}/name"): ADMIN, ("GET", "/api/number-settings"): ADMIN,
+    ("PUT", "/api/instances/{instance_id}/auto-assign"): ADMIN,
 }
 # valid bodies, so a refusal is about the id or the role and never about the body
 BODIES: dict[tuple[str, str], Any] = {
@@ -114,6 +120,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PATCH", "/api/campaigns/{campaign_id}"): {"name": "Outro Nome"},
     ("PATCH", "/api/webhooks/{webhook_id}"): {"enabled": False},
     ("PATCH", "/v1/webhooks/{webhook_id}"): {"enabled": False},
+    ("PUT", "/api/instances/{instance_id}/name"): {"name": "Outro Nome"},
+    ("PUT", "/api/instances/{instance_id}/auto-assign"): {"enabled": False},
 }
 
 
@@ -185,11 +193,15 @@ def world(new_tenant, api_runtime):
     b_key = b.post("/api/api-keys", {"name": "ERP B", "scopes": list(SCOPES)}).json()
     api_runtime.webhooks = PublicResolver()
     hook = a.post("/api/webhooks", {"url": "https://hooks.example.com/alrea", "events": ["message.status"]}).json()
+    from alrea.domain.notifications import Draft
+    from alrea.services import notifications
+
+    notice = notifications.notify(a.tenant_id, [a.user_id], Draft("assigned", "Aviso", "Texto"))[0]
     ids = {"user_id": agent["id"], "department_id": dept, "conversation_id": cid, "message_id": message_id,
            "instance_id": instance.instance_id, "reply_id": reply["id"], "name": "cidade",
            "import_id": imp["import_id"], "contact_id": contact["id"], "campaign_id": campaign["id"],
            "export_id": export["id"], "key_id": key["id"], "number_id": instance.instance_id,
-           "webhook_id": hook["id"], "delivery_id": str(uuid.uuid4())}
+           "webhook_id": hook["id"], "delivery_id": str(uuid.uuid4()), "notification_id": notice.id}
     return {"a": a, "b": b, "b_key": {"Authorization": f"Bearer {b_key['secret']}"}, "ids": ids, "agent": a.login_as(agent["email"]),
             "manager": a.login_as(manager["email"]), "b_department": b.department("Suporte")}
 
@@ -198,7 +210,7 @@ def test_every_route_without_a_valid_token_is_401(client):
     anywhere = {name: str(uuid.uuid4()) for name in
                 ("user_id", "department_id", "conversation_id", "message_id", "instance_id", "reply_id",
                  "import_id", "contact_id", "campaign_id", "own_department_id", "export_id", "key_id",
-                 "number_id", "webhook_id", "delivery_id")} | {"name": "cidade"}
+                 "number_id", "webhook_id", "delivery_id", "notification_id")} | {"name": "cidade"}
     wrong = []
     for method, path, _ in operations():
         if (method, path) in PUBLIC:

@@ -30,3 +30,20 @@ export function RequireAdmin({ children }: { children?: ReactNode }) {
   }
   return children ?? <Outlet />;
 }
+
+/** Admin-or-manager pages (quick replies): agents see why. */
+export function RequireStaff({ children }: { children?: ReactNode }) {
+  const user = useAuth((s) => s.user);
+  if (user && user.role === "agent") {
+    return (
+      <Page>
+        <EmptyState
+          icon={ShieldAlert}
+          title="Acesso restrito"
+          description="Somente administradores e gerentes podem acessar esta página."
+        />
+      </Page>
+    );
+  }
+  return children ?? <Outlet />;
+}

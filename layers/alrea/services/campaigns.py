@@ -29,6 +29,7 @@ from alrea.store import recipients as rstore
 from alrea.store.campaigns import CampaignItem
 from alrea.store.keys import tenant_pk
 from alrea.store.recipients import RecipientItem
+from alrea.services import hooks
 from alrea.services.audience import staff_groups
 from alrea.store.tenants import get_tenant
 from alrea.wiring import runtime
@@ -92,6 +93,8 @@ def alert(tenant_id: str, campaign_id: str, reason: str, message: str) -> None:
                                                             "reason": reason, "message": message}])
     except Exception:  # noqa: BLE001
         logger.exception("campaign alert push failed", extra={"campaign_id": campaign_id})
+    hooks.campaign_finished(hooks.CampaignFinished(tenant_id, campaign_id, "auto_paused", reason=reason,
+                                                   message=message))
 
 
 # ---------------------------------------------------------------- recipient moves
@@ -456,6 +459,7 @@ def complete_if_done(tenant_id: str, cid: str) -> CampaignItem | None:
     if item is not None:
         logger.info("campaign completed", extra={"campaign_id": cid})
         push_progress(item, force=True)
+        hooks.campaign_finished(hooks.CampaignFinished(tenant_id, cid, "completed", name=item.name))
     return item
 
 

@@ -32,8 +32,10 @@ from alrea.domain import contacts as dom
 from alrea.domain.csv_cells import SafeWriter
 from alrea.domain.object_keys import parse_tenant_key
 from alrea.domain.roles import Principal
+from alrea.domain.texts import plural
 from alrea.ports.push import user_group
 from alrea.resources import BUCKET, tenant_key
+from alrea.services import hooks
 from alrea.services.contacts import max_contacts, region
 from alrea.store import contacts as store
 from alrea.store import imports as import_store
@@ -397,10 +399,14 @@ class Importer:
                                           total_size=max(self.size, self.bytes_read()))
         self.pool.shutdown()
         self.push({**self.event(status), "message": message, "has_error_report": bool(report_key)})
+        hooks.import_finished(hooks.ImportFinished(self.tid, self.item.id, self.item.user_id, status,
+                                                   self.item.file_name, self.tally.imported, self.tally.updated,
+                                                   self.tally.failed))
 
     def summary(self) -> str:
         t = self.tally
-        text = (f"{t.processed} linha(s) lidas: {t.imported} contato(s) novo(s), {t.updated} atualizado(s), "
+        text = (f"{plural(t.processed, 'linha lida', 'linhas lidas')}: "
+                f"{plural(t.imported, 'contato novo', 'contatos novos')}, {plural(t.updated, 'atualizado', 'atualizados')}, "
                 f"{t.unchanged} sem alteração, {t.failed} com erro.")
         if self.limited:
             text += " " + dom.limit_message(self.limit, t.imported, self.limited)

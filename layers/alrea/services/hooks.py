@@ -1,7 +1,8 @@
 """Hook points other product modules listen on, without the inbound pipeline knowing them.
 
 The inbound processor emits facts after it stored them: a message was stored (or deleted), a sent message's
-status moved, an instance's connection changed. Modules register a listener by adding its dotted path to a list below
+status moved, an instance's connection changed. Product services emit a few more (a conversation assigned, an
+internal note, a campaign completed or auto-paused, an import finished) with one line at their producer. Modules register a listener by adding its dotted path to a list below
 (one line each), so every listener is visible here. A failing listener raises: the queued webhook is retried
 (all store writes are idempotent), and after the queue's max receive count it lands in the DLQ.
 """
@@ -59,6 +60,63 @@ class ConnectionChanged:
     status_reason: int | None = None
 
 
+@dataclass(frozen=True)
+class ConversationAssigned:
+    """A conversation got an assignee who did not take it themself (assigned, transferred or auto-assigned)."""
+
+    tenant_id: str
+    conversation_id: str
+    user_id: str  # the new assignee
+    contact: str  # the contact's name (or phone) as the inbox shows it
+    by_name: str | None = None  # who assigned it (None: the automatic distribution)
+
+
+@dataclass(frozen=True)
+class NoteAdded:
+    tenant_id: str
+    conversation_id: str
+    note_id: str
+    text: str
+    author_id: str
+    author_name: str
+    department_id: str | None
+    assigned_user_id: str | None
+
+
+@dataclass(frozen=True)
+class CampaignFinished:
+    """A campaign completed, or was paused automatically (``outcome`` "auto_paused", with the reason)."""
+
+    tenant_id: str
+    campaign_id: str
+    outcome: str  # "completed" | "auto_paused"
+    name: str | None = None
+    reason: str | None = None  # auto-pause: "disconnected" | "failures"
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportFinished:
+    tenant_id: str
+    import_id: str
+    user_id: str  # who started it
+    status: str  # "done" | "failed"
+    file_name: str | None = None
+    imported: int = 0
+    updated: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True)
+class WebhookDisabled:
+    """An outbound webhook endpoint failed for a whole day and was turned off."""
+
+    tenant_id: str
+    webhook_id: str
+    url: str
+    at: str
+
+
 # "package.module:function" — one line per listener
 ON_MESSAGE_STORED: list[str] = [
     "alrea.services.profile_pics:request_fetch",
@@ -73,9 +131,29 @@ ON_MESSAGE_DELETED: list[str] = [
 ON_STATUS_CHANGED: list[str] = [
     "alrea.services.campaign_events:on_status_changed",
     "alrea.services.outbound_webhooks:on_status_changed",
+    "alrea.services.onboarding:on_status_changed",
 ]
 ON_CONNECTION_CHANGED: list[str] = [
     "alrea.services.campaign_events:on_connection_changed",
+    "alrea.services.notifications:on_connection_changed",
+]
+ON_CONVERSATION_ASSIGNED: list[str] = [
+    "alrea.services.notifications:on_conversation_assigned",
+    "alrea.services.outbound_webhooks:on_conversation_assigned",
+]
+ON_NOTE_ADDED: list[str] = [
+    "alrea.services.notifications:on_note_added",
+]
+ON_CAMPAIGN_FINISHED: list[str] = [
+    "alrea.services.notifications:on_campaign_finished",
+    "alrea.services.outbound_webhooks:on_campaign_finished",
+]
+ON_WEBHOOK_DISABLED: list[str] = [
+    "alrea.services.notifications:on_webhook_disabled",
+]
+ON_IMPORT_FINISHED: list[str] = [
+    "alrea.services.notifications:on_import_finished",
+    "alrea.services.outbound_webhooks:on_import_finished",
 ]
 
 
@@ -105,3 +183,23 @@ def status_changed(fact: StatusChanged) -> None:
 
 def connection_changed(fact: ConnectionChanged) -> None:
     _emit(ON_CONNECTION_CHANGED, fact)
+
+
+def conversation_assigned(fact: ConversationAssigned) -> None:
+    _emit(ON_CONVERSATION_ASSIGNED, fact)
+
+
+def note_added(fact: NoteAdded) -> None:
+    _emit(ON_NOTE_ADDED, fact)
+
+
+def campaign_finished(fact: CampaignFinished) -> None:
+    _emit(ON_CAMPAIGN_FINISHED, fact)
+
+
+def import_finished(fact: ImportFinished) -> None:
+    _emit(ON_IMPORT_FINISHED, fact)
+
+
+def webhook_disabled(fact: WebhookDisabled) -> None:
+    _emit(ON_WEBHOOK_DISABLED, fact)

@@ -32,7 +32,7 @@ from alrea.core.errors import Conflict, Forbidden, Invalid, NotFound
 from alrea.core.log import logger
 from alrea.domain.roles import Principal
 from alrea.ports.push import user_group
-from alrea.services import audience, cursors, retention
+from alrea.services import account, audience, cursors, hooks, retention
 from alrea.store import conversations, messages, seen, settings
 from alrea.store.conversations import ConversationItem
 
@@ -348,6 +348,8 @@ def notify_assigned(conversation: ConversationItem, by: str | None = None) -> No
         "type": "notification", "kind": "assigned", "conversation_id": conversation.id,
         "conversation": conversation.view(), "by": by, "at": iso(utcnow()),
         "message": f"A conversa com {who} foi atribuída a você."})
+    hooks.conversation_assigned(hooks.ConversationAssigned(
+        conversation.tenant_id, conversation.id, conversation.assigned_user_id, who, by))
 
 
 def assign(caller: Principal, conversation_id: str, user_id: str | None) -> dict[str, Any]:
@@ -442,6 +444,8 @@ def add_note(caller: Principal, conversation_id: str, text: str) -> dict[str, An
         source="note", sent_at=now, created_at=now)
     item.save(condition=messages.MessageItem.pk.does_not_exist())
     audience.push_conversation_event(conv, {"type": "message_received", "message": item.view()})
+    hooks.note_added(hooks.NoteAdded(caller.tenant_id, conv.id, note_id, text, caller.user_id, caller.name,
+                                     conv.department_id, conv.assigned_user_id))
     return item.view()
 
 
@@ -529,7 +533,8 @@ def route_inbound(tenant_id: str, conversation_id: str, *, inbound: bool) -> Con
             department = _default_department(tenant_id, current.instance_id)
             if department is None:
                 return current
-            agent = pick_agent(tenant_id, department) if inbound and settings.get_inbox(tenant_id).auto_assign \
+            agent = pick_agent(tenant_id, department) if inbound and account.auto_assign_for(
+                tenant_id, current.instance_id, settings.get_inbox(tenant_id).auto_assign) \
                 else None
             target = (department, agent.user_id if agent else None, agent.name if agent else None, False)
         if conversations.change_owner(current, department_id=target[0], assigned_user_id=target[1],

@@ -28,6 +28,7 @@ from alrea.core.log import logger
 from alrea.domain import webhooks as dom
 from alrea.domain.roles import Principal
 from alrea.ports.bus import MAX_DELAY_S
+from alrea.services import hooks
 from alrea.store import webhooks as store
 from alrea.store.paging import Page
 
@@ -263,7 +264,7 @@ def _failing(endpoint: dom.Endpoint, now: Any) -> None:
     if dom.should_disable(since, now.timestamp(), get_settings().webhook_disable_after_s):
         if store.disable(endpoint.tenant_id, endpoint.id, DISABLED_REASON, iso(now)):
             forget(endpoint.tenant_id)
-            # TODO(integrator): tell the tenant's admins through a notification fact once services/hooks.py has one
+            hooks.webhook_disabled(hooks.WebhookDisabled(endpoint.tenant_id, endpoint.id, endpoint.url, iso(now)))
             logger.warning("webhook endpoint disabled", extra={"webhook_id": endpoint.id,
                                                                "tenant_id": endpoint.tenant_id,
                                                                "failing_since": endpoint.failing_since})

@@ -223,3 +223,9 @@ def _attrs(instance: Instance) -> dict[str, Any]:
 
 # ``instances.list(tid)`` reads like the other verbs; defined last so nothing above sees the shadowed builtin
 list = list_instances  # noqa: A001
+
+
+def rename(tenant_id: str, instance_id: str, name: str) -> Instance:
+    """The number's display name (its Evolution instance name does not change). Added for the numbers screen."""
+    item = InstanceItem(*InstanceItem.key(tenant_id, instance_id))
+    return _update_existing(item, [InstanceItem.name.set(name), InstanceItem.updated_at.set(iso(utcnow()))])

@@ -232,13 +232,14 @@ def purge_tenant_children(tenant_id: str) -> int:
     items) and global pointer (``EMAIL#``, ``HOOK#``, ``EVO#``, ``WAMSG``, ``APIKEY#``) of the tenant, and its
     ``Idempotency-Key`` records. Answers the number
     of keys deleted; the tenant's own partition stays (``purge_tenant_partition``, last)."""
-    from alrea.store import api_keys, campaigns, idempotency, instances, seen, tags, users, webhooks
+    from alrea.store import api_keys, campaigns, idempotency, instances, notifications, seen, tags, users, webhooks
 
     keys: list[tuple[str, str]] = list(partition_keys(idempotency.partition(tenant_id)))
     for raw in raw_partition(tenant_pk(tenant_id)):
         kind, _, rest = raw["sk"].partition("#")
         if kind == "USER":
             keys += partition_keys(seen.seen_pk(tenant_id, rest))
+            keys += partition_keys(notifications.user_pk(tenant_id, rest))
             if raw.get("email"):
                 keys.append(users.EmailPointer.key(raw["email"]))
         elif kind == "INST":

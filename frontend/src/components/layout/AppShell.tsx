@@ -1,14 +1,15 @@
 import { Menu } from "lucide-react";
 import { Suspense, useEffect, useState } from "react";
 import { Outlet } from "react-router-dom";
-import { toast } from "sonner";
 
 import { Button } from "@/components/ui/button";
 import { Sheet, SheetContent, SheetDescription, SheetTitle } from "@/components/ui/sheet";
 import { Skeleton } from "@/components/ui/skeleton";
 import { TooltipProvider } from "@/components/ui/tooltip";
-import { RealtimeProvider, useRealtimeEvent } from "@/hooks/useRealtime";
+import { RealtimeProvider } from "@/hooks/useRealtime";
 import { useInboxAlerts } from "@/modules/inbox/hooks/useInboxAlerts";
+import { NotificationBell, NotificationFeed } from "@/modules/notifications";
+import { OnboardingChecklist } from "@/modules/onboarding";
 import { PendingDeletionNotice } from "@/modules/settings/components/PendingDeletionNotice";
 import { useAuth } from "@/stores/auth";
 
@@ -24,15 +25,6 @@ export function PageFallback() {
       <Skeleton className="h-64 w-full" />
     </div>
   );
-}
-
-/** Tenant-wide notices pushed by the API ({"type": "notification", kind, message}) become toasts. */
-function RealtimeNotifications() {
-  useRealtimeEvent("notification", (event) => {
-    const message = typeof event.message === "string" ? event.message : null;
-    if (message) toast.warning(message, { id: `${String(event.kind)}:${String(event.instance_id ?? "")}` });
-  });
-  return null;
 }
 
 /** New-customer alerts, tab counts and the unread count in the title, on every page. */
@@ -53,7 +45,7 @@ export function AppShell() {
 
   return (
     <RealtimeProvider>
-      <RealtimeNotifications />
+      <NotificationFeed />
       <InboxAlerts />
       <PendingDeletionNotice />
       <TooltipProvider>
@@ -80,9 +72,11 @@ export function AppShell() {
               <Logo className="md:hidden" />
               <div className="ml-auto flex items-center gap-3">
                 <ConnectionIndicator />
+                <NotificationBell />
                 <UserMenu />
               </div>
             </header>
+            <OnboardingChecklist />
             <main className="min-h-0 flex-1 overflow-y-auto">
               <Suspense fallback={<PageFallback />}>
                 <Outlet />

@@ -6,7 +6,8 @@ import { ScrollArea } from "@/components/ui/scroll-area";
 import { cn } from "@/lib/utils";
 import { useAuth } from "@/stores/auth";
 
-import { PRODUCT_NAV, SETTINGS_NAV, type NavItem } from "./nav";
+import { PRODUCT_NAV, SETTINGS_NAV, visibleTo, type NavItem } from "./nav";
+import { planLabel } from "@/modules/auth/types";
 
 export function Logo({ className }: { className?: string }) {
   return (
@@ -55,7 +56,8 @@ function NavSection({ title, items, onNavigate }: { title: string; items: NavIte
 export function SidebarContent({ onNavigate }: { onNavigate?: () => void }) {
   const role = useAuth((s) => s.user?.role);
   const tenant = useAuth((s) => s.tenant);
-  const settings = SETTINGS_NAV.filter((item) => !item.adminOnly || role === "admin");
+  const products = visibleTo(PRODUCT_NAV, role);
+  const settings = visibleTo(SETTINGS_NAV, role);
   return (
     <div className="bg-sidebar text-sidebar-foreground flex h-full flex-col">
       <div className="flex h-14 items-center border-b px-4">
@@ -63,7 +65,7 @@ export function SidebarContent({ onNavigate }: { onNavigate?: () => void }) {
       </div>
       <ScrollArea className="min-h-0 flex-1">
         <div className="flex flex-col gap-6 p-3">
-          <NavSection title="Produtos" items={PRODUCT_NAV} onNavigate={onNavigate} />
+          <NavSection title="Produtos" items={products} onNavigate={onNavigate} />
           <NavSection title="Configurações" items={settings} onNavigate={onNavigate} />
         </div>
       </ScrollArea>
@@ -74,8 +76,8 @@ export function SidebarContent({ onNavigate }: { onNavigate?: () => void }) {
               {tenant.name}
             </span>
             {tenant.plan ? (
-              <Badge variant="secondary" className="capitalize">
-                {tenant.plan}
+              <Badge variant="secondary" data-testid="plan-badge">
+                {planLabel(tenant.plan)}
               </Badge>
             ) : null}
           </div>

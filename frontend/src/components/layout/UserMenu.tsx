@@ -1,4 +1,4 @@
-import { ChevronDown, Info, LogOut } from "lucide-react";
+import { ChevronDown, CircleUserRound, Info, LogOut } from "lucide-react";
 import { useNavigate } from "react-router-dom";
 
 import { Avatar, AvatarFallback } from "@/components/ui/avatar";
@@ -48,6 +48,10 @@ export function UserMenu() {
         </DropdownMenuLabel>
         <DropdownMenuSeparator />
         <PresenceToggle />
+        <DropdownMenuItem onSelect={() => navigate("/settings/profile")}>
+          <CircleUserRound />
+          Meu perfil
+        </DropdownMenuItem>
         <DropdownMenuItem onSelect={() => navigate("/settings/about")}>
           <Info />
           Sobre

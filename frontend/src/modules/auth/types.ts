@@ -26,10 +26,22 @@ export interface MeResponse {
 
 export const ROLE_LABELS: Record<Role, string> = {
   admin: "Administrador",
-  manager: "Gestor",
+  manager: "Gerente",
   agent: "Atendente",
 };
 
 export function roleLabel(role: string | null | undefined): string {
   return (role && ROLE_LABELS[role as Role]) || role || "—";
+}
+
+/** The plans' names as the product says them (alrea.domain.plans). */
+export const PLAN_LABELS: Record<string, string> = {
+  trial: "Teste grátis",
+  starter: "Essencial",
+  pro: "Profissional",
+  business: "Empresarial",
+};
+
+export function planLabel(plan: string | null | undefined): string {
+  return (plan && PLAN_LABELS[plan]) || plan || "—";
 }

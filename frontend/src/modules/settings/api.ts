@@ -16,6 +16,22 @@ import type {
   UserPatch,
 } from "./types";
 
+export interface QuickReply {
+  id: string;
+  shortcut: string;
+  text: string;
+  created_at: string;
+  updated_at: string | null;
+}
+
+/** A number's automatic distribution: its own switch (`override`) or the tenant's default. */
+export interface NumberAutoAssign {
+  instance_id: string;
+  auto_assign: boolean;
+  override: boolean;
+  tenant_default: boolean;
+}
+
 export const settingsApi = {
   listUsers: (signal?: AbortSignal) => getItems<User>("/users", signal),
   createUser: async (body: NewUser) => (await api.post<User>("/users", body)).data,
@@ -49,6 +65,30 @@ export const settingsApi = {
 
   listInstances: (signal?: AbortSignal) => getItems<Instance>("/instances", signal),
   createInstance: async (name: string) => (await api.post<Instance>("/instances", { name })).data,
+  renameInstance: async (id: string, name: string) =>
+    (await api.put<Instance>(`/instances/${id}/name`, { name })).data,
+  setInstanceDepartment: async (id: string, departmentId: string | null) =>
+    (await api.put<Instance>(`/instances/${id}`, { default_department_id: departmentId })).data,
+  logoutInstance: async (id: string) => (await api.post<Instance>(`/instances/${id}/logout`)).data,
+  deleteInstance: async (id: string) => {
+    await api.delete(`/instances/${id}`);
+  },
+
+  listQuickReplies: (signal?: AbortSignal) => getItems<QuickReply>("/quick-replies", signal),
+  createQuickReply: async (shortcut: string, text: string) =>
+    (await api.post<QuickReply>("/quick-replies", { shortcut, text })).data,
+  updateQuickReply: async (id: string, shortcut: string, text: string) =>
+    (await api.put<QuickReply>(`/quick-replies/${id}`, { shortcut, text })).data,
+  deleteQuickReply: async (id: string) => {
+    await api.delete(`/quick-replies/${id}`);
+  },
+
+  numberSettings: (signal?: AbortSignal) => getItems<NumberAutoAssign>("/number-settings", signal),
+  setNumberAutoAssign: async (id: string, enabled: boolean | null) =>
+    (await api.put<NumberAutoAssign>(`/instances/${id}/auto-assign`, { enabled })).data,
+
+  renameMe: async (name: string) => (await api.patch<unknown>("/me/profile", { name })).data,
+
   instanceQr: async (id: string, signal?: AbortSignal): Promise<QrCode> =>
     extractQr((await api.get<unknown>(`/instances/${id}/qrcode`, { signal })).data),
 };

@@ -6,6 +6,8 @@ export { InboxSettingsPage } from "./pages/InboxSettingsPage";
 export { NumbersPage } from "./pages/NumbersPage";
 export { OptOutPage } from "./pages/OptOutPage";
 export { PrivacyPage } from "./pages/PrivacyPage";
+export { ProfilePage } from "./pages/ProfilePage";
+export { QuickRepliesPage } from "./pages/QuickRepliesPage";
 export { UsersPage } from "./pages/UsersPage";
 export { WebhooksPage } from "./pages/WebhooksPage";
 export { settingsApi } from "./api";

@@ -33,6 +33,7 @@ export interface Instance {
   state: InstanceState;
   phone: string | null;
   webhook_url?: string | null;
+  default_department_id?: string | null;
 }
 
 export interface QrCode {

@@ -31,6 +31,8 @@ ROUTERS: dict[str, tuple[str, ...]] = {
     "api_keys": ("api/api-keys",),
     "v1_numbers": ("v1/numbers",),
     "v1_docs": ("v1/openapi.json",),
+    "notifications": ("api/notifications",),
+    "account": ("api/me", "api/instances", "api/onboarding", "api/number-settings"),
     "webhooks": ("api/webhooks",),
     "v1_webhooks": ("v1/webhooks",),
 }

@@ -16,6 +16,7 @@ import { contactsApi } from "../api";
 import { SOURCE_LABELS, type Contact, type FieldDef } from "../types";
 import { ContactCampaigns } from "./ContactCampaigns";
 import { CustomFieldInputs } from "./CustomFieldInputs";
+import { DeleteContactButton } from "./DeleteContactButton";
 import { EraseContactButton } from "./EraseContactButton";
 
 interface Props {
@@ -157,6 +158,11 @@ export function ContactDrawer({ contact, fields, onClose, onChanged, onErased }:
           </div>
 
           <ContactCampaigns key={contact.id} contactId={contact.id} />
+          <DeleteContactButton
+            contactId={contact.id}
+            label={contact.name || contact.phone || contact.key}
+            onDeleted={() => (onErased ? onErased() : onClose())}
+          />
           <EraseContactButton
             contactId={contact.id}
             label={contact.name || contact.phone || contact.key}

@@ -7,6 +7,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { useRealtimeEvent } from "@/hooks/useRealtime";
 
 import { contactsApi } from "../api";
+import { liveProgress, reasonText } from "../lib/importText";
 import { guessMapping, previewFile, type CsvPreview } from "../lib/csvPreview";
 import type { FieldDef, ImportProgressEvent, ImportStatus } from "../types";
 
@@ -20,14 +21,6 @@ const TARGETS: { value: string; label: string }[] = [
   { value: "tags", label: "Etiquetas" },
   { value: "notes", label: "Notas" },
 ];
-
-const REASONS: Record<string, string> = {
-  invalid_phone: "telefone inválido",
-  invalid_email: "e-mail inválido",
-  invalid_value: "valor inválido",
-  duplicate: "repetido no arquivo",
-  plan_limit: "limite do plano",
-};
 
 interface Props {
   open: boolean;
@@ -235,7 +228,7 @@ export function ImportWizard({ open, onOpenChange, fields, onFinished }: Props) 
             </div>
             <p className="text-muted-foreground flex items-center gap-2 text-sm">
               <Loader2 className="size-4 animate-spin" />
-              {percent}% · {live ? `${live.processed} linhas lidas, ${live.imported} novos, ${live.failed} com erro` : "Enviando…"}
+              {percent}% · {live ? liveProgress(live.processed, live.imported, live.failed) : "Enviando…"}
             </p>
           </div>
         )}
@@ -267,7 +260,7 @@ export function ImportWizard({ open, onOpenChange, fields, onFinished }: Props) 
             {Object.keys(result.reasons).length > 0 && (
               <p className="text-muted-foreground text-sm">
                 {Object.entries(result.reasons)
-                  .map(([k, v]) => `${v} ${REASONS[k] ?? k}`)
+                  .map(([k, v]) => reasonText(k, v))
                   .join(" · ")}
               </p>
             )}

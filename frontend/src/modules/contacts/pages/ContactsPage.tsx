@@ -1,4 +1,4 @@
-import { Download, Search, Tag, Upload, UsersRound } from "lucide-react";
+import { Download, Search, Tag, Upload, UserPlus, UsersRound } from "lucide-react";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { toast } from "sonner";
 
@@ -14,11 +14,13 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useResync } from "@/hooks/useRealtime";
 import { api } from "@/lib/api";
+import { plural } from "@/lib/plural";
 import { useAuth } from "@/stores/auth";
 
 import { contactsApi } from "../api";
 import { ContactDrawer } from "../components/ContactDrawer";
 import { ImportWizard } from "../components/ImportWizard";
+import { NewContactDialog } from "../components/NewContactDialog";
 import { TagBadges } from "../components/TagBadges";
 import { useContacts } from "../hooks/useContacts";
 import { SOURCE_LABELS, type Contact, type ContactFilter, type FieldDef, type TagCount } from "../types";
@@ -46,6 +48,7 @@ export function ContactsPage() {
   const [bulkTag, setBulkTag] = useState("");
   const [open, setOpen] = useState<Contact | null>(null);
   const [importing, setImporting] = useState(false);
+  const [creating, setCreating] = useState(false);
 
   const loadTags = useCallback(async () => {
     try {
@@ -117,6 +120,10 @@ export function ContactsPage() {
               <Download />
               Exportar CSV
             </Button>
+            <Button variant="outline" onClick={() => setCreating(true)}>
+              <UserPlus />
+              Novo contato
+            </Button>
             {canImport && (
               <Button onClick={() => setImporting(true)}>
                 <Upload />
@@ -160,7 +167,7 @@ export function ContactsPage() {
 
       {selected.size > 0 && (
         <div className="bg-muted/60 flex flex-wrap items-center gap-2 rounded-lg p-2" data-testid="bulk-bar">
-          <span className="text-sm">{selected.size} selecionado(s)</span>
+          <span className="text-sm">{plural(selected.size, "selecionado", "selecionados")}</span>
           <Input
             aria-label="Etiqueta em massa"
             placeholder="etiqueta"
@@ -289,6 +296,14 @@ export function ContactsPage() {
           setOpen(null);
           void contacts.refetch();
           void loadTags();
+        }}
+      />
+      <NewContactDialog
+        open={creating}
+        onOpenChange={setCreating}
+        onCreated={(created) => {
+          refresh();
+          setOpen(created);
         }}
       />
       <ImportWizard open={importing} onOpenChange={setImporting} fields={fields} onFinished={refresh} />

@@ -1,5 +1,6 @@
 import { Loader2, Paperclip, SendHorizontal, StickyNote } from "lucide-react";
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { toast } from "sonner";
 
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
@@ -98,7 +99,10 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
         ? await inboxApi.addNote(conversationId, body)
         : await inboxApi.sendText(conversationId, body, replyTo?.id);
       if (message?.id) addMessages(conversationId, [message]);
-      if (!note) cancelReply(conversationId);
+      if (!note) {
+        cancelReply(conversationId);
+        toast.success("Mensagem enviada!", { id: "message-sent" });
+      }
       setText("");
       setDismissed(false);
     } catch {

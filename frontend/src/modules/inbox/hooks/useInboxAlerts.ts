@@ -5,13 +5,15 @@
  * and the unread count in the tab title ("(3) ALREA Flow"). The sound switch lives in this browser only.
  */
 import { useEffect } from "react";
+import { toast } from "sonner";
 import { create } from "zustand";
 
 import { useRealtimeEvent } from "@/hooks/useRealtime";
 
+import { inboxApi } from "../api";
 import { titleWithCount } from "../lib/wait";
 import { useInbox } from "../stores/inbox";
-import type { Message } from "../types";
+import type { Conversation, Message } from "../types";
 import { useInboxCounts, useInboxCountsSync } from "./useInboxCounts";
 
 export const BASE_TITLE = "ALREA Flow";
@@ -117,6 +119,15 @@ function notify(message: Message): void {
   }
 }
 
+/** "Nova mensagem — Você recebeu uma mensagem de {contato}" (the conversation is fetched when this page holds none). */
+async function toastNewMessage(message: Message): Promise<void> {
+  const cid = message.conversation_id;
+  let c: Conversation | undefined = useInbox.getState().byId[cid];
+  if (!c) c = await inboxApi.getConversation(cid).catch(() => undefined);
+  const who = c?.contact_name || (c?.phone ? `+${c.phone.replace(/^\+/, "")}` : null) || message.author_name || "um contato";
+  toast("Nova mensagem", { id: `new-message:${cid}`, description: `Você recebeu uma mensagem de ${who}` });
+}
+
 /** Mounted once in the app shell: counts, title, sound and notifications work on every page. */
 export function useInboxAlerts(userId: string | undefined): void {
   useInboxCountsSync(userId);
@@ -140,5 +151,6 @@ export function useInboxAlerts(userId: string | undefined): void {
     if (onScreen) return; // the person is looking at it
     if (useAlertPrefs.getState().sound) playChime();
     if (hidden) notify(message);
+    else void toastNewMessage(message);
   });
 }

@@ -3,6 +3,7 @@
  * the open conversation is subscribed, and after the channel was down everything is refetched.
  */
 import { useEffect } from "react";
+import { toast } from "sonner";
 
 import { useConversationSubscription, useRealtimeEvent, useResync } from "@/hooks/useRealtime";
 
@@ -86,6 +87,9 @@ export function useInboxRealtime(): void {
     if (!cid || !mid || !status) return;
     const reason = typeof event.failure_reason === "string" ? event.failure_reason : null;
     useInbox.getState().setMessageStatus(cid, mid, status, reason);
+    if (status === "failed") {
+      toast.error("Erro ao enviar", { id: `send-failed:${mid}`, description: "Tente novamente em alguns instantes" });
+    }
   });
 
   useRealtimeEvent("conversation_updated", (event) => {

@@ -5,6 +5,7 @@ import { useAuth } from "@/stores/auth";
 import { inboxApi } from "../api";
 import { ChatPane } from "../components/ChatPane";
 import { ContactPanel } from "../components/ContactPanel";
+import { NoNumberHint } from "../components/NoNumberHint";
 import { ConversationList } from "../components/ConversationList";
 import { useActivityFeed } from "../hooks/useActivity";
 import { useAgents } from "../hooks/useAgents";
@@ -60,7 +61,9 @@ export function InboxPage() {
   if (!viewer) return null;
 
   return (
-    <div className="flex h-full min-h-0" data-testid="inbox">
+    <div className="flex h-full min-h-0 flex-col">
+      <NoNumberHint />
+      <div className="flex min-h-0 flex-1" data-testid="inbox">
       <ConversationList
         departments={departments}
         instances={instances}
@@ -69,6 +72,7 @@ export function InboxPage() {
       <div className={hasSelection ? "flex min-w-0 flex-1" : "hidden min-w-0 flex-1 md:flex"}>
         <ChatPane viewer={viewer} departments={departments} agents={agents} onBack={back} />
         <ContactPanel departments={departments} instances={instances} />
+      </div>
       </div>
     </div>
   );

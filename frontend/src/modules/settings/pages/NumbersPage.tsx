@@ -1,6 +1,9 @@
-import { Plus, QrCode, Smartphone } from "lucide-react";
+import { Pencil, Plus, PowerOff, QrCode, Smartphone, Trash2 } from "lucide-react";
 import { useCallback, useState } from "react";
+import { toast } from "sonner";
 
+import { ConfirmDialog } from "@/components/ConfirmDialog";
+import { EditTextDialog } from "@/components/EditTextDialog";
 import { EmptyState } from "@/components/EmptyState";
 import { ErrorState } from "@/components/ErrorState";
 import { FormDialog } from "@/components/FormDialog";
@@ -9,13 +12,17 @@ import { Page, PageHeader } from "@/components/PageHeader";
 import { Button } from "@/components/ui/button";
 import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { Switch } from "@/components/ui/switch";
 import { Skeleton } from "@/components/ui/skeleton";
+import { useApiQuery } from "@/hooks/useApiQuery";
 import { useRealtimeEvent, useResync } from "@/hooks/useRealtime";
 
 import { settingsApi } from "../api";
 import { InstanceQrDialog } from "../components/InstanceQrDialog";
 import { InstanceStateBadge } from "../components/InstanceStateBadge";
-import { useInstances } from "../hooks/useSettingsData";
+import { useDepartments, useInboxSettings, useInstances } from "../hooks/useSettingsData";
 import type { Instance } from "../types";
 
 function AddNumberDialog({
@@ -59,12 +66,33 @@ function AddNumberDialog({
   );
 }
 
+const NO_DEPARTMENT = "__first__";
+
 export function NumbersPage() {
   const instances = useInstances();
+  const departments = useDepartments();
+  const inbox = useInboxSettings();
+  const auto = useApiQuery((signal) => settingsApi.numberSettings(signal), []);
+  const autoOf = (id: string) => auto.data?.find((a) => a.instance_id === id);
+  const setAuto = (id: string, enabled: boolean | null) =>
+    void settingsApi
+      .setNumberAutoAssign(id, enabled)
+      .then((a) => {
+        toast.success(a.auto_assign ? "Distribuição automática ligada neste número" : "Distribuição automática desligada neste número");
+        return auto.refetch();
+      })
+      .catch(() => undefined);
   const [adding, setAdding] = useState(false);
+  const [renaming, setRenaming] = useState<Instance | null>(null);
+  const [disconnecting, setDisconnecting] = useState<Instance | null>(null);
+  const [deleting, setDeleting] = useState<Instance | null>(null);
   const [qrFor, setQrFor] = useState<string | null>(null);
   const refetch = instances.refetch;
-  const pollState = useCallback(() => void refetch(), [refetch]);
+  const refetchAuto = auto.refetch;
+  const pollState = useCallback(() => {
+    void refetch();
+    void refetchAuto();
+  }, [refetch, refetchAuto]);
   const closeQr = useCallback(() => setQrFor(null), []);
 
   useResync(pollState);
@@ -110,7 +138,7 @@ export function NumbersPage() {
                   <InstanceStateBadge state={instance.state} />
                 </CardAction>
               </CardHeader>
-              <CardContent>
+              <CardContent className="space-y-3">
                 {instance.state !== "open" ? (
                   <Button variant="outline" size="sm" onClick={() => setQrFor(instance.id)}>
                     <QrCode />
@@ -119,11 +147,153 @@ export function NumbersPage() {
                 ) : (
                   <p className="text-muted-foreground text-sm">Pronto para enviar e receber mensagens.</p>
                 )}
+                <div className="space-y-1">
+                  <Label htmlFor={`dept-${instance.id}`} className="text-xs">
+                    Departamento das novas conversas
+                  </Label>
+                  <Select
+                    value={instance.default_department_id ?? NO_DEPARTMENT}
+                    onValueChange={(v) =>
+                      void settingsApi
+                        .setInstanceDepartment(instance.id, v === NO_DEPARTMENT ? null : v)
+                        .then(() => {
+                          toast.success("Departamento do número salvo");
+                          return refetch();
+                        })
+                        .catch(() => undefined)
+                    }
+                  >
+                    <SelectTrigger id={`dept-${instance.id}`} className="w-full" size="sm">
+                      <SelectValue />
+                    </SelectTrigger>
+                    <SelectContent>
+                      <SelectItem value={NO_DEPARTMENT}>Primeiro departamento (padrão)</SelectItem>
+                      {(departments.data ?? []).map((d) => (
+                        <SelectItem key={d.id} value={d.id}>
+                          {d.name}
+                        </SelectItem>
+                      ))}
+                    </SelectContent>
+                  </Select>
+                </div>
+                {autoOf(instance.id) ? (
+                  <div className="flex items-center justify-between gap-3">
+                    <Label htmlFor={`auto-${instance.id}`} className="text-xs font-normal">
+                      <span>
+                        <span className="block text-sm font-medium">Distribuição automática</span>
+                        <span className="text-muted-foreground">
+                          {autoOf(instance.id)?.override ? (
+                            <button
+                              type="button"
+                              className="underline underline-offset-2"
+                              onClick={() => setAuto(instance.id, null)}
+                            >
+                              Seguir o padrão da empresa
+                            </button>
+                          ) : (
+                            "Segue o padrão da empresa"
+                          )}
+                        </span>
+                      </span>
+                    </Label>
+                    <Switch
+                      id={`auto-${instance.id}`}
+                      aria-label={`Distribuição automática em ${instance.name}`}
+                      checked={!!autoOf(instance.id)?.auto_assign}
+                      onCheckedChange={(on) => setAuto(instance.id, on)}
+                    />
+                  </div>
+                ) : null}
+                <div className="flex flex-wrap gap-2 border-t pt-3">
+                  <Button variant="ghost" size="sm" onClick={() => setRenaming(instance)}>
+                    <Pencil />
+                    Renomear
+                  </Button>
+                  {instance.state === "open" ? (
+                    <Button variant="ghost" size="sm" onClick={() => setDisconnecting(instance)}>
+                      <PowerOff />
+                      Desconectar
+                    </Button>
+                  ) : null}
+                  <Button variant="ghost" size="sm" className="text-destructive" onClick={() => setDeleting(instance)}>
+                    <Trash2 />
+                    Excluir
+                  </Button>
+                </div>
               </CardContent>
             </Card>
           ))}
         </div>
       )}
+      {inbox.data ? (
+        <Card className="mt-4">
+          <CardHeader>
+            <CardTitle>Distribuição automática (padrão da empresa)</CardTitle>
+            <CardDescription>
+              Novas conversas vão para o atendente disponível com menos conversas abertas. Cada número pode
+              ligar ou desligar por conta própria.
+            </CardDescription>
+            <CardAction>
+              <Switch
+                aria-label="Distribuição automática (padrão da empresa)"
+                checked={inbox.data.auto_assign}
+                onCheckedChange={(on) =>
+                  void settingsApi
+                    .saveInboxSettings({ auto_assign: on })
+                    .then(() => {
+                      toast.success(on ? "Distribuição automática ligada" : "Distribuição automática desligada");
+                      void auto.refetch();
+                      return inbox.refetch();
+                    })
+                    .catch(() => undefined)
+                }
+              />
+            </CardAction>
+          </CardHeader>
+        </Card>
+      ) : null}
+      <EditTextDialog
+        open={renaming !== null}
+        onClose={() => setRenaming(null)}
+        initialValue={renaming?.name ?? ""}
+        title="Renomear número"
+        description="O nome interno que a equipe vê; o número no WhatsApp não muda."
+        formId="rename-number"
+        inputId="number-new-name"
+        label="Nome"
+        maxLength={60}
+        onSave={async (text) => {
+          if (renaming) await settingsApi.renameInstance(renaming.id, text);
+        }}
+        successMessage="Número renomeado"
+        onSaved={() => void refetch()}
+      />
+      <ConfirmDialog
+        open={disconnecting !== null}
+        onClose={() => setDisconnecting(null)}
+        title={`Desconectar “${disconnecting?.name ?? ""}”?`}
+        description="O WhatsApp deste número sai da plataforma; para voltar, leia o QR code de novo."
+        confirmLabel="Desconectar"
+        icon={<PowerOff />}
+        onConfirm={async () => {
+          if (disconnecting) await settingsApi.logoutInstance(disconnecting.id);
+        }}
+        successMessage="Número desconectado"
+        onDone={() => void refetch()}
+      />
+      <ConfirmDialog
+        open={deleting !== null}
+        onClose={() => setDeleting(null)}
+        title={`Excluir “${deleting?.name ?? ""}”?`}
+        description="O número é removido da plataforma. As conversas já recebidas continuam no Flow Chat."
+        confirmLabel="Excluir"
+        icon={<Trash2 />}
+        onConfirm={async () => {
+          if (deleting) await settingsApi.deleteInstance(deleting.id);
+        }}
+        successMessage="Número excluído"
+        onDone={() => void refetch()}
+      />
       <AddNumberDialog
         open={adding}
         onOpenChange={setAdding}

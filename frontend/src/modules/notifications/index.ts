@@ -1,0 +1,3 @@
+export { NotificationBell, NotificationFeed } from "./NotificationCenter";
+export { useNotifications } from "./store";
+export * from "./types";
