@@ -21,8 +21,9 @@ def _display(name: str | None, *, empty: str, limit: int, too_long: str) -> str:
     return display
 
 
-def rename_me(caller: Principal, name: str) -> dict[str, Any]:
-    """The caller's display name (what colleagues see in assignments, notes and presence)."""
+def rename_me(caller: Principal, name: str) -> tuple[Any, Any]:
+    """The caller's display name (what colleagues see in assignments, notes and presence); answers the caller
+    and their tenant, as GET /api/me."""
     from alrea.services import users as user_service
     from alrea.store import users
 
@@ -42,7 +43,7 @@ def rename_number(caller: Principal, instance_id: str, name: str) -> Any:
     display = _display(name, empty="Informe um nome para o número.", limit=instances.MAX_NAME,
                        too_long="O nome deve ter no máximo {limit} caracteres.")
     store.get(caller.tenant_id, instance_id)  # 404 for another tenant's or a missing number
-    return instances.public(store.rename(caller.tenant_id, instance_id, display), caller)
+    return store.rename(caller.tenant_id, instance_id, display)
 
 
 # ---------------------------------------------------------------- a number's automatic distribution

@@ -8,7 +8,8 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from alrea.api.deps import AdminUser, CurrentUser
-from alrea.api.routers.schemas import Body
+from alrea.api.routers.instances import public
+from alrea.api.routers.schemas import Body, tenant_json, user_json
 from alrea.services import account, onboarding
 
 router = APIRouter(prefix="/api", tags=["account"])
@@ -20,7 +21,8 @@ class ProfileIn(Body):
 
 @router.patch("/me/profile")
 def update_profile(body: ProfileIn, caller: CurrentUser) -> dict[str, Any]:
-    return account.rename_me(caller, body.name)
+    user, tenant = account.rename_me(caller, body.name)
+    return {"user": user_json(user), "tenant": tenant_json(tenant)}
 
 
 class NumberName(Body):
@@ -29,7 +31,7 @@ class NumberName(Body):
 
 @router.put("/instances/{instance_id}/name")
 def rename_number(instance_id: str, body: NumberName, caller: AdminUser) -> dict[str, Any]:
-    return account.rename_number(caller, instance_id, body.name)
+    return public(account.rename_number(caller, instance_id, body.name), caller)
 
 
 @router.get("/onboarding")
