@@ -26,6 +26,15 @@ def light_password_hashing(monkeypatch):
 
 
 @pytest.fixture
+def roomy_partner_rate(monkeypatch):
+    """Partner keys with room for dozens of calls a second (the limiter itself: test_partner_keys.py)."""
+    from alrea.domain import plans
+    from alrea.domain.api_keys import Rate
+
+    monkeypatch.setitem(plans.API_RATES, "trial", Rate(per_minute=6000, burst=1000))
+
+
+@pytest.fixture
 def app_logs():
     """Everything the app logs (Powertools JSON lines, DEBUG and up) during the test, as text."""
     import io

@@ -84,6 +84,9 @@ ROLES: dict[tuple[str, str], str] = {
     ("GET", "/api/api-keys"): ADMIN, ("POST", "/api/api-keys"): ADMIN, ("GET", "/api/api-keys/scopes"): ADMIN,
     ("DELETE", "/api/api-keys/{key_id}"): ADMIN,
     ("GET", "/v1/numbers"): PARTNER, ("GET", "/v1/numbers/{number_id}"): PARTNER,
+    ("GET", "/v1/contacts"): PARTNER, ("POST", "/v1/contacts"): PARTNER, ("GET", "/v1/contacts/{contact_id}"): PARTNER,
+    ("PATCH", "/v1/contacts/{contact_id}"): PARTNER, ("POST", "/v1/contacts/{contact_id}/tags"): PARTNER,
+    ("POST", "/v1/contacts/{contact_id}/opt-out"): PARTNER, ("POST", "/v1/contacts/{contact_id}/opt-in"): PARTNER,
     ("GET", "/api/webhooks"): ADMIN, ("POST", "/api/webhooks"): ADMIN, ("GET", "/api/webhooks/events"): ADMIN,
     ("GET", "/api/webhooks/{webhook_id}"): ADMIN, ("PATCH", "/api/webhooks/{webhook_id}"): ADMIN,
     ("DELETE", "/api/webhooks/{webhook_id}"): ADMIN, ("GET", "/api/webhooks/{webhook_id}/deliveries"): ADMIN,
@@ -120,6 +123,9 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PATCH", "/api/campaigns/{campaign_id}"): {"name": "Outro Nome"},
     ("PATCH", "/api/webhooks/{webhook_id}"): {"enabled": False},
     ("PATCH", "/v1/webhooks/{webhook_id}"): {"enabled": False},
+    ("PATCH", "/v1/contacts/{contact_id}"): {"name": "Outro Nome"},
+    ("POST", "/v1/contacts/{contact_id}/tags"): {"add": ["vip"]},
+    ("POST", "/v1/contacts/{contact_id}/opt-out"): {},
     ("PUT", "/api/instances/{instance_id}/name"): {"name": "Outro Nome"},
     ("PUT", "/api/instances/{instance_id}/auto-assign"): {"enabled": False},
 }
@@ -168,7 +174,7 @@ class PublicResolver:
 
 
 @pytest.fixture
-def world(new_tenant, api_runtime):
+def world(new_tenant, api_runtime, roomy_partner_rate):
     """Tenant A with one of everything (ids by path-parameter name), its agent and manager; tenant B's admin."""
     from test_campaigns_api import RecordingPacer, body, number
     from test_inbox_scoping import inbound_text

@@ -248,6 +248,26 @@ def create(caller: Principal, *, phone: str, name: str | None = None, email: str
     return item
 
 
+def upsert(caller: Principal, *, phone: str, name: Any = _UNSET, email: Any = _UNSET, notes: Any = _UNSET,
+           fields: dict[str, Any] | None = None, tags: list[str] | None = None, source: str = "api"
+           ) -> tuple[Contact, bool]:
+    """The contact of ``phone`` (E.164-normalised as everywhere) created, or updated with what is given;
+    answers it and whether it was created. The partner API's "upsert by phone"."""
+    tid = caller.tenant_id
+    key = _clean(lambda v: dom.normalize_phone(v, region(tid)), phone, "phone")
+    existing = store.get(tid, key, consistent=True)
+    if existing is None:
+        given = {"name": name, "email": email, "notes": notes}
+        try:
+            return create(caller, phone=phone, tags=tags, fields=fields, source=source,
+                          **{k: (None if v is _UNSET else v) for k, v in given.items()}), True
+        except Conflict:  # created meanwhile by another request: update it instead
+            existing = store.get(tid, key, consistent=True)
+            if existing is None:
+                raise
+    return update(caller, existing.id, name=name, email=email, notes=notes, fields=fields, tags=tags), False
+
+
 def _by_id(caller: Principal, contact_id: str) -> Contact:
     item = store.get_by_id(caller.tenant_id, contact_id)
     if item is None:

@@ -84,7 +84,7 @@ class Page(BaseModel):
     next_cursor: str | None = None
 
 
-def _filter(q: str | None, tag: str | None, opted_out: bool | None) -> contacts.Filter:
+def filter_of(q: str | None, tag: str | None, opted_out: bool | None) -> contacts.Filter:
     return contacts.Filter(q=q or None, tag=(tag or "").strip().lower() or None, opted_out=opted_out)
 
 
@@ -117,14 +117,14 @@ def list_tags(caller: CurrentUser) -> dict[str, Any]:
 
 @router.post("/tags")
 def bulk_tags(body: BulkTagsIn, caller: CurrentUser) -> dict[str, Any]:
-    f = _filter(body.filter.q, body.filter.tag, body.filter.opted_out) if body.filter else None
+    f = filter_of(body.filter.q, body.filter.tag, body.filter.opted_out) if body.filter else None
     return contacts.bulk_tags(caller, add=body.add, remove=body.remove, ids=body.ids, f=f)
 
 
 @router.get("/export.csv")
 def export_csv(caller: CurrentUser, q: str | None = Search, tag: str | None = TagQ,
                opted_out: bool | None = OptedOut) -> StreamingResponse:
-    return StreamingResponse(contacts_export.csv_chunks(caller, _filter(q, tag, opted_out)),
+    return StreamingResponse(contacts_export.csv_chunks(caller, filter_of(q, tag, opted_out)),
                              media_type="text/csv; charset=utf-8",
                              headers=downloads.attachment("contatos.csv"))
 
@@ -147,7 +147,7 @@ def get_import(import_id: str, caller: ManagerOrAdmin) -> dict[str, Any]:
 @router.get("", response_model=Page)
 def list_contacts(caller: CurrentUser, q: str | None = Search, tag: str | None = TagQ,
                   opted_out: bool | None = OptedOut, limit: int = Limit, cursor: str | None = Cursor) -> dict:
-    return contacts.list_page(caller, _filter(q, tag, opted_out), cursor=cursor, limit=limit).as_json(
+    return contacts.list_page(caller, filter_of(q, tag, opted_out), cursor=cursor, limit=limit).as_json(
         contacts.with_avatar)
 
 
