@@ -18,12 +18,13 @@ from alrea.services import inbound
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 
 
-def record_handler(record: SQSRecord) -> None:
-    inbound.process(json.loads(record.body))
-
-
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    batch = inbound.Batch()  # what every message of this batch reads once (fan-out members, routing)
+
+    def record_handler(record: SQSRecord) -> None:
+        inbound.process(json.loads(record.body), batch)
+
     return process_partial_response(event=event, record_handler=record_handler, processor=processor,
                                     context=context)

@@ -30,6 +30,7 @@ from typing import Any
 from alrea.core.clock import iso, new_id, utcnow
 from alrea.core.errors import Conflict, Forbidden, Invalid, NotFound
 from alrea.core.log import logger
+from alrea.domain.conversations import conversation_view
 from alrea.domain.roles import Principal
 from alrea.ports.push import user_group
 from alrea.services import audience, cursors, retention
@@ -346,7 +347,7 @@ def notify_assigned(conversation: ConversationItem, by: str | None = None) -> No
     who = conversation.display_name or conversation.contact_name or conversation.phone or "um contato"
     audience.push_groups([user_group(conversation.tenant_id, conversation.assigned_user_id)], {
         "type": "notification", "kind": "assigned", "conversation_id": conversation.id,
-        "conversation": conversation.view(), "by": by, "at": iso(utcnow()),
+        "conversation": conversation_view(conversation), "by": by, "at": iso(utcnow()),
         "message": f"A conversa com {who} foi atribuída a você."})
 
 
@@ -543,3 +544,52 @@ def route_inbound(tenant_id: str, conversation_id: str, *, inbound: bool) -> Con
                                                           "assigned_user_id": after.assigned_user_id})
             return after
     return conversations.get(tenant_id, conversation_id)
+
+
+def route_for_message(batch: Any, tenant_id: str, before: Any, instance_id: str, *, inbound: bool) -> Any:
+    """Where a new message puts its conversation (decided before the message's transaction, which applies it):
+    a NEW (or never routed) conversation goes to its department — and, with auto-assignment on and an inbound
+    message, to the least busy online agent; a closed one that gets an inbound message reopens. None: nothing
+    changes. ``batch`` (services/inbound.Batch) caches the instance, departments, settings, users and loads
+    read for this: one read each per batch, and only when a conversation needs routing."""
+    from alrea.domain.conversations import Route
+
+    if before is not None:
+        if before.status == "closed" and inbound:
+            return Route(before.department_id, before.assigned_user_id, before.assigned_user_name, False)
+        if before.department_id or before.assigned_user_id:
+            return None
+    department = batch.once(("default_department", tenant_id, instance_id),
+                            lambda: _default_department(tenant_id, instance_id))
+    if department is None:
+        return None
+    agent = None
+    if inbound and batch.once(("inbox_settings", tenant_id), lambda: settings.get_inbox(tenant_id)).auto_assign:
+        agent = _pick_agent_cached(batch, tenant_id, department)
+    return Route(department, agent.user_id if agent else None, agent.name if agent else None, False)
+
+
+def _pick_agent_cached(batch: Any, tenant_id: str, department_id: str):
+    """pick_agent with the batch's reads: the users, their connections and the loads (moved here as the batch
+    assigns, so two new chats of one batch are spread like two batches would)."""
+    from alrea.store import users
+
+    people = batch.once(("users", tenant_id), lambda: users.list_users(tenant_id))
+    candidates = [u for u in people
+                  if u.active and u.role == "agent" and u.department_id == department_id and not u.away]
+    online = [u for u in candidates if batch.members(user_group(tenant_id, u.user_id))]
+    if not online:
+        return None
+    loads = batch.once(("agent_loads", tenant_id), lambda: conversations.agent_loads(tenant_id))
+    agent = min(online, key=lambda u: (loads.get(u.user_id, 0), u.name.lower(), u.user_id))
+    loads[agent.user_id] = loads.get(agent.user_id, 0) + 1
+    return agent
+
+
+def after_routed(before: Any, after: Any) -> None:
+    """After a message's transaction applied a route: tell a new assignee; log a department change."""
+    if after.assigned_user_id and after.assigned_user_id != (before.assigned_user_id if before else None):
+        notify_assigned(after, by=None)
+    if (before.department_id if before else None) != after.department_id:
+        logger.info("conversation routed", extra={"conversation_id": after.id, "department_id": after.department_id,
+                                                  "assigned_user_id": after.assigned_user_id})

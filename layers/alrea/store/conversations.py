@@ -323,3 +323,132 @@ def batch_get(tenant_id: str, cids: list[str]) -> dict[str, ConversationItem]:
         for item in ConversationItem.batch_get(keys[start:start + 100]):
             found[item.id] = item
     return found
+
+
+# ---------------------------------------------------------------- domain types and the inbound message's writes
+from alrea.domain.conversations import Conversation, Route  # noqa: E402
+
+
+def to_domain(item: ConversationItem) -> Conversation:
+    return Conversation(
+        id=item.id, tenant_id=item.tenant_id, instance_id=item.instance_id, chat_jid=item.chat_jid,
+        is_group=bool(item.is_group), contact_key=item.contact_key, contact_name=item.contact_name,
+        display_name=item.display_name, phone=item.phone, lid=item.lid, last_message_at=item.last_message_at,
+        last_message_preview=item.last_message_preview, last_message_direction=item.last_message_direction,
+        last_message_id=item.last_message_id, inbound_count=int(item.inbound_count or 0),
+        waiting_since=item.waiting_since, status=item.status, department_id=item.department_id,
+        assigned_user_id=item.assigned_user_id, assigned_user_name=item.assigned_user_name,
+        tags=tuple(item.tags or ()), created_at=item.created_at, updated_at=item.updated_at,
+        activity_key=item.gsi2sk or "")
+
+
+def find(tenant_id: str, cid: str) -> Conversation | None:
+    """The conversation as a domain value (None when it does not exist)."""
+    item = get(tenant_id, cid)
+    return to_domain(item) if item is not None else None
+
+
+def _owner_actions(tid: str, department_id: str | None, assigned_user_id: str | None,
+                   assigned_user_name: str | None, closed: bool) -> list[Action]:
+    C = ConversationItem
+    actions: list[Action] = [C.status.set(status_for(assigned_user_id, closed))]
+    actions.append(C.department_id.set(department_id) if department_id else C.department_id.remove())
+    actions.append(C.gsi3pk.set(department_pk(tid, department_id)) if department_id else C.gsi3pk.remove())
+    owner = owner_pk(tid, department_id, assigned_user_id)
+    actions.append(C.gsi4pk.set(owner) if owner else C.gsi4pk.remove())
+    if assigned_user_id:
+        actions += [C.assigned_user_id.set(assigned_user_id), C.assigned_user_name.set(assigned_user_name or "")]
+    else:
+        actions += [C.assigned_user_id.remove(), C.assigned_user_name.remove()]
+    return actions
+
+
+def _same_owner(before: Conversation) -> Any:
+    """The condition that the routing state is still the one ``before`` was read with."""
+    C = ConversationItem
+    same = C.pk.exists()
+    for attr, value in ((C.assigned_user_id, before.assigned_user_id), (C.department_id, before.department_id),
+                        (C.status, before.status)):
+        same = same & ((attr == value) if value else attr.does_not_exist())
+    return same
+
+
+def load_moves(before: Conversation | None, route: Route | None) -> dict[str, int]:
+    """Agent open-conversation counters a route changes: user id -> +1/-1 (the same rule as change_owner)."""
+    if route is None:
+        return {}
+    old_user = before.assigned_user_id if before is not None else None
+    was_open = bool(old_user) and (before is not None and (before.status or "pending") != "closed")
+    is_open = bool(route.assigned_user_id) and not route.closed
+    moves: dict[str, int] = {}
+    if was_open and (not is_open or old_user != route.assigned_user_id):
+        moves[old_user] = moves.get(old_user, 0) - 1  # type: ignore[index]
+    if is_open and (not was_open or old_user != route.assigned_user_id):
+        moves[route.assigned_user_id] = moves.get(route.assigned_user_id, 0) + 1  # type: ignore[index]
+    return moves
+
+
+def message_write(before: Conversation | None, *, tenant_id: str, cid: str, instance_id: str, chat_jid: str,
+                  is_group: bool, at: str, preview: str, direction: str, wamid: str, inbound: bool,
+                  answered: bool, contact_key: str | None = None, contact_name: str | None = None,
+                  phone: str | None = None, lid: str | None = None, route: Route | None = None, now: str
+                  ) -> tuple[ConversationItem, list[Action], Any, Conversation]:
+    """The conversation's part of a new message's transaction, decided from ``before`` (as read): create it or
+    touch it (counters, waiting, contact fields), move its last activity when this message is the newest, and
+    apply ``route`` (department / assignee / reopen). The condition holds only while the conversation is still
+    as read (routing state and last activity), so a concurrent change cancels the transaction and the caller
+    re-reads. Answers (key item, actions, condition, the conversation as it will be)."""
+    C = ConversationItem
+    key = activity_sk(at, cid)
+    contact = {k: v for k, v in (("contact_key", contact_key), ("contact_name", contact_name), ("phone", phone),
+                                 ("lid", lid)) if v}
+    bump = before is None or not before.last_message_at or before.last_message_at <= at
+    actions: list[Action] = [C.updated_at.set(now)]
+    changes: dict[str, Any] = {"updated_at": now, **contact}
+    for name, value in contact.items():
+        actions.append(getattr(C, name).set(value))
+    if before is None:
+        actions += [C.entity.set("conversation"), C.id.set(cid), C.tenant_id.set(tenant_id),
+                    C.instance_id.set(instance_id), C.chat_jid.set(chat_jid), C.is_group.set(is_group),
+                    C.gsi2pk.set(activity_pk(tenant_id)), C.created_at.set(now),
+                    C.inbound_count.set(1 if inbound else 0)]
+        if inbound:
+            actions.append(C.waiting_since.set(at))
+        if route is None:
+            actions.append(C.status.set("pending"))
+        condition = C.pk.does_not_exist()
+        after = Conversation(id=cid, tenant_id=tenant_id, instance_id=instance_id, chat_jid=chat_jid,
+                             is_group=is_group, created_at=now, inbound_count=1 if inbound else 0,
+                             waiting_since=at if inbound else None, status="pending", **changes)
+    else:
+        if inbound:
+            actions += [C.inbound_count.add(1), C.waiting_since.set(C.waiting_since | at)]
+            changes.update(inbound_count=before.inbound_count + 1, waiting_since=before.waiting_since or at)
+        elif answered:
+            actions.append(C.waiting_since.remove())
+            changes["waiting_since"] = None
+        condition = _same_owner(before) & (
+            (C.last_message_at == before.last_message_at) if before.last_message_at else
+            C.last_message_at.does_not_exist())
+        after = before.but(**changes)
+    if bump:
+        actions += [C.last_message_at.set(at), C.last_message_preview.set(preview),
+                    C.last_message_direction.set(direction), C.last_message_id.set(wamid),
+                    C.gsi2sk.set(key), C.gsi3sk.set(key), C.gsi4sk.set(key)]
+        after = after.but(last_message_at=at, last_message_preview=preview, last_message_direction=direction,
+                          last_message_id=wamid, activity_key=key)
+    if route is not None:
+        actions += _owner_actions(tenant_id, route.department_id, route.assigned_user_id, route.assigned_user_name,
+                                  route.closed)
+        after = after.but(status=status_for(route.assigned_user_id, route.closed), department_id=route.department_id,
+                          assigned_user_id=route.assigned_user_id,
+                          assigned_user_name=(route.assigned_user_name or "") if route.assigned_user_id else None)
+    return key_item(tenant_id, cid), actions, condition, after
+
+
+def load_item(tenant_id: str, user_id: str) -> AgentLoad:
+    return AgentLoad.ref(tenant_id, user_id)
+
+
+def load_actions(delta: int) -> list[Action]:
+    return [AgentLoad.open_count.add(delta), AgentLoad.entity.set("agent_load")]

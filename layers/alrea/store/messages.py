@@ -229,3 +229,144 @@ def list_newest_first(tenant_id: str, cid: str, *, limit: int, start: dict | Non
                                 scan_index_forward=False, limit=limit, last_evaluated_key=start)
     items = list(results)
     return items, (results.last_evaluated_key if len(items) == limit else None)
+
+
+# ---------------------------------------------------------------- domain values and the inbound message
+from dataclasses import fields as _fields  # noqa: E402
+
+
+from alrea.core.clock import iso, utcnow  # noqa: E402
+from alrea.domain.conversations import Conversation, ContactSeen, ContactTouch, InboundTouch, Route  # noqa: E402
+from alrea.domain.messages import Message  # noqa: E402
+
+_MESSAGE_FIELDS = tuple(f.name for f in _fields(Message) if f.name != "sk")
+
+
+def to_domain(item: MessageItem) -> Message:
+    values = {name: getattr(item, name, None) for name in _MESSAGE_FIELDS}
+    for name in ("media", "location", "contacts", "reactions"):
+        values[name] = _plain(values[name])
+    values["reactions"] = values["reactions"] or {}
+    values["status_rank"] = int(values["status_rank"] or 0)
+    values["from_me"] = bool(values["from_me"])
+    values["deleted"] = bool(values["deleted"])
+    return Message(sk=item.sk, **values)
+
+
+def to_item(message: Message) -> MessageItem:
+    values = {name: getattr(message, name) for name in _MESSAGE_FIELDS}
+    values = {k: v for k, v in values.items() if v is not None}
+    values.setdefault("reactions", {})
+    return MessageItem(messages_pk(message.tenant_id, message.conversation_id), message.sk, entity="message",
+                       **values)
+
+
+_CONTACT_ATTRS = ["pk", "sk", "key", "name", "phone", "lid", "avatar_fetched_at", "last_interaction_at", "terms_name"]
+
+
+def read_for_message(tenant_id: str, cid: str, contact_key: str | None
+                     ) -> tuple[Conversation | None, ContactSeen | None]:
+    """The conversation and the person behind a new message, in ONE strongly consistent BatchGetItem (the
+    message's transaction is conditioned on what is read here). The contact's attributes are projected to
+    what the pipeline decides with."""
+    from alrea.store import contacts as contact_store
+    from alrea.store import conversations as conv_store
+    from alrea.store.keys import tenant_pk
+
+    C = conv_store.ConversationItem
+    K = contact_store.ContactItem
+    contact_attrs = K.get_attributes()
+    names = sorted({a.attr_name for a in C.get_attributes().values()}
+                   | {contact_attrs[n].attr_name for n in _CONTACT_ATTRS})
+    pk, sk = C.pk.attr_name, C.sk.attr_name
+    keys = [{pk: {"S": tenant_pk(tenant_id)}, sk: {"S": conv_store.conversation_sk(cid)}}]
+    if contact_key:
+        keys.append({pk: {"S": tenant_pk(tenant_id)}, sk: {"S": contact_store.contact_sk(contact_key)}})
+    placeholders = {f"#a{i}": name for i, name in enumerate(names)}
+    request = {"Keys": keys, "ConsistentRead": True, "ProjectionExpression": ", ".join(placeholders),
+               "ExpressionAttributeNames": placeholders}
+    client = C._get_connection().connection.client
+    table = C.Meta.table_name
+    raws: list[dict] = []
+    for _ in range(5):
+        answer = client.batch_get_item(RequestItems={table: request})
+        raws += answer.get("Responses", {}).get(table, [])
+        left = answer.get("UnprocessedKeys", {}).get(table)
+        if not left:
+            break
+        request = {**request, "Keys": left["Keys"]}
+        time.sleep(0.05)
+    conversation: Conversation | None = None
+    contact = ContactSeen(contact_key, exists=False) if contact_key else None
+    for raw in raws:
+        if raw[sk]["S"].startswith("CONV#"):
+            conversation = conv_store.to_domain(C.from_raw_data(raw))
+        else:
+            item = contact_store.ContactItem.from_raw_data(raw)
+            contact = ContactSeen(
+                key=item.key, exists=True, name=item.name, phone=item.phone, lid=item.lid,
+                avatar_fetched_at=item.avatar_fetched_at, last_interaction_at=item.last_interaction_at,
+                terms_current=item.terms_name is not None and item.terms_name == contact_store._marker(item.name))
+    return conversation, contact
+
+
+def record_inbound(message: Message, before: Conversation | None, touch: InboundTouch, *, route: Route | None,
+                   contact: ContactTouch | None, contact_before: ContactSeen | None
+                   ) -> tuple[str, Conversation | None, bool]:
+    """A new message in ONE transaction: its WhatsApp-id pointer (only if absent), the message, its
+    conversation (created or touched, last activity moved, routed — conditioned on the conversation still
+    being as ``before``), the contact (upserted, last interaction moved) and the agents' open counters.
+
+    Answers (outcome, the conversation as written, contact_synced): outcome "stored", "duplicate" (the id was
+    stored before: nothing written) or "changed" (the conversation changed since it was read: nothing written,
+    re-read and call again). ``contact_synced``: the contact needs nothing more (its search terms match)."""
+    from alrea.store import contacts as contact_store
+    from alrea.store import conversations as conv_store
+    from alrea.store.base import Transaction
+
+    now = iso(utcnow())
+    tid, cid = message.tenant_id, message.conversation_id
+    conv_key, conv_actions, conv_condition, after = conv_store.message_write(
+        before, tenant_id=tid, cid=cid, instance_id=touch.instance_id, chat_jid=touch.chat_jid,
+        is_group=touch.is_group, at=touch.at, preview=touch.preview, direction=touch.direction, wamid=touch.wamid,
+        inbound=touch.inbound, answered=touch.answered, contact_key=touch.contact_key,
+        contact_name=touch.contact_name, phone=touch.phone, lid=touch.lid, route=route, now=now)
+    item = to_item(message)
+    pointer = MessagePointer(pointer_pk(tid, message.instance_id, message.id), POINTER_SK, entity="wamsg",
+                             tenant_id=tid, instance_id=message.instance_id, conversation_id=cid,
+                             message_sk=message.sk)
+    contact_synced = False
+    contact_actions = None
+    if contact is not None:
+        contact_actions = contact_store.upsert_actions(tid, contact.key, phone=contact.phone, lid=contact.lid,
+                                                       name=contact.name)
+        seen = contact_before if contact_before is not None and contact_before.key == contact.key else None
+        if contact.interaction_at and (seen is None or not seen.last_interaction_at
+                                       or seen.last_interaction_at < contact.interaction_at):
+            contact_actions.append(contact_store.ContactItem.last_interaction_at.set(contact.interaction_at))
+        contact_synced = bool(seen and seen.exists and seen.terms_current
+                              and (not contact.name or contact.name == seen.name))
+    for attempt in range(_CONFLICT_RETRIES):
+        tx = Transaction()
+        try:
+            with tx:
+                tx.put("pointer", pointer, condition=MessagePointer.pk.does_not_exist())
+                tx.put("message", item)
+                tx.update("conversation", conv_key, actions=conv_actions, condition=conv_condition)
+                if contact_actions is not None:
+                    tx.update("contact", contact_store.key_item(tid, contact.key), actions=contact_actions)
+                for user_id, delta in conv_store.load_moves(before, route).items():
+                    tx.update(f"load:{user_id}", conv_store.load_item(tid, user_id),
+                              actions=conv_store.load_actions(delta))
+            return "stored", after, contact_synced
+        except TransactWriteError as exc:
+            codes = tx.codes(exc)
+            if codes.get("pointer") == "ConditionalCheckFailed":
+                return "duplicate", None, False
+            if codes.get("conversation") == "ConditionalCheckFailed":
+                return "changed", None, False
+            if "TransactionConflict" in codes.values() and attempt + 1 < _CONFLICT_RETRIES:
+                time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
+                continue
+            raise
+    return "changed", None, False  # pragma: no cover - the loop either returns or raises
