@@ -97,3 +97,10 @@ def snippet(text: str | None, terms: tuple[str, ...], size: int = SNIPPET) -> st
     start = max(0, min(at - size // 3, len(text) - size))
     piece = text[start:start + size]
     return ("…" if start > 0 else "") + piece + ("…" if start + size < len(text) else "")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A message's search index entry: its distinct folded words and the snippet stored with each."""
+    words: tuple[str, ...]
+    snippet: str

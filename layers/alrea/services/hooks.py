@@ -68,7 +68,6 @@ ON_MESSAGE_STORED: list[str] = [
     "alrea.services.profile_pics:request_fetch",
     "alrea.services.contacts:on_message_stored",
     "alrea.services.campaign_events:on_message_stored",
-    "alrea.services.search:on_message_stored",
 ]
 ON_MESSAGE_DELETED: list[str] = [
     "alrea.services.search:on_message_deleted",

@@ -77,8 +77,15 @@ class Batch:
         return self._memo[key]
 
     def members(self, group: str) -> list[str]:
+        """A group's connections, looked up once per batch; a conversation's subscribers come from ONE read of
+        the tenant's subscriptions (store/connections.py), shared by every conversation of the batch."""
         from alrea.store import connections
 
+        kind, _, rest = group.partition(":")
+        if kind == "conv":
+            tenant_id, _, cid = rest.partition(":")
+            subs = self.once(("subscriptions", tenant_id), lambda: connections.subscriptions(tenant_id))
+            return subs.get(cid, [])
         return self.once(("members", group), lambda: connections.members(group))
 
 
@@ -155,13 +162,15 @@ def on_message(job: InboundJob, data: Any, batch: Batch) -> None:
         wamid=msg.wamid, inbound=inbound_new, answered=answered, contact_key=chat.contact_key, phone=chat.phone,
         lid=chat.lid, contact_name=None if (msg.from_me or chat.is_group) else msg.push_name,
         preview=preview(msg.kind, msg.text, file_name=file_name, emoji=msg.reaction.emoji if msg.reaction else None))
-    from alrea.services import inbox
+    from alrea.services import inbox, search
 
+    view = message_view(message)
+    index = search.entry_of(view)
     for _ in range(ATTEMPTS):  # "changed": the conversation moved between the read and the write
         before, seen_contact = messages.read_for_message(tid, cid, person.key if person else None)
         route = inbox.route_for_message(batch, tid, before, job.instance_id, inbound=inbound_new)
         outcome, conv, synced = messages.record_inbound(message, before, touch, route=route, contact=person,
-                                                        contact_before=seen_contact)
+                                                        contact_before=seen_contact, index=index)
         if outcome != "changed":
             break
     else:
@@ -173,7 +182,6 @@ def on_message(job: InboundJob, data: Any, batch: Batch) -> None:
     logger.info("message stored", extra={"wamid": msg.wamid, "conversation_id": cid, "kind": message.kind})
     if route is not None:
         inbox.after_routed(before, conv)
-    view = message_view(message)
     # one fan-out for both events: the audience's connections are looked up once per batch
     _push(tid, cid, {"type": "message_received", "message": view},
           {"type": "conversation_updated", "conversation": conversation_view(conv)}, conv=conv, push=batch.push)

@@ -33,6 +33,17 @@ _CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T[0-9:.]+Z#[0-9a-f-]{36}#[A-Za-z0-9_.:@
 
 
 # ---------------------------------------------------------------- indexing
+def entry_of(message: dict[str, Any]) -> dom.Entry | None:
+    """The index entry of a message (its view), or None when it is not indexed (notes, reactions, no words).
+    The inbound pipeline writes it in the message's own transaction (store/messages.record_inbound)."""
+    if message.get("kind") in NOT_INDEXED_KINDS or message.get("direction") not in ("in", "out"):
+        return None
+    words = dom.words(message.get("text"))
+    if not words:
+        return None
+    return dom.Entry(tuple(words), " ".join(str(message.get("text") or "").split())[:dom.SNIPPET_STORED])
+
+
 def index_message(tenant_id: str, message: dict[str, Any]) -> int:
     """Index a stored message (its view: id, conversation_id, sent_at, direction, kind, text, sk)."""
     if message.get("kind") in NOT_INDEXED_KINDS or message.get("direction") not in ("in", "out"):

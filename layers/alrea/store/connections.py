@@ -4,7 +4,9 @@ Items (single table):
 - connection  ``pk=WS#<conn_id>  sk=WS``         tenant_id, user_id, groups (set), connected_at, ttl
 - membership  ``pk=WSG#<group>   sk=<conn_id>``  tenant_id, user_id, ttl
 
-``members(group)`` is one Query on the membership partition, never a Scan. Both items expire after
+``members(group)`` is one Query on the membership partition, never a Scan. A conversation's subscribers
+(``conv:<tid>:<cid>``) live in ONE partition per tenant, ``pk=WSG#conv:<tid>  sk=<cid>#<conn_id>``, so a batch of
+messages reads every subscription of its tenant with one Query (:func:`subscriptions`). Both items expire after
 ``TTL_S`` (API Gateway closes a WebSocket after 2 h anyway); ``members`` also drops expired ones, since
 DynamoDB deletes expired items lazily.
 
@@ -33,6 +35,15 @@ def connection_pk(connection_id: str) -> str:
 
 def group_pk(group: str) -> str:
     return f"WSG#{group}"
+
+
+def _key(group: str, connection_id: str) -> tuple[str, str]:
+    """A membership's key: conversation groups share their tenant's subscription partition."""
+    kind, _, rest = group.partition(":")
+    if kind == "conv":
+        tenant_id, _, cid = rest.partition(":")
+        return group_pk(f"conv:{tenant_id}"), f"{cid}#{connection_id}"
+    return group_pk(group), connection_id
 
 
 class WsConnection(Item):
@@ -73,7 +84,7 @@ def _expires() -> int:
 
 
 def _membership(connection: WsConnection, group: str) -> WsMembership:
-    return WsMembership(group_pk(group), connection.connection_id, entity="ws_membership",
+    return WsMembership(*_key(group, connection.connection_id), entity="ws_membership",
                         tenant_id=connection.tenant_id, user_id=connection.user_id, ttl=connection.ttl)
 
 
@@ -110,7 +121,7 @@ def join(connection_id: str, group: str) -> None:
 
 
 def leave(connection_id: str, group: str) -> None:
-    WsMembership(group_pk(group), connection_id).delete()
+    WsMembership(*_key(group, connection_id)).delete()
     connection = get(connection_id)
     if connection is not None:
         connection.update(actions=[WsConnection.groups.delete({group})])
@@ -131,10 +142,25 @@ def disconnect(connection_id: str) -> None:
         return
     with WsMembership.batch_write() as batch:
         for group in connection.groups or ():
-            batch.delete(WsMembership(group_pk(group), connection_id))
+            batch.delete(WsMembership(*_key(group, connection_id)))
     connection.delete()
 
 
 def members(group: str) -> list[str]:
     now = time.time()
-    return [m.sk for m in WsMembership.query(group_pk(group)) if m.ttl is None or m.ttl > now]
+    pk, sk = _key(group, "")
+    if sk:  # a conversation's subscribers: its slice of the tenant's subscription partition
+        return [m.sk.removeprefix(sk) for m in WsMembership.query(pk, WsMembership.sk.startswith(sk))
+                if m.ttl is None or m.ttl > now]
+    return [m.sk for m in WsMembership.query(pk) if m.ttl is None or m.ttl > now]
+
+
+def subscriptions(tenant_id: str) -> dict[str, list[str]]:
+    """Every conversation subscription of a tenant (one Query): conversation id -> connection ids."""
+    now = time.time()
+    found: dict[str, list[str]] = {}
+    for m in WsMembership.query(group_pk(f"conv:{tenant_id}")):
+        if m.ttl is None or m.ttl > now:
+            cid, _, connection_id = m.sk.partition("#")
+            found.setdefault(cid, []).append(connection_id)
+    return found

@@ -249,3 +249,18 @@ def _attrs(instance: Instance) -> dict[str, Any]:
 
 # ``instances.list(tid)`` reads like the other verbs; defined last so nothing above sees the shadowed builtin
 list = list_instances  # noqa: A001
+
+
+# ---------------------------------------------------------------- webhook ingest's cached lookup (additive)
+from alrea.store.cache import TtlCache  # noqa: E402
+
+WEBHOOK_TOKEN_TTL_S = 30.0
+_BY_WEBHOOK_TOKEN = TtlCache(ttl_s=WEBHOOK_TOKEN_TTL_S, max_items=1024)
+
+
+def find_by_webhook_token_cached(token: str) -> Instance | None:
+    """find_by_webhook_token, remembered for ``WEBHOOK_TOKEN_TTL_S`` per warm container (at most 1,024
+    tokens; unknown tokens are never remembered): ingest reads the pointer and the instance once per half
+    minute instead of twice per webhook. A deleted instance's webhooks may still be queued for that long (the
+    processor drops what it cannot place); a jwt_key change applies within it."""
+    return _BY_WEBHOOK_TOKEN.get(token, lambda: find_by_webhook_token(token))

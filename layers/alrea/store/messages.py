@@ -310,8 +310,11 @@ def read_for_message(tenant_id: str, cid: str, contact_key: str | None
     return conversation, contact
 
 
+TRANSACTION_MAX = 100  # DynamoDB's limit of items in one TransactWriteItems
+
+
 def record_inbound(message: Message, before: Conversation | None, touch: InboundTouch, *, route: Route | None,
-                   contact: ContactTouch | None, contact_before: ContactSeen | None
+                   contact: ContactTouch | None, contact_before: ContactSeen | None, index: Any = None
                    ) -> tuple[str, Conversation | None, bool]:
     """A new message in ONE transaction: its WhatsApp-id pointer (only if absent), the message, its
     conversation (created or touched, last activity moved, routed — conditioned on the conversation still
@@ -319,7 +322,9 @@ def record_inbound(message: Message, before: Conversation | None, touch: Inbound
 
     Answers (outcome, the conversation as written, contact_synced): outcome "stored", "duplicate" (the id was
     stored before: nothing written) or "changed" (the conversation changed since it was read: nothing written,
-    re-read and call again). ``contact_synced``: the contact needs nothing more (its search terms match)."""
+    re-read and call again). ``contact_synced``: the contact needs nothing more (its search terms match).
+    ``index`` (domain.search.Entry): the message's search words, written in the same transaction (exactly
+    once with the message); words past the transaction's 100 items follow in a BatchWriteItem."""
     from alrea.store import contacts as contact_store
     from alrea.store import conversations as conv_store
     from alrea.store.base import Transaction
@@ -346,18 +351,36 @@ def record_inbound(message: Message, before: Conversation | None, touch: Inbound
             contact_actions.append(contact_store.ContactItem.last_interaction_at.set(contact.interaction_at))
         contact_synced = bool(seen and seen.exists and seen.terms_current
                               and (not contact.name or contact.name == seen.name))
+    loads = conv_store.load_moves(before, route)
+    words: list[Any] = []
+    if index is not None:
+        from alrea.domain.search import PREFIX_LEN
+        from alrea.store import search_index
+
+        words = search_index._items(tid, cid, message.id, message.sent_at, list(index.words), PREFIX_LEN,
+                                    message_sk=message.sk, direction=message.direction, snippet=index.snippet)
+    room = TRANSACTION_MAX - 3 - (contact_actions is not None) - len(loads)
+    in_tx, after_tx = words[:room], words[room:]
     for attempt in range(_CONFLICT_RETRIES):
         tx = Transaction()
         try:
             with tx:
+                for n, word in enumerate(in_tx):
+                    tx.put(f"word:{n}", word)
                 tx.put("pointer", pointer, condition=MessagePointer.pk.does_not_exist())
                 tx.put("message", item)
                 tx.update("conversation", conv_key, actions=conv_actions, condition=conv_condition)
                 if contact_actions is not None:
                     tx.update("contact", contact_store.key_item(tid, contact.key), actions=contact_actions)
-                for user_id, delta in conv_store.load_moves(before, route).items():
+                for user_id, delta in loads.items():
                     tx.update(f"load:{user_id}", conv_store.load_item(tid, user_id),
                               actions=conv_store.load_actions(delta))
+            if after_tx:
+                from alrea.store.search_index import WordItem
+
+                with WordItem.batch_write() as batch:
+                    for word in after_tx:
+                        batch.save(word)
             return "stored", after, contact_synced
         except TransactWriteError as exc:
             codes = tx.codes(exc)
