@@ -39,7 +39,11 @@ class HandlerCpu:
     thread that runs it). With moto in its own process this excludes the emulator; it includes the client side
     of every call (botocore serialization, HTTP), as a Lambda's billed duration would."""
 
-    def __init__(self) -> None:
+    def __init__(self, profile: str | None = None) -> None:
+        import cProfile
+
+        self.profile_fn = profile
+        self.profiler = cProfile.Profile(time.thread_time) if profile else None  # CPU, not waiting
         self.cpu_s: dict[str, float] = defaultdict(float)
         self.invocations: dict[str, int] = defaultdict(int)
         self.lock = threading.Lock()
@@ -52,10 +56,15 @@ class HandlerCpu:
         outer = self
 
         def timed(invoker, fn, event):
+            profiler = outer.profiler if fn.name == outer.profile_fn else None
             started = time.thread_time()
+            if profiler is not None:
+                profiler.enable()
             try:
                 return original(invoker, fn, event)
             finally:
+                if profiler is not None:
+                    profiler.disable()
                 spent = time.thread_time() - started
                 with outer.lock:
                     outer.cpu_s[fn.name] += spent
@@ -238,6 +247,7 @@ def main() -> None:
                         help="concurrent webhook_process consumers (Lambda concurrency; default 1, like the local runtime)")
     parser.add_argument("--broker", default="", help="RabbitMQ URL: run over RabbitMQ instead of SQS")
     parser.add_argument("--timeout", type=float, default=90.0, help="seconds to wait for every push")
+    parser.add_argument("--profile", default="", help="cProfile this function's invocations (e.g. webhook_process)")
     parser.add_argument("--in-process-moto", action="store_true",
                         help="run moto inside this process (as the tests do) instead of its own process")
     args = parser.parse_args()
@@ -260,10 +270,15 @@ def main() -> None:
               f"{args.chats} chats)")
         add_consumers(rt, args.consumers - 1)
         time.sleep(1.0)  # let the demo number's own connection webhooks settle
-        with PerFunctionDynamo() as dynamo, HandlerCpu() as cpu:
+        with PerFunctionDynamo() as dynamo, HandlerCpu(args.profile) as cpu:
             result = asyncio.run(run(rt, args.n, args.chats, args.concurrency, args.timeout))
             time.sleep(2.0)  # follow-up work (profile picture jobs) finishes inside the count
         report("RabbitMQ" if args.broker else "SQS (moto)", result, dynamo, cpu)
+        if cpu.profiler is not None:
+            import pstats
+
+            print(f"\ncProfile of {args.profile} (cumulative):")
+            pstats.Stats(cpu.profiler).sort_stats("cumulative").print_stats(45)
     finally:
         rt.stop()
 
