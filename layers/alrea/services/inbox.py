@@ -33,8 +33,8 @@ from alrea.core.log import logger
 from alrea.domain.conversations import conversation_view
 from alrea.domain.roles import Principal
 from alrea.ports.push import user_group
-from alrea.services import audience, cursors, retention
-from alrea.store import conversations, messages, seen, settings
+from alrea.services import audience, retention
+from alrea.store import conversations, messages, paging, seen, settings
 from alrea.store.conversations import ConversationItem
 
 MAX_LIMIT = 100
@@ -55,12 +55,21 @@ def _uuid(value: str | None, field: str) -> str | None:
     return value
 
 
-def encode_cursor(before: str | None) -> str | None:
-    return cursors.encode("b", before)
+def _list_query(caller: Principal, f: Any) -> paging.Query:
+    """A conversations cursor is bound to the tenant, the caller and every filter of the list."""
+    filters = {k: v for k, v in f.__dict__.items() if v not in (None, False)}
+    return paging.Query(caller.tenant_id, "conversations", {"user": caller.user_id, **filters})
 
 
-def decode_cursor(cursor: str | None) -> str | None:
-    return cursors.decode(cursor, "b", _CURSOR)
+def encode_cursor(caller: Principal, f: Any, before: str | None) -> str | None:
+    return paging.encode(_list_query(caller, f), before)
+
+
+def decode_cursor(caller: Principal, f: Any, cursor: str | None) -> str | None:
+    before = paging.decode(_list_query(caller, f), cursor)
+    if before is not None and not (isinstance(before, str) and _CURSOR.match(before)):
+        raise Invalid(paging.BAD_CURSOR, field="cursor")
+    return before
 
 
 def _fold(text: str) -> str:
@@ -181,8 +190,9 @@ def list_conversations(caller: Principal, filters: Filters | None = None, *, lim
     """A page of the caller's conversations (their own unread, the contact id and avatar URL of each row)."""
     from alrea.services.conversation_contact import with_contacts
 
-    page, next_before = _page(caller, filters, limit=limit, cursor=cursor)
-    return {"items": with_contacts(caller.tenant_id, page), "next_cursor": encode_cursor(next_before)}
+    f = filters or Filters()
+    page, next_before = _page(caller, f, limit=limit, cursor=cursor)
+    return {"items": with_contacts(caller.tenant_id, page), "next_cursor": encode_cursor(caller, f, next_before)}
 
 
 def _page(caller: Principal, filters: Filters | None = None, *, limit: int = 50,
@@ -201,7 +211,7 @@ def _page(caller: Principal, filters: Filters | None = None, *, limit: int = 50,
         f = Filters(**{**f.__dict__, "assigned_user_id": _uuid(f.assigned_user_id, "assigned_user_id")})
     f = Filters(**{**f.__dict__, "department_id": _uuid(f.department_id, "department_id"),
                    "instance_id": _uuid(f.instance_id, "instance_id")})
-    before = decode_cursor(cursor)
+    before = decode_cursor(caller, filters or Filters(), cursor)
     streams = _streams(caller, f)
     if not streams:
         return [], None
@@ -412,15 +422,17 @@ def mark_read(caller: Principal, conversation_id: str) -> dict[str, Any]:
 def list_messages(caller: Principal, conversation_id: str, *, limit: int = 50, cursor: str | None = None
                   ) -> dict[str, Any]:
     from alrea.services import media  # stored files get a presigned url
-    from alrea.services.conversations import decode_cursor as decode_key, encode_cursor as encode_key
 
     item = load_visible(caller, conversation_id)
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid(f"limit deve estar entre 1 e {MAX_LIMIT}.")
     tid = caller.tenant_id
-    start = decode_key(cursor, {"pk": messages.messages_pk(tid, item.id)}, {"pk", "sk"})
+    query = paging.Query(tid, "messages", {"conversation_id": item.id})
+    start = paging.decode(query, cursor)
+    if start is not None and not (isinstance(start, dict) and set(start) == {"pk", "sk"}):
+        raise Invalid(paging.BAD_CURSOR, field="cursor")
     items, last = messages.list_newest_first(tid, item.id, limit=limit, start=start)
-    return {"items": [media.with_url(i.view()) for i in items], "next_cursor": encode_key(last)}
+    return {"items": [media.with_url(i.view()) for i in items], "next_cursor": paging.encode(query, last)}
 
 
 MAX_NOTE = 4096
@@ -593,3 +605,20 @@ def after_routed(before: Any, after: Any) -> None:
     if (before.department_id if before else None) != after.department_id:
         logger.info("conversation routed", extra={"conversation_id": after.id, "department_id": after.department_id,
                                                   "assigned_user_id": after.assigned_user_id})
+
+
+# ---------------------------------------------------------------- the router's entry points (was services/conversations.py)
+def _limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(f"limit deve estar entre 1 e {MAX_LIMIT}.")
+    return limit
+
+
+def list_page(caller: Principal, *, limit: int = 50, cursor: str | None = None, **filters: Any) -> dict[str, Any]:
+    """``GET /api/conversations``: role-scoped, filtered, newest activity first."""
+    return list_conversations(caller, Filters(**filters), limit=_limit(limit), cursor=cursor)
+
+
+def messages_page(caller: Principal, conversation_id: str, *, limit: int = 50, cursor: str | None = None
+                  ) -> dict[str, Any]:
+    return list_messages(caller, conversation_id, limit=_limit(limit), cursor=cursor)

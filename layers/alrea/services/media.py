@@ -113,9 +113,9 @@ def retry_download(caller: Principal, conversation_id: str, message_id: str) -> 
 
 def _visible_message(caller: Principal, conversation_id: str, message_id: str) -> messages.MessageItem:
     """A message with a file, in a conversation the caller may see; NotFound otherwise (never says which)."""
-    from alrea.services import conversations as conversation_service  # the inbox's visibility rules
+    from alrea.services import inbox  # the inbox's visibility rules
 
-    conversation = conversation_service.get_conversation(caller, conversation_id)
+    conversation = inbox.get_conversation(caller, conversation_id)
     item = messages.find(caller.tenant_id, conversation["instance_id"], message_id)
     if item is None or item.conversation_id != conversation["id"]:
         item = messages.find_by_id(caller.tenant_id, conversation["id"], message_id)

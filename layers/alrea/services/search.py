@@ -22,7 +22,8 @@ from alrea.core.errors import Invalid
 from alrea.core.log import logger
 from alrea.domain import search as dom
 from alrea.domain.roles import Principal
-from alrea.services import audience, cursors
+from alrea.services import audience
+from alrea.store import paging
 from alrea.store import conversations, search_index
 
 MAX_LIMIT = 50
@@ -99,12 +100,20 @@ def _query(q: str | None) -> dom.Query:
     return dom.parse_query(text) or dom.Query((), None)
 
 
-def encode_cursor(before: str | None) -> str | None:
-    return cursors.encode("m", before)
+def _paging(caller: Principal, q: str | None) -> paging.Query:
+    """A search cursor is bound to the tenant, the caller and the words searched (store/paging.py)."""
+    return paging.Query(caller.tenant_id, "search", {"user": caller.user_id, "q": " ".join((q or "").split())})
 
 
-def decode_cursor(cursor: str | None) -> str | None:
-    return cursors.decode(cursor, "m", _CURSOR)
+def encode_cursor(caller: Principal, q: str | None, before: str | None) -> str | None:
+    return paging.encode(_paging(caller, q), before)
+
+
+def decode_cursor(caller: Principal, q: str | None, cursor: str | None) -> str | None:
+    before = paging.decode(_paging(caller, q), cursor)
+    if before is not None and not (isinstance(before, str) and _CURSOR.match(before)):
+        raise Invalid(paging.BAD_CURSOR, field="cursor")
+    return before
 
 
 @dataclass
@@ -164,9 +173,9 @@ def search(caller: Principal, q: str | None, *, limit: int = 20, cursor: str | N
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid(f"limit deve estar entre 1 e {MAX_LIMIT}.", field="limit")
     query = _query(q)
-    before = decode_cursor(cursor)
+    before = decode_cursor(caller, q, cursor)
     page = search_messages(caller, query, limit=limit, before=before)
     found_contacts = [] if cursor else contacts.search_any(caller.tenant_id, (q or "").strip(), CONTACTS_LIMIT)
     logger.info("search", extra={"results": len(page.results), "index_reads": page.index_reads,
                                  "conversation_reads": page.conversation_reads})
-    return {"messages": page.results, "contacts": found_contacts, "next_cursor": encode_cursor(page.next_before)}
+    return {"messages": page.results, "contacts": found_contacts, "next_cursor": encode_cursor(caller, q, page.next_before)}
