@@ -279,6 +279,7 @@ def main() -> None:
 
             print(f"\ncProfile of {args.profile} (cumulative):")
             pstats.Stats(cpu.profiler).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(cpu.profiler).sort_stats("tottime").print_stats(30)
     finally:
         rt.stop()
 

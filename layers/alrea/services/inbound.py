@@ -8,7 +8,7 @@ so the batch processor reports it failed and SQS moves it to the DLQ after the q
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pydantic import BaseModel
@@ -18,7 +18,7 @@ from alrea.core.errors import NotFound
 from alrea.core import metrics as app_metrics
 from alrea.core.log import logger
 from alrea.domain import evolution as ev
-from alrea.domain.conversations import ContactTouch, InboundTouch, conversation_view
+from alrea.domain.conversations import ContactSeen, ContactTouch, InboundTouch, conversation_view
 from alrea.domain.messages import MEDIA_KINDS, Direction, Kind, Message, message_view, preview, rank
 from alrea.services import audience, hooks, retention
 from alrea.ports.push import conversation_group, tenant_group
@@ -69,7 +69,60 @@ class Batch:
 
     def __init__(self) -> None:
         self._memo: dict[Any, Any] = {}
+        self._conversations: dict[tuple[str, str], Any] = {}  # (tenant, cid) -> Conversation | None, as stored
+        self._contacts: dict[tuple[str, str], ContactSeen] = {}
         self.push = runtime().push.session(self.members)
+
+    def prefetch(self, bodies: Iterable[dict[str, Any]]) -> None:
+        """Read the conversations and contacts of every message of the batch in one BatchGetItem, before the
+        first one is processed. A body that does not parse is left to :func:`process` (which raises)."""
+        wanted = []
+        for body in bodies:
+            try:
+                job = InboundJob.model_validate(body)
+                envelope = ev.Envelope.model_validate(job.envelope)
+                if envelope.event not in ("messages.upsert", "send.message"):
+                    continue
+                msg = self.parsed(job.instance_id, envelope.event, envelope.data)
+            except Exception:  # noqa: BLE001 - process() reports it
+                continue
+            if msg.chat.is_broadcast:
+                continue
+            person = _person(msg, "")
+            wanted.append((job.tenant_id, conversations.conversation_id(job.tenant_id, job.instance_id, msg.chat.jid),
+                           person.key if person else None))
+        if not wanted:
+            return
+        try:
+            found, people = messages.read_many(wanted)
+        except Exception:  # noqa: BLE001 - each message reads its own state then
+            logger.exception("batch prefetch failed")
+            return
+        self._conversations.update(found)
+        self._contacts.update(people)
+
+    def parsed(self, instance_id: str, event: str, data: Any) -> ev.InboundMessage:
+        """A message parsed once per batch (prefetch and process share it)."""
+        wamid = ev.message_key(event, data)
+        if not wamid:
+            return ev.parse_message(data, event=event)
+        return self.once(("parsed", instance_id, event, wamid), lambda: ev.parse_message(data, event=event))
+
+    def state(self, tenant_id: str, cid: str, contact_key: str | None) -> tuple[Any, ContactSeen | None] | None:
+        """The conversation and contact as this batch read or wrote them last; None when not known."""
+        if (tenant_id, cid) not in self._conversations:
+            return None
+        if contact_key and (tenant_id, contact_key) not in self._contacts:
+            return None
+        return self._conversations[(tenant_id, cid)], self._contacts.get((tenant_id, contact_key or ""))
+
+    def remember(self, tenant_id: str, conversation: Any, contact: ContactSeen | None) -> None:
+        self._conversations[(tenant_id, conversation.id)] = conversation
+        if contact is not None:
+            self._contacts[(tenant_id, contact.key)] = contact
+
+    def forget(self, tenant_id: str, cid: str) -> None:
+        self._conversations.pop((tenant_id, cid), None)
 
     def once(self, key: Any, load: Callable[[], Any]) -> Any:
         if key not in self._memo:
@@ -137,8 +190,19 @@ def _reactor(msg: ev.InboundMessage) -> str:
 ATTEMPTS = 4
 
 
+def _contact_after(person: ContactTouch | None, seen: ContactSeen | None, synced: bool) -> ContactSeen | None:
+    """The contact as the message's transaction left it (for the next message of the batch)."""
+    if person is None:
+        return None
+    seen = seen if seen is not None and seen.key == person.key else ContactSeen(person.key)
+    last = max(filter(None, (seen.last_interaction_at, person.interaction_at)), default=None)
+    return ContactSeen(person.key, exists=True, name=person.name or seen.name, phone=person.phone or seen.phone,
+                       lid=person.lid or seen.lid, avatar_fetched_at=seen.avatar_fetched_at, last_interaction_at=last,
+                       terms_current=synced)
+
+
 def on_message(job: InboundJob, data: Any, batch: Batch) -> None:
-    msg = ev.parse_message(data, event=job.event)
+    msg = batch.parsed(job.instance_id, job.event, data)
     if msg.chat.is_broadcast:
         logger.info("broadcast/newsletter message ignored", extra={"wamid": msg.wamid})
         return
@@ -166,19 +230,23 @@ def on_message(job: InboundJob, data: Any, batch: Batch) -> None:
 
     view = message_view(message)
     index = search.entry_of(view)
+    person_key = person.key if person else None
     for _ in range(ATTEMPTS):  # "changed": the conversation moved between the read and the write
-        before, seen_contact = messages.read_for_message(tid, cid, person.key if person else None)
+        known = batch.state(tid, cid, person_key)  # read for the whole batch, or written by its last message
+        before, seen_contact = known if known is not None else messages.read_for_message(tid, cid, person_key)
         route = inbox.route_for_message(batch, tid, before, job.instance_id, inbound=inbound_new)
         outcome, conv, synced = messages.record_inbound(message, before, touch, route=route, contact=person,
                                                         contact_before=seen_contact, index=index)
         if outcome != "changed":
             break
+        batch.forget(tid, cid)
     else:
         raise RuntimeError("the conversation kept changing; the webhook is retried")
     if outcome == "duplicate":
         logger.info("duplicate message ignored", extra={"wamid": msg.wamid, "event": job.event})
         return
     assert conv is not None
+    batch.remember(tid, conv, _contact_after(person, seen_contact, synced))
     logger.info("message stored", extra={"wamid": msg.wamid, "conversation_id": cid, "kind": message.kind})
     if route is not None:
         inbox.after_routed(before, conv)

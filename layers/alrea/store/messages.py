@@ -269,6 +269,15 @@ def read_for_message(tenant_id: str, cid: str, contact_key: str | None
     """The conversation and the person behind a new message, in ONE strongly consistent BatchGetItem (the
     message's transaction is conditioned on what is read here). The contact's attributes are projected to
     what the pipeline decides with."""
+    conversations_found, contacts_found = read_many([(tenant_id, cid, contact_key)])
+    return conversations_found.get((tenant_id, cid)), (
+        contacts_found.get((tenant_id, contact_key)) if contact_key else None)
+
+
+def read_many(wanted: list[tuple[str, str, str | None]]
+              ) -> tuple[dict[tuple[str, str], Conversation | None], dict[tuple[str, str], ContactSeen]]:
+    """:func:`read_for_message` for a whole batch of messages ((tenant, conversation, contact key) each): one
+    BatchGetItem per 100 keys. Answers (tenant, cid) -> conversation or None, (tenant, key) -> contact seen."""
     from alrea.store import contacts as contact_store
     from alrea.store import conversations as conv_store
     from alrea.store.keys import tenant_pk
@@ -279,35 +288,45 @@ def read_for_message(tenant_id: str, cid: str, contact_key: str | None
     names = sorted({a.attr_name for a in C.get_attributes().values()}
                    | {contact_attrs[n].attr_name for n in _CONTACT_ATTRS})
     pk, sk = C.pk.attr_name, C.sk.attr_name
-    keys = [{pk: {"S": tenant_pk(tenant_id)}, sk: {"S": conv_store.conversation_sk(cid)}}]
-    if contact_key:
-        keys.append({pk: {"S": tenant_pk(tenant_id)}, sk: {"S": contact_store.contact_sk(contact_key)}})
+    conversations_found: dict[tuple[str, str], Conversation | None] = {}
+    contacts_found: dict[tuple[str, str], ContactSeen] = {}
+    keys: dict[tuple[str, str], dict] = {}
+    for tid, cid, contact_key in wanted:
+        conversations_found[(tid, cid)] = None
+        keys[(tenant_pk(tid), conv_store.conversation_sk(cid))] = {}
+        if contact_key:
+            contacts_found[(tid, contact_key)] = ContactSeen(contact_key, exists=False)
+            keys[(tenant_pk(tid), contact_store.contact_sk(contact_key))] = {}
     placeholders = {f"#a{i}": name for i, name in enumerate(names)}
-    request = {"Keys": keys, "ConsistentRead": True, "ProjectionExpression": ", ".join(placeholders),
-               "ExpressionAttributeNames": placeholders}
     client = C._get_connection().connection.client
     table = C.Meta.table_name
     raws: list[dict] = []
-    for _ in range(5):
-        answer = client.batch_get_item(RequestItems={table: request})
-        raws += answer.get("Responses", {}).get(table, [])
-        left = answer.get("UnprocessedKeys", {}).get(table)
-        if not left:
-            break
-        request = {**request, "Keys": left["Keys"]}
-        time.sleep(0.05)
-    conversation: Conversation | None = None
-    contact = ContactSeen(contact_key, exists=False) if contact_key else None
+    key_list = [{pk: {"S": p}, sk: {"S": s}} for p, s in keys]
+    for start in range(0, len(key_list), 100):
+        request = {"Keys": key_list[start:start + 100], "ConsistentRead": True,
+                   "ProjectionExpression": ", ".join(placeholders), "ExpressionAttributeNames": placeholders}
+        for attempt in range(8):
+            answer = client.batch_get_item(RequestItems={table: request})
+            raws += answer.get("Responses", {}).get(table, [])
+            left = answer.get("UnprocessedKeys", {}).get(table)
+            if not left:
+                break
+            request = {**request, "Keys": left["Keys"]}
+            time.sleep(0.02 * (attempt + 1))
+        else:
+            raise RuntimeError("BatchGetItem kept leaving keys unprocessed")
     for raw in raws:
         if raw[sk]["S"].startswith("CONV#"):
-            conversation = conv_store.to_domain(C.from_raw_data(raw))
+            conv = conv_store.to_domain(C.from_raw_data(raw))
+            conversations_found[(conv.tenant_id, conv.id)] = conv
         else:
-            item = contact_store.ContactItem.from_raw_data(raw)
-            contact = ContactSeen(
+            item = K.from_raw_data(raw)
+            tid = raw[pk]["S"].removeprefix("T#")
+            contacts_found[(tid, item.key)] = ContactSeen(
                 key=item.key, exists=True, name=item.name, phone=item.phone, lid=item.lid,
                 avatar_fetched_at=item.avatar_fetched_at, last_interaction_at=item.last_interaction_at,
                 terms_current=item.terms_name is not None and item.terms_name == contact_store._marker(item.name))
-    return conversation, contact
+    return conversations_found, contacts_found
 
 
 TRANSACTION_MAX = 100  # DynamoDB's limit of items in one TransactWriteItems
