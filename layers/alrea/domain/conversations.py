@@ -113,3 +113,16 @@ class ContactTouch:
     lid: str | None = None
     name: str | None = None
     interaction_at: str | None = None
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """The inbox list's filters (GET /api/conversations)."""
+    status: str | None = None
+    department_id: str | None = None
+    assigned_user_id: str | None = None  # uuid | "me" | "none"
+    unread: bool = False
+    instance_id: str | None = None
+    q: str | None = None
+    view: str | None = None  # "inbox": the default view (queue + my open chats)
+    sort: str = "newest"  # "newest" | "oldest"

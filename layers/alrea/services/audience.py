@@ -133,7 +133,9 @@ def push_changed(before: Any | None, after: Any) -> None:
         if lost:
             push_groups(lost, {"type": "conversation_removed", "conversation_id": after.id})
         prune_subscribers(after)
-    push_conversation_event(after, {"type": "conversation_updated", "conversation": after.view()})
+    from alrea.domain.conversations import conversation_view
+
+    push_conversation_event(after, {"type": "conversation_updated", "conversation": conversation_view(after)})
 
 
 def prune_subscribers(conversation: Any) -> None:

@@ -54,10 +54,9 @@ def _push(tenant_id: str, cid: str | None, *events: dict[str, Any], conv: Any = 
     audience.push_groups(groups, *events, push=push)
 
 
-def _push_conversation(tenant_id: str, cid: str, item: Any = None) -> None:
-    item = item if item is not None else conversations.get(tenant_id, cid)
-    if item is not None:
-        _push(tenant_id, cid, {"type": "conversation_updated", "conversation": item.view()}, conv=item)
+def _push_conversation(tenant_id: str, cid: str, item: Any, push: Any = None) -> None:
+    _push(tenant_id, cid, {"type": "conversation_updated", "conversation": conversation_view(item)}, conv=item,
+          push=push)
 
 
 # ---------------------------------------------------------------- the batch
@@ -271,8 +270,9 @@ def _apply_reaction(job: InboundJob, msg: ev.InboundMessage, batch: Batch | None
     if target is None:
         logger.info("reaction to a message we do not have", extra={"target": msg.reaction.target_id})
         return
-    if messages.set_reaction(target, _reactor(msg), msg.reaction.emoji):
-        _push(job.tenant_id, target.conversation_id, {"type": "message_updated", "message": target.view()},
+    reacted = messages.set_reaction(target, _reactor(msg), msg.reaction.emoji)
+    if reacted is not None:
+        _push(job.tenant_id, target.conversation_id, {"type": "message_updated", "message": message_view(reacted)},
               push=batch.push if batch else None)
 
 
@@ -286,9 +286,11 @@ def on_status(job: InboundJob, data: Any, batch: Batch) -> None:
             # receipts for messages sent before we stored them (or dropped by Evolution's DB): nothing to move
             logger.info("status for an unknown message", extra={"wamid": update.wamid, "status": update.status})
             continue
-        if not messages.advance_status(item, update.status.value, rank(update.status), iso(utcnow())):
+        moved = messages.advance_status(item, update.status.value, rank(update.status), iso(utcnow()))
+        if moved is None:
             logger.info("stale status ignored", extra={"wamid": update.wamid, "status": update.status})
             continue
+        item = moved
         _push(job.tenant_id, item.conversation_id, {
             "type": "message_status", "conversation_id": item.conversation_id, "message_id": item.id,
             "message_sk": item.sk, "status": item.status, "status_at": item.status_at}, push=batch.push)
@@ -300,11 +302,12 @@ def on_delete(job: InboundJob, data: Any, batch: Batch) -> None:
     if item is None:
         logger.info("delete of an unknown message", extra={"wamid": deletion.wamid})
         return
-    if messages.mark_deleted(item, iso(utcnow())):
-        _push(job.tenant_id, item.conversation_id, {"type": "message_updated", "message": item.view()},
-              push=batch.push)
+    deleted = messages.mark_deleted(item, iso(utcnow()))
+    if deleted is not None:
+        view = message_view(deleted)
+        _push(job.tenant_id, item.conversation_id, {"type": "message_updated", "message": view}, push=batch.push)
         hooks.message_deleted(hooks.MessageDeleted(job.tenant_id, job.instance_id, item.conversation_id,
-                                                   deletion.wamid, item.view()))
+                                                   deletion.wamid, view))
 
 
 # ---------------------------------------------------------------- contacts and chats
@@ -315,9 +318,9 @@ def on_contacts(job: InboundJob, data: Any, batch: Batch) -> None:
                         profile_pic_url=update.profile_pic_url)
         if update.name:
             cid = conversations.conversation_id(job.tenant_id, job.instance_id, chat.jid)
-            if conversations.update_existing(job.tenant_id, cid,
-                                             [conversations.ConversationItem.contact_name.set(update.name)]):
-                _push_conversation(job.tenant_id, cid)
+            named = conversations.set_contact_name(job.tenant_id, cid, update.name)
+            if named is not None:
+                _push_conversation(job.tenant_id, cid, named, batch.push)
 
 
 def on_chats(job: InboundJob, data: Any, batch: Batch) -> None:
@@ -327,9 +330,9 @@ def on_chats(job: InboundJob, data: Any, batch: Batch) -> None:
         if not update.name or update.chat.is_broadcast or update.chat.is_group:
             continue
         cid = conversations.conversation_id(job.tenant_id, job.instance_id, update.chat.jid)
-        if conversations.update_existing(job.tenant_id, cid,
-                                         [conversations.ConversationItem.contact_name.set(update.name)]):
-            _push_conversation(job.tenant_id, cid)
+        named = conversations.set_contact_name(job.tenant_id, cid, update.name)
+        if named is not None:
+            _push_conversation(job.tenant_id, cid, named, batch.push)
 
 
 def on_presence(job: InboundJob, data: Any, batch: Batch) -> None:

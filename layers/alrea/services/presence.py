@@ -18,11 +18,11 @@ from typing import Any
 
 from alrea.core.errors import Forbidden
 from alrea.core.log import logger
+from alrea.domain.conversations import Conversation
 from alrea.domain.roles import Principal
 from alrea.ports.push import conversation_group, user_group
 from alrea.services import audience
 from alrea.store import connections, conversations, users
-from alrea.store.conversations import ConversationItem
 from alrea.store.users import User
 
 ONLINE, AWAY, OFFLINE = "online", "away", "offline"
@@ -106,7 +106,7 @@ def _user(tenant_id: str, user_id: str) -> User | None:
         return None
 
 
-def push_activity(caller: Principal, item: ConversationItem, what: str) -> None:
+def push_activity(caller: Principal, item: Conversation, what: str) -> None:
     """``caller`` (who may see ``item``) is viewing / typing on / has left the conversation."""
     audience.push_groups([*audience.audience(item), conversation_group(item.tenant_id, item.id)], {
         "type": "activity", "conversation_id": item.id, "user_id": caller.user_id, "name": caller.name,

@@ -146,7 +146,7 @@ def _caller(connection: connections.WsConnection) -> Principal:
 
 def _visible(caller: Principal, conversation_id: str):
     """The conversation if the caller may see it (the inbox's visibility rule)."""
-    item = conversations.get(caller.tenant_id, conversation_id)
+    item = conversations.find(caller.tenant_id, conversation_id)
     if item is None or not audience.can_see_item(caller, item):
         raise _Refused("Conversa não encontrada.")
     return item

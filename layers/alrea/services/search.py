@@ -145,7 +145,7 @@ def search_messages(caller: Principal, query: dom.Query, *, limit: int, before: 
         page.index_reads += read
         missing = [i.conversation_id for i in items if i.conversation_id not in convs]
         if missing:
-            fetched = conversations.batch_get(caller.tenant_id, missing)
+            fetched = conversations.find_many(caller.tenant_id, missing)
             page.conversation_reads += len(set(missing))
             convs.update({cid: fetched.get(cid) for cid in missing})
         for item in items:

@@ -109,19 +109,10 @@ class ConversationItem(Item):
     updated_at = UnicodeAttribute(null=True)
 
     def view(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "instance_id": self.instance_id, "chat_jid": self.chat_jid, "is_group": self.is_group,
-            "contact_key": self.contact_key, "contact_name": self.display_name or self.contact_name,
-            "phone": self.phone,
-            "lid": self.lid, "last_message_at": self.last_message_at,
-            "last_message_preview": self.last_message_preview,
-            "last_message_direction": self.last_message_direction, "last_message_id": self.last_message_id,
-            "inbound_count": int(self.inbound_count or 0), "waiting_since": self.waiting_since,
-            "created_at": self.created_at, "updated_at": self.updated_at,
-            "status": self.status or status_for(self.assigned_user_id, False),
-            "department_id": self.department_id, "assigned_user_id": self.assigned_user_id,
-            "assigned_user_name": self.assigned_user_name, "tags": list(self.tags or []),
-        }
+        """The wire shape (domain.conversations.conversation_view); kept for the LGPD export's raw pages."""
+        from alrea.domain.conversations import conversation_view
+
+        return conversation_view(self)
 
 
 def key_item(tenant_id: str, cid: str) -> ConversationItem:
@@ -452,3 +443,175 @@ def load_item(tenant_id: str, user_id: str) -> AgentLoad:
 
 def load_actions(delta: int) -> list[Action]:
     return [AgentLoad.open_count.add(delta), AgentLoad.entity.set("agent_load")]
+
+
+def _change(tenant_id: str, cid: str, actions: list[Action]) -> Conversation | None:
+    """Apply actions to a conversation that exists: the conversation after it, or None (nothing written)."""
+    item = update_existing(tenant_id, cid, actions)
+    return to_domain(item) if item is not None else None
+
+
+def set_contact_name(tenant_id: str, cid: str, name: str) -> Conversation | None:
+    """WhatsApp's name for the peer (contacts/chats events)."""
+    return _change(tenant_id, cid, [ConversationItem.contact_name.set(name)])
+
+
+def set_display_name(tenant_id: str, cid: str, name: str | None) -> Conversation | None:
+    """The name a person gave the contact in the inbox (None: back to WhatsApp's)."""
+    C = ConversationItem
+    return _change(tenant_id, cid, [C.display_name.set(name) if name else C.display_name.remove()])
+
+
+def set_tags(tenant_id: str, cid: str, tags: list[str]) -> Conversation | None:
+    C = ConversationItem
+    return _change(tenant_id, cid, [C.tags.set(tags) if tags else C.tags.remove()])
+
+
+# ---------------------------------------------------------------- inbox: what a principal may list and count
+from dataclasses import dataclass  # noqa: E402
+
+from alrea.domain.conversations import ListFilters  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Stream:
+    index: str
+    partition: str
+    condition: Any = None
+    accept: Any = None
+
+
+def _attention_streams(caller: Any) -> list[Stream]:
+    """The default view: the pending chats of the caller's queue + the caller's own open chats."""
+    C = ConversationItem
+    tid, me = caller.tenant_id, caller.user_id
+    mine = Stream("gsi4", agent_pk(tid, me), C.status == "open")
+    if caller.is_admin:
+        return [Stream("gsi2", activity_pk(tid), C.status == "pending"), mine]
+    own = caller.department_id
+    return [Stream("gsi4", queue_pk(tid, own), C.status == "pending"), mine] if own else [mine]
+
+
+def _streams(caller: Any, f: ListFilters) -> list[Stream]:
+    C = ConversationItem
+    tid, me = caller.tenant_id, caller.user_id
+    if f.view == "inbox":
+        return _attention_streams(caller)
+    dept = f.department_id
+    who = me if f.assigned_user_id == "me" else f.assigned_user_id
+    in_dept = (C.department_id == dept) if dept else None
+    if caller.is_admin:
+        if who == "none":
+            return ([Stream("gsi4", queue_pk(tid, dept))] if dept else
+                    [Stream("gsi2", activity_pk(tid), C.assigned_user_id.does_not_exist())])
+        if who:
+            return [Stream("gsi4", agent_pk(tid, who), in_dept)]
+        if dept:
+            return [Stream("gsi3", department_pk(tid, dept))]
+        return [Stream("gsi2", activity_pk(tid))]
+    own = caller.department_id
+    if caller.is_manager:
+        elsewhere = ((C.department_id != own) | C.department_id.does_not_exist()) if own else None
+        mine_elsewhere = Stream("gsi4", agent_pk(tid, me), in_dept if dept else elsewhere,
+                                accept=lambda i: i.department_id != own)
+        if who == "none":
+            return [Stream("gsi4", queue_pk(tid, own))] if own and dept in (None, own) else []
+        if who == me:
+            return [Stream("gsi4", agent_pk(tid, me), in_dept)]
+        if who:
+            return [Stream("gsi4", agent_pk(tid, who), C.department_id == own)] \
+                if own and dept in (None, own) else []
+        if dept and dept != own:
+            return [mine_elsewhere]
+        return [Stream("gsi3", department_pk(tid, own)), mine_elsewhere] if own else [mine_elsewhere]
+    streams = []
+    if who in (None, me):
+        streams.append(Stream("gsi4", agent_pk(tid, me), in_dept))
+    if who in (None, "none") and own and dept in (None, own):
+        streams.append(Stream("gsi4", queue_pk(tid, own)))
+    return streams
+
+
+def _condition(f: ListFilters) -> Any:
+    C = ConversationItem
+    parts = []
+    if f.status and f.view != "inbox":
+        parts.append(C.status == f.status)
+    if f.view == "inbox" and f.department_id:  # the default view's streams ignore the owner filters
+        parts.append(C.department_id == f.department_id)
+    if f.instance_id:
+        parts.append(C.instance_id == f.instance_id)
+    condition = None
+    for part in parts:
+        condition = part if condition is None else condition & part
+    return condition
+
+
+def list_visible_to(principal: Any, f: ListFilters, *, before: str | None, want: int, read_budget: int,
+                    accept: Any = None) -> tuple[list[Conversation], str | None]:
+    """The conversations ``principal`` may see under the filters ``f``, merged newest first (``f.sort ==
+    "oldest"``: oldest first) below (above) the activity key ``before``, from the index partitions of their role
+    (admin: the tenant, a department or an owner; manager: their department + their own elsewhere; agent:
+    themselves + their department's queue). Reads at most ``read_budget`` items. Answers the conversations that
+    are complete (at most ``want`` matched per partition) and the threshold key the merged list is complete up
+    to (None: every partition was read to its end). ``accept``: a domain predicate applied after the read."""
+    streams = _streams(principal, f)
+    if not streams:
+        return [], None
+    condition = _condition(f)
+    forward = f.sort == "oldest"
+    filtered = condition is not None or accept is not None or f.unread or \
+        any(s.condition is not None for s in streams)
+    page_size = max(want, 100) if filtered else want
+    budget = read_budget // len(streams)
+    found: list[ConversationItem] = []
+    frontiers: list[str] = []
+    for stream in streams:
+        cond = stream.condition if condition is None else (
+            condition if stream.condition is None else stream.condition & condition)
+        accepts = [a for a in (stream.accept, accept) if a is not None]
+        items, frontier, _ = scan_stream(
+            stream.index, stream.partition, before=before, page_size=min(page_size, budget), budget=budget,
+            want=want, condition=cond, forward=forward,
+            accept=(lambda i, a=accepts: all(x(to_domain(i)) for x in a)) if accepts else None)
+        found += items
+        if frontier:
+            frontiers.append(frontier)
+    # the merged list is complete up to the nearest frontier of the streams
+    threshold = (min(frontiers) if forward else max(frontiers)) if frontiers else None
+    key = lambda i: i.gsi2sk or ""  # noqa: E731 - every index sorts by the same activity key
+    ready = sorted((i for i in {i.id: i for i in found}.values()
+                    if threshold is None or (key(i) <= threshold if forward else key(i) >= threshold)),
+                   key=key, reverse=not forward)
+    return [to_domain(i) for i in ready], threshold
+
+
+def _count(streams: list[Stream], condition: Any, cap: int, budget: int) -> int:
+    total = 0
+    for stream in streams:
+        cond = stream.condition if condition is None else (
+            condition if stream.condition is None else stream.condition & condition)
+        n, _ = count_stream(stream.index, stream.partition, condition=cond, cap=cap - total, budget=budget)
+        total += n
+        if total >= cap:
+            return cap
+    return total
+
+
+def count_visible(principal: Any, *, cap: int, budget: int) -> dict[str, int]:
+    """The inbox tabs' counts for ``principal`` (Select=COUNT of the same partitions as the lists, each capped
+    at ``cap``, each partition reading at most ``budget`` items): the default view, pending, mine, open. The
+    partitions of each count never overlap (disjoint partitions or statuses), so the sums are exact."""
+    C = ConversationItem
+    tid, me = principal.tenant_id, principal.user_id
+    return {
+        "inbox": _count(_attention_streams(principal), None, cap, budget),
+        "pending": _count(_streams(principal, ListFilters()), C.status == "pending", cap, budget),
+        "mine": _count([Stream("gsi4", agent_pk(tid, me))], C.status == "open", cap, budget),
+        "open": _count(_streams(principal, ListFilters()), C.status == "open", cap, budget),
+    }
+
+
+def find_many(tenant_id: str, cids: list[str]) -> dict[str, Conversation]:
+    """cid -> conversation for the ids that exist (BatchGetItem, 100 keys a call)."""
+    return {cid: to_domain(item) for cid, item in batch_get(tenant_id, cids).items()}

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import fields as _fields
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
+from alrea.core.clock import iso, utcnow
 from alrea.core.log import logger
+from alrea.domain.conversations import Conversation, ContactSeen, ContactTouch, InboundTouch, Route
+from alrea.domain.messages import Message, rank as status_rank
 from alrea.store.base import Item, update_if
 from alrea.store.keys import child_pk
 
@@ -76,30 +79,6 @@ class MessageItem(Item):
     sent_at = UnicodeAttribute()  # WhatsApp's message time (messageTimestamp), UTC
     created_at = UnicodeAttribute()
 
-    def view(self) -> dict[str, Any]:
-        base = self._view()
-        if self.source == "inbox" or self.kind == "note":  # written by the inbox, not by WhatsApp
-            base.update(wamid=self.wamid, sent_by=self.sent_by, sent_by_name=self.sent_by_name,
-                        failure_reason=self.failure_reason)
-        return base
-
-    def _view(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "conversation_id": self.conversation_id, "instance_id": self.instance_id,
-            "sk": self.sk, "direction": self.direction, "kind": self.kind, "text": self.text,
-            "media": _plain(self.media), "media_key": self.media_key, "media_error": self.media_error,
-            "location": _plain(self.location),
-            "contacts": _plain(self.contacts), "status": self.status, "from_me": self.from_me,
-            "author_jid": self.author_jid, "author_phone": self.author_phone, "author_name": self.author_name,
-            "quoted_id": self.quoted_id,
-            "quoted": {"id": self.quoted_id, "text": self.quoted_text, "from_me": self.quoted_from_me}
-            if self.quoted_id else None,
-            "reaction_target": self.reaction_target,
-            "reaction_emoji": self.reaction_emoji, "reactions": _plain(self.reactions) or {},
-            "deleted": bool(self.deleted), "deleted_at": self.deleted_at, "sent_at": self.sent_at,
-            "created_at": self.created_at, "status_at": self.status_at,
-        }
-
 
 def _plain(value: Any) -> Any:
     if isinstance(value, MapAttribute):
@@ -121,123 +100,193 @@ class MessagePointer(Item):
 _CONFLICT_RETRIES = 4
 
 
-def _transaction() -> TransactWrite:
-    from alrea.store.base import transaction  # one cached connection: a new botocore client costs 0.1-0.6 s
-
-    return transaction()
+def _key(m: Message) -> MessageItem:
+    return MessageItem(messages_pk(m.tenant_id, m.conversation_id), m.sk)
 
 
-def _codes(exc: TransactWriteError) -> list[str | None]:
-    """Per-item reasons, in PynamoDB's send order: condition checks, deletes, puts, updates."""
-    return [reason.code if reason else None for reason in exc.cancellation_reasons or []]
+def _update(m: Message, actions: list[Action], condition: Any = None) -> Message | None:
+    """Update a message that exists (and meets ``condition``): the message as stored after it, or None (with
+    nothing written) when it is gone or the condition did not hold."""
+    item = _key(m)
+    guard = MessageItem.pk.exists()
+    if not update_if(item, actions, guard & condition if condition is not None else guard):
+        return None
+    return to_domain(item)
 
 
-def insert(message: MessageItem, updates: list[tuple[Item, list[Action]]]) -> bool:
-    """Store a new message atomically with its pointer and the given updates (conversation, contact).
-
-    Answers False (and writes nothing) when the WhatsApp id was already stored for the instance.
-    """
-    pointer = MessagePointer(pointer_pk(message.tenant_id, message.instance_id, message.id), POINTER_SK,
-                             entity="wamsg", tenant_id=message.tenant_id, instance_id=message.instance_id,
-                             conversation_id=message.conversation_id, message_sk=message.sk)
-    for attempt in range(_CONFLICT_RETRIES):
-        try:
-            with _transaction() as t:
-                t.save(pointer, condition=MessagePointer.pk.does_not_exist())
-                t.save(message)
-                for key_item, actions in updates:
-                    t.update(key_item, actions=actions)
-            return True
-        except TransactWriteError as exc:
-            codes = _codes(exc)
-            if codes and codes[0] == "ConditionalCheckFailed":
-                return False
-            if "TransactionConflict" in codes and attempt + 1 < _CONFLICT_RETRIES:
-                time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
-                continue
-            raise
-    return False  # pragma: no cover - the loop either returns or raises
+def _pointer(tenant_id: str, instance_id: str, conversation_id: str, wamid: str, message_sk: str) -> MessagePointer:
+    return MessagePointer(pointer_pk(tenant_id, instance_id, wamid), POINTER_SK, entity="wamsg",
+                          tenant_id=tenant_id, instance_id=instance_id, conversation_id=conversation_id,
+                          message_sk=message_sk)
 
 
-def find(tenant_id: str, instance_id: str, wamid: str) -> MessageItem | None:
+def find(tenant_id: str, instance_id: str, wamid: str) -> Message | None:
+    """A message by its WhatsApp id (through its pointer)."""
     try:
         pointer = MessagePointer.get(pointer_pk(tenant_id, instance_id, wamid), POINTER_SK)
     except DoesNotExist:
         return None
     try:
-        return MessageItem.get(messages_pk(tenant_id, pointer.conversation_id), pointer.message_sk)
+        return to_domain(MessageItem.get(messages_pk(tenant_id, pointer.conversation_id), pointer.message_sk))
     except DoesNotExist:
         logger.warning("message pointer without its message", extra={"wamid": wamid})
         return None
 
 
-def find_by_id(tenant_id: str, cid: str, message_id: str) -> MessageItem | None:
+def find_by_id(tenant_id: str, cid: str, message_id: str) -> Message | None:
     """A conversation's message by its ``id`` (inbox sends have no pointer under our id): newest first."""
     M = MessageItem
     for item in M.query(messages_pk(tenant_id, cid), M.sk.startswith("MSG#"), scan_index_forward=False,
                         filter_condition=M.id == message_id, page_size=200):
-        return item
+        return to_domain(item)
     return None
 
 
-def update_existing(item: MessageItem, actions: list[Action], condition: Any = None) -> bool:
-    """Update a message that exists (and meets ``condition``); False, with nothing written, otherwise."""
-    guard = MessageItem.pk.exists()
-    return update_if(item, actions, guard & condition if condition is not None else guard)
-
-
-def advance_status(item: MessageItem, status: str, rank: int, at: str) -> bool:
-    """Set the status only if it outranks the stored one; the item is refreshed either way it applies."""
-    M = MessageItem
-    return update_existing(item, [M.status.set(status), M.status_rank.set(rank), M.status_at.set(at)],
-                   M.status_rank < rank)
-
-
-def set_reaction(item: MessageItem, reactor: str, emoji: str) -> bool:
-    """Apply (or remove, for "") one person's reaction onto the reacted message."""
-    M = MessageItem
-    action = M.reactions[reactor].set(emoji) if emoji else M.reactions[reactor].remove()
-    return update_existing(item, [action], M.reactions.exists())
-
-
-def mark_deleted(item: MessageItem, at: str) -> bool:
-    M = MessageItem
-    return update_existing(item, [M.deleted.set(True), M.deleted_at.set(at)])
-
-
-def set_media_key(item: MessageItem, key: str) -> bool:
-    return update_existing(item, [MessageItem.media_key.set(key), MessageItem.media_error.remove()])
-
-
-def set_media_error(item: MessageItem, reason: str | None) -> bool:
-    """Mark (or, with None, clear) a failed download; never over a file that got stored meanwhile."""
-    M = MessageItem
-    action = M.media_error.set(reason) if reason else M.media_error.remove()
-    return update_existing(item, [action], M.media_key.does_not_exist())
-
-
-def get(tenant_id: str, cid: str, sk: str) -> MessageItem | None:
+def get(tenant_id: str, cid: str, sk: str) -> Message | None:
     try:
-        return MessageItem.get(messages_pk(tenant_id, cid), sk)
+        return to_domain(MessageItem.get(messages_pk(tenant_id, cid), sk))
     except DoesNotExist:
         return None
 
 
 def list_newest_first(tenant_id: str, cid: str, *, limit: int, start: dict | None = None
-                      ) -> tuple[list[MessageItem], dict | None]:
+                      ) -> tuple[list[Message], dict | None]:
     results = MessageItem.query(messages_pk(tenant_id, cid), MessageItem.sk.startswith("MSG#"),
                                 scan_index_forward=False, limit=limit, last_evaluated_key=start)
-    items = list(results)
+    items = [to_domain(i) for i in results]
     return items, (results.last_evaluated_key if len(items) == limit else None)
 
 
+def page(tenant_id: str, cid: str, *, limit: int, cursor: str | None) -> Any:
+    """A page of a conversation's messages, newest first, on the one paging codec (store/paging.py)."""
+    from alrea.core.errors import Invalid
+    from alrea.store import paging
+
+    query = paging.Query(tenant_id, "messages", {"conversation_id": cid})
+    start = paging.decode(query, cursor)
+    if start is not None and not (isinstance(start, dict) and set(start) == {"pk", "sk"}
+                                  and start["pk"] == {"S": messages_pk(tenant_id, cid)}):
+        raise Invalid(paging.BAD_CURSOR, field="cursor")
+    items, last = list_newest_first(tenant_id, cid, limit=limit, start=start)
+    return paging.Page(items, paging.encode(query, last))
+
+
+def add(message: Message) -> None:
+    """Store a message written by the inbox (a note, a compose): a new id, so only if absent."""
+    to_item(message).save(condition=MessageItem.pk.does_not_exist())
+
+
+def advance_status(m: Message, status: str, rank: int, at: str) -> Message | None:
+    """Set the status only if it outranks the stored one (the message after it; None: stale)."""
+    M = MessageItem
+    return _update(m, [M.status.set(status), M.status_rank.set(rank), M.status_at.set(at)], M.status_rank < rank)
+
+
+def set_reaction(m: Message, reactor: str, emoji: str) -> Message | None:
+    """Apply (or remove, for "") one person's reaction onto the reacted message."""
+    M = MessageItem
+    action = M.reactions[reactor].set(emoji) if emoji else M.reactions[reactor].remove()
+    return _update(m, [action], M.reactions.exists())
+
+
+def mark_deleted(m: Message, at: str) -> Message | None:
+    M = MessageItem
+    return _update(m, [M.deleted.set(True), M.deleted_at.set(at)])
+
+
+def set_media_key(m: Message, key: str) -> Message | None:
+    return _update(m, [MessageItem.media_key.set(key), MessageItem.media_error.remove()])
+
+
+def set_media_error(m: Message, reason: str | None) -> Message | None:
+    """Mark (or, with None, clear) a failed download; never over a file that got stored meanwhile."""
+    M = MessageItem
+    action = M.media_error.set(reason) if reason else M.media_error.remove()
+    return _update(m, [action], M.media_key.does_not_exist())
+
+
+# ---------------------------------------------------------------- inbox sends (services/chat_send.py)
+def requeue_failed(m: Message, at: str) -> Message | None:
+    """A failed send back to pending (for a retry); None when it is not failed (any more)."""
+    M = MessageItem
+    return _update(m, [M.status.set("pending"), M.status_rank.set(status_rank("pending")), M.failure_reason.remove(),
+                       M.sending.remove(), M.status_at.set(at)], M.status == "failed")
+
+
+def claim_for_send(m: Message) -> bool:
+    """Mark a pending message as being sent (only one attempt at a time): False when another has it."""
+    M = MessageItem
+    return _update(m, [M.sending.set(True)], (M.status == "pending") & M.sending.does_not_exist()) is not None
+
+
+def release_send(m: Message) -> None:
+    """Nothing went out: the next attempt may send."""
+    _update(m, [MessageItem.sending.remove()])
+
+
+def settle(m: Message, status: str, rank: int, at: str, *, reason: str | None = None,
+           clear_reason: bool = False) -> Message | None:
+    """A send's outcome (failed / unknown / sent) when it outranks the stored status; the sending mark goes."""
+    M = MessageItem
+    actions = [M.status.set(status), M.status_rank.set(rank), M.sending.remove(), M.status_at.set(at)]
+    if reason is not None:
+        actions.append(M.failure_reason.set(reason))
+    elif clear_reason:
+        actions.append(M.failure_reason.remove())
+    return _update(m, actions, M.status_rank < rank)
+
+
+def record_wamid(m: Message, wamid: str) -> bool:
+    """WhatsApp's id for an inbox send, with its pointer, in one transaction. False when the pointer exists
+    already (the echo was stored first): the id is set on the message anyway."""
+    from alrea.store.base import Transaction
+
+    M = MessageItem
+    tx = Transaction()
+    try:
+        with tx:
+            tx.put("pointer", _pointer(m.tenant_id, m.instance_id, m.conversation_id, wamid, m.sk),
+                   condition=MessagePointer.pk.does_not_exist())
+            tx.update("message", _key(m), actions=[M.wamid.set(wamid), M.sending.remove()])
+        return True
+    except TransactWriteError:
+        try:
+            existing = MessagePointer.get(pointer_pk(m.tenant_id, m.instance_id, wamid), POINTER_SK)
+            if existing.message_sk != m.sk:
+                logger.warning("echo stored under another message", extra={"wamid": wamid, "message_id": m.id})
+        except DoesNotExist:
+            pass
+        _update(m, [M.wamid.set(wamid), M.sending.remove()])
+        return False
+
+
+def recent_unclaimed_sends(tenant_id: str, cid: str, since: str, limit: int = 50) -> list[Message]:
+    """Inbox sends of a conversation since ``since`` that have no WhatsApp id yet (newest first)."""
+    M = MessageItem
+    return [to_domain(i) for i in M.query(messages_pk(tenant_id, cid), M.sk > message_sk(since, ""),
+                                          scan_index_forward=False, limit=limit)
+            if i.source == "inbox" and not i.wamid]
+
+
+def claim_echo(m: Message, wamid: str) -> bool:
+    """Attach an echo's WhatsApp id (and pointer) to an inbox send that has none; False when taken."""
+    from alrea.store.base import Transaction
+
+    M = MessageItem
+    tx = Transaction()
+    try:
+        with tx:
+            tx.put("pointer", _pointer(m.tenant_id, m.instance_id, m.conversation_id, wamid, m.sk),
+                   condition=MessagePointer.pk.does_not_exist())
+            tx.update("message", _key(m), actions=[M.wamid.set(wamid)], condition=M.wamid.does_not_exist())
+    except TransactWriteError:
+        return False
+    return True
+
+
 # ---------------------------------------------------------------- domain values and the inbound message
-from dataclasses import fields as _fields  # noqa: E402
 
 
-from alrea.core.clock import iso, utcnow  # noqa: E402
-from alrea.domain.conversations import Conversation, ContactSeen, ContactTouch, InboundTouch, Route  # noqa: E402
-from alrea.domain.messages import Message  # noqa: E402
 
 _MESSAGE_FIELDS = tuple(f.name for f in _fields(Message) if f.name != "sk")
 
