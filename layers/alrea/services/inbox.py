@@ -1,24 +1,24 @@
 """The shared inbox: scoped conversation lists, assignment (manual and automatic), transfer, close/reopen,
-read, internal notes and the inbox settings.
+read, internal notes, the inbox settings and the routing of new messages (one module: it was split in two that
+imported each other).
 
 Scoping (alrea.services.audience.can_see) is applied to every read and action: a conversation the caller may
 not see answers 404, exactly like another tenant's.
 
-Lists never Scan. Each list is the newest-first merge of one or two index partitions (store/conversations.py):
-admin → gsi2 (tenant) / gsi3 (a department) / gsi4 (an agent or a department's queue); manager → gsi3 of
-their department (+ their own assignments elsewhere); agent → gsi4 of themselves + their department's queue.
-Filters (status, instance) are FilterExpressions; ``q`` (name/phone) is matched here; ``unread`` is the CALLER's
-unread (the conversation's ``inbound_count`` minus the caller's read marker, store/seen.py), read for a page
-with one BatchGetItem and filtered after it. A filtered page reads at most ``READ_BUDGET`` items and may come
-back short, with a ``next_cursor`` to continue.
+Lists never Scan: ``store/conversations.list_visible_to(principal, filters, ...)`` owns which index partitions a
+role reads and how they merge (admin: the tenant, a department or an owner; manager: their department + their
+own assignments elsewhere; agent: themselves + their department's queue). ``q`` (name/phone) is matched here as
+a domain predicate; ``unread`` is the CALLER's unread (the conversation's ``inbound_count`` minus the caller's
+read marker, store/seen.py), read for a page with one BatchGetItem and filtered after it. A filtered page reads
+at most ``READ_BUDGET`` items and may come back short, with a ``next_cursor`` to continue.
 
 ``view="inbox"`` is the default "Atender" view — what needs the caller now: the pending chats of their queue
-(agent and manager: their department's queue, gsi4 ``DEPTQ``; admin: every pending chat, gsi2) plus their own
-open chats (gsi4 ``AGENT``). ``sort="oldest"`` reads the same partitions forward (longest idle first).
-Counts (:func:`counts`) are ``Select=COUNT`` queries of the same partitions, capped (see docs/DECISIONS.md).
+plus their own open chats. ``sort="oldest"`` reads the same partitions forward (longest idle first). Counts
+(:func:`counts`) are ``Select=COUNT`` queries of the same partitions, capped (see docs/DECISIONS.md).
 
-The cursor is the activity key (``<time>#<cid>``) below which the next page starts: the same key orders every
-index, so one value continues a merged list of two partitions too.
+The cursor (store/paging.py, bound to the tenant, the caller and the filters) carries the activity key
+(``<time>#<cid>``) below which the next page starts: the same key orders every partition, so one value
+continues a merged list of two partitions too.
 """
 from __future__ import annotations
 

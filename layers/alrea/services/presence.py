@@ -23,7 +23,6 @@ from alrea.domain.roles import Principal
 from alrea.ports.push import conversation_group, user_group
 from alrea.services import audience
 from alrea.store import connections, conversations, users
-from alrea.store.users import User
 
 ONLINE, AWAY, OFFLINE = "online", "away", "offline"
 ACTIVITIES = ("viewing", "typing", "left")
@@ -34,13 +33,13 @@ def is_connected(tenant_id: str, user_id: str) -> bool:
     return bool(connections.members(user_group(tenant_id, user_id)))
 
 
-def presence_of(user: User, connected: bool) -> str:
+def presence_of(user: Any, connected: bool) -> str:
     if not connected:
         return OFFLINE
     return AWAY if user.away else ONLINE
 
 
-def _agent_view(user: User, loads: dict[str, int]) -> dict[str, Any]:
+def _agent_view(user: Any, loads: dict[str, int]) -> dict[str, Any]:
     state = presence_of(user, is_connected(user.tenant_id, user.user_id))
     return {"id": user.user_id, "name": user.name, "role": user.role, "department_id": user.department_id,
             "presence": state, "online": state == ONLINE, "load": loads.get(user.user_id, 0)}
@@ -61,7 +60,7 @@ def list_agents(caller: Principal) -> dict[str, Any]:
     return {"items": [_agent_view(u, loads) for u in people]}
 
 
-def _announce(user: User, state: str) -> None:
+def _announce(user: Any, state: str) -> None:
     """To the user groups of the tenant's admins and of their department's managers — never to the user
     themselves (their own screens know)."""
     watchers = [u for u in users.list_users(user.tenant_id) if u.active and u.user_id != user.user_id and (
@@ -99,7 +98,7 @@ def disconnected(tenant_id: str, user_id: str) -> None:
         _announce(user, OFFLINE)
 
 
-def _user(tenant_id: str, user_id: str) -> User | None:
+def _user(tenant_id: str, user_id: str) -> Any:
     try:
         return users.get_user(tenant_id, user_id)
     except Exception:  # noqa: BLE001 - a deleted user has no presence to announce
