@@ -126,3 +126,22 @@ class ListFilters:
     q: str | None = None
     view: str | None = None  # "inbox": the default view (queue + my open chats)
     sort: str = "newest"  # "newest" | "oldest"
+
+
+WAIT_WARN_MINUTES = 5
+WAIT_ALERT_MINUTES = 15
+
+
+@dataclass(frozen=True)
+class InboxSettings:
+    """A tenant's inbox settings: auto-assignment and the waiting thresholds (minutes after which a waiting
+    customer's timer turns amber, then red)."""
+    auto_assign: bool = False
+    wait_warn_minutes: int = WAIT_WARN_MINUTES
+    wait_alert_minutes: int = WAIT_ALERT_MINUTES
+    updated_at: str | None = None
+
+
+def settings_view(s: InboxSettings) -> dict[str, Any]:
+    return {"auto_assign": bool(s.auto_assign), "wait_warn_minutes": s.wait_warn_minutes,
+            "wait_alert_minutes": s.wait_alert_minutes, "updated_at": s.updated_at}

@@ -30,7 +30,7 @@ from typing import Any
 from alrea.core.clock import iso, new_id, utcnow
 from alrea.core.errors import Conflict, Forbidden, Invalid, NotFound
 from alrea.core.log import logger
-from alrea.domain.conversations import Conversation, ListFilters, conversation_view
+from alrea.domain.conversations import Conversation, ListFilters, conversation_view, settings_view
 from alrea.domain.messages import Message, message_view
 from alrea.domain.roles import Principal
 from alrea.ports.push import user_group
@@ -326,7 +326,7 @@ def add_note(caller: Principal, conversation_id: str, text: str) -> dict[str, An
 
 # ---------------------------------------------------------------- settings and routing
 def get_settings(caller: Principal) -> dict[str, Any]:
-    return settings.get_inbox(caller.tenant_id).public()
+    return settings_view(settings.get_inbox(caller.tenant_id))
 
 
 MAX_WAIT_MINUTES = 24 * 60
@@ -344,15 +344,15 @@ def put_settings(caller: Principal, *, auto_assign: bool | None = None, wait_war
                  wait_alert_minutes: int | None = None) -> dict[str, Any]:
     """Change what was given; the waiting thresholds (minutes) must keep warn < alert."""
     current = settings.get_inbox(caller.tenant_id)
-    warn = current.warn_minutes() if wait_warn_minutes is None else _minutes(wait_warn_minutes, "wait_warn_minutes")
-    alert = current.alert_minutes() if wait_alert_minutes is None else \
+    warn = current.wait_warn_minutes if wait_warn_minutes is None else _minutes(wait_warn_minutes, "wait_warn_minutes")
+    alert = current.wait_alert_minutes if wait_alert_minutes is None else \
         _minutes(wait_alert_minutes, "wait_alert_minutes")
     if warn >= alert:
         raise Invalid("O tempo de alerta (vermelho) deve ser maior que o de atenção (amarelo).",
                       field="wait_alert_minutes")
-    return settings.put_inbox(caller.tenant_id,
-                              auto_assign=bool(current.auto_assign) if auto_assign is None else auto_assign,
-                              wait_warn_minutes=warn, wait_alert_minutes=alert).public()
+    return settings_view(settings.put_inbox(
+        caller.tenant_id, auto_assign=bool(current.auto_assign) if auto_assign is None else auto_assign,
+        wait_warn_minutes=warn, wait_alert_minutes=alert))
 
 
 def set_instance_department(caller: Principal, instance_id: str, department_id: str | None):

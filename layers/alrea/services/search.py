@@ -140,7 +140,7 @@ def search_messages(caller: Principal, query: dom.Query, *, limit: int, before: 
         items, frontier, read = search_index.scan(
             caller.tenant_id, word, prefix=as_prefix, prefix_len=dom.PREFIX_LEN, before=frontier,
             budget=READ_BUDGET - page.index_reads, want=(limit + 1 - len(found)) * wider,
-            accept=lambda i: query.matches(i.word_list))
+            accept=lambda i: query.matches(list(i.words)))
         rounds += 1
         page.index_reads += read
         missing = [i.conversation_id for i in items if i.conversation_id not in convs]
@@ -150,14 +150,14 @@ def search_messages(caller: Principal, query: dom.Query, *, limit: int, before: 
             convs.update({cid: fetched.get(cid) for cid in missing})
         for item in items:
             conv = convs.get(item.conversation_id)
-            if item.sk in seen or conv is None or not audience.can_see_item(caller, conv):
+            if item.key in seen or conv is None or not audience.can_see_item(caller, conv):
                 continue
-            seen.add(item.sk)
+            seen.add(item.key)
             found.append((item, conv))
         if frontier is None or len(found) > limit or page.index_reads >= READ_BUDGET:
             break
     shown = found[:limit]
-    page.next_before = shown[-1][0].sk if len(found) > limit else frontier
+    page.next_before = shown[-1][0].key if len(found) > limit else frontier
     page.results = [{
         "conversation_id": item.conversation_id, "message_id": item.message_id, "message_sk": item.message_sk,
         "snippet": dom.snippet(item.snippet, query.terms), "at": item.at, "direction": item.direction,
