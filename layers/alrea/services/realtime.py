@@ -130,14 +130,14 @@ def _conversation_id(value: Any) -> str:
         raise _Refused("conversation_id inválido.") from None
 
 
-def _connection(connection_id: str) -> connections.WsConnection:
+def _connection(connection_id: str) -> connections.Connection:
     connection = connections.get(connection_id)
     if connection is None:
         raise _Refused("Conexão desconhecida; reconecte.")
     return connection
 
 
-def _caller(connection: connections.WsConnection) -> Principal:
+def _caller(connection: connections.Connection) -> Principal:
     caller = _principal(connection.tenant_id, connection.user_id)
     if caller is None:
         raise _Refused("Sessão inválida; entre novamente.")

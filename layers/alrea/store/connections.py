@@ -17,6 +17,7 @@ role groups ``admins:<tid>``, ``managers:<tid>``, ``dept:<tid>:<did>``, ``deptmg
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.exceptions import DoesNotExist
@@ -44,6 +45,16 @@ def _key(group: str, connection_id: str) -> tuple[str, str]:
         tenant_id, _, cid = rest.partition(":")
         return group_pk(f"conv:{tenant_id}"), f"{cid}#{connection_id}"
     return group_pk(group), connection_id
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A WebSocket connection as the services see it."""
+    connection_id: str
+    tenant_id: str
+    user_id: str
+    groups: frozenset[str]
+    connected_at: str
 
 
 class WsConnection(Item):
@@ -88,7 +99,7 @@ def _membership(connection: WsConnection, group: str) -> WsMembership:
                         tenant_id=connection.tenant_id, user_id=connection.user_id, ttl=connection.ttl)
 
 
-def connect(connection_id: str, tenant_id: str, user_id: str, groups: list[str]) -> WsConnection:
+def connect(connection_id: str, tenant_id: str, user_id: str, groups: list[str]) -> None:
     for group in groups:
         check_scope(tenant_id, group)
     connection = WsConnection(connection_pk(connection_id), CONNECTION_SK, entity="ws_connection",
@@ -98,10 +109,18 @@ def connect(connection_id: str, tenant_id: str, user_id: str, groups: list[str])
         for group in set(groups):
             batch.save(_membership(connection, group))
     connection.save()
-    return connection
 
 
-def get(connection_id: str) -> WsConnection | None:
+def get(connection_id: str) -> Connection | None:
+    """A live connection (None when unknown or expired)."""
+    item = _get_item(connection_id)
+    if item is None:
+        return None
+    return Connection(connection_id=item.connection_id, tenant_id=item.tenant_id, user_id=item.user_id,
+                      groups=frozenset(item.groups or ()), connected_at=item.connected_at)
+
+
+def _get_item(connection_id: str) -> WsConnection | None:
     try:
         connection = WsConnection.get(connection_pk(connection_id), CONNECTION_SK)
     except DoesNotExist:
@@ -112,7 +131,7 @@ def get(connection_id: str) -> WsConnection | None:
 
 
 def join(connection_id: str, group: str) -> None:
-    connection = get(connection_id)
+    connection = _get_item(connection_id)
     if connection is None:
         raise Invalid(f"unknown connection {connection_id!r}")
     check_scope(connection.tenant_id, group)
@@ -122,14 +141,14 @@ def join(connection_id: str, group: str) -> None:
 
 def leave(connection_id: str, group: str) -> None:
     WsMembership(*_key(group, connection_id)).delete()
-    connection = get(connection_id)
+    connection = _get_item(connection_id)
     if connection is not None:
         connection.update(actions=[WsConnection.groups.delete({group})])
 
 
 def age_s(connection_id: str) -> float | None:
     """Seconds since the connection's $connect stored it; None when it is unknown (or expired)."""
-    connection = get(connection_id)
+    connection = _get_item(connection_id)
     if connection is None:
         return None
     return (utcnow() - parse_iso(connection.connected_at)).total_seconds()
@@ -137,7 +156,7 @@ def age_s(connection_id: str) -> float | None:
 
 def disconnect(connection_id: str) -> None:
     """Delete the connection and every membership; idempotent (API Gateway may call $disconnect late)."""
-    connection = get(connection_id)
+    connection = _get_item(connection_id)
     if connection is None:
         return
     with WsMembership.batch_write() as batch:
