@@ -119,37 +119,6 @@ def key_item(tenant_id: str, cid: str) -> ConversationItem:
     return ConversationItem(tenant_pk(tenant_id), conversation_sk(cid))
 
 
-def touch_actions(tenant_id: str, cid: str, *, instance_id: str, chat_jid: str, is_group: bool, at: str,
-                  contact_key: str | None = None, contact_name: str | None = None, phone: str | None = None,
-                  lid: str | None = None, inbound_increment: int = 0, answered: bool = False) -> list[Action]:
-    """Create-or-update actions for a conversation touched by a message (used inside the message transaction).
-
-    The activity index key is only set when absent, so a conversation is listed from its first message even if
-    the later :func:`bump_activity` never runs. A customer's message counts in ``inbound_count`` and starts the
-    wait (``waiting_since``, kept when already waiting); ``answered`` (a message from us) ends it.
-    """
-    C = ConversationItem
-    now = iso(utcnow())
-    actions: list[Action] = [
-        C.entity.set("conversation"), C.id.set(cid), C.tenant_id.set(tenant_id), C.instance_id.set(instance_id),
-        C.chat_jid.set(chat_jid), C.is_group.set(is_group), C.gsi2pk.set(activity_pk(tenant_id)),
-        C.gsi2sk.set(C.gsi2sk | activity_sk(at, cid)), C.gsi3sk.set(C.gsi3sk | activity_sk(at, cid)),
-        C.gsi4sk.set(C.gsi4sk | activity_sk(at, cid)), C.status.set(C.status | "pending"),
-        C.last_message_at.set(C.last_message_at | at),
-        C.created_at.set(C.created_at | now), C.updated_at.set(now),
-        C.inbound_count.add(inbound_increment) if inbound_increment else C.inbound_count.set(C.inbound_count | 0),
-    ]
-    if inbound_increment:
-        actions.append(C.waiting_since.set(C.waiting_since | at))
-    elif answered:
-        actions.append(C.waiting_since.remove())
-    for attr, value in ((C.contact_key, contact_key), (C.contact_name, contact_name), (C.phone, phone),
-                        (C.lid, lid)):
-        if value:
-            actions.append(attr.set(value))
-    return actions
-
-
 def bump_activity(tenant_id: str, cid: str, *, at: str, preview: str, direction: str, wamid: str) -> bool:
     """Move the conversation's last activity to this message unless a newer one is already there."""
     C = ConversationItem
