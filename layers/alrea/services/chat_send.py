@@ -30,7 +30,7 @@ from alrea.core.clock import iso, new_id, utcnow
 from alrea.core.errors import Conflict, Invalid, NotFound
 from alrea.core import metrics as app_metrics
 from alrea.core.log import logger
-from alrea.domain.conversations import conversation_view
+from alrea.domain.conversations import InboundTouch, conversation_view
 from alrea.domain.messages import Kind, Message, message_view, preview, rank
 from alrea.domain.object_keys import tenant_object_key
 from alrea.domain.roles import Principal
@@ -47,6 +47,7 @@ MAX_UPLOAD = 16 * 1024 * 1024
 UPLOAD_TTL_S = 900
 MEDIA_URL_TTL_S = 3600
 ECHO_WINDOW_S = 300
+ATTEMPTS = 4
 UNKNOWN, UNKNOWN_RANK = "unknown", 12
 REASONS = {
     "not_on_whatsapp": "Este número não tem WhatsApp.",
@@ -121,16 +122,23 @@ def compose(caller: Principal, conversation_id: str, *, text: str | None = None,
         direction="out", kind=kind, text=text, status="pending", status_rank=rank("pending"), from_me=True,
         reactions={}, source="inbox", sent_by=caller.user_id, sent_by_name=caller.name, sent_at=now,
         created_at=now, **fields, **quote)
-    messages.add(item)
-    search.index_quietly(caller.tenant_id, message_view(item))
-    conversations.bump_activity(caller.tenant_id, conv.id, at=now, direction="out", wamid=message_id,
-                                preview=preview(kind, text, file_name=(fields.get("media") or {}).get("file_name")))
-    if conv.waiting_since:  # we answered: the customer no longer waits
-        conversations.clear_waiting(caller.tenant_id, conv.id)
+    touch = InboundTouch(instance_id=conv.instance_id, chat_jid=conv.chat_jid, is_group=conv.is_group, at=now,
+                         preview=preview(kind, text, file_name=(fields.get("media") or {}).get("file_name")),
+                         direction="out", wamid=message_id, inbound=False, answered=True)
+    index = search.entry_of(message_view(item))
+    for _ in range(ATTEMPTS):  # one transaction: the message, its search words, the conversation's activity
+        outcome, fresh, _ = messages.record_message(item, conv, touch, route=None, contact=None,
+                                                    contact_before=None, index=index, pointer=False)
+        if outcome == "stored":
+            break
+        conv = load_visible(caller, conversation_id)  # it changed since it was read: read it again
+    else:
+        raise Conflict("A conversa foi alterada ao mesmo tempo; tente novamente.")
+    assert fresh is not None
     _publish(item, message_id)
-    fresh = conversations.find(caller.tenant_id, conv.id) or conv
     _push_message(fresh, item)
-    audience.push_conversation_event(fresh, {"type": "conversation_updated", "conversation": conversation_view(fresh)})
+    audience.push_conversation_event(fresh, {"type": "conversation_updated",
+                                             "conversation": conversation_view(fresh)})
     return message_view(item)
 
 

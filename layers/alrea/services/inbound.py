@@ -234,7 +234,7 @@ def on_message(job: InboundJob, data: Any, batch: Batch) -> None:
         known = batch.state(tid, cid, person_key)  # read for the whole batch, or written by its last message
         before, seen_contact = known if known is not None else messages.read_for_message(tid, cid, person_key)
         route = inbox.route_for_message(batch, tid, before, job.instance_id, inbound=inbound_new)
-        outcome, conv, synced = messages.record_inbound(message, before, touch, route=route, contact=person,
+        outcome, conv, synced = messages.record_message(message, before, touch, route=route, contact=person,
                                                         contact_before=seen_contact, index=index)
         if outcome != "changed":
             break

@@ -2,9 +2,9 @@
 
 Messages (store/search_index.py): every stored message with text (inbound and outbound, captions included;
 internal notes and reactions are not indexed) gets one index item per distinct folded word
-(alrea.domain.search.words). The inbound pipeline indexes through the ``message stored`` hook, inbox sends
-(services/chat_send.py) right after the message is stored, and a ``messages.delete`` webhook removes the items
-(the ``message deleted`` hook).
+(alrea.domain.search.words). A received message and an inbox send write their words in the message's own
+transaction (:func:`entry_of` → store/messages.record_message: exactly once with the message; DECISIONS 25A);
+a ``messages.delete`` webhook removes them (the ``message deleted`` hook).
 
 A search reads ONE partition: the longest query word (exact), or, for the word being typed, its 4-character
 prefix partition filtered by ``begins_with``; the other words are checked against the words stored on each
@@ -36,28 +36,13 @@ _CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T[0-9:.]+Z#[0-9a-f-]{36}#[A-Za-z0-9_.:@
 # ---------------------------------------------------------------- indexing
 def entry_of(message: dict[str, Any]) -> dom.Entry | None:
     """The index entry of a message (its view), or None when it is not indexed (notes, reactions, no words).
-    The inbound pipeline writes it in the message's own transaction (store/messages.record_inbound)."""
+    The inbound pipeline writes it in the message's own transaction (store/messages.record_message)."""
     if message.get("kind") in NOT_INDEXED_KINDS or message.get("direction") not in ("in", "out"):
         return None
     words = dom.words(message.get("text"))
     if not words:
         return None
     return dom.Entry(tuple(words), " ".join(str(message.get("text") or "").split())[:dom.SNIPPET_STORED])
-
-
-def index_message(tenant_id: str, message: dict[str, Any]) -> int:
-    """Index a stored message (its view: id, conversation_id, sent_at, direction, kind, text, sk)."""
-    if message.get("kind") in NOT_INDEXED_KINDS or message.get("direction") not in ("in", "out"):
-        return 0
-    words = dom.words(message.get("text"))
-    if not words:
-        return 0
-    text = " ".join(str(message.get("text") or "").split())
-    count = search_index.put_message(
-        tenant_id, message["conversation_id"], message["id"], message_sk=message["sk"], at=message["sent_at"],
-        direction=message["direction"], snippet=text[:dom.SNIPPET_STORED], words=words, prefix_len=dom.PREFIX_LEN)
-    logger.debug("message indexed", extra={"message_id": message["id"], "words": count})
-    return count
 
 
 def unindex_message(tenant_id: str, message: dict[str, Any]) -> int:
@@ -68,21 +53,6 @@ def unindex_message(tenant_id: str, message: dict[str, Any]) -> int:
                                         at=message["sent_at"], words=words)
     logger.info("message removed from the search index", extra={"message_id": message["id"], "words": count})
     return count
-
-
-def index_quietly(tenant_id: str, message: dict[str, Any]) -> None:
-    """Index, never raising: the message is stored and its send or push must go on. A redelivered webhook
-    stops at the duplicate check before the hooks run, so raising would not retry the index write anyway."""
-    try:
-        index_message(tenant_id, message)
-    except Exception:  # noqa: BLE001 - derived data; logged with the message id for a re-index
-        logger.exception("message not indexed", extra={"message_id": message.get("id"),
-                                                       "conversation_id": message.get("conversation_id")})
-
-
-def on_message_stored(fact: Any) -> None:
-    """hooks.ON_MESSAGE_STORED listener."""
-    index_quietly(fact.tenant_id, fact.message)
 
 
 def on_message_deleted(fact: Any) -> None:

@@ -119,17 +119,6 @@ def key_item(tenant_id: str, cid: str) -> ConversationItem:
     return ConversationItem(tenant_pk(tenant_id), conversation_sk(cid))
 
 
-def bump_activity(tenant_id: str, cid: str, *, at: str, preview: str, direction: str, wamid: str) -> bool:
-    """Move the conversation's last activity to this message unless a newer one is already there."""
-    C = ConversationItem
-    item = key_item(tenant_id, cid)
-    return update_if(item, [C.last_message_at.set(at), C.last_message_preview.set(preview),
-                            C.last_message_direction.set(direction), C.last_message_id.set(wamid),
-                            C.gsi2sk.set(activity_sk(at, cid)), C.gsi3sk.set(activity_sk(at, cid)),
-                            C.gsi4sk.set(activity_sk(at, cid))],
-                     C.pk.exists() & (C.last_message_at.does_not_exist() | (C.last_message_at <= at)))
-
-
 def update_existing(tenant_id: str, cid: str, actions: list[Action]) -> ConversationItem | None:
     """Apply actions to a conversation that exists; None (and nothing written) when it does not."""
     C = ConversationItem
@@ -268,11 +257,6 @@ def change_owner(current: ConversationItem, *, department_id: str | None, assign
             return False
         raise
     return True
-
-
-def clear_waiting(tenant_id: str, cid: str) -> ConversationItem | None:
-    """We answered: the customer is no longer waiting."""
-    return update_existing(tenant_id, cid, [ConversationItem.waiting_since.remove()])
 
 
 def batch_get(tenant_id: str, cids: list[str]) -> dict[str, ConversationItem]:

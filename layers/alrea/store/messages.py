@@ -381,10 +381,11 @@ def read_many(wanted: list[tuple[str, str, str | None]]
 TRANSACTION_MAX = 100  # DynamoDB's limit of items in one TransactWriteItems
 
 
-def record_inbound(message: Message, before: Conversation | None, touch: InboundTouch, *, route: Route | None,
-                   contact: ContactTouch | None, contact_before: ContactSeen | None, index: Any = None
-                   ) -> tuple[str, Conversation | None, bool]:
-    """A new message in ONE transaction: its WhatsApp-id pointer (only if absent), the message, its
+def record_message(message: Message, before: Conversation | None, touch: InboundTouch, *, route: Route | None,
+                   contact: ContactTouch | None, contact_before: ContactSeen | None, index: Any = None,
+                   pointer: bool = True) -> tuple[str, Conversation | None, bool]:
+    """A new message in ONE transaction: its WhatsApp-id pointer (only if absent; ``pointer=False`` for an
+    inbox send, which gets its WhatsApp id when sent), the message, its
     conversation (created or touched, last activity moved, routed — conditioned on the conversation still
     being as ``before``), the contact (upserted, last interaction moved) and the agents' open counters.
 
@@ -405,9 +406,7 @@ def record_inbound(message: Message, before: Conversation | None, touch: Inbound
         inbound=touch.inbound, answered=touch.answered, contact_key=touch.contact_key,
         contact_name=touch.contact_name, phone=touch.phone, lid=touch.lid, route=route, now=now)
     item = to_item(message)
-    pointer = MessagePointer(pointer_pk(tid, message.instance_id, message.id), POINTER_SK, entity="wamsg",
-                             tenant_id=tid, instance_id=message.instance_id, conversation_id=cid,
-                             message_sk=message.sk)
+    wamid_pointer = _pointer(tid, message.instance_id, cid, message.id, message.sk) if pointer else None
     contact_synced = False
     contact_actions = None
     if contact is not None:
@@ -427,7 +426,7 @@ def record_inbound(message: Message, before: Conversation | None, touch: Inbound
 
         words = search_index._items(tid, cid, message.id, message.sent_at, list(index.words), PREFIX_LEN,
                                     message_sk=message.sk, direction=message.direction, snippet=index.snippet)
-    room = TRANSACTION_MAX - 3 - (contact_actions is not None) - len(loads)
+    room = TRANSACTION_MAX - 2 - pointer - (contact_actions is not None) - len(loads)
     in_tx, after_tx = words[:room], words[room:]
     for attempt in range(_CONFLICT_RETRIES):
         tx = Transaction()
@@ -435,8 +434,11 @@ def record_inbound(message: Message, before: Conversation | None, touch: Inbound
             with tx:
                 for n, word in enumerate(in_tx):
                     tx.put(f"word:{n}", word)
-                tx.put("pointer", pointer, condition=MessagePointer.pk.does_not_exist())
-                tx.put("message", item)
+                if wamid_pointer is not None:
+                    tx.put("pointer", wamid_pointer, condition=MessagePointer.pk.does_not_exist())
+                    tx.put("message", item)
+                else:
+                    tx.put("message", item, condition=MessageItem.pk.does_not_exist())
                 tx.update("conversation", conv_key, actions=conv_actions, condition=conv_condition)
                 if contact_actions is not None:
                     tx.update("contact", contact_store.key_item(tid, contact.key), actions=contact_actions)

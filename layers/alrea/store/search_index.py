@@ -67,17 +67,6 @@ def _items(tenant_id: str, conversation_id: str, message_id: str, at: str, words
     return out
 
 
-def put_message(tenant_id: str, conversation_id: str, message_id: str, *, message_sk: str, at: str,
-                direction: str, snippet: str | None, words: list[str], prefix_len: int) -> int:
-    """Write a message's word items (idempotent: the same keys are overwritten); answers how many."""
-    items = _items(tenant_id, conversation_id, message_id, at, words, prefix_len, message_sk=message_sk,
-                   direction=direction, snippet=snippet)
-    with WordItem.batch_write() as batch:
-        for item in items:
-            batch.save(item)
-    return len(items)
-
-
 def delete_message(tenant_id: str, conversation_id: str, message_id: str, *, at: str, words: list[str]) -> int:
     sk = entry_sk(at, conversation_id, message_id)
     with WordItem.batch_write() as batch:
