@@ -105,7 +105,7 @@ def seed(table_name: str, tenant_id: str, instance_id: str, departments: list[st
     from alrea.store import search_index
 
     ser = TypeSerializer()
-    word_items = []  # the search index, exactly as services/search.index_message writes it
+    word_items = []  # the search index, exactly as store/messages.record_message writes it
     for m in msg_items:
         words = sdom.words(m["text"])
         for w in search_index._items(tenant_id, m["conversation_id"], m["id"], m["sent_at"], words, sdom.PREFIX_LEN,

@@ -34,6 +34,54 @@ for _var in ("AWS_ENDPOINT_URL", "BROKER_URL", "ALREA_BROKER_URL"):  # the runti
     os.environ.pop(_var, None)
 
 
+class HandlerCpu:
+    """Process CPU time of each function's handler code (``time.thread_time`` around every invocation, in the
+    thread that runs it). With moto in its own process this excludes the emulator; it includes the client side
+    of every call (botocore serialization, HTTP), as a Lambda's billed duration would."""
+
+    def __init__(self, profile: str | None = None) -> None:
+        import cProfile
+
+        self.profile_fn = profile
+        self.profiler = cProfile.Profile(time.thread_time) if profile else None  # CPU, not waiting
+        self.cpu_s: dict[str, float] = defaultdict(float)
+        self.invocations: dict[str, int] = defaultdict(int)
+        self.lock = threading.Lock()
+        self._original = None
+
+    def __enter__(self) -> HandlerCpu:
+        from alrea.local.runtime import Invoker
+
+        self._original = original = Invoker.__call__
+        outer = self
+
+        def timed(invoker, fn, event):
+            profiler = outer.profiler if fn.name == outer.profile_fn else None
+            started = time.thread_time()
+            if profiler is not None:
+                profiler.enable()
+            try:
+                return original(invoker, fn, event)
+            finally:
+                if profiler is not None:
+                    profiler.disable()
+                spent = time.thread_time() - started
+                with outer.lock:
+                    outer.cpu_s[fn.name] += spent
+                    outer.invocations[fn.name] += 1
+
+        Invoker.__call__ = timed
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from alrea.local.runtime import Invoker
+
+        Invoker.__call__ = self._original
+
+
+GOAL_CALLS, GOAL_CPU_MS = 6.0, 5.0  # per inbound message, every function together (issue 12)
+
+
 class PerFunctionDynamo:
     """DynamoDB calls grouped by the thread that made them: ``poller-<function>`` threads run queue functions;
     everything else is the gateway (webhook_ingest, WebSocket $connect)."""
@@ -156,7 +204,7 @@ async def run(rt, n: int, chats: int, concurrency: int, timeout_s: float) -> dic
             "received": len(received_at), "latencies": latencies}
 
 
-def report(label: str, result: dict, dynamo: PerFunctionDynamo) -> None:
+def report(label: str, result: dict, dynamo: PerFunctionDynamo, cpu: HandlerCpu) -> None:
     n, lat = result["n"], result["latencies"]
     print(f"\n== {label}: {n} messages.upsert webhooks")
     print(f"accepted (HTTP status counts)      {result['statuses']}")
@@ -176,6 +224,18 @@ def report(label: str, result: dict, dynamo: PerFunctionDynamo) -> None:
         total.items_read += counter.items_read
         total.items_written += counter.items_written
     print(f"  {'total':<30}{total.total_calls / n:6.2f} /{total.items_read / n:6.2f} /{total.items_written / n:6.2f}")
+    print("\nHandler CPU per inbound message (ms, thread CPU time of the handler, moto excluded when in its own "
+          "process), by function:")
+    cpu_total = 0.0
+    for name, spent in sorted(cpu.cpu_s.items()):
+        print(f"  {name:<30}{spent * 1000 / n:7.2f} ms   ({cpu.invocations[name]} invocations)")
+        cpu_total += spent
+    calls, cpu_ms = total.total_calls / n, cpu_total * 1000 / n
+    print(f"\nper inbound message            measured    goal")
+    print(f"  DynamoDB calls               {calls:8.2f}  <= {GOAL_CALLS:.0f}   {'ok' if calls <= GOAL_CALLS else 'OVER'}")
+    print(f"  items read                   {total.items_read / n:8.2f}")
+    print(f"  items written                {total.items_written / n:8.2f}")
+    print(f"  handler CPU ms               {cpu_ms:8.2f}  <= {GOAL_CPU_MS:.0f}   {'ok' if cpu_ms <= GOAL_CPU_MS else 'OVER'}")
 
 
 def main() -> None:
@@ -187,6 +247,7 @@ def main() -> None:
                         help="concurrent webhook_process consumers (Lambda concurrency; default 1, like the local runtime)")
     parser.add_argument("--broker", default="", help="RabbitMQ URL: run over RabbitMQ instead of SQS")
     parser.add_argument("--timeout", type=float, default=90.0, help="seconds to wait for every push")
+    parser.add_argument("--profile", default="", help="cProfile this function's invocations (e.g. webhook_process)")
     parser.add_argument("--in-process-moto", action="store_true",
                         help="run moto inside this process (as the tests do) instead of its own process")
     args = parser.parse_args()
@@ -209,10 +270,16 @@ def main() -> None:
               f"{args.chats} chats)")
         add_consumers(rt, args.consumers - 1)
         time.sleep(1.0)  # let the demo number's own connection webhooks settle
-        with PerFunctionDynamo() as dynamo:
+        with PerFunctionDynamo() as dynamo, HandlerCpu(args.profile) as cpu:
             result = asyncio.run(run(rt, args.n, args.chats, args.concurrency, args.timeout))
             time.sleep(2.0)  # follow-up work (profile picture jobs) finishes inside the count
-        report("RabbitMQ" if args.broker else "SQS (moto)", result, dynamo)
+        report("RabbitMQ" if args.broker else "SQS (moto)", result, dynamo, cpu)
+        if cpu.profiler is not None:
+            import pstats
+
+            print(f"\ncProfile of {args.profile} (cumulative):")
+            pstats.Stats(cpu.profiler).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(cpu.profiler).sort_stats("tottime").print_stats(30)
     finally:
         rt.stop()
 

@@ -66,3 +66,23 @@ def test_nothing_prints():
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == [], f"use alrea.core.log.logger, not print: {offenders}"
+
+
+# the inbox and inbound half of the store boundary (issue 12): these services speak domain types only
+BOUNDARY_SERVICES = ["inbound", "inbox", "conversation_contact", "chat_send", "media", "message_actions",
+                     "presence", "realtime", "audience", "webhooks", "search"]
+
+
+@pytest.mark.parametrize("name", BOUNDARY_SERVICES)
+def test_inbox_services_stay_behind_the_store_boundary(name):
+    import importlib
+    import re
+
+    from pynamodb.models import Model
+
+    path = PACKAGE / "services" / f"{name}.py"
+    assert not imported_modules(path) & {"pynamodb", "botocore", "boto3", "httpx"}, name
+    module = importlib.import_module(f"alrea.services.{name}")
+    models = [k for k, v in vars(module).items() if isinstance(v, type) and issubclass(v, Model)]
+    assert models == [], f"services/{name}.py holds store model classes: {models}"
+    assert not re.search(r"[gG]si\d", path.read_text()), f"services/{name}.py names an index"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any
 
 from alrea.core.log import logger
@@ -39,16 +40,25 @@ class ConnectionPush(Push):
     def to_groups(self, groups: list[str], events: list[dict[str, Any]]) -> int:
         """One membership Query per group; a connection in several groups (a manager is in its department's
         queue and managers groups) gets each event once."""
+        return self._to_groups(groups, events, connections.members)
+
+    def session(self, members: Callable[[str], list[str]] | None = None) -> Push:
+        return _SessionPush(self, members) if members is not None else self
+
+    def _to_groups(self, groups: list[str], events: list[dict[str, Any]],
+                   members: Callable[[str], list[str]], gone: set[str] | None = None) -> int:
         targets: dict[str, str] = {}  # connection id -> the group it was found in
         for group in dict.fromkeys(groups):
             connections.group_tenant(group)  # refuses a malformed group before any lookup
-            for connection_id in connections.members(group):
+            for connection_id in members(group):
                 targets.setdefault(connection_id, group)
         payloads = [json.dumps(event, separators=(",", ":"), default=str).encode() for event in events]
         sent = 0
         for connection_id, group in targets.items():
             for data in payloads:
                 if not self.sender.send(connection_id, data):
+                    if gone is not None:
+                        gone.add(connection_id)
                     self._undelivered(connection_id, group)
                     break
                 sent += 1
@@ -75,3 +85,26 @@ class ConnectionPush(Push):
             except Exception:  # noqa: BLE001 - its memberships are gone already: it receives nothing more
                 logger.exception("websocket close failed", extra={"connection_id": connection_id})
         return len(connection_ids)
+
+
+class _SessionPush(Push):
+    """ConnectionPush for one batch: group members come from the batch's memo (one Query per group per batch,
+    not per push). A connection that joins meanwhile gets the events of the next batch; one the transport
+    reports gone is dropped from the memo too."""
+
+    def __init__(self, parent: ConnectionPush, members: Callable[[str], list[str]]) -> None:
+        self.parent = parent
+        self.members = members
+        self.gone: set[str] = set()
+
+    def to_group(self, group: str, event: dict[str, Any]) -> int:
+        return self.to_groups([group], [event])
+
+    def to_groups(self, groups: list[str], events: list[dict[str, Any]]) -> int:
+        def live(group: str) -> list[str]:
+            return [c for c in self.members(group) if c not in self.gone]
+
+        return self.parent._to_groups(groups, events, live, self.gone)
+
+    def close(self, connection_ids: list[str]) -> int:
+        return self.parent.close(connection_ids)

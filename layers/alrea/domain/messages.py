@@ -81,3 +81,74 @@ def preview(kind: Kind | str, text: str | None = None, *, file_name: str | None 
         body = f"{label}: {detail}" if detail else label
     body = " ".join(body.split())
     return body if len(body) <= PREVIEW_MAX else body[: PREVIEW_MAX - 1] + "…"
+
+
+# ---------------------------------------------------------------- the stored message, as services see it
+from dataclasses import dataclass, field  # noqa: E402
+from typing import Any  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of a conversation (store/messages.py returns these); field names are the stored ones.
+    ``sk`` is the message's place in its conversation (time order), opaque to the services."""
+    id: str  # the WhatsApp message id (inbox sends: our UUID, with ``wamid`` once sent)
+    tenant_id: str
+    conversation_id: str
+    instance_id: str
+    sk: str
+    direction: str
+    kind: str
+    status: str
+    status_rank: int
+    sent_at: str
+    created_at: str
+    message_type: str | None = None
+    text: str | None = None
+    media: dict[str, Any] | None = None
+    media_key: str | None = None
+    media_error: str | None = None
+    location: dict[str, Any] | None = None
+    contacts: list[Any] | None = None
+    status_at: str | None = None
+    from_me: bool = False
+    author_jid: str | None = None
+    author_phone: str | None = None
+    author_name: str | None = None
+    quoted_id: str | None = None
+    quoted_text: str | None = None
+    quoted_from_me: bool | None = None
+    reaction_target: str | None = None
+    reaction_emoji: str | None = None
+    reactions: dict[str, str] = field(default_factory=dict)
+    deleted: bool = False
+    deleted_at: str | None = None
+    source: str | None = None
+    wamid: str | None = None
+    sent_by: str | None = None
+    sent_by_name: str | None = None
+    failure_reason: str | None = None
+    sending: bool | None = None
+    ttl: int | None = None
+
+
+def message_view(m: Any) -> dict[str, Any]:
+    """The wire shape of a message (API answers and pushed events alike)."""
+    base = {
+        "id": m.id, "conversation_id": m.conversation_id, "instance_id": m.instance_id,
+        "sk": m.sk, "direction": m.direction, "kind": m.kind, "text": m.text,
+        "media": m.media, "media_key": m.media_key, "media_error": m.media_error,
+        "location": m.location,
+        "contacts": m.contacts, "status": m.status, "from_me": m.from_me,
+        "author_jid": m.author_jid, "author_phone": m.author_phone, "author_name": m.author_name,
+        "quoted_id": m.quoted_id,
+        "quoted": {"id": m.quoted_id, "text": m.quoted_text, "from_me": m.quoted_from_me}
+        if m.quoted_id else None,
+        "reaction_target": m.reaction_target,
+        "reaction_emoji": m.reaction_emoji, "reactions": dict(m.reactions or {}),
+        "deleted": bool(m.deleted), "deleted_at": m.deleted_at, "sent_at": m.sent_at,
+        "created_at": m.created_at, "status_at": m.status_at,
+    }
+    if m.source == "inbox" or m.kind == "note":  # written by the inbox, not by WhatsApp
+        base.update(wamid=m.wamid, sent_by=m.sent_by, sent_by_name=m.sent_by_name, failure_reason=m.failure_reason)
+    return base

@@ -97,3 +97,24 @@ def snippet(text: str | None, terms: tuple[str, ...], size: int = SNIPPET) -> st
     start = max(0, min(at - size // 3, len(text) - size))
     piece = text[start:start + size]
     return ("…" if start > 0 else "") + piece + ("…" if start + size < len(text) else "")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A message's search index entry: its distinct folded words and the snippet stored with each."""
+    words: tuple[str, ...]
+    snippet: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One message found under a word (store/search_index.py answers these). ``key`` orders hits newest first
+    and is where the next page continues."""
+    key: str
+    conversation_id: str
+    message_id: str
+    message_sk: str
+    direction: str
+    at: str
+    snippet: str | None
+    words: tuple[str, ...]

@@ -6,6 +6,7 @@ Group names always start with the tenant's scope, so a push can never cross tena
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any
 
 
@@ -30,6 +31,11 @@ class Push(ABC):
         """Send each event, in order, to the connections of any of the groups. Adapters that can should look
         each group up once and reach a connection in several of the groups only once."""
         return sum(self.to_group(group, event) for event in events for group in dict.fromkeys(groups))
+
+    def session(self, members: Callable[[str], list[str]] | None = None) -> Push:
+        """A push for one unit of work (a queue batch): adapters with a connection registry look each group's
+        members up through ``members`` (a per-batch memo) instead of once per push. Others answer themselves."""
+        return self
 
     def close(self, connection_ids: list[str]) -> int:
         """Close these connections at once and forget their groups (a deactivated user, or one whose role or

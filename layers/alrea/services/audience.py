@@ -95,20 +95,23 @@ def can_see_item(caller: Principal, item: Any) -> bool:
     return item.tenant_id == caller.tenant_id and can_see(caller, item.department_id, item.assigned_user_id)
 
 
-def push_groups(groups: list[str], *events: dict[str, Any]) -> None:
-    """Best effort: the store change is done; a lost push is repaired by the next read (or resync)."""
+def push_groups(groups: list[str], *events: dict[str, Any], push: Any = None) -> None:
+    """Best effort: the store change is done; a lost push is repaired by the next read (or resync).
+    ``push``: a batch's push session (Push.session), else the runtime's push."""
     try:
-        runtime().push.to_groups(list(dict.fromkeys(groups)), list(events))
+        (push or runtime().push).to_groups(list(dict.fromkeys(groups)), list(events))
     except Exception:  # noqa: BLE001 - a push never undoes a stored change
         logger.exception("push failed", extra={"groups": groups, "types": [e.get("type") for e in events]})
 
 
-def push_conversation_event(conversation: Any, *events: dict[str, Any]) -> None:
+def push_conversation_event(conversation: Any, *events: dict[str, Any], push: Any = None) -> None:
     """Message/conversation events: the conversation's audience + its subscribers (conv:<tid>:<cid>)."""
-    push_groups([*audience(conversation), conversation_group(conversation.tenant_id, conversation.id)], *events)
+    push_groups([*audience(conversation), conversation_group(conversation.tenant_id, conversation.id)], *events,
+                push=push)
 
 
-def push_to_conversation(tenant_id: str, conversation_id: str, *events: dict[str, Any], conv: Any = None) -> None:
+def push_to_conversation(tenant_id: str, conversation_id: str, *events: dict[str, Any], conv: Any = None,
+                         push: Any = None) -> None:
     """Events of a conversation known by id: its audience and subscribers; the admins and subscribers only
     when the conversation item is gone (never the whole tenant)."""
     if conv is None:
@@ -116,9 +119,9 @@ def push_to_conversation(tenant_id: str, conversation_id: str, *events: dict[str
 
         conv = conversations.get(tenant_id, conversation_id)
     if conv is None:
-        push_groups([admins_group(tenant_id), conversation_group(tenant_id, conversation_id)], *events)
+        push_groups([admins_group(tenant_id), conversation_group(tenant_id, conversation_id)], *events, push=push)
     else:
-        push_conversation_event(conv, *events)
+        push_conversation_event(conv, *events, push=push)
 
 
 def push_changed(before: Any | None, after: Any) -> None:
@@ -130,7 +133,9 @@ def push_changed(before: Any | None, after: Any) -> None:
         if lost:
             push_groups(lost, {"type": "conversation_removed", "conversation_id": after.id})
         prune_subscribers(after)
-    push_conversation_event(after, {"type": "conversation_updated", "conversation": after.view()})
+    from alrea.domain.conversations import conversation_view
+
+    push_conversation_event(after, {"type": "conversation_updated", "conversation": conversation_view(after)})
 
 
 def prune_subscribers(conversation: Any) -> None:

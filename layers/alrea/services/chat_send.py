@@ -26,13 +26,12 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
-
 from alrea.core.clock import iso, new_id, utcnow
 from alrea.core.errors import Conflict, Invalid, NotFound
 from alrea.core import metrics as app_metrics
 from alrea.core.log import logger
-from alrea.domain.messages import Kind, preview, rank
+from alrea.domain.conversations import InboundTouch, conversation_view
+from alrea.domain.messages import Kind, Message, message_view, preview, rank
 from alrea.domain.object_keys import tenant_object_key
 from alrea.domain.roles import Principal
 from alrea.ports import whatsapp as wa
@@ -40,8 +39,6 @@ from alrea.resources import QUEUES, tenant_key
 from alrea.services import audience, message_actions, retention, search
 from alrea.services.inbox import load_visible
 from alrea.store import conversations, instances, messages
-from alrea.store.base import transaction
-from alrea.store.messages import MessageItem, MessagePointer, update_existing
 from alrea.wiring import runtime
 
 QUEUE = "chat_send_message"
@@ -50,6 +47,7 @@ MAX_UPLOAD = 16 * 1024 * 1024
 UPLOAD_TTL_S = 900
 MEDIA_URL_TTL_S = 3600
 ECHO_WINDOW_S = 300
+ATTEMPTS = 4
 UNKNOWN, UNKNOWN_RANK = "unknown", 12
 REASONS = {
     "not_on_whatsapp": "Este número não tem WhatsApp.",
@@ -60,11 +58,11 @@ REASONS = {
 }
 
 
-def _push_message(conv: Any, item: MessageItem, kind: str = "message_received") -> None:
-    audience.push_conversation_event(conv, {"type": kind, "message": item.view()})
+def _push_message(conv: Any, item: Message, kind: str = "message_received") -> None:
+    audience.push_conversation_event(conv, {"type": kind, "message": message_view(item)})
 
 
-def _push_status(conv: Any, item: MessageItem) -> None:
+def _push_status(conv: Any, item: Message) -> None:
     audience.push_conversation_event(conv, {
         "type": "message_status", "conversation_id": item.conversation_id, "message_id": item.id,
         "message_sk": item.sk, "status": item.status, "status_at": item.status_at, "wamid": item.wamid,
@@ -118,74 +116,73 @@ def compose(caller: Principal, conversation_id: str, *, text: str | None = None,
         raise Invalid(f"A mensagem pode ter até {MAX_TEXT} caracteres.", field="text")
     now = iso(utcnow())
     message_id = new_id()
-    item = MessageItem(
-        messages.messages_pk(caller.tenant_id, conv.id), messages.message_sk(now, message_id), entity="message",
-        ttl=retention.message_ttl(caller.tenant_id), id=message_id, tenant_id=caller.tenant_id, conversation_id=conv.id, instance_id=conv.instance_id,
+    item = Message(
+        sk=messages.message_sk(now, message_id), ttl=retention.message_ttl(caller.tenant_id), id=message_id,
+        tenant_id=caller.tenant_id, conversation_id=conv.id, instance_id=conv.instance_id,
         direction="out", kind=kind, text=text, status="pending", status_rank=rank("pending"), from_me=True,
         reactions={}, source="inbox", sent_by=caller.user_id, sent_by_name=caller.name, sent_at=now,
         created_at=now, **fields, **quote)
-    item.save(condition=MessageItem.pk.does_not_exist())
-    search.index_quietly(caller.tenant_id, item.view())
-    conversations.bump_activity(caller.tenant_id, conv.id, at=now, direction="out", wamid=message_id,
-                                preview=preview(kind, text, file_name=(fields.get("media") or {}).get("file_name")))
-    if conv.waiting_since:  # we answered: the customer no longer waits
-        conversations.clear_waiting(caller.tenant_id, conv.id)
+    touch = InboundTouch(instance_id=conv.instance_id, chat_jid=conv.chat_jid, is_group=conv.is_group, at=now,
+                         preview=preview(kind, text, file_name=(fields.get("media") or {}).get("file_name")),
+                         direction="out", wamid=message_id, inbound=False, answered=True)
+    index = search.entry_of(message_view(item))
+    for _ in range(ATTEMPTS):  # one transaction: the message, its search words, the conversation's activity
+        outcome, fresh, _ = messages.record_message(item, conv, touch, route=None, contact=None,
+                                                    contact_before=None, index=index, pointer=False)
+        if outcome == "stored":
+            break
+        conv = load_visible(caller, conversation_id)  # it changed since it was read: read it again
+    else:
+        raise Conflict("A conversa foi alterada ao mesmo tempo; tente novamente.")
+    assert fresh is not None
     _publish(item, message_id)
-    fresh = conversations.get(caller.tenant_id, conv.id) or conv
     _push_message(fresh, item)
-    audience.push_conversation_event(fresh, {"type": "conversation_updated", "conversation": fresh.view()})
-    return item.view()
+    audience.push_conversation_event(fresh, {"type": "conversation_updated",
+                                             "conversation": conversation_view(fresh)})
+    return message_view(item)
 
 
-def _publish(item: MessageItem, dedupe_id: str) -> None:
+def _publish(item: Message, dedupe_id: str) -> None:
     runtime().bus.publish(QUEUE, {"tenant_id": item.tenant_id, "conversation_id": item.conversation_id,
                                   "message_sk": item.sk}, group=item.conversation_id, dedupe_id=dedupe_id)
 
 
-def _find_message(caller: Principal, conversation_id: str, message_id: str) -> tuple[Any, MessageItem]:
+def _find_message(caller: Principal, conversation_id: str, message_id: str) -> tuple[Any, Message]:
     conv = load_visible(caller, conversation_id)
-    for item in MessageItem.query(messages.messages_pk(caller.tenant_id, conv.id),
-                                  MessageItem.sk.startswith("MSG#"), scan_index_forward=False,
-                                  filter_condition=MessageItem.id == message_id, page_size=200):
-        return conv, item
-    raise NotFound("Mensagem não encontrada.")
+    item = messages.find_by_id(caller.tenant_id, conv.id, message_id)
+    if item is None:
+        raise NotFound("Mensagem não encontrada.")
+    return conv, item
 
 
 def retry(caller: Principal, conversation_id: str, message_id: str) -> dict[str, Any]:
     conv, item = _find_message(caller, conversation_id, message_id)
     if item.source != "inbox" or item.status != "failed":
         raise Conflict("Só uma mensagem com falha pode ser reenviada.")
-    M = MessageItem
     attempt = new_id()
-    try:
-        item.update(actions=[M.status.set("pending"), M.status_rank.set(rank("pending")),
-                             M.failure_reason.remove(), M.sending.remove(), M.status_at.set(iso(utcnow()))],
-                    condition=M.status == "failed")
-    except UpdateError as exc:
-        raise Conflict("A mensagem já está sendo reenviada.") from exc
-    _publish(item, f"{item.id}-{attempt}")
-    _push_status(conv, item)
-    return item.view()
+    requeued = messages.requeue_failed(item, iso(utcnow()))
+    if requeued is None:
+        raise Conflict("A mensagem já está sendo reenviada.")
+    _publish(requeued, f"{requeued.id}-{attempt}")
+    _push_status(conv, requeued)
+    return message_view(requeued)
 
 
 # ---------------------------------------------------------------- send (queue worker)
-def _fail(conv: Any, item: MessageItem, reason: str) -> None:
-    M = MessageItem
-    failed = [M.status.set("failed"), M.status_rank.set(rank("failed")), M.failure_reason.set(reason),
-              M.sending.remove(), M.status_at.set(iso(utcnow()))]
-    if update_existing(item, failed, M.status_rank < rank("failed")):
+def _fail(conv: Any, item: Message, reason: str) -> None:
+    failed = messages.settle(item, "failed", rank("failed"), iso(utcnow()), reason=reason)
+    if failed is not None:
         logger.info("send failed", extra={"message_id": item.id, "reason": reason})
         app_metrics.send_outcome("chat", "failed", tenant_id=item.tenant_id)
-        _push_status(conv, item)
+        _push_status(conv, failed)
 
 
-def _unknown(conv: Any, item: MessageItem) -> None:
-    M = MessageItem
-    if update_existing(item, [M.status.set(UNKNOWN), M.status_rank.set(UNKNOWN_RANK), M.sending.remove(),
-                              M.status_at.set(iso(utcnow()))], M.status_rank < UNKNOWN_RANK):
+def _unknown(conv: Any, item: Message) -> None:
+    unknown = messages.settle(item, UNKNOWN, UNKNOWN_RANK, iso(utcnow()))
+    if unknown is not None:
         logger.warning("send outcome unknown", extra={"message_id": item.id})
         app_metrics.send_outcome("chat", "unknown", tenant_id=item.tenant_id)
-        _push_status(conv, item)
+        _push_status(conv, unknown)
 
 
 def _number(conv: Any) -> str:
@@ -199,7 +196,7 @@ def send(body: dict[str, Any], *, attempt: int = 1, max_attempts: int | None = N
     max_attempts = max_attempts or QUEUES[QUEUE].max_receive_count
     tid, cid = str(body["tenant_id"]), str(body["conversation_id"])
     item = messages.get(tid, cid, str(body["message_sk"]))
-    conv = conversations.get(tid, cid)
+    conv = conversations.find(tid, cid)
     if item is None or conv is None:
         logger.warning("queued send for a message that is gone", extra={"conversation_id": cid})
         return
@@ -214,13 +211,12 @@ def send(body: dict[str, Any], *, attempt: int = 1, max_attempts: int | None = N
     except NotFound:
         _fail(conv, item, REASONS["instance_gone"])
         return
-    M = MessageItem
-    if not update_existing(item, [M.sending.set(True)], (M.status == "pending") & M.sending.does_not_exist()):
+    if not messages.claim_for_send(item):
         return
     whatsapp = runtime().whatsapp
     try:
         if item.media_key:
-            media = item.media.as_dict() if hasattr(item.media, "as_dict") else dict(item.media or {})
+            media = dict(item.media or {})
             url = runtime().storage.presign_get(item.media_key, MEDIA_URL_TTL_S, media.get("file_name"))
             if item.kind == "audio" and media.get("ptt"):  # a voice note: sendWhatsAppAudio
                 sent = whatsapp.send_audio(instance.evolution_name, _number(conv), url)
@@ -238,7 +234,7 @@ def send(body: dict[str, Any], *, attempt: int = 1, max_attempts: int | None = N
         _unknown(conv, item)
         return
     except wa.EvolutionUnavailable:
-        update_existing(item, [M.sending.remove()])
+        messages.release_send(item)
         if attempt >= max_attempts:
             _fail(conv, item, REASONS["unavailable"])
             return
@@ -253,57 +249,28 @@ def send(body: dict[str, Any], *, attempt: int = 1, max_attempts: int | None = N
     app_metrics.send_outcome("chat", "ok", tenant_id=tid)
 
 
-def record_sent(conv: Any, item: MessageItem, wamid: str) -> None:
+def record_sent(conv: Any, item: Message, wamid: str) -> None:
     """Store the wamid and its pointer; if the echo already claimed this message, only the status moves."""
-    M = MessageItem
-    pointer = MessagePointer(messages.pointer_pk(item.tenant_id, item.instance_id, wamid), messages.POINTER_SK,
-                             entity="wamsg", tenant_id=item.tenant_id, instance_id=item.instance_id,
-                             conversation_id=item.conversation_id, message_sk=item.sk)
-    now = iso(utcnow())
-    try:
-        with transaction() as tx:
-            tx.save(pointer, condition=MessagePointer.pk.does_not_exist())
-            tx.update(item, actions=[M.wamid.set(wamid), M.sending.remove()])
-    except TransactWriteError:
-        existing = MessagePointer.get(pointer.pk, pointer.sk)
-        if existing.message_sk != item.sk:
-            logger.warning("echo stored under another message", extra={"wamid": wamid, "message_id": item.id})
-        update_existing(item, [M.wamid.set(wamid), M.sending.remove()])
-    if update_existing(item, [M.status.set("sent"), M.status_rank.set(rank("sent")), M.status_at.set(now),
-                              M.failure_reason.remove()], M.status_rank < rank("sent")):
+    messages.record_wamid(item, wamid)
+    sent = messages.settle(item, "sent", rank("sent"), iso(utcnow()), clear_reason=True)
+    if sent is not None:
         logger.info("message sent", extra={"message_id": item.id, "wamid": wamid})
-    else:
-        item.refresh()
-    _push_status(conv, item)
+    _push_status(conv, sent or messages.get(item.tenant_id, item.conversation_id, item.sk) or item)
 
 
 def claim_echo(tenant_id: str, instance_id: str, conversation_id: str, wamid: str, text: str | None) -> bool:
     """An outbound message we have no pointer for: attach it to the inbox message it echoes, if any."""
     cutoff = iso(utcnow() - timedelta(seconds=ECHO_WINDOW_S))
-    M = MessageItem
-    candidates = [m for m in M.query(messages.messages_pk(tenant_id, conversation_id),
-                                     M.sk > messages.message_sk(cutoff, ""), scan_index_forward=False, limit=50)
-                  if m.source == "inbox" and not m.wamid and m.status in ("pending", UNKNOWN)
-                  and (m.text or None) == (text or None)]
+    candidates = [m for m in messages.recent_unclaimed_sends(tenant_id, conversation_id, cutoff)
+                  if m.status in ("pending", UNKNOWN) and (m.text or None) == (text or None)]
     if not candidates:
         return False
     item = min(candidates, key=lambda m: m.sk)  # the oldest unclaimed one: FIFO per conversation
-    pointer = MessagePointer(messages.pointer_pk(tenant_id, instance_id, wamid), messages.POINTER_SK,
-                             entity="wamsg", tenant_id=tenant_id, instance_id=instance_id,
-                             conversation_id=conversation_id, message_sk=item.sk)
-    try:
-        with transaction() as tx:
-            tx.save(pointer, condition=MessagePointer.pk.does_not_exist())
-            tx.update(item, actions=[M.wamid.set(wamid)], condition=M.wamid.does_not_exist())
-    except TransactWriteError:
+    if not messages.claim_echo(item, wamid):
         return messages.find(tenant_id, instance_id, wamid) is not None  # someone else stored it meanwhile
-    now = iso(utcnow())
-    update_existing(item, [M.status.set("sent"), M.status_rank.set(rank("sent")), M.status_at.set(now),
-                           M.sending.remove()], M.status_rank < rank("sent"))
-    item.refresh()
+    sent = messages.settle(item, "sent", rank("sent"), iso(utcnow()))
     logger.info("echo matched an inbox send", extra={"message_id": item.id, "wamid": wamid})
-    conv = conversations.get(tenant_id, conversation_id)
+    conv = conversations.find(tenant_id, conversation_id)
     if conv is not None:
-        _push_status(conv, item)
+        _push_status(conv, sent or messages.get(tenant_id, conversation_id, item.sk) or item)
     return True
-

@@ -113,6 +113,8 @@ def touch_interaction(tenant_id: str, phone: str, at: str) -> None:
 
 def on_message_stored(fact: Any) -> None:
     """Hook (services/hooks.py ON_MESSAGE_STORED): a 1:1 message moves the contact's last interaction."""
+    if getattr(fact, "contact_synced", False):  # done in the message's own transaction (services/inbound.py)
+        return
     if not fact.is_group and fact.contact_key:
         store.touch_interaction(fact.tenant_id, fact.contact_key, fact.at)
         if fact.direction == "in":  # the pipeline may have (re)named the contact: keep its search terms in step

@@ -18,12 +18,12 @@ from alrea.core.errors import Invalid, NotFound
 from alrea.core.log import logger
 from alrea.domain import contacts as dom
 from alrea.domain.contacts import Contact
+from alrea.domain.conversations import Conversation, conversation_view
 from alrea.domain.roles import Principal
 from alrea.services import audience, profile_pics
 from alrea.services import contacts as contact_service
 from alrea.services.inbox import load_visible
 from alrea.store import contacts, conversations, instances
-from alrea.store.conversations import ConversationItem
 
 MAX_TAGS = dom.MAX_TAGS
 NO_CONTACT = "Esta conversa não tem um contato (grupo ou número desconhecido)."
@@ -40,8 +40,8 @@ def with_contacts(tenant_id: str, views: list[dict[str, Any]]) -> list[dict[str,
     return views
 
 
-def view_of(conv: ConversationItem) -> dict[str, Any]:
-    return with_contacts(conv.tenant_id, [conv.view()])[0]
+def view_of(conv: Conversation) -> dict[str, Any]:
+    return with_contacts(conv.tenant_id, [conversation_view(conv)])[0]
 
 
 # ---------------------------------------------------------------- labels of the conversation
@@ -51,17 +51,15 @@ def set_tags(caller: Principal, conversation_id: str, tags: list[str]) -> dict[s
         cleaned = dom.clean_tags(tags)
     except dom.ContactValueError as exc:
         raise Invalid(f"Etiquetas inválidas: {exc}.", field="tags") from None
-    C = ConversationItem
-    action = C.tags.set(cleaned) if cleaned else C.tags.remove()
-    if conversations.update_existing(caller.tenant_id, conv.id, [action]) is None:
+    fresh = conversations.set_tags(caller.tenant_id, conv.id, cleaned)
+    if fresh is None:
         raise NotFound("Conversa não encontrada.")
-    fresh = conversations.get(caller.tenant_id, conv.id) or conv
-    audience.push_conversation_event(fresh, {"type": "conversation_updated", "conversation": fresh.view()})
+    audience.push_conversation_event(fresh, {"type": "conversation_updated", "conversation": conversation_view(fresh)})
     return view_of(fresh)
 
 
 # ---------------------------------------------------------------- the contact
-def _contact_of(caller: Principal, conversation_id: str) -> tuple[ConversationItem, Contact]:
+def _contact_of(caller: Principal, conversation_id: str) -> tuple[Conversation, Contact]:
     conv = load_visible(caller, conversation_id)
     item = contacts.get(caller.tenant_id, conv.contact_key) if conv.contact_key and not conv.is_group else None
     if item is None or not item.id:
@@ -69,20 +67,20 @@ def _contact_of(caller: Principal, conversation_id: str) -> tuple[ConversationIt
     return conv, item
 
 
-def _same_contact(caller: Principal, conv: ConversationItem) -> list[ConversationItem]:
+def _same_contact(caller: Principal, conv: Conversation) -> list[Conversation]:
     """The contact's conversations on every number of the tenant (one per number), visible to the caller."""
     found = []
     for instance in instances.list_instances(caller.tenant_id):
         cid = conversations.conversation_id(caller.tenant_id, instance.instance_id, conv.chat_jid)
-        other = conv if cid == conv.id else conversations.get(caller.tenant_id, cid)
+        other = conv if cid == conv.id else conversations.find(caller.tenant_id, cid)
         if other is not None and audience.can_see_item(caller, other):
             found.append(other)
     return found or [conv]
 
 
-def _answer(caller: Principal, conv: ConversationItem, item: Contact) -> dict[str, Any]:
+def _answer(caller: Principal, conv: Conversation, item: Contact) -> dict[str, Any]:
     contact = contact_service.with_avatar(item)
-    others = [c.view() for c in _same_contact(caller, conv) if c.id != conv.id]
+    others = [conversation_view(c) for c in _same_contact(caller, conv) if c.id != conv.id]
     return {"contact": contact, "conversations": others}
 
 
@@ -98,15 +96,11 @@ def edit_contact(caller: Principal, conversation_id: str, **changes: Any) -> dic
     updated = contact_service.update(caller, item.id, **changes)
     if "name" in changes:
         name = updated.name
-        C = ConversationItem
         for other in _same_contact(caller, conv):
-            action = C.display_name.set(name) if name else C.display_name.remove()
-            if conversations.update_existing(caller.tenant_id, other.id, [action]) is None:
-                continue
-            fresh = conversations.get(caller.tenant_id, other.id)
+            fresh = conversations.set_display_name(caller.tenant_id, other.id, name)
             if fresh is not None:
                 audience.push_conversation_event(fresh, {"type": "conversation_updated",
-                                                         "conversation": fresh.view()})
+                                                         "conversation": conversation_view(fresh)})
         logger.info("contact renamed from the inbox", extra={"conversation_id": conv.id})
     fresh_item = contacts.get(caller.tenant_id, item.key) or item
-    return _answer(caller, conversations.get(caller.tenant_id, conv.id) or conv, fresh_item)
+    return _answer(caller, conversations.find(caller.tenant_id, conv.id) or conv, fresh_item)

@@ -29,6 +29,10 @@ class MessageStored:
     contact_key: str | None  # E.164 phone of the 1:1 peer (or the LID when unresolved)
     is_group: bool
     message: dict[str, Any] = field(default_factory=dict)  # the stored message's view
+    # the 1:1 peer as the pipeline read it before storing (domain.conversations.ContactSeen; None: not read)
+    contact: Any = None
+    # the pipeline already moved the peer's last interaction and their search terms match their name
+    contact_synced: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,6 @@ ON_MESSAGE_STORED: list[str] = [
     "alrea.services.profile_pics:request_fetch",
     "alrea.services.contacts:on_message_stored",
     "alrea.services.campaign_events:on_message_stored",
-    "alrea.services.search:on_message_stored",
     "alrea.services.outbound_webhooks:on_message_stored",
 ]
 ON_MESSAGE_DELETED: list[str] = [

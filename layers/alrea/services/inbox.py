@@ -1,40 +1,40 @@
 """The shared inbox: scoped conversation lists, assignment (manual and automatic), transfer, close/reopen,
-read, internal notes and the inbox settings.
+read, internal notes, the inbox settings and the routing of new messages (one module: it was split in two that
+imported each other).
 
 Scoping (alrea.services.audience.can_see) is applied to every read and action: a conversation the caller may
 not see answers 404, exactly like another tenant's.
 
-Lists never Scan. Each list is the newest-first merge of one or two index partitions (store/conversations.py):
-admin → gsi2 (tenant) / gsi3 (a department) / gsi4 (an agent or a department's queue); manager → gsi3 of
-their department (+ their own assignments elsewhere); agent → gsi4 of themselves + their department's queue.
-Filters (status, instance) are FilterExpressions; ``q`` (name/phone) is matched here; ``unread`` is the CALLER's
-unread (the conversation's ``inbound_count`` minus the caller's read marker, store/seen.py), read for a page
-with one BatchGetItem and filtered after it. A filtered page reads at most ``READ_BUDGET`` items and may come
-back short, with a ``next_cursor`` to continue.
+Lists never Scan: ``store/conversations.list_visible_to(principal, filters, ...)`` owns which index partitions a
+role reads and how they merge (admin: the tenant, a department or an owner; manager: their department + their
+own assignments elsewhere; agent: themselves + their department's queue). ``q`` (name/phone) is matched here as
+a domain predicate; ``unread`` is the CALLER's unread (the conversation's ``inbound_count`` minus the caller's
+read marker, store/seen.py), read for a page with one BatchGetItem and filtered after it. A filtered page reads
+at most ``READ_BUDGET`` items and may come back short, with a ``next_cursor`` to continue.
 
 ``view="inbox"`` is the default "Atender" view — what needs the caller now: the pending chats of their queue
-(agent and manager: their department's queue, gsi4 ``DEPTQ``; admin: every pending chat, gsi2) plus their own
-open chats (gsi4 ``AGENT``). ``sort="oldest"`` reads the same partitions forward (longest idle first).
-Counts (:func:`counts`) are ``Select=COUNT`` queries of the same partitions, capped (see docs/DECISIONS.md).
+plus their own open chats. ``sort="oldest"`` reads the same partitions forward (longest idle first). Counts
+(:func:`counts`) are ``Select=COUNT`` queries of the same partitions, capped (see docs/DECISIONS.md).
 
-The cursor is the activity key (``<time>#<cid>``) below which the next page starts: the same key orders every
-index, so one value continues a merged list of two partitions too.
+The cursor (store/paging.py, bound to the tenant, the caller and the filters) carries the activity key
+(``<time>#<cid>``) below which the next page starts: the same key orders every partition, so one value
+continues a merged list of two partitions too.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Any
 
 from alrea.core.clock import iso, new_id, utcnow
 from alrea.core.errors import Conflict, Forbidden, Invalid, NotFound
 from alrea.core.log import logger
+from alrea.domain.conversations import Conversation, ListFilters, conversation_view, settings_view
+from alrea.domain.messages import Message, message_view
 from alrea.domain.roles import Principal
 from alrea.ports.push import user_group
-from alrea.services import account, audience, cursors, hooks, retention
-from alrea.store import conversations, messages, seen, settings
-from alrea.store.conversations import ConversationItem
+from alrea.services import account, audience, hooks, retention
+from alrea.store import conversations, messages, paging, seen, settings
 
 MAX_LIMIT = 100
 READ_BUDGET = 1000
@@ -54,113 +54,39 @@ def _uuid(value: str | None, field: str) -> str | None:
     return value
 
 
-def encode_cursor(before: str | None) -> str | None:
-    return cursors.encode("b", before)
+def _list_query(caller: Principal, f: Any) -> paging.Query:
+    """A conversations cursor is bound to the tenant, the caller and every filter of the list."""
+    filters = {k: v for k, v in f.__dict__.items() if v not in (None, False)}
+    return paging.Query(caller.tenant_id, "conversations", {"user": caller.user_id, **filters})
 
 
-def decode_cursor(cursor: str | None) -> str | None:
-    return cursors.decode(cursor, "b", _CURSOR)
+def encode_cursor(caller: Principal, f: Any, before: str | None) -> str | None:
+    return paging.encode(_list_query(caller, f), before)
+
+
+def decode_cursor(caller: Principal, f: Any, cursor: str | None) -> str | None:
+    before = paging.decode(_list_query(caller, f), cursor)
+    if before is not None and not (isinstance(before, str) and _CURSOR.match(before)):
+        raise Invalid(paging.BAD_CURSOR, field="cursor")
+    return before
 
 
 def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
-def load_visible(caller: Principal, conversation_id: str) -> ConversationItem:
+def load_visible(caller: Principal, conversation_id: str) -> Conversation:
     """The conversation if the caller may see it; NotFound otherwise (never says which)."""
     if not conversation_id or not _UUID.match(conversation_id.lower()):
         raise NotFound(NOT_FOUND)
-    item = conversations.get(caller.tenant_id, conversation_id.lower())
+    item = conversations.find(caller.tenant_id, conversation_id.lower())
     if item is None or not audience.can_see_item(caller, item):
         raise NotFound(NOT_FOUND)
     return item
 
 
 # ---------------------------------------------------------------- lists
-@dataclass(frozen=True)
-class Filters:
-    status: str | None = None
-    department_id: str | None = None
-    assigned_user_id: str | None = None  # uuid | "me" | "none"
-    unread: bool = False
-    instance_id: str | None = None
-    q: str | None = None
-    view: str | None = None  # "inbox": the default view (queue + my open chats)
-    sort: str = "newest"  # "newest" | "oldest"
-
-
-@dataclass(frozen=True)
-class Stream:
-    index: str
-    partition: str
-    condition: Any = None
-    accept: Any = None
-
-
-def _attention_streams(caller: Principal) -> list[Stream]:
-    """The default view: the pending chats of the caller's queue + the caller's own open chats."""
-    C = ConversationItem
-    tid, me = caller.tenant_id, caller.user_id
-    mine = Stream("gsi4", conversations.agent_pk(tid, me), C.status == "open")
-    if caller.is_admin:
-        return [Stream("gsi2", conversations.activity_pk(tid), C.status == "pending"), mine]
-    own = caller.department_id
-    return [Stream("gsi4", conversations.queue_pk(tid, own), C.status == "pending"), mine] if own else [mine]
-
-
-def _streams(caller: Principal, f: Filters) -> list[Stream]:
-    C = ConversationItem
-    tid, me = caller.tenant_id, caller.user_id
-    if f.view == "inbox":
-        return _attention_streams(caller)
-    dept = f.department_id
-    who = me if f.assigned_user_id == "me" else f.assigned_user_id
-    in_dept = (C.department_id == dept) if dept else None
-    if caller.is_admin:
-        if who == "none":
-            return ([Stream("gsi4", conversations.queue_pk(tid, dept))] if dept else
-                    [Stream("gsi2", conversations.activity_pk(tid), C.assigned_user_id.does_not_exist())])
-        if who:
-            return [Stream("gsi4", conversations.agent_pk(tid, who), in_dept)]
-        if dept:
-            return [Stream("gsi3", conversations.department_pk(tid, dept))]
-        return [Stream("gsi2", conversations.activity_pk(tid))]
-    own = caller.department_id
-    if caller.is_manager:
-        elsewhere = ((C.department_id != own) | C.department_id.does_not_exist()) if own else None
-        mine_elsewhere = Stream("gsi4", conversations.agent_pk(tid, me), in_dept if dept else elsewhere,
-                                accept=lambda i: i.department_id != own)
-        if who == "none":
-            return [Stream("gsi4", conversations.queue_pk(tid, own))] if own and dept in (None, own) else []
-        if who == me:
-            return [Stream("gsi4", conversations.agent_pk(tid, me), in_dept)]
-        if who:
-            return [Stream("gsi4", conversations.agent_pk(tid, who), C.department_id == own)] \
-                if own and dept in (None, own) else []
-        if dept and dept != own:
-            return [mine_elsewhere]
-        return [Stream("gsi3", conversations.department_pk(tid, own)), mine_elsewhere] if own else [mine_elsewhere]
-    streams = []
-    if who in (None, me):
-        streams.append(Stream("gsi4", conversations.agent_pk(tid, me), in_dept))
-    if who in (None, "none") and own and dept in (None, own):
-        streams.append(Stream("gsi4", conversations.queue_pk(tid, own)))
-    return streams
-
-
-def _condition(f: Filters) -> Any:
-    C = ConversationItem
-    parts = []
-    if f.status and f.view != "inbox":
-        parts.append(C.status == f.status)
-    if f.view == "inbox" and f.department_id:  # the default view's streams ignore the owner filters
-        parts.append(C.department_id == f.department_id)
-    if f.instance_id:
-        parts.append(C.instance_id == f.instance_id)
-    condition = None
-    for part in parts:
-        condition = part if condition is None else condition & part
-    return condition
+Filters = ListFilters  # the list's filters (domain/conversations.py)
 
 
 def _matcher(q: str | None):
@@ -168,7 +94,7 @@ def _matcher(q: str | None):
         return None
     needle, digits = _fold(q.strip()), re.sub(r"\D", "", q)
 
-    def accept(item: ConversationItem) -> bool:
+    def accept(item: Conversation) -> bool:
         if needle and _fold(item.display_name or item.contact_name or "").find(needle) >= 0:
             return True
         return bool(digits) and len(digits) >= 3 and digits in (item.phone or "")
@@ -180,8 +106,9 @@ def list_conversations(caller: Principal, filters: Filters | None = None, *, lim
     """A page of the caller's conversations (their own unread, the contact id and avatar URL of each row)."""
     from alrea.services.conversation_contact import with_contacts
 
-    page, next_before = _page(caller, filters, limit=limit, cursor=cursor)
-    return {"items": with_contacts(caller.tenant_id, page), "next_cursor": encode_cursor(next_before)}
+    f = filters or Filters()
+    page, next_before = _page(caller, f, limit=limit, cursor=cursor)
+    return {"items": with_contacts(caller.tenant_id, page), "next_cursor": encode_cursor(caller, f, next_before)}
 
 
 def _page(caller: Principal, filters: Filters | None = None, *, limit: int = 50,
@@ -200,35 +127,9 @@ def _page(caller: Principal, filters: Filters | None = None, *, limit: int = 50,
         f = Filters(**{**f.__dict__, "assigned_user_id": _uuid(f.assigned_user_id, "assigned_user_id")})
     f = Filters(**{**f.__dict__, "department_id": _uuid(f.department_id, "department_id"),
                    "instance_id": _uuid(f.instance_id, "instance_id")})
-    before = decode_cursor(cursor)
-    streams = _streams(caller, f)
-    if not streams:
-        return [], None
-    condition, q_accept = _condition(f), _matcher(f.q)
-    forward = f.sort == "oldest"
-    filtered = condition is not None or q_accept is not None or f.unread or \
-        any(s.condition is not None for s in streams)
-    page_size = max(limit, 100) if filtered else limit
-    budget = READ_BUDGET // len(streams)
-    found: list[ConversationItem] = []
-    frontiers: list[str] = []
-    for stream in streams:
-        cond = stream.condition if condition is None else (
-            condition if stream.condition is None else stream.condition & condition)
-        accepts = [a for a in (stream.accept, q_accept) if a is not None]
-        items, frontier, _ = conversations.scan_stream(
-            stream.index, stream.partition, before=before, page_size=min(page_size, budget), budget=budget,
-            want=limit, condition=cond, accept=(lambda i, a=accepts: all(x(i) for x in a)) if accepts else None,
-            forward=forward)
-        found += items
-        if frontier:
-            frontiers.append(frontier)
-    # the merged list is complete up to the nearest frontier of the streams
-    threshold = (min(frontiers) if forward else max(frontiers)) if frontiers else None
-    key = lambda i: i.gsi2sk or ""  # noqa: E731 - every index sorts by the same activity key
-    ready = sorted((i for i in {i.id: i for i in found}.values()
-                    if threshold is None or (key(i) <= threshold if forward else key(i) >= threshold)),
-                   key=key, reverse=not forward)
+    before = decode_cursor(caller, filters or Filters(), cursor)
+    ready, threshold = conversations.list_visible_to(caller, f, before=before, want=limit, read_budget=READ_BUDGET,
+                                                     accept=_matcher(f.q))
     if f.unread:  # the caller's own unread: their read markers for what was read, filtered after
         views = [v for v in with_unread(caller, ready) if v["unread"] > 0]
         page, more = views[:limit], len(views) > limit
@@ -240,14 +141,14 @@ def _page(caller: Principal, filters: Filters | None = None, *, limit: int = 50,
     return page, next_before
 
 
-def with_unread(caller: Principal, items: list[ConversationItem]) -> list[dict[str, Any]]:
+def with_unread(caller: Principal, items: list[Conversation]) -> list[dict[str, Any]]:
     """Views carrying the CALLER's unread (one BatchGetItem of their read markers for these items)."""
     seen_by = seen.seen_counts(caller.tenant_id, caller.user_id, [i.id for i in items])
     views = []
     for item in items:
-        view = item.view()
+        view = conversation_view(item)
         view["unread"] = max(0, int(item.inbound_count or 0) - seen_by.get(item.id, 0))
-        view["_key"] = item.gsi2sk or ""
+        view["_key"] = item.activity_key
         views.append(view)
     return views
 
@@ -265,35 +166,14 @@ COUNT_CAP = 100  # the SPA shows "99+" from here
 COUNT_BUDGET = 5000  # items a single count may read before it answers a lower bound
 
 
-def _count(streams: list[Stream], condition: Any = None) -> int:
-    total = 0
-    for stream in streams:
-        cond = stream.condition if condition is None else (
-            condition if stream.condition is None else stream.condition & condition)
-        n, _ = conversations.count_stream(stream.index, stream.partition, condition=cond,
-                                          cap=COUNT_CAP - total, budget=COUNT_BUDGET)
-        total += n
-        if total >= COUNT_CAP:
-            return COUNT_CAP
-    return total
-
-
 def counts(caller: Principal) -> dict[str, Any]:
     """What the tabs show, role-scoped exactly like the lists: the default view, the queue (pending), my open
     chats, the open ones I may see, and the conversations of the default view with something unread for me.
     Each value is capped at ``COUNT_CAP`` (shown "99+"). The streams of each count never overlap (disjoint
     partitions or statuses), so a sum of Select=COUNT queries is exact."""
-    C = ConversationItem
-    tid, me = caller.tenant_id, caller.user_id
     unread, _ = _page(caller, Filters(view="inbox", unread=True), limit=MAX_LIMIT)
-    return {
-        "inbox": _count(_attention_streams(caller)),
-        "pending": _count(_streams(caller, Filters()), C.status == "pending"),
-        "mine": _count([Stream("gsi4", conversations.agent_pk(tid, me))], C.status == "open"),
-        "open": _count(_streams(caller, Filters()), C.status == "open"),
-        "unread": min(len(unread), COUNT_CAP),
-        "cap": COUNT_CAP,
-    }
+    return {**conversations.count_visible(caller, cap=COUNT_CAP, budget=COUNT_BUDGET),
+            "unread": min(len(unread), COUNT_CAP), "cap": COUNT_CAP}
 
 
 # ---------------------------------------------------------------- ownership changes
@@ -324,29 +204,29 @@ def _change(caller: Principal, conversation_id: str, decide) -> dict[str, Any]:
         current = load_visible(caller, conversation_id)
         target = decide(current)
         if target is None:
-            return current.view()
+            return conversation_view(current)
         department_id, assignee, name, closed = target
         if (department_id, assignee, closed) == (current.department_id, current.assigned_user_id,
                                                  current.status == "closed"):
-            return current.view()
+            return conversation_view(current)
         if conversations.change_owner(current, department_id=department_id, assigned_user_id=assignee,
                                       assigned_user_name=name, closed=closed):
-            after = conversations.get(caller.tenant_id, current.id)
+            after = conversations.find(caller.tenant_id, current.id)
             assert after is not None
             audience.push_changed(current, after)
             if assignee and assignee != current.assigned_user_id and assignee != caller.user_id:
                 notify_assigned(after, by=caller.name or None)
             logger.info("conversation changed", extra={"conversation_id": current.id, "department_id": department_id,
                                                        "assigned_user_id": assignee, "closed": closed})
-            return after.view()
+            return conversation_view(after)
     raise Conflict("A conversa foi alterada ao mesmo tempo; tente novamente.")
 
 
-def notify_assigned(conversation: ConversationItem, by: str | None = None) -> None:
+def notify_assigned(conversation: Conversation, by: str | None = None) -> None:
     who = conversation.display_name or conversation.contact_name or conversation.phone or "um contato"
     audience.push_groups([user_group(conversation.tenant_id, conversation.assigned_user_id)], {
         "type": "notification", "kind": "assigned", "conversation_id": conversation.id,
-        "conversation": conversation.view(), "by": by, "at": iso(utcnow()),
+        "conversation": conversation_view(conversation), "by": by, "at": iso(utcnow()),
         "message": f"A conversa com {who} foi atribuída a você."})
     hooks.conversation_assigned(hooks.ConversationAssigned(
         conversation.tenant_id, conversation.id, conversation.assigned_user_id, who, by))
@@ -356,7 +236,7 @@ def assign(caller: Principal, conversation_id: str, user_id: str | None) -> dict
     user_id = _uuid(user_id, "user_id")
     target = _active_user(caller.tenant_id, user_id) if user_id else None
 
-    def decide(current: ConversationItem):
+    def decide(current: Conversation):
         if caller.role == "agent":
             if user_id not in (caller.user_id, None):
                 raise Forbidden("Atendentes só podem assumir conversas para si mesmos; use a transferência.")
@@ -382,7 +262,7 @@ def transfer(caller: Principal, conversation_id: str, department_id: str, user_i
     if target is not None and target.department_id != department_id:
         raise Invalid("A pessoa escolhida não é deste departamento.", field="user_id")
 
-    def decide(current: ConversationItem):
+    def decide(current: Conversation):
         return department_id, user_id, target.name if target else None, current.status == "closed"
 
     return _change(caller, conversation_id, decide)
@@ -406,22 +286,19 @@ def mark_read(caller: Principal, conversation_id: str) -> dict[str, Any]:
     seen.mark_seen(caller.tenant_id, caller.user_id, current.id, count)
     audience.push_groups([user_group(caller.tenant_id, caller.user_id)],
                          {"type": "conversation_read", "conversation_id": current.id, "seen_count": count})
-    return {**current.view(), "unread": 0}
+    return {**conversation_view(current), "unread": 0}
 
 
 # ---------------------------------------------------------------- messages and notes
 def list_messages(caller: Principal, conversation_id: str, *, limit: int = 50, cursor: str | None = None
                   ) -> dict[str, Any]:
     from alrea.services import media  # stored files get a presigned url
-    from alrea.services.conversations import decode_cursor as decode_key, encode_cursor as encode_key
 
     item = load_visible(caller, conversation_id)
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid(f"limit deve estar entre 1 e {MAX_LIMIT}.")
-    tid = caller.tenant_id
-    start = decode_key(cursor, {"pk": messages.messages_pk(tid, item.id)}, {"pk", "sk"})
-    items, last = messages.list_newest_first(tid, item.id, limit=limit, start=start)
-    return {"items": [media.with_url(i.view()) for i in items], "next_cursor": encode_key(last)}
+    page = messages.page(caller.tenant_id, item.id, limit=limit, cursor=cursor)
+    return page.as_json(lambda m: media.with_url(message_view(m)))
 
 
 MAX_NOTE = 4096
@@ -436,22 +313,23 @@ def add_note(caller: Principal, conversation_id: str, text: str) -> dict[str, An
     conv = load_visible(caller, conversation_id)
     now = iso(utcnow())
     note_id = new_id()
-    item = messages.MessageItem(
-        messages.messages_pk(caller.tenant_id, conv.id), messages.message_sk(now, note_id), entity="message",
-        ttl=retention.message_ttl(caller.tenant_id), id=note_id, tenant_id=caller.tenant_id, conversation_id=conv.id, instance_id=conv.instance_id,
+    item = Message(
+        sk=messages.message_sk(now, note_id), ttl=retention.message_ttl(caller.tenant_id), id=note_id,
+        tenant_id=caller.tenant_id, conversation_id=conv.id, instance_id=conv.instance_id,
         direction="internal", kind="note", text=text, status="note", status_rank=0, from_me=True,
         author_name=caller.name, sent_by=caller.user_id, sent_by_name=caller.name, reactions={},
         source="note", sent_at=now, created_at=now)
-    item.save(condition=messages.MessageItem.pk.does_not_exist())
-    audience.push_conversation_event(conv, {"type": "message_received", "message": item.view()})
+    messages.add(item)
+    view = message_view(item)
+    audience.push_conversation_event(conv, {"type": "message_received", "message": view})
     hooks.note_added(hooks.NoteAdded(caller.tenant_id, conv.id, note_id, text, caller.user_id, caller.name,
                                      conv.department_id, conv.assigned_user_id))
-    return item.view()
+    return view
 
 
 # ---------------------------------------------------------------- settings and routing
 def get_settings(caller: Principal) -> dict[str, Any]:
-    return settings.get_inbox(caller.tenant_id).public()
+    return settings_view(settings.get_inbox(caller.tenant_id))
 
 
 MAX_WAIT_MINUTES = 24 * 60
@@ -469,15 +347,15 @@ def put_settings(caller: Principal, *, auto_assign: bool | None = None, wait_war
                  wait_alert_minutes: int | None = None) -> dict[str, Any]:
     """Change what was given; the waiting thresholds (minutes) must keep warn < alert."""
     current = settings.get_inbox(caller.tenant_id)
-    warn = current.warn_minutes() if wait_warn_minutes is None else _minutes(wait_warn_minutes, "wait_warn_minutes")
-    alert = current.alert_minutes() if wait_alert_minutes is None else \
+    warn = current.wait_warn_minutes if wait_warn_minutes is None else _minutes(wait_warn_minutes, "wait_warn_minutes")
+    alert = current.wait_alert_minutes if wait_alert_minutes is None else \
         _minutes(wait_alert_minutes, "wait_alert_minutes")
     if warn >= alert:
         raise Invalid("O tempo de alerta (vermelho) deve ser maior que o de atenção (amarelo).",
                       field="wait_alert_minutes")
-    return settings.put_inbox(caller.tenant_id,
-                              auto_assign=bool(current.auto_assign) if auto_assign is None else auto_assign,
-                              wait_warn_minutes=warn, wait_alert_minutes=alert).public()
+    return settings_view(settings.put_inbox(
+        caller.tenant_id, auto_assign=bool(current.auto_assign) if auto_assign is None else auto_assign,
+        wait_warn_minutes=warn, wait_alert_minutes=alert))
 
 
 def set_instance_department(caller: Principal, instance_id: str, department_id: str | None):
@@ -517,34 +395,69 @@ def pick_agent(tenant_id: str, department_id: str):
     return min(online, key=lambda u: (loads.get(u.user_id, 0), u.name.lower(), u.user_id))
 
 
-def route_inbound(tenant_id: str, conversation_id: str, *, inbound: bool) -> ConversationItem | None:
-    """After a message was stored: a NEW conversation goes to its department (and, with auto-assignment on
-    and an inbound message, to the least busy online agent); a closed one that gets an inbound message reopens.
-    Answers the conversation as it is now (None if it vanished)."""
-    for _ in range(ATTEMPTS):
-        current = conversations.get(tenant_id, conversation_id)
-        if current is None:
+def route_for_message(batch: Any, tenant_id: str, before: Any, instance_id: str, *, inbound: bool) -> Any:
+    """Where a new message puts its conversation (decided before the message's transaction, which applies it):
+    a NEW (or never routed) conversation goes to its department — and, with auto-assignment on and an inbound
+    message, to the least busy online agent; a closed one that gets an inbound message reopens. None: nothing
+    changes. ``batch`` (services/inbound.Batch) caches the instance, departments, settings, users and loads
+    read for this: one read each per batch, and only when a conversation needs routing."""
+    from alrea.domain.conversations import Route
+
+    if before is not None:
+        if before.status == "closed" and inbound:
+            return Route(before.department_id, before.assigned_user_id, before.assigned_user_name, False)
+        if before.department_id or before.assigned_user_id:
             return None
-        if current.status == "closed" and inbound:
-            target = (current.department_id, current.assigned_user_id, current.assigned_user_name, False)
-        elif current.department_id or current.assigned_user_id:
-            return current
-        else:
-            department = _default_department(tenant_id, current.instance_id)
-            if department is None:
-                return current
-            agent = pick_agent(tenant_id, department) if inbound and account.auto_assign_for(
-                tenant_id, current.instance_id, settings.get_inbox(tenant_id).auto_assign) \
-                else None
-            target = (department, agent.user_id if agent else None, agent.name if agent else None, False)
-        if conversations.change_owner(current, department_id=target[0], assigned_user_id=target[1],
-                                      assigned_user_name=target[2], closed=target[3]):
-            after = conversations.get(tenant_id, conversation_id)
-            if after is not None and after.assigned_user_id and after.assigned_user_id != current.assigned_user_id:
-                notify_assigned(after, by=None)
-            if after is not None and current.department_id != after.department_id:
-                logger.info("conversation routed", extra={"conversation_id": conversation_id,
-                                                          "department_id": after.department_id,
-                                                          "assigned_user_id": after.assigned_user_id})
-            return after
-    return conversations.get(tenant_id, conversation_id)
+    department = batch.once(("default_department", tenant_id, instance_id),
+                            lambda: _default_department(tenant_id, instance_id))
+    if department is None:
+        return None
+    agent = None
+    if inbound and batch.once(("auto_assign", tenant_id, instance_id), lambda: account.auto_assign_for(
+            tenant_id, instance_id, batch.once(("inbox_settings", tenant_id),
+                                               lambda: settings.get_inbox(tenant_id)).auto_assign)):
+        agent = _pick_agent_cached(batch, tenant_id, department)
+    return Route(department, agent.user_id if agent else None, agent.name if agent else None, False)
+
+
+def _pick_agent_cached(batch: Any, tenant_id: str, department_id: str):
+    """pick_agent with the batch's reads: the users, their connections and the loads (moved here as the batch
+    assigns, so two new chats of one batch are spread like two batches would)."""
+    from alrea.store import users
+
+    people = batch.once(("users", tenant_id), lambda: users.list_users(tenant_id))
+    candidates = [u for u in people
+                  if u.active and u.role == "agent" and u.department_id == department_id and not u.away]
+    online = [u for u in candidates if batch.members(user_group(tenant_id, u.user_id))]
+    if not online:
+        return None
+    loads = batch.once(("agent_loads", tenant_id), lambda: conversations.agent_loads(tenant_id))
+    agent = min(online, key=lambda u: (loads.get(u.user_id, 0), u.name.lower(), u.user_id))
+    loads[agent.user_id] = loads.get(agent.user_id, 0) + 1
+    return agent
+
+
+def after_routed(before: Any, after: Any) -> None:
+    """After a message's transaction applied a route: tell a new assignee; log a department change."""
+    if after.assigned_user_id and after.assigned_user_id != (before.assigned_user_id if before else None):
+        notify_assigned(after, by=None)
+    if (before.department_id if before else None) != after.department_id:
+        logger.info("conversation routed", extra={"conversation_id": after.id, "department_id": after.department_id,
+                                                  "assigned_user_id": after.assigned_user_id})
+
+
+# ---------------------------------------------------------------- the router's entry points (was services/conversations.py)
+def _limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(f"limit deve estar entre 1 e {MAX_LIMIT}.")
+    return limit
+
+
+def list_page(caller: Principal, *, limit: int = 50, cursor: str | None = None, **filters: Any) -> dict[str, Any]:
+    """``GET /api/conversations``: role-scoped, filtered, newest activity first."""
+    return list_conversations(caller, Filters(**filters), limit=_limit(limit), cursor=cursor)
+
+
+def messages_page(caller: Principal, conversation_id: str, *, limit: int = 50, cursor: str | None = None
+                  ) -> dict[str, Any]:
+    return list_messages(caller, conversation_id, limit=_limit(limit), cursor=cursor)

@@ -19,6 +19,7 @@ from alrea.core.clock import iso, utcnow
 from alrea.core.config import get_settings
 from alrea.core.errors import Conflict, NotFound
 from alrea.core.log import logger
+from alrea.domain.messages import Message, message_view
 from alrea.domain.roles import Principal
 from alrea.ports import whatsapp as wa
 from alrea.resources import QUEUES, tenant_key
@@ -64,7 +65,7 @@ def download_attachment(body: dict, *, attempt: int = 1, max_attempts: int | Non
     max_attempts = max_attempts or QUEUES[DOWNLOAD_QUEUE].max_receive_count
     try:
         media = runtime().whatsapp.get_media_base64(instance.evolution_name, job.wamid)
-        mimetype = media.mimetype or (item.media.as_dict().get("mimetype") if item.media else None)
+        mimetype = media.mimetype or ((item.media or {}).get("mimetype") if item.media else None)
         key = media_key(job.tenant_id, job.conversation_id, job.wamid, mimetype)
         runtime().storage.put(key, media.data, mimetype or "application/octet-stream",
                               tags=retention.media_tags(job.tenant_id))
@@ -76,22 +77,23 @@ def download_attachment(body: dict, *, attempt: int = 1, max_attempts: int | Non
             raise
         _failed(job, item, exc)
         return None
-    messages.set_media_key(item, key)
+    item = messages.set_media_key(item, key) or item
     _push_updated(job.tenant_id, job.conversation_id, item)
     logger.info("media stored", extra={"wamid": job.wamid, "key": key, "bytes": len(media.data)})
     return key
 
 
-def _push_updated(tenant_id: str, conversation_id: str, item: messages.MessageItem) -> None:
+def _push_updated(tenant_id: str, conversation_id: str, item: Message) -> None:
     """``message_updated`` to the people who may see the conversation only (never the tenant-wide group: it
     carries the text and the media key)."""
-    audience.push_to_conversation(tenant_id, conversation_id, {"type": "message_updated", "message": item.view()})
+    audience.push_to_conversation(tenant_id, conversation_id, {"type": "message_updated", "message": message_view(item)})
 
 
-def _failed(job: DownloadJob, item: messages.MessageItem, exc: Exception) -> None:
+def _failed(job: DownloadJob, item: Message, exc: Exception) -> None:
     logger.warning("media download failed", extra={"wamid": job.wamid, "error": f"{type(exc).__name__}: {exc}"})
-    if messages.set_media_error(item, DOWNLOAD_FAILED):
-        _push_updated(job.tenant_id, job.conversation_id, item)
+    marked = messages.set_media_error(item, DOWNLOAD_FAILED)
+    if marked is not None:
+        _push_updated(job.tenant_id, job.conversation_id, marked)
 
 
 def retry_download(caller: Principal, conversation_id: str, message_id: str) -> dict[str, Any]:
@@ -101,21 +103,23 @@ def retry_download(caller: Principal, conversation_id: str, message_id: str) -> 
         raise Conflict("A mídia desta mensagem já está disponível.")
     if not item.media_error:
         raise Conflict("Só uma mídia que não pôde ser baixada pode ser baixada de novo.")
-    if not messages.set_media_error(item, None):
+    cleared = messages.set_media_error(item, None)
+    if cleared is None:
         raise Conflict("A mídia desta mensagem já está disponível.")
+    item = cleared
     runtime().bus.publish(DOWNLOAD_QUEUE, DownloadJob(
         tenant_id=item.tenant_id, instance_id=item.instance_id, conversation_id=item.conversation_id,
         message_sk=item.sk, wamid=item.id).model_dump())
     _push_updated(item.tenant_id, item.conversation_id, item)
     logger.info("media download queued again", extra={"wamid": item.id})
-    return with_url(item.view())
+    return with_url(message_view(item))
 
 
-def _visible_message(caller: Principal, conversation_id: str, message_id: str) -> messages.MessageItem:
+def _visible_message(caller: Principal, conversation_id: str, message_id: str) -> Message:
     """A message with a file, in a conversation the caller may see; NotFound otherwise (never says which)."""
-    from alrea.services import conversations as conversation_service  # the inbox's visibility rules
+    from alrea.services import inbox  # the inbox's visibility rules
 
-    conversation = conversation_service.get_conversation(caller, conversation_id)
+    conversation = inbox.get_conversation(caller, conversation_id)
     item = messages.find(caller.tenant_id, conversation["instance_id"], message_id)
     if item is None or item.conversation_id != conversation["id"]:
         item = messages.find_by_id(caller.tenant_id, conversation["id"], message_id)
@@ -148,7 +152,7 @@ def media_url(caller: Principal, conversation_id: str, message_id: str) -> dict:
     item = _visible_message(caller, conversation_id, message_id)
     if not item.media_key:
         raise NotFound(NOT_DOWNLOADED)
-    media = item.media.as_dict()
+    media = dict(item.media or {})
     ttl = get_settings().media_url_ttl_s
     return {"url": runtime().storage.presign_get(item.media_key, ttl, media.get("file_name")),
             "expires_in": ttl, "expires_at": iso(utcnow() + timedelta(seconds=ttl)),

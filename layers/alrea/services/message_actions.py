@@ -19,7 +19,7 @@ from alrea.domain.roles import Principal
 from alrea.ports import whatsapp as wa
 from alrea.services import audience
 from alrea.store import instances, messages
-from alrea.store.messages import MessageItem
+from alrea.domain.messages import Message, message_view
 from alrea.wiring import runtime
 
 MAX_EMOJI = 16
@@ -29,13 +29,13 @@ NOT_HERE = "A mensagem escolhida não é desta conversa."
 NOT_SENT = "Esta mensagem ainda não foi enviada ao WhatsApp; aguarde um instante."
 
 
-def _find(caller: Principal, conversation_id: str, message_id: str) -> tuple[Any, MessageItem]:
+def _find(caller: Principal, conversation_id: str, message_id: str) -> tuple[Any, Message]:
     from alrea.services.chat_send import _find_message  # one way to find a message of a visible conversation
 
     return _find_message(caller, conversation_id, message_id)
 
 
-def whatsapp_id(item: MessageItem) -> str:
+def whatsapp_id(item: Message) -> str:
     """The WhatsApp id of a stored message (ours once sent: ``wamid``); Conflict while it has none."""
     if item.kind in ("note", "reaction") or item.deleted:
         raise Invalid("Não é possível usar esta mensagem.", field="message_id")
@@ -45,8 +45,8 @@ def whatsapp_id(item: MessageItem) -> str:
     return wamid
 
 
-def short_text(item: MessageItem) -> str:
-    media = item.media.as_dict() if hasattr(item.media, "as_dict") else dict(item.media or {})
+def short_text(item: Message) -> str:
+    media = dict(item.media or {})
     text = item.text or media.get("caption") or KIND_LABELS.get(item.kind) or ""
     return text[:QUOTE_MAX]
 
@@ -60,7 +60,7 @@ def quote_fields(caller: Principal, conversation_id: str, reply_to: str) -> dict
     return {"quoted_id": whatsapp_id(item), "quoted_text": short_text(item), "quoted_from_me": bool(item.from_me)}
 
 
-def quote_of(conv: Any, item: MessageItem) -> wa.Quote | None:
+def quote_of(conv: Any, item: Message) -> wa.Quote | None:
     """Evolution's ``quoted`` for a stored reply (None for a plain message)."""
     if not item.quoted_id:
         return None
@@ -90,8 +90,7 @@ def react(caller: Principal, conversation_id: str, message_id: str, emoji: str) 
         runtime().whatsapp.send_reaction(instance.evolution_name, conv.chat_jid, target, bool(item.from_me), emoji)
     except wa.WhatsAppError as exc:
         raise _gateway_error(exc, "reação") from exc
-    messages.set_reaction(item, "me", emoji)
-    item.refresh()
+    item = messages.set_reaction(item, "me", emoji) or messages.get(item.tenant_id, item.conversation_id, item.sk) or item
     logger.info("reaction sent", extra={"message_id": item.id, "conversation_id": conv.id})
-    audience.push_conversation_event(conv, {"type": "message_updated", "message": item.view()})
-    return item.view()
+    audience.push_conversation_event(conv, {"type": "message_updated", "message": message_view(item)})
+    return message_view(item)

@@ -18,12 +18,11 @@ from typing import Any
 
 from alrea.core.errors import Forbidden
 from alrea.core.log import logger
-from alrea.domain.accounts import User
+from alrea.domain.conversations import Conversation
 from alrea.domain.roles import Principal
 from alrea.ports.push import conversation_group, user_group
 from alrea.services import audience
 from alrea.store import connections, conversations, users
-from alrea.store.conversations import ConversationItem
 
 ONLINE, AWAY, OFFLINE = "online", "away", "offline"
 ACTIVITIES = ("viewing", "typing", "left")
@@ -34,13 +33,13 @@ def is_connected(tenant_id: str, user_id: str) -> bool:
     return bool(connections.members(user_group(tenant_id, user_id)))
 
 
-def presence_of(user: User, connected: bool) -> str:
+def presence_of(user: Any, connected: bool) -> str:
     if not connected:
         return OFFLINE
     return AWAY if user.away else ONLINE
 
 
-def _agent_view(user: User, loads: dict[str, int]) -> dict[str, Any]:
+def _agent_view(user: Any, loads: dict[str, int]) -> dict[str, Any]:
     state = presence_of(user, is_connected(user.tenant_id, user.user_id))
     return {"id": user.user_id, "name": user.name, "role": user.role, "department_id": user.department_id,
             "presence": state, "online": state == ONLINE, "load": loads.get(user.user_id, 0)}
@@ -61,7 +60,7 @@ def list_agents(caller: Principal) -> dict[str, Any]:
     return {"items": [_agent_view(u, loads) for u in people]}
 
 
-def _announce(user: User, state: str) -> None:
+def _announce(user: Any, state: str) -> None:
     """To the user groups of the tenant's admins and of their department's managers — never to the user
     themselves (their own screens know)."""
     watchers = [u for u in users.list_users(user.tenant_id) if u.active and u.user_id != user.user_id and (
@@ -99,14 +98,14 @@ def disconnected(tenant_id: str, user_id: str) -> None:
         _announce(user, OFFLINE)
 
 
-def _user(tenant_id: str, user_id: str) -> User | None:
+def _user(tenant_id: str, user_id: str) -> Any:
     try:
         return users.get_user(tenant_id, user_id)
     except Exception:  # noqa: BLE001 - a deleted user has no presence to announce
         return None
 
 
-def push_activity(caller: Principal, item: ConversationItem, what: str) -> None:
+def push_activity(caller: Principal, item: Conversation, what: str) -> None:
     """``caller`` (who may see ``item``) is viewing / typing on / has left the conversation."""
     audience.push_groups([*audience.audience(item), conversation_group(item.tenant_id, item.id)], {
         "type": "activity", "conversation_id": item.id, "user_id": caller.user_id, "name": caller.name,

@@ -97,6 +97,8 @@ def _pages(fetch: Any) -> Any:
 
 
 def build_archive(tenant_id: str, export_id: str) -> tuple[bytes, dict[str, int]]:
+    from alrea.domain.messages import message_view
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         contacts = _Jsonl(zf, "contacts.jsonl")
@@ -112,7 +114,7 @@ def build_archive(tenant_id: str, export_id: str) -> tuple[bytes, dict[str, int]
         messages = _Jsonl(zf, "messages.jsonl")
         for cid in cids:
             for msg in _pages(lambda s, c=cid: message_store.list_newest_first(tenant_id, c, limit=PAGE, start=s)):
-                messages.write(msg.view())
+                messages.write(message_view(msg))
         messages.close()
         campaigns = _Jsonl(zf, "campaigns.jsonl")  # a zip takes one writer at a time: campaigns, then rows
         camp_ids: list[str] = []

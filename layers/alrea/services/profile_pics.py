@@ -62,7 +62,8 @@ def request_fetch(fact: hooks.MessageStored) -> None:
     if fact.direction != "in" or fact.is_group or _number(fact.contact_key) is None:
         return
     assert fact.contact_key is not None
-    if is_fresh(contacts.get(fact.tenant_id, fact.contact_key)):
+    seen = getattr(fact, "contact", None)  # read by the pipeline before storing: no second read
+    if is_fresh(seen if seen is not None else contacts.get(fact.tenant_id, fact.contact_key)):
         return
     runtime().bus.publish(QUEUE, {"tenant_id": fact.tenant_id, "instance_id": fact.instance_id,
                                   "contact_key": fact.contact_key})

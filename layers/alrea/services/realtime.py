@@ -130,14 +130,14 @@ def _conversation_id(value: Any) -> str:
         raise _Refused("conversation_id inválido.") from None
 
 
-def _connection(connection_id: str) -> connections.WsConnection:
+def _connection(connection_id: str) -> connections.Connection:
     connection = connections.get(connection_id)
     if connection is None:
         raise _Refused("Conexão desconhecida; reconecte.")
     return connection
 
 
-def _caller(connection: connections.WsConnection) -> Principal:
+def _caller(connection: connections.Connection) -> Principal:
     caller = _principal(connection.tenant_id, connection.user_id)
     if caller is None:
         raise _Refused("Sessão inválida; entre novamente.")
@@ -146,7 +146,7 @@ def _caller(connection: connections.WsConnection) -> Principal:
 
 def _visible(caller: Principal, conversation_id: str):
     """The conversation if the caller may see it (the inbox's visibility rule)."""
-    item = conversations.get(caller.tenant_id, conversation_id)
+    item = conversations.find(caller.tenant_id, conversation_id)
     if item is None or not audience.can_see_item(caller, item):
         raise _Refused("Conversa não encontrada.")
     return item

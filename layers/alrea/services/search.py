@@ -2,9 +2,9 @@
 
 Messages (store/search_index.py): every stored message with text (inbound and outbound, captions included;
 internal notes and reactions are not indexed) gets one index item per distinct folded word
-(alrea.domain.search.words). The inbound pipeline indexes through the ``message stored`` hook, inbox sends
-(services/chat_send.py) right after the message is stored, and a ``messages.delete`` webhook removes the items
-(the ``message deleted`` hook).
+(alrea.domain.search.words). A received message and an inbox send write their words in the message's own
+transaction (:func:`entry_of` → store/messages.record_message: exactly once with the message; DECISIONS 29);
+a ``messages.delete`` webhook removes them (the ``message deleted`` hook).
 
 A search reads ONE partition: the longest query word (exact), or, for the word being typed, its 4-character
 prefix partition filtered by ``begins_with``; the other words are checked against the words stored on each
@@ -22,7 +22,8 @@ from alrea.core.errors import Invalid
 from alrea.core.log import logger
 from alrea.domain import search as dom
 from alrea.domain.roles import Principal
-from alrea.services import audience, cursors
+from alrea.services import audience
+from alrea.store import paging
 from alrea.store import conversations, search_index
 
 MAX_LIMIT = 50
@@ -33,19 +34,15 @@ _CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T[0-9:.]+Z#[0-9a-f-]{36}#[A-Za-z0-9_.:@
 
 
 # ---------------------------------------------------------------- indexing
-def index_message(tenant_id: str, message: dict[str, Any]) -> int:
-    """Index a stored message (its view: id, conversation_id, sent_at, direction, kind, text, sk)."""
+def entry_of(message: dict[str, Any]) -> dom.Entry | None:
+    """The index entry of a message (its view), or None when it is not indexed (notes, reactions, no words).
+    The inbound pipeline writes it in the message's own transaction (store/messages.record_message)."""
     if message.get("kind") in NOT_INDEXED_KINDS or message.get("direction") not in ("in", "out"):
-        return 0
+        return None
     words = dom.words(message.get("text"))
     if not words:
-        return 0
-    text = " ".join(str(message.get("text") or "").split())
-    count = search_index.put_message(
-        tenant_id, message["conversation_id"], message["id"], message_sk=message["sk"], at=message["sent_at"],
-        direction=message["direction"], snippet=text[:dom.SNIPPET_STORED], words=words, prefix_len=dom.PREFIX_LEN)
-    logger.debug("message indexed", extra={"message_id": message["id"], "words": count})
-    return count
+        return None
+    return dom.Entry(tuple(words), " ".join(str(message.get("text") or "").split())[:dom.SNIPPET_STORED])
 
 
 def unindex_message(tenant_id: str, message: dict[str, Any]) -> int:
@@ -56,21 +53,6 @@ def unindex_message(tenant_id: str, message: dict[str, Any]) -> int:
                                         at=message["sent_at"], words=words)
     logger.info("message removed from the search index", extra={"message_id": message["id"], "words": count})
     return count
-
-
-def index_quietly(tenant_id: str, message: dict[str, Any]) -> None:
-    """Index, never raising: the message is stored and its send or push must go on. A redelivered webhook
-    stops at the duplicate check before the hooks run, so raising would not retry the index write anyway."""
-    try:
-        index_message(tenant_id, message)
-    except Exception:  # noqa: BLE001 - derived data; logged with the message id for a re-index
-        logger.exception("message not indexed", extra={"message_id": message.get("id"),
-                                                       "conversation_id": message.get("conversation_id")})
-
-
-def on_message_stored(fact: Any) -> None:
-    """hooks.ON_MESSAGE_STORED listener."""
-    index_quietly(fact.tenant_id, fact.message)
 
 
 def on_message_deleted(fact: Any) -> None:
@@ -88,12 +70,20 @@ def _query(q: str | None) -> dom.Query:
     return dom.parse_query(text) or dom.Query((), None)
 
 
-def encode_cursor(before: str | None) -> str | None:
-    return cursors.encode("m", before)
+def _paging(caller: Principal, q: str | None) -> paging.Query:
+    """A search cursor is bound to the tenant, the caller and the words searched (store/paging.py)."""
+    return paging.Query(caller.tenant_id, "search", {"user": caller.user_id, "q": " ".join((q or "").split())})
 
 
-def decode_cursor(cursor: str | None) -> str | None:
-    return cursors.decode(cursor, "m", _CURSOR)
+def encode_cursor(caller: Principal, q: str | None, before: str | None) -> str | None:
+    return paging.encode(_paging(caller, q), before)
+
+
+def decode_cursor(caller: Principal, q: str | None, cursor: str | None) -> str | None:
+    before = paging.decode(_paging(caller, q), cursor)
+    if before is not None and not (isinstance(before, str) and _CURSOR.match(before)):
+        raise Invalid(paging.BAD_CURSOR, field="cursor")
+    return before
 
 
 @dataclass
@@ -120,24 +110,24 @@ def search_messages(caller: Principal, query: dom.Query, *, limit: int, before: 
         items, frontier, read = search_index.scan(
             caller.tenant_id, word, prefix=as_prefix, prefix_len=dom.PREFIX_LEN, before=frontier,
             budget=READ_BUDGET - page.index_reads, want=(limit + 1 - len(found)) * wider,
-            accept=lambda i: query.matches(i.word_list))
+            accept=lambda i: query.matches(list(i.words)))
         rounds += 1
         page.index_reads += read
         missing = [i.conversation_id for i in items if i.conversation_id not in convs]
         if missing:
-            fetched = conversations.batch_get(caller.tenant_id, missing)
+            fetched = conversations.find_many(caller.tenant_id, missing)
             page.conversation_reads += len(set(missing))
             convs.update({cid: fetched.get(cid) for cid in missing})
         for item in items:
             conv = convs.get(item.conversation_id)
-            if item.sk in seen or conv is None or not audience.can_see_item(caller, conv):
+            if item.key in seen or conv is None or not audience.can_see_item(caller, conv):
                 continue
-            seen.add(item.sk)
+            seen.add(item.key)
             found.append((item, conv))
         if frontier is None or len(found) > limit or page.index_reads >= READ_BUDGET:
             break
     shown = found[:limit]
-    page.next_before = shown[-1][0].sk if len(found) > limit else frontier
+    page.next_before = shown[-1][0].key if len(found) > limit else frontier
     page.results = [{
         "conversation_id": item.conversation_id, "message_id": item.message_id, "message_sk": item.message_sk,
         "snippet": dom.snippet(item.snippet, query.terms), "at": item.at, "direction": item.direction,
@@ -153,9 +143,9 @@ def search(caller: Principal, q: str | None, *, limit: int = 20, cursor: str | N
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid(f"limit deve estar entre 1 e {MAX_LIMIT}.", field="limit")
     query = _query(q)
-    before = decode_cursor(cursor)
+    before = decode_cursor(caller, q, cursor)
     page = search_messages(caller, query, limit=limit, before=before)
     found_contacts = [] if cursor else contacts.search_any(caller.tenant_id, (q or "").strip(), CONTACTS_LIMIT)
     logger.info("search", extra={"results": len(page.results), "index_reads": page.index_reads,
                                  "conversation_reads": page.conversation_reads})
-    return {"messages": page.results, "contacts": found_contacts, "next_cursor": encode_cursor(page.next_before)}
+    return {"messages": page.results, "contacts": found_contacts, "next_cursor": encode_cursor(caller, q, page.next_before)}

@@ -58,7 +58,7 @@ class IngestAnswer:
 def _instance_for(token: str) -> Any:
     from alrea.store import instances  # owned by the instances module
 
-    instance = instances.find_by_webhook_token(token) if _TOKEN.match(token or "") else None
+    instance = instances.find_by_webhook_token_cached(token) if _TOKEN.match(token or "") else None
     if instance is None:
         raise NotFound("unknown webhook")
     return instance

@@ -229,3 +229,18 @@ def rename(tenant_id: str, instance_id: str, name: str) -> Instance:
     """The number's display name (its Evolution instance name does not change). Added for the numbers screen."""
     item = InstanceItem(*InstanceItem.key(tenant_id, instance_id))
     return _update_existing(item, [InstanceItem.name.set(name), InstanceItem.updated_at.set(iso(utcnow()))])
+
+
+# ---------------------------------------------------------------- webhook ingest's cached lookup (additive)
+from alrea.store.cache import TtlCache  # noqa: E402
+
+WEBHOOK_TOKEN_TTL_S = 30.0
+_BY_WEBHOOK_TOKEN = TtlCache(ttl_s=WEBHOOK_TOKEN_TTL_S, max_items=1024)
+
+
+def find_by_webhook_token_cached(token: str) -> Instance | None:
+    """find_by_webhook_token, remembered for ``WEBHOOK_TOKEN_TTL_S`` per warm container (at most 1,024
+    tokens; unknown tokens are never remembered): ingest reads the pointer and the instance once per half
+    minute instead of twice per webhook. A deleted instance's webhooks may still be queued for that long (the
+    processor drops what it cannot place); a jwt_key change applies within it."""
+    return _BY_WEBHOOK_TOKEN.get(token, lambda: find_by_webhook_token(token))

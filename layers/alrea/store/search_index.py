@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from pynamodb.attributes import UnicodeAttribute
 
+from alrea.domain.search import Hit
 from alrea.store.base import Gsi1, Item
 from alrea.store.keys import child_pk
 
@@ -66,17 +67,6 @@ def _items(tenant_id: str, conversation_id: str, message_id: str, at: str, words
     return out
 
 
-def put_message(tenant_id: str, conversation_id: str, message_id: str, *, message_sk: str, at: str,
-                direction: str, snippet: str | None, words: list[str], prefix_len: int) -> int:
-    """Write a message's word items (idempotent: the same keys are overwritten); answers how many."""
-    items = _items(tenant_id, conversation_id, message_id, at, words, prefix_len, message_sk=message_sk,
-                   direction=direction, snippet=snippet)
-    with WordItem.batch_write() as batch:
-        for item in items:
-            batch.save(item)
-    return len(items)
-
-
 def delete_message(tenant_id: str, conversation_id: str, message_id: str, *, at: str, words: list[str]) -> int:
     sk = entry_sk(at, conversation_id, message_id)
     with WordItem.batch_write() as batch:
@@ -85,8 +75,14 @@ def delete_message(tenant_id: str, conversation_id: str, message_id: str, *, at:
     return len(words)
 
 
+def _hit(item: WordItem) -> Hit:
+    return Hit(key=item.sk, conversation_id=item.conversation_id, message_id=item.message_id,
+               message_sk=item.message_sk, direction=item.direction, at=item.at, snippet=item.snippet,
+               words=tuple(item.word_list))
+
+
 def scan(tenant_id: str, word: str, *, prefix: bool, prefix_len: int, before: str | None, budget: int,
-         want: int, accept: Callable[[WordItem], bool]) -> tuple[list[WordItem], str | None, int]:
+         want: int, accept: Callable[[Hit], bool]) -> tuple[list[Hit], str | None, int]:
     """Newest-first entries of one word (or of every word starting with ``word``) below ``before``, until
     ``want`` were accepted or ``budget`` items were read. Answers (accepted, frontier, items read): the
     frontier is the sort key of the last item DynamoDB evaluated when more may follow (None: exhausted)."""
@@ -100,13 +96,13 @@ def scan(tenant_id: str, word: str, *, prefix: bool, prefix_len: int, before: st
     page_size = max(1, min(want, budget))  # the first page: just enough when every item is accepted
     results = index.query(partition, (attr < before) if before else None, filter_condition=condition,
                           scan_index_forward=False, page_size=page_size)
-    accepted: list[WordItem] = []
+    accepted: list[Hit] = []
     read = 0
     frontier: str | None = None
     for page in results.page_iter:
         read += int(page.get("ScannedCount", 0))
         for raw in page.get("Items", []):
-            item = WordItem.from_raw_data(raw)
+            item = _hit(WordItem.from_raw_data(raw))
             if accept(item):
                 accepted.append(item)
         last = page.get("LastEvaluatedKey")

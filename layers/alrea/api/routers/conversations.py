@@ -9,12 +9,12 @@ from pydantic import Field
 
 from alrea.api.deps import CurrentUser
 from alrea.api.routers.schemas import Body
-from alrea.services import chat_send, conversation_contact, conversations, inbox, message_actions
+from alrea.services import chat_send, conversation_contact, inbox, message_actions
 from alrea.services.conversation_contact import MAX_TAGS
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 
-Limit = Query(50, ge=1, le=conversations.MAX_LIMIT, description="page size (1..100)")
+Limit = Query(50, ge=1, le=inbox.MAX_LIMIT, description="page size (1..100)")
 Cursor = Query(None, max_length=2048, description="next_cursor of the previous page")
 
 
@@ -27,9 +27,9 @@ def list_conversations(caller: CurrentUser, limit: int = Limit, cursor: str | No
                        q: str | None = Query(None, max_length=80),
                        view: Literal["inbox"] | None = Query(None, description='"inbox": queue + my open chats'),
                        sort: Literal["newest", "oldest"] = Query("newest")) -> dict[str, Any]:
-    return conversations.list_conversations(caller, limit=limit, cursor=cursor, status=status,
-                                            department_id=department_id, assigned_user_id=assigned_user_id,
-                                            unread=unread, instance_id=instance_id, q=q, view=view, sort=sort)
+    return inbox.list_page(caller, limit=limit, cursor=cursor, status=status, department_id=department_id,
+                           assigned_user_id=assigned_user_id, unread=unread, instance_id=instance_id, q=q,
+                           view=view, sort=sort)
 
 
 @router.get("/counts")
@@ -39,13 +39,13 @@ def counts(caller: CurrentUser) -> dict[str, Any]:
 
 @router.get("/{conversation_id}")
 def get_conversation(conversation_id: str, caller: CurrentUser) -> dict[str, Any]:
-    return conversations.get_conversation(caller, conversation_id)
+    return inbox.get_conversation(caller, conversation_id)
 
 
 @router.get("/{conversation_id}/messages")
 def list_messages(conversation_id: str, caller: CurrentUser, limit: int = Limit,
                   cursor: str | None = Cursor) -> dict[str, Any]:
-    return conversations.list_messages(caller, conversation_id, limit=limit, cursor=cursor)
+    return inbox.messages_page(caller, conversation_id, limit=limit, cursor=cursor)
 
 
 class AssignIn(Body):
