@@ -31,6 +31,8 @@ class FakeBatch:
     def __init__(self, *, department=DEPT, auto_assign=False, people=(), online=(), loads=None):
         self.values = {("default_department", TID, IID): department,
                        ("inbox_settings", TID): InboxSettings(auto_assign=auto_assign),
+                       # the number's effective switch (its own override, else the tenant's setting)
+                       ("auto_assign", TID, IID): auto_assign,
                        ("users", TID): list(people), ("agent_loads", TID): dict(loads or {})}
         self.online = set(online)
         self.reads: list = []
