@@ -132,7 +132,7 @@ def part_one(n: int) -> None:
                              "audience": {"tags": ["bench"]}, "instance_ids": ids,
                              "pacing": {"min_delay_s": 0, "max_delay_s": 0, "window_start": "00:00",
                                         "window_end": "00:00", "weekdays": list(range(7)),
-                                        "daily_cap_per_number": 100000}})["id"]
+                                        "daily_cap_per_number": 100000}}).id
     plan_h, send_h = load("campaign_plan"), load("campaign_send")
     plan_stats = {"cpu": [], "wall": [], "records": 0}
     send_stats = {"cpu": [], "wall": [], "records": 0}
@@ -198,7 +198,7 @@ def part_two(n: int) -> None:
     cid = svc.create(admin, {"name": "paced", "variants": [{"text": "Oi {{nome}}"}], "audience": {"tags": ["paced"]},
                              "instance_ids": ids,
                              "pacing": {"min_delay_s": 1, "max_delay_s": 3, "window_start": "00:00",
-                                        "window_end": "00:00", "weekdays": list(range(7))}})["id"]
+                                        "window_end": "00:00", "weekdays": list(range(7))}}).id
     plan_h, send_h = load("campaign_plan"), load("campaign_send")
     stats = {"cpu": [], "wall": [], "records": 0}
     stop = threading.Event()
