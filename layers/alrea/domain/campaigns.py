@@ -266,7 +266,8 @@ class NumberState:
     day: str | None = None  # local date of day_count
     day_count: int = 0
     recent: list[int] = field(default_factory=list)  # 1 = failure, 0 = success; newest last
-    after: str | None = None  # the last recipient planned in this run (its pending ones sort after it)
+    after: str | None = None  # the last recipient planned in run ``after_run`` (its pending ones sort after it)
+    after_run: str | None = None
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,8 @@ def _plan(c: dom.Campaign, task: PlanTask, now: datetime, rng: random.Random) ->
     per_number = max(1, math.ceil(MAX_SENDS / max(1, len(numbers))))
     pending: dict[str, list[dom.Recipient]] = {}
     for iid in numbers:
-        after = states[iid].after if iid in states else None
+        state = states.get(iid)
+        after = state.after if state is not None and state.after_run == c.run_id else None  # a run's own cursor
         pending[iid] = rstore.pending_after(tid, cid, iid, after, limit=per_number)
     by_phone = {r.phone: r for recs in pending.values() for r in recs}
     window = dom.plan_window({iid: [r.phone for r in recs] for iid, recs in pending.items()}, states, pacing, tz,
@@ -98,7 +99,12 @@ def _plan(c: dom.Campaign, task: PlanTask, now: datetime, rng: random.Random) ->
                               media=variant.get("media") or None, sticky_known=rec.sticky_known)
         _publish(order, now.timestamp() + time.monotonic() - started)
         window.numbers[slot.instance_id].after = rec.phone
-    # the cursor after the messages: a crash before this write plans them again (the claim sends once)
+        window.numbers[slot.instance_id].after_run = order.run_id
+    # the cursors after the messages: a crash before this write plans them again (the claim sends once). A
+    # number with nothing planned keeps its cursor only if it is this run's.
+    for state in window.numbers.values():
+        if state.after_run != c.run_id:
+            state.after = state.after_run = None
     store.save_number_states(tid, cid, list(window.numbers.values()))
     queued = len(window.slots)
     more_pending = any(len(v) >= per_number for v in pending.values()) or queued < len(by_phone)
@@ -124,7 +130,8 @@ def _in_flight_wait(c: dom.Campaign, states: dict[str, dom.NumberState], now: da
     race for the claim, which lets one send."""
     _expire_sending(c, now)
     stale = [iid for iid, s in states.items()
-             if s.last_slot is not None and s.last_slot < now.timestamp() - STALE_QUEUED_S and s.after]
+             if s.last_slot is not None and s.last_slot < now.timestamp() - STALE_QUEUED_S and s.after
+             and s.after_run == c.run_id]
     if stale and rstore.any_in(c.tenant_id, c.id, dom.R_PENDING):
         logger.warning("replanning pending recipients whose messages were lost", extra={"campaign_id": c.id})
         store.reset_numbers(c.tenant_id, c.id, stale, outcomes=False)

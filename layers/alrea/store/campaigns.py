@@ -101,11 +101,12 @@ class NumberStateItem(Item):
     day_count = NumberAttribute(default=0)
     recent = ListAttribute(of=NumberAttribute, default=list)
     after = UnicodeAttribute(null=True)
+    after_run = UnicodeAttribute(null=True)
 
     def state(self) -> dom.NumberState:
         return dom.NumberState(self.instance_id, float(self.last_slot) if self.last_slot is not None else None,
                                self.day, int(self.day_count or 0), [int(x) for x in (self.recent or [])],
-                               self.after)
+                               self.after, self.after_run)
 
 
 class TimelineItem(Item):
@@ -330,7 +331,10 @@ def save_number_states(tenant_id: str, cid: str, states: list[dom.NumberState]) 
                    N.day.set(state.day or ""), N.day_count.set(state.day_count)]
         if state.last_slot is not None:
             actions.append(N.last_slot.set(state.last_slot))
-        actions.append(N.after.set(state.after) if state.after else N.after.remove())
+        if state.after and state.after_run:
+            actions += [N.after.set(state.after), N.after_run.set(state.after_run)]
+        else:
+            actions += [N.after.remove(), N.after_run.remove()]
         item.update(actions=actions)
 
 
@@ -347,11 +351,11 @@ def record_outcomes(tenant_id: str, cid: str, instance_id: str, outcomes: list[i
 
 
 def reset_numbers(tenant_id: str, cid: str, instance_ids: list[str], *, outcomes: bool = True) -> None:
-    """A new run plans every pending recipient again from the start (and, with ``outcomes``, forgets the
-    numbers' recent failures)."""
+    """Plan the numbers' pending recipients again from the start (and, with ``outcomes``, forget the numbers'
+    recent failures: a resume). A new run ignores an older run's cursor on its own (it is bound to its run)."""
     N = NumberStateItem
     for iid in instance_ids:
-        actions = [N.instance_id.set(iid), N.after.remove()]
+        actions = [N.instance_id.set(iid), N.after.remove(), N.after_run.remove()]
         if outcomes:
             actions.append(N.recent.set([]))
         N(campaign_pk(tenant_id, cid), f"NUM#{iid}").update(actions=actions)
