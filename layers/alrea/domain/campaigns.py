@@ -465,6 +465,12 @@ class SendOrder:
                 "phone": self.phone, "instance_id": self.instance_id, "slot": self.slot, "variant": self.variant,
                 "text": self.text, "media": self.media, "sticky_known": self.sticky_known}
 
+    def claimed(self, at: str) -> Recipient:
+        """The recipient a successful claim of this order left (what the sender knows without reading it)."""
+        return Recipient(tenant_id=self.tenant_id, campaign_id=self.campaign_id, phone=self.phone,
+                         instance_id=self.instance_id, status=R_SENDING, slot=self.slot, variant=self.variant,
+                         attempted_at=at, sticky_known=self.sticky_known)
+
     @classmethod
     def from_message(cls, body: dict[str, Any]) -> SendOrder:
         return cls(tenant_id=str(body["tenant_id"]), campaign_id=str(body["campaign_id"]),

@@ -134,7 +134,7 @@ def handle_message(body: dict[str, Any], receive_count: int = 1, batch: SendBatc
 
 
 def _send(order: dom.SendOrder, receive_count: int, batch: SendBatch) -> str:
-    rec = rstore.sent_of(order, iso(utcnow()))
+    rec = order.claimed(iso(utcnow()))
     number = order.phone.lstrip("+")
     try:
         instance = batch.instance(order.tenant_id, order.instance_id)

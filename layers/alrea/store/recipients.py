@@ -206,13 +206,6 @@ def claim_for_send(order: dom.SendOrder) -> str:
     return "ok"
 
 
-def sent_of(order: dom.SendOrder, at: str) -> dom.Recipient:
-    """The recipient a successful claim left (what the sender knows without reading it back)."""
-    return dom.Recipient(tenant_id=order.tenant_id, campaign_id=order.campaign_id, phone=order.phone,
-                         instance_id=order.instance_id, status=dom.R_SENDING, slot=order.slot,
-                         variant=order.variant, attempted_at=at, sticky_known=order.sticky_known)
-
-
 def _page(results, limit: int) -> tuple[list[dom.Recipient], dict | None]:
     items = [_domain(i) for i in results]
     return items, (results.last_evaluated_key if len(items) == limit else None)
