@@ -458,26 +458,24 @@ class SendOrder:
     variant: int
     text: str
     media: dict[str, Any] | None = None
-    sticky_known: bool = False
 
     def as_message(self) -> dict[str, Any]:
         return {"tenant_id": self.tenant_id, "campaign_id": self.campaign_id, "run_id": self.run_id,
                 "phone": self.phone, "instance_id": self.instance_id, "slot": self.slot, "variant": self.variant,
-                "text": self.text, "media": self.media, "sticky_known": self.sticky_known}
+                "text": self.text, "media": self.media}
 
     def claimed(self, at: str) -> Recipient:
         """The recipient a successful claim of this order left (what the sender knows without reading it)."""
         return Recipient(tenant_id=self.tenant_id, campaign_id=self.campaign_id, phone=self.phone,
                          instance_id=self.instance_id, status=R_SENDING, slot=self.slot, variant=self.variant,
-                         attempted_at=at, sticky_known=self.sticky_known)
+                         attempted_at=at)
 
     @classmethod
     def from_message(cls, body: dict[str, Any]) -> SendOrder:
         return cls(tenant_id=str(body["tenant_id"]), campaign_id=str(body["campaign_id"]),
                    run_id=str(body["run_id"]), phone=str(body["phone"]), instance_id=str(body["instance_id"]),
                    slot=float(body.get("slot") or 0), variant=int(body.get("variant") or 0),
-                   text=str(body.get("text") or ""), media=body.get("media") or None,
-                   sticky_known=bool(body.get("sticky_known")))
+                   text=str(body.get("text") or ""), media=body.get("media") or None)
 
 
 def iso_of_epoch(epoch: float | None) -> str | None:

@@ -104,24 +104,30 @@ def start_now(tenant_id: str, cid: str, *, now: datetime | None = None) -> dom.C
 
 
 def materialise(c: dom.Campaign, audience: Iterable[dict[str, Any]]) -> int:
-    """Recipients from the audience, each on its sticky number (or the least loaded of the campaign's)."""
+    """Recipients from the audience, each on its sticky number; a contact without one gets the least loaded of
+    the campaign's numbers, and that number becomes its sticky one (written here, in batches, rather than
+    once per send)."""
     load_of = {iid: 0 for iid in c.instance_ids}
     total = 0
     batch: list[dict[str, Any]] = []
 
     def flush() -> int:
         sticky = rstore.sticky_of(c.tenant_id, [r["phone"] for r in batch])
-        recipients = []
+        recipients, new_sticky = [], []
         for contact in batch:
             known = sticky.get(contact["phone"])
             iid = known if known in load_of else min(load_of, key=load_of.__getitem__)
             load_of[iid] += 1
+            if known is None:
+                new_sticky.append((contact["phone"], iid))
             recipients.append(dom.Recipient(
                 tenant_id=c.tenant_id, campaign_id=c.id, phone=contact["phone"], instance_id=iid,
                 contact={k: contact.get(k) for k in ("id", "name", "email", "fields", "tags")},
                 sticky_known=known is not None))
         batch.clear()
-        return rstore.materialise(recipients)
+        written = rstore.materialise(recipients)
+        rstore.set_sticky_many(c.tenant_id, new_sticky)
+        return written
 
     seen: set[str] = set()
     for contact in audience:

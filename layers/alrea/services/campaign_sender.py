@@ -84,16 +84,26 @@ class SendBatch:
             defaultdict(list)
         latest: dict[tuple[str, str], dom.Campaign | None] = {}
         for (tid, cid), deltas in counters.items():
-            latest[(tid, cid)] = store.add_counters(tid, cid, dict(deltas))
+            latest[(tid, cid)] = _safely("counters", cid, store.add_counters, tid, cid, dict(deltas))
         for (tid, cid), buckets in minutes.items():
-            store.timeline_add_many(tid, cid, {m: dict(d) for m, d in buckets.items() if d})
+            _safely("chart", cid, store.timeline_add_many, tid, cid, {m: dict(d) for m, d in buckets.items() if d})
         for (tid, cid, iid), outcomes in rings.items():
-            recent = store.record_outcomes(tid, cid, iid, outcomes)
+            recent = _safely("ring", cid, store.record_outcomes, tid, cid, iid, outcomes) or []
             if any(outcomes) and dom.should_auto_pause(recent):
                 _auto_pause(tid, cid, recent)
                 latest.pop((tid, cid), None)
         for c in latest.values():
             push_progress(c)
+
+
+def _safely(what: str, cid: str, fn: Any, *args: Any) -> Any:
+    """A flush step that fails is logged, not raised: the sends are done (raising would only redeliver
+    messages that claim nothing). Lost counters are recounted by the planner once the campaign is quiet."""
+    try:
+        return fn(*args)
+    except Exception:  # noqa: BLE001
+        logger.exception("campaign batch flush failed", extra={"campaign_id": cid, "step": what})
+        return None
 
 
 def _auto_pause(tid: str, cid: str, recent: list[int]) -> None:
@@ -165,8 +175,6 @@ def _send(order: dom.SendOrder, receive_count: int, batch: SendBatch) -> str:
         return _failed(order, batch)
     now = iso(utcnow())
     _finish(order, rec, batch, dom.R_SENT, wamid=sent.id, sent_at=now, error=None)
-    if not order.sticky_known:
-        rstore.set_sticky(order.tenant_id, order.phone, order.instance_id)
     app_metrics.send_outcome("campaign", "ok", tenant_id=order.tenant_id)
     batch.outcome(order, failed=False)
     return "sent"

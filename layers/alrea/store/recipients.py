@@ -301,6 +301,17 @@ def set_sticky(tenant_id: str, phone: str, instance_id: str) -> None:
             raise
 
 
+def set_sticky_many(tenant_id: str, pairs: list[tuple[str, str]]) -> None:
+    """The sticky numbers of contacts that had none (BatchWriteItem, 25 a call). Unconditional: two campaigns
+    materialised at the same moment for a new contact may both write; the last one stays."""
+    if not pairs:
+        return
+    with StickyItem.batch_write() as batch:
+        for phone, instance_id in dict(pairs).items():
+            batch.save(StickyItem(tenant_pk(tenant_id), f"STICKY#{phone}", entity="contact_sticky",
+                                  instance_id=instance_id))
+
+
 def tag_conversation(tenant_id: str, conversation_id: str, tag: str) -> bool:
     """Add ``tag`` to the conversation's tags list once (conditional: not already there)."""
     from alrea.store.conversations import ConversationItem as C

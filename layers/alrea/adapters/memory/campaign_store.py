@@ -234,6 +234,10 @@ class MemoryCampaignStore:
     def set_sticky(self, tenant_id: str, phone: str, instance_id: str) -> None:
         self.sticky.setdefault((tenant_id, phone), instance_id)
 
+    def set_sticky_many(self, tenant_id: str, pairs: list[tuple[str, str]]) -> None:
+        for phone, instance_id in pairs:
+            self.sticky[(tenant_id, phone)] = instance_id
+
     def sticky_of(self, tenant_id: str, phones: list[str]) -> dict[str, str]:
         return {p: self.sticky[(tenant_id, p)] for p in phones if (tenant_id, p) in self.sticky}
 
@@ -243,5 +247,5 @@ def recipients_view(memory: MemoryCampaignStore) -> Any:
     from types import SimpleNamespace
 
     names = ("materialise", "mark", "advance", "claim_for_send", "by_status", "pending_after", "any_in",
-             "iter_all", "set_sticky", "sticky_of")
+             "iter_all", "set_sticky", "set_sticky_many", "sticky_of")
     return SimpleNamespace(**{n: getattr(memory, n) for n in names}, get=memory.get_recipient)
