@@ -1,6 +1,7 @@
 """campaign_send (SQS campaign_send_message) → services.campaign_sender: claim, send once, record the outcome.
 
-One SendBatch per invocation: the numbers read once, the outcome counters, chart and rings written once."""
+One SendBatch per invocation: its due messages claimed in one transaction per campaign run, the numbers read
+once, the outcomes (with the counters), the chart and the rings written once at the end."""
 from __future__ import annotations
 
 import json
@@ -19,10 +20,14 @@ processor = BatchProcessor(event_type=EventType.SQS)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     batch = campaign_sender.SendBatch()
+    bodies = campaign_sender.parse_bodies(event.get("Records", []))
+    batch.prepare(bodies)
 
     def record_handler(record: Any) -> str:
-        return campaign_sender.handle_message(json.loads(record.body),
-                                              int(record.attributes.approximate_receive_count or 1), batch)
+        body = bodies[record.message_id] if record.message_id in bodies else json.loads(record.body)
+        return campaign_sender.handle_message(body,
+                                              int(record.attributes.approximate_receive_count or 1), batch,
+                                              record.message_id)
 
     try:
         return process_partial_response(event=event, record_handler=record_handler, processor=processor,

@@ -157,3 +157,37 @@ def test_counters_add_and_chart_minutes(world):
     world.c.timeline_add(c.tenant_id, c.id, "2026-12-01T10:00:30.000Z", {"sent": 1})
     buckets = {b["minute"]: b for b in world.c.timeline(c.tenant_id, c.id)}
     assert buckets["2026-12-01T10:00"]["sent"] == 3 and buckets["2026-12-01T10:01"]["failed"] == 1
+
+
+def test_claim_many_claims_each_pending_recipient_once_in_one_go(world):
+    phones = ["+551100000001", "+551100000002", "+551100000003"]
+    c, run = running(world, phones=phones)
+    world.r.claim_for_send(order(c, run, phones[1]))  # already claimed
+    orders = [order(c, run, p) for p in phones] + [order(c, run, phones[0])]  # and a duplicate in the batch
+    assert world.r.claim_many(orders) == ["ok", "recipient", "ok", "recipient"]
+    counters = world.c.get(c.tenant_id, c.id).counters()
+    assert counters["pending"] == 0 and counters["sending"] == 3
+    assert world.r.claim_many([order(c, "stale", "+551100000009")]) == ["recipient"]
+
+
+def test_claim_many_of_a_stopped_run_claims_nothing(world):
+    phones = ["+551100000001", "+551100000002"]
+    c, run = running(world, phones=phones)
+    assert world.r.claim_many([order(c, "old", p) for p in phones]) == ["campaign", "campaign"]
+    assert {world.r.get(c.tenant_id, c.id, p).status for p in phones} == {dom.R_PENDING}
+
+
+def test_settle_many_moves_with_the_counters_and_leaves_out_what_moved_meanwhile(world):
+    phones = ["+551100000001", "+551100000002", "+551100000003"]
+    c, run = running(world, phones=phones)
+    world.r.claim_many([order(c, run, p) for p in phones])
+    recs = [world.r.get(c.tenant_id, c.id, p) for p in phones]
+    assert world.r.advance(recs[0], (dom.R_SENDING,), dom.R_SENT, wamid="ECHO", sent_at=iso(utcnow()))  # an echo
+    now = iso(utcnow())
+    applied = world.r.settle_many([(recs[0], dom.R_SENDING, dom.R_SENT, {"wamid": "W0", "sent_at": now}),
+                                   (recs[1], dom.R_SENDING, dom.R_FAILED, {"error": "falhou"}),
+                                   (recs[2], dom.R_SENDING, dom.R_PENDING, {})])
+    assert applied == [False, True, True]
+    assert world.r.get(c.tenant_id, c.id, phones[0]).wamid == "ECHO"
+    counters = world.c.get(c.tenant_id, c.id).counters()
+    assert (counters["sent"], counters["failed"], counters["pending"], counters["sending"]) == (1, 1, 1, 0)

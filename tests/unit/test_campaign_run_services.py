@@ -192,3 +192,20 @@ def test_lost_messages_are_planned_again_and_stale_sends_turn_unknown(w):
     plan(c, 4, now=much_later)
     assert w.memory.get_recipient(c.tenant_id, c.id, phones[1]).status == dom.R_UNKNOWN
     assert plan(c, 5, now=much_later).done
+
+
+def test_an_invocation_claims_its_messages_together_and_settles_them_together(w):
+    c, phones = campaign(w, 5)
+    plan(c, 1)
+    messages = orders(w)
+    stale = {**messages[0], "run_id": "old-run"}
+    bodies = {f"m{i}": m for i, m in enumerate(messages)} | {"dup": messages[1], "stale": stale}
+    batch = campaign_sender.SendBatch()
+    batch.prepare(bodies)
+    results = {k: campaign_sender.handle_message(b, 1, batch, k) for k, b in bodies.items()}
+    assert [results[f"m{i}"] for i in range(5)] == ["sent"] * 5
+    assert results["dup"] == "duplicate" and results["stale"] == "duplicate"  # m0 was claimed first
+    assert {r.status for r in w.memory.iter_all(c.tenant_id, c.id)} == {dom.R_SENDING}  # written at the end
+    batch.flush()
+    assert {r.status for r in w.memory.iter_all(c.tenant_id, c.id)} == {dom.R_SENT}
+    assert w.memory.get(c.tenant_id, c.id).counters()["sent"] == 5 and len(w.wa.sent) == 5

@@ -2,18 +2,22 @@
 
 1. Early (SQS delays are whole seconds): wait the fraction, or publish again for the rest.
 2. Claim: pending → sending in a transaction that also checks the run that planned the message is the
-   campaign's running one (store.recipients.claim_for_send) — a duplicate, a stale message from before a
-   pause, or a second worker finds nothing to claim.
+   campaign's running one — a duplicate, a stale message from before a pause, or a second worker finds
+   nothing to claim. An invocation claims all its due messages of one run in ONE transaction
+   (SendBatch.prepare, store.recipients.claim_many) before sending any of them.
 3. Send through Evolution on the recipient's sticky number, with the text the planner rendered; then exactly
    one outcome: sent (+ wamid pointer for receipts) · skipped (not on WhatsApp) · failed (Evolution's reason)
    · pending again + retry (Evolution unavailable / connection closed; nothing went out) · unknown (the
    request left, no answer: reconciled with the fromMe echo, never resent).
-4. The work every message of an invocation shares lives in a SendBatch owned by the invocation: the numbers
-   it read (one read per number per invocation), and the outcome counters, chart minutes and numbers' rings
-   of recent outcomes, written once per invocation (too many failures on a number pause the campaign).
+4. The outcomes of an invocation are written together at its end (SendBatch.flush): the recipients and the
+   campaign's counters in one transaction (store.recipients.settle_many), the chart minutes and the numbers'
+   rings of recent outcomes once each (too many failures on a number pause the campaign), one progress push.
+   If the invocation dies before its flush, its claimed recipients stay "sending": the planner turns them
+   unknown after a while (never resent) and their echoes reconcile them as sent.
 """
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter, defaultdict
 from typing import Any
@@ -46,13 +50,14 @@ class RetryLater(Exception):
 
 
 class SendBatch:
-    """One sender invocation's shared reads and deferred writes (flushed once, at its end)."""
+    """One sender invocation's shared reads, its claims, and its outcomes (written once, at its end)."""
 
     def __init__(self) -> None:
         self._instances: dict[tuple[str, str], Any] = {}
         self._media: dict[str, str] = {}
-        self._counters: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-        self._minutes: dict[tuple[str, str], dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+        self._claims: dict[str, str] = {}  # message id -> claim result (prepare)
+        self._moves: dict[tuple[str, str], list[tuple[dom.SendOrder, dom.Recipient, str, dict[str, Any]]]] = \
+            defaultdict(list)
         self._rings: dict[tuple[str, str, str], list[int]] = defaultdict(list)
 
     def instance(self, tenant_id: str, instance_id: str) -> Any:
@@ -66,39 +71,74 @@ class SendBatch:
             self._media[key] = runtime().storage.presign_get(key, MEDIA_URL_S)
         return self._media[key]
 
-    def moved(self, order: dom.SendOrder, old: str, new: str, at: str) -> None:
-        deltas = dom.counter_deltas(old, new)
-        campaign = (order.tenant_id, order.campaign_id)
-        self._counters[campaign].update(deltas)
-        minute = store.minute_of(at)
-        self._minutes[campaign][minute].update({k: v for k, v in deltas.items() if k in store.TIMELINE_FIELDS and v > 0})
+    def prepare(self, messages: dict[str, dict[str, Any]]) -> None:
+        """Claim, per campaign run, every message that is due (not one to publish again for later) in one
+        transaction; handle_message then finds its claim here."""
+        groups: dict[tuple[str, str, str], list[tuple[str, dom.SendOrder]]] = defaultdict(list)
+        for message_id, body in messages.items():
+            try:
+                order = dom.SendOrder.from_message(body)
+            except (KeyError, TypeError, ValueError):
+                continue  # handle_message reports it
+            if order.slot - time.time() <= MAX_EARLY_SLEEP_S:
+                groups[(order.tenant_id, order.campaign_id, order.run_id)].append((message_id, order))
+        for (_, cid, _), items in groups.items():
+            results = _safely("claims", cid, rstore.claim_many, [o for _, o in items])
+            for (message_id, _), result in zip(items, results or [], strict=False):
+                self._claims[message_id] = result  # without an answer each message claims on its own
+
+    def claimed(self, message_id: str | None, order: dom.SendOrder) -> str:
+        if message_id is not None and message_id in self._claims:
+            return self._claims.pop(message_id)
+        return rstore.claim_many([order])[0]
+
+    def settle(self, order: dom.SendOrder, rec: dom.Recipient, new: str, fields: dict[str, Any]) -> None:
+        self._moves[(order.tenant_id, order.campaign_id)].append((order, rec, new, fields))
 
     def outcome(self, order: dom.SendOrder, failed: bool) -> None:
         self._rings[(order.tenant_id, order.campaign_id, order.instance_id)].append(1 if failed else 0)
 
     def flush(self) -> None:
-        """The batch's counters (one write per campaign), chart minutes (one per minute) and rings (one per
-        number); then auto-pause and one progress push per campaign."""
-        counters, minutes, rings = self._counters, self._minutes, self._rings
-        self._counters, self._minutes, self._rings = defaultdict(Counter), defaultdict(lambda: defaultdict(Counter)), \
-            defaultdict(list)
-        latest: dict[tuple[str, str], dom.Campaign | None] = {}
-        for (tid, cid), deltas in counters.items():
-            latest[(tid, cid)] = _safely("counters", cid, store.add_counters, tid, cid, dict(deltas))
-        for (tid, cid), buckets in minutes.items():
-            _safely("chart", cid, store.timeline_add_many, tid, cid, {m: dict(d) for m, d in buckets.items() if d})
+        """Per campaign: the outcomes with the counters (one transaction), the chart minutes, the numbers'
+        rings (one write each); then auto-pause and one progress push."""
+        moves, rings = self._moves, self._rings
+        self._moves, self._rings = defaultdict(list), defaultdict(list)
+        moved: set[tuple[str, str]] = set()
+        for (tid, cid), items in moves.items():
+            applied = _safely("outcomes", cid, rstore.settle_many,
+                              [(rec, dom.R_SENDING, new, fields) for _, rec, new, fields in items]) or []
+            minutes: dict[str, Counter[str]] = defaultdict(Counter)
+            for (_, _, new, fields), ok in zip(items, applied, strict=False):
+                if ok:
+                    deltas = dom.counter_deltas(dom.R_SENDING, new)
+                    minutes[store.minute_of(fields.get("sent_at") or iso(utcnow()))].update(
+                        {k: v for k, v in deltas.items() if k in store.TIMELINE_FIELDS and v > 0})
+            if any(applied):
+                moved.add((tid, cid))
+                _safely("chart", cid, store.timeline_add_many, tid, cid, {m: dict(d) for m, d in minutes.items() if d})
         for (tid, cid, iid), outcomes in rings.items():
             recent = _safely("ring", cid, store.record_outcomes, tid, cid, iid, outcomes) or []
             if any(outcomes) and dom.should_auto_pause(recent):
                 _auto_pause(tid, cid, recent)
-                latest.pop((tid, cid), None)
-        for c in latest.values():
-            push_progress(c)
+                moved.discard((tid, cid))
+        for tid, cid in moved:
+            push_progress(_safely("read", cid, store.get, tid, cid))
+
+
+def parse_bodies(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """message id -> body of the SQS records that parse (one that does not fails on its own later)."""
+    bodies = {}
+    for record in records:
+        try:
+            bodies[record["messageId"]] = json.loads(record["body"])
+        except (KeyError, TypeError, ValueError):
+            continue
+    return bodies
 
 
 def _safely(what: str, cid: str, fn: Any, *args: Any) -> Any:
     """A flush step that fails is logged, not raised: the sends are done (raising would only redeliver
-    messages that claim nothing). Lost counters are recounted by the planner once the campaign is quiet."""
+    messages that claim nothing); recipients left "sending" turn unknown and are reconciled by their echo."""
     try:
         return fn(*args)
     except Exception:  # noqa: BLE001
@@ -119,7 +159,8 @@ def _auto_pause(tid: str, cid: str, recent: list[int]) -> None:
     logger.warning("campaign auto-paused on failures", extra={"campaign_id": cid})
 
 
-def handle_message(body: dict[str, Any], receive_count: int = 1, batch: SendBatch | None = None) -> str:
+def handle_message(body: dict[str, Any], receive_count: int = 1, batch: SendBatch | None = None,
+                   message_id: str | None = None) -> str:
     """One send message. Given a ``batch`` the caller flushes it; without one, this message's own is."""
     if batch is None:
         batch = SendBatch()
@@ -134,7 +175,7 @@ def handle_message(body: dict[str, Any], receive_count: int = 1, batch: SendBatc
         return "early"
     if early > 0:
         time.sleep(early)
-    claimed = rstore.claim_for_send(order)
+    claimed = batch.claimed(message_id, order)
     if claimed == "recipient":
         logger.info("send message with nothing to claim (duplicate or stale)", extra={"campaign_id": order.campaign_id})
         return "duplicate"
@@ -187,7 +228,5 @@ def _failed(order: dom.SendOrder, batch: SendBatch) -> str:
 
 
 def _finish(order: dom.SendOrder, rec: dom.Recipient, batch: SendBatch, new: str, **fields: Any) -> None:
-    """sending → ``new`` on the recipient; its counters join the batch. An echo that already reconciled the
-    send (sending → sent, with its counters) wins: nothing more moves."""
-    if rstore.mark(rec, dom.R_SENDING, new, **fields):
-        batch.moved(order, dom.R_SENDING, new, fields.get("sent_at") or iso(utcnow()))
+    """sending → ``new``, written with the batch (an echo that reconciled the send first wins: it is left out)."""
+    batch.settle(order, rec, new, fields)

@@ -206,6 +206,91 @@ def claim_for_send(order: dom.SendOrder) -> str:
     return "ok"
 
 
+def claim_many(orders: list[dom.SendOrder]) -> list[str]:
+    """claim_for_send for the messages of one sender invocation that belong to one campaign run, in one
+    transaction (one more item: the campaign, its counters and its running-run condition). Answers per order,
+    in order. A recipient whose condition fails is left out and the rest retried; a second message for the
+    same recipient in the batch claims nothing."""
+    results = ["recipient"] * len(orders)
+    first: dict[str, int] = {}
+    for i, o in enumerate(orders):
+        first.setdefault(o.phone, i)
+    left = sorted(first.values())
+    R, C = RecipientItem, CampaignItem
+    while left:
+        head = orders[left[0]]
+        now = iso(utcnow())
+        tx = Transaction()
+        tx.update("campaign", C(tenant_pk(head.tenant_id), campaign_sk(head.campaign_id)),
+                  [counter_attr(k).add(v * len(left))
+                   for k, v in dom.counter_deltas(dom.R_PENDING, dom.R_SENDING).items()],
+                  condition=C.pk.exists() & (C.status == dom.RUNNING) & (C.run_id == head.run_id))
+        for i in left:
+            o = orders[i]
+            tx.update(o.phone, key_item(o.tenant_id, o.campaign_id, o.phone),
+                      [R.status.set(dom.R_SENDING), R.gsi3pk.set(status_pk(o.tenant_id, o.campaign_id, dom.R_SENDING)),
+                       R.slot.set(o.slot), R.variant.set(o.variant), R.attempted_at.set(now), R.updated_at.set(now),
+                       R.gsi2pk.set(phone_pk(o.tenant_id, o.phone)), R.gsi2sk.set(f"{now}#{o.campaign_id}")],
+                      condition=R.status == dom.R_PENDING)
+        try:
+            with tx:
+                pass
+        except TransactWriteError as exc:
+            codes = tx.codes(exc)
+            refused = [i for i in left if codes.get(orders[i].phone) == "ConditionalCheckFailed"]
+            if refused:
+                left = [i for i in left if i not in refused]
+                continue
+            if codes.get("campaign") == "ConditionalCheckFailed":
+                for i in left:
+                    results[i] = "campaign"
+                return results
+            raise
+        for i in left:
+            results[i] = "ok"
+        return results
+    return results
+
+
+def settle_many(moves: list[tuple[dom.Recipient, str, str, dict[str, Any]]]) -> list[bool]:
+    """Several recipients of ONE campaign move (each ``old → new`` with its fields) in one transaction with
+    the campaign's counters. A recipient no longer in ``old`` (an echo reconciled it first) is left out and the
+    rest retried. Answers, per move, whether it was applied."""
+    applied = [False] * len(moves)
+    left = list(range(len(moves)))
+    R, C = RecipientItem, CampaignItem
+    while left:
+        head = moves[left[0]][0]
+        now = iso(utcnow())
+        deltas: dict[str, int] = {}
+        for i in left:
+            for k, v in dom.counter_deltas(moves[i][1], moves[i][2]).items():
+                deltas[k] = deltas.get(k, 0) + v
+        tx = Transaction()
+        tx.update("campaign", C(tenant_pk(head.tenant_id), campaign_sk(head.campaign_id)),
+                  [*(counter_attr(k).add(v) for k, v in deltas.items() if v), C.updated_at.set(now)],
+                  condition=C.pk.exists())
+        for i in left:
+            r, old, new, fields = moves[i]
+            tx.update(f"r{i}", key_item(r.tenant_id, r.campaign_id, r.phone),
+                      [*_status_actions(r, new, now), *_field_actions(r, new, fields, now)],
+                      condition=R.status == old)
+        try:
+            with tx:
+                pass
+        except TransactWriteError as exc:
+            codes = tx.codes(exc)
+            refused = [i for i in left if codes.get(f"r{i}") == "ConditionalCheckFailed"]
+            if not refused:
+                raise
+            left = [i for i in left if i not in refused]
+            continue
+        for i in left:
+            applied[i] = True
+        return applied
+    return applied
+
+
 def _page(results, limit: int) -> tuple[list[dom.Recipient], dict | None]:
     items = [_domain(i) for i in results]
     return items, (results.last_evaluated_key if len(items) == limit else None)

@@ -215,6 +215,39 @@ class MemoryCampaignStore:
             self.add_counters(order.tenant_id, order.campaign_id, dom.counter_deltas(dom.R_PENDING, dom.R_SENDING))
             return "ok"
 
+    def claim_many(self, orders: list[dom.SendOrder]) -> list[str]:
+        with self._lock:
+            results = ["recipient"] * len(orders)
+            seen: set[str] = set()
+            fresh = []
+            for i, o in enumerate(orders):
+                if o.phone not in seen:
+                    seen.add(o.phone)
+                    current = self.recipients[(o.tenant_id, o.campaign_id)].get(o.phone)
+                    if current is not None and current.status == dom.R_PENDING:
+                        fresh.append(i)
+            if not fresh:
+                return results
+            head = orders[fresh[0]]
+            c = self.campaigns.get((head.tenant_id, head.campaign_id))
+            if c is None or c.status != dom.RUNNING or c.run_id != head.run_id:
+                for i in fresh:
+                    results[i] = "campaign"
+                return results
+            for i in fresh:
+                results[i] = self.claim_for_send(orders[i])
+            return results
+
+    def settle_many(self, moves: list[tuple[dom.Recipient, str, str, dict[str, Any]]]) -> list[bool]:
+        with self._lock:
+            applied = []
+            for r, old, new, fields in moves:
+                ok = self._move(r, old, new, fields)
+                if ok:
+                    self.add_counters(r.tenant_id, r.campaign_id, dom.counter_deltas(old, new))
+                applied.append(ok)
+            return applied
+
     def by_status(self, tenant_id: str, cid: str, status: str, *, limit: int = 100) -> list[dom.Recipient]:
         found = [r for r in self.recipients[(tenant_id, cid)].values() if r.status == status]
         return sorted(found, key=lambda r: (r.instance_id, r.phone))[:limit]
@@ -246,6 +279,7 @@ def recipients_view(memory: MemoryCampaignStore) -> Any:
     """The recipients module's names over the same memory (``get`` there is a recipient's)."""
     from types import SimpleNamespace
 
-    names = ("materialise", "mark", "advance", "claim_for_send", "by_status", "pending_after", "any_in",
+    names = ("materialise", "mark", "advance", "claim_for_send", "claim_many", "settle_many", "by_status",
+             "pending_after", "any_in",
              "iter_all", "set_sticky", "set_sticky_many", "sticky_of")
     return SimpleNamespace(**{n: getattr(memory, n) for n in names}, get=memory.get_recipient)
