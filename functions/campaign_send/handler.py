@@ -13,7 +13,6 @@ from alrea.core.log import logger
 from alrea.core.metrics import metrics
 from alrea.services import campaign_sender
 
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -29,8 +28,8 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
                                               int(record.attributes.approximate_receive_count or 1), batch,
                                               record.message_id)
 
-    try:
-        return process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                        context=context)
+    try:  # a processor per invocation: it holds the invocation's records and its record_handler closure
+        return process_partial_response(event=event, record_handler=record_handler,
+                                        processor=BatchProcessor(event_type=EventType.SQS), context=context)
     finally:
         batch.flush()
