@@ -100,7 +100,10 @@ class DynamoCounter:
         elif operation == "TransactGetItems":
             self.items_read += len(params.get("TransactItems", []))
         elif operation == "BatchWriteItem":
-            self.items_written += sum(len(v) for v in params.get("RequestItems", {}).values())
+            requests = [r for v in params.get("RequestItems", {}).values() for r in v]
+            self.items_written += len(requests)
+            self.sticky_writes += sum(1 for r in requests if str(r.get("PutRequest", {}).get("Item", {})
+                                                                  .get("sk", {}).get("S", "")).startswith("STICKY#"))
         elif operation in ("Query", "Scan", "BatchGetItem") and response is not None:
             if operation == "BatchGetItem":
                 self.items_read += sum(len(v) for v in response.get("Responses", {}).values())

@@ -72,15 +72,15 @@ class SendBatch:
         return self._media[key]
 
     def prepare(self, messages: dict[str, dict[str, Any]]) -> None:
-        """Claim, per campaign run, every message that is due (not one to publish again for later) in one
-        transaction; handle_message then finds its claim here."""
+        """Claim, per campaign run, every message already due in one transaction; handle_message then finds
+        its claim here (a message whose slot is still ahead claims on its own after waiting for it)."""
         groups: dict[tuple[str, str, str], list[tuple[str, dom.SendOrder]]] = defaultdict(list)
         for message_id, body in messages.items():
             try:
                 order = dom.SendOrder.from_message(body)
             except (KeyError, TypeError, ValueError):
                 continue  # handle_message reports it
-            if order.slot - time.time() <= MAX_EARLY_SLEEP_S:
+            if order.slot <= time.time():  # an early one claims on its own once its slot comes
                 groups[(order.tenant_id, order.campaign_id, order.run_id)].append((message_id, order))
         for (_, cid, _), items in groups.items():
             results = _safely("claims", cid, rstore.claim_many, [o for _, o in items])
