@@ -83,19 +83,27 @@ class DynamoCounter:
         self.calls: Counter[str] = Counter()
         self.items_read = 0
         self.items_written = 0
+        self.transact_items = 0  # written in TransactWriteItems (DynamoDB bills them twice)
+        self.sticky_writes = 0  # campaign: the contact's sticky number (once per contact, ever)
 
     def record(self, operation: str, params: dict, response: dict | None) -> None:
         self.calls[operation] += 1
         if operation in self.ITEM_WRITES:
             self.items_written += 1
+            if str(params.get("Item", params.get("Key", {})).get("sk", {}).get("S", "")).startswith("STICKY#"):
+                self.sticky_writes += 1
         elif operation in self.ITEM_READS:
             self.items_read += 1
         elif operation == "TransactWriteItems":
             self.items_written += len(params.get("TransactItems", []))
+            self.transact_items += len(params.get("TransactItems", []))
         elif operation == "TransactGetItems":
             self.items_read += len(params.get("TransactItems", []))
         elif operation == "BatchWriteItem":
-            self.items_written += sum(len(v) for v in params.get("RequestItems", {}).values())
+            requests = [r for v in params.get("RequestItems", {}).values() for r in v]
+            self.items_written += len(requests)
+            self.sticky_writes += sum(1 for r in requests if str(r.get("PutRequest", {}).get("Item", {})
+                                                                  .get("sk", {}).get("S", "")).startswith("STICKY#"))
         elif operation in ("Query", "Scan", "BatchGetItem") and response is not None:
             if operation == "BatchGetItem":
                 self.items_read += sum(len(v) for v in response.get("Responses", {}).values())
@@ -104,7 +112,7 @@ class DynamoCounter:
 
     def reset(self) -> None:
         self.calls.clear()
-        self.items_read = self.items_written = 0
+        self.items_read = self.items_written = self.transact_items = self.sticky_writes = 0
 
     @property
     def total_calls(self) -> int:

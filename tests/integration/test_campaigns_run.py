@@ -59,12 +59,12 @@ class World:
         body = {"name": "Campanha " + tag, "variants": [{"text": text}], "audience": {"tags": [tag]},
                 "instance_ids": [i.instance_id for i in (instances or self.instances)],
                 "pacing": pacing or FAST, **extra}
-        return svc.create(self.admin, body)["id"]
+        return svc.create(self.admin, body).id
 
     def start(self, cid: str) -> dict:
         from alrea.services import campaigns as svc
 
-        return svc.start(self.admin, cid)
+        return svc.view(svc.start(self.admin, cid))  # the JSON the API answers
 
     def item(self, cid: str):
         from alrea.store import campaigns as store

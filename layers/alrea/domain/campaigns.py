@@ -266,6 +266,8 @@ class NumberState:
     day: str | None = None  # local date of day_count
     day_count: int = 0
     recent: list[int] = field(default_factory=list)  # 1 = failure, 0 = success; newest last
+    after: str | None = None  # the last recipient planned in run ``after_run`` (its pending ones sort after it)
+    after_run: str | None = None
 
 
 @dataclass(frozen=True)
@@ -385,3 +387,129 @@ def estimate_eta(remaining: int, numbers: int, pacing: Pacing, tz: ZoneInfo, now
         left -= capacity
         at = end + timedelta(seconds=1)
     return None
+
+
+# ---------------------------------------------------------------- aggregates (what the store answers)
+@dataclass(frozen=True)
+class Campaign:
+    """A campaign as the store answers it (same names as its item's attributes; counters as a dict)."""
+
+    id: str
+    tenant_id: str
+    name: str
+    status: str = DRAFT
+    created_at: str = ""
+    failure_reason: str | None = None
+    variants: list[dict[str, Any]] = field(default_factory=list)
+    audience: dict[str, Any] = field(default_factory=dict)
+    instance_ids: list[str] = field(default_factory=list)
+    pacing: dict[str, Any] = field(default_factory=dict)
+    schedule_at: str | None = None
+    reply_window_h: int = 72
+    run_id: str | None = None
+    plan_round: int = 0
+    timezone: str | None = None
+    counted_month: str | None = None
+    created_by: str | None = None
+    updated_at: str | None = None
+    started_at: str | None = None
+    completed_at: str | None = None
+    paused_at: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def counters(self) -> dict[str, int]:
+        return {name: max(0, int(self.counts.get(name) or 0)) for name in COUNTERS}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One contact of a campaign: its snapshot for rendering, its number, its status and its timestamps."""
+
+    tenant_id: str
+    campaign_id: str
+    phone: str
+    instance_id: str
+    contact: dict[str, Any] = field(default_factory=dict)
+    sticky_known: bool = False
+    status: str = R_PENDING
+    slot: float | None = None
+    variant: int | None = None
+    wamid: str | None = None
+    error: str | None = None
+    attempted_at: str | None = None
+    sent_at: str | None = None
+    delivered_at: str | None = None
+    read_at: str | None = None
+    replied_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass(frozen=True)
+class SendOrder:
+    """What the planner hands the sender in one message: everything a send needs, so the sender reads nothing
+    but its number. ``run_id`` binds it to the run that planned it (a pause or resume makes it stale)."""
+
+    tenant_id: str
+    campaign_id: str
+    run_id: str
+    phone: str
+    instance_id: str
+    slot: float
+    variant: int
+    text: str
+    media: dict[str, Any] | None = None
+
+    def as_message(self) -> dict[str, Any]:
+        return {"tenant_id": self.tenant_id, "campaign_id": self.campaign_id, "run_id": self.run_id,
+                "phone": self.phone, "instance_id": self.instance_id, "slot": self.slot, "variant": self.variant,
+                "text": self.text, "media": self.media}
+
+    def claimed(self, at: str) -> Recipient:
+        """The recipient a successful claim of this order left (what the sender knows without reading it)."""
+        return Recipient(tenant_id=self.tenant_id, campaign_id=self.campaign_id, phone=self.phone,
+                         instance_id=self.instance_id, status=R_SENDING, slot=self.slot, variant=self.variant,
+                         attempted_at=at)
+
+    @classmethod
+    def from_message(cls, body: dict[str, Any]) -> SendOrder:
+        return cls(tenant_id=str(body["tenant_id"]), campaign_id=str(body["campaign_id"]),
+                   run_id=str(body["run_id"]), phone=str(body["phone"]), instance_id=str(body["instance_id"]),
+                   slot=float(body.get("slot") or 0), variant=int(body.get("variant") or 0),
+                   text=str(body.get("text") or ""), media=body.get("media") or None)
+
+
+def iso_of_epoch(epoch: float | None) -> str | None:
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(float(epoch), UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def recipient_json(r: Recipient) -> dict[str, Any]:
+    """A recipient as the API and the exports show it."""
+    return {"phone": r.phone, "name": (r.contact or {}).get("name"), "contact_id": (r.contact or {}).get("id"),
+            "instance_id": r.instance_id, "status": r.status, "wamid": r.wamid, "error": r.error,
+            "planned_at": iso_of_epoch(r.slot), "sent_at": r.sent_at, "delivered_at": r.delivered_at,
+            "read_at": r.read_at, "replied_at": r.replied_at, "updated_at": r.updated_at}
+
+
+def campaign_json(c: Campaign, eta: str | None) -> dict[str, Any]:
+    """A campaign as the API and the exports show it (``eta`` computed by the caller: it needs a clock)."""
+    return {
+        "id": c.id, "name": c.name, "status": c.status, "failure_reason": c.failure_reason,
+        "variants": list(c.variants or []), "audience": dict(c.audience or {}),
+        "instance_ids": list(c.instance_ids or []), "pacing": dict(c.pacing or {}),
+        "schedule_at": c.schedule_at, "reply_window_h": int(c.reply_window_h or 0), "counters": c.counters(),
+        "eta": eta, "created_at": c.created_at, "started_at": c.started_at,
+        "completed_at": c.completed_at, "updated_at": c.updated_at,
+    }
+
+
+def recount(statuses: Iterable[str]) -> dict[str, int]:
+    """The counters that recipients in ``statuses`` add up to (funnel counters are cumulative)."""
+    counts = {name: 0 for name in COUNTERS}
+    for status in statuses:
+        counts["total"] += 1
+        for name, delta in counter_deltas(R_PENDING, status).items():
+            counts[name] += delta
+        counts[R_PENDING] += 1
+    return counts

@@ -81,6 +81,12 @@ class Bus(ABC):
     def close(self) -> None:
         """Release connections; unacknowledged leases return to their queue (as if the consumer died)."""
 
+    def publish_many(self, queue: str, messages: list[tuple[dict[str, Any], int]]) -> None:
+        """Send several messages to a standard queue, each ``(body, delay_s)``. By default one publish each;
+        an adapter may send them in fewer requests (SQS: 10 per SendMessageBatch)."""
+        for body, delay_s in messages:
+            self.publish(queue, body, delay_s=delay_s)
+
 
 MAX_DELAY_S = 900
 

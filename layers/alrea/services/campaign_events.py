@@ -14,12 +14,12 @@ from datetime import timedelta
 from alrea.core.clock import iso, parse_iso, utcnow
 from alrea.core.log import logger
 from alrea.domain import campaigns as dom
-from alrea.services import campaigns as svc
+from alrea.services.campaign_progress import alert, push_progress
+from alrea.services.campaign_runs import pause_campaign
 from alrea.services.hooks import ConnectionChanged, MessageStored, StatusChanged
 from alrea.store import campaigns as store
 from alrea.store import instances as instance_store
 from alrea.store import recipients as rstore
-from alrea.store.recipients import RecipientItem
 from alrea.wiring import runtime
 
 ECHO_WINDOW = timedelta(minutes=10)
@@ -35,10 +35,20 @@ def on_status_changed(fact: StatusChanged) -> None:
     if rec is None:
         return
     olds = tuple(s for s in (dom.R_UNKNOWN, dom.R_SENT, dom.R_DELIVERED) if dom.RANK[s] < dom.RANK[target])
-    R = RecipientItem
-    stamp = R.delivered_at if target == dom.R_DELIVERED else R.read_at
-    if svc.advance(rec, olds, target, [stamp.set(fact.at)], at=fact.at):
+    stamp = "delivered_at" if target == dom.R_DELIVERED else "read_at"
+    if _advance(rec, olds, target, fact.at, **{stamp: fact.at}):
         logger.info("campaign receipt", extra={"campaign_id": rec.campaign_id, "status": target})
+
+
+def _advance(rec: dom.Recipient, olds: tuple[str, ...], new: str, at: str, **fields: object) -> bool:
+    """One event's move with its counters (one transaction), its chart minute, and a progress push."""
+    previous = rstore.advance(rec, olds, new, **fields)
+    if previous is None:
+        return False
+    deltas = dom.counter_deltas(previous, new)
+    store.timeline_add(rec.tenant_id, rec.campaign_id, at, deltas)
+    push_progress(store.get(rec.tenant_id, rec.campaign_id, consistent=False))
+    return True
 
 
 def on_message_stored(fact: MessageStored) -> None:
@@ -59,11 +69,8 @@ def _reconcile_echo(fact: MessageStored) -> None:
     for rec in rstore.latest_by_phone(fact.tenant_id, fact.contact_key, since_iso=since):
         if rec.status in (dom.R_SENDING, dom.R_UNKNOWN) and rec.instance_id == fact.instance_id:
             # the echo may even beat the sender's own "sent" (or replace a sender that died after sending)
-            R = RecipientItem
-            if svc.advance(rec, (dom.R_SENDING, dom.R_UNKNOWN), dom.R_SENT,
-                           [R.wamid.set(fact.wamid), R.sent_at.set(fact.at), R.error.remove(),
-                            R.gsi1pk.set(rstore.wamid_pk(fact.tenant_id, fact.instance_id, fact.wamid)),
-                            R.gsi1sk.set("R")], at=fact.at):
+            if _advance(rec, (dom.R_SENDING, dom.R_UNKNOWN), dom.R_SENT, fact.at, wamid=fact.wamid,
+                        sent_at=fact.at, error=None):
                 logger.info("unknown campaign send reconciled by its echo", extra={"campaign_id": rec.campaign_id})
             return
 
@@ -77,9 +84,8 @@ def _attribute_reply(fact: MessageStored) -> None:
         c = store.get(fact.tenant_id, rec.campaign_id, consistent=False)
         if c is None or parse_iso(rec.sent_at) < now - timedelta(hours=int(c.reply_window_h or 0)):
             continue
-        R = RecipientItem
-        if svc.advance(rec, (dom.R_SENT, dom.R_DELIVERED, dom.R_READ), dom.R_REPLIED,
-                       [R.replied_at.set(fact.at)], at=iso(now)):
+        if _advance(rec, (dom.R_SENT, dom.R_DELIVERED, dom.R_READ), dom.R_REPLIED, iso(now),
+                    replied_at=fact.at):
             rstore.tag_conversation(fact.tenant_id, fact.conversation_id, f"campanha:{c.id}")
             logger.info("campaign reply attributed", extra={"campaign_id": c.id})
         return
@@ -96,8 +102,8 @@ def _opt_out(fact: MessageStored, confirmation: str) -> None:
         if c.status not in (dom.RUNNING, dom.PAUSED, dom.SCHEDULED):
             continue
         rec = rstore.get(tid, c.id, phone)
-        if rec is not None and svc.advance(rec, (dom.R_PENDING, dom.R_QUEUED), dom.R_OPTED_OUT,
-                                           [RecipientItem.error.set("Descadastrado pelo contato.")]):
+        if rec is not None and _advance(rec, (dom.R_PENDING, dom.R_QUEUED), dom.R_OPTED_OUT, iso(utcnow()),
+                                        error="Descadastrado pelo contato."):
             removed += 1
     logger.info("contact opted out by keyword", extra={"changed": changed, "removed_from_campaigns": removed})
     if changed and confirmation:
@@ -115,10 +121,10 @@ def on_connection_changed(fact: ConnectionChanged) -> None:
         if c.status != dom.RUNNING or fact.instance_id not in (c.instance_ids or []):
             continue
         try:
-            svc.pause_campaign(fact.tenant_id, c.id, reason="Pausada automaticamente: um número da campanha "
-                                                            "desconectou do WhatsApp.")
+            pause_campaign(fact.tenant_id, c.id, reason="Pausada automaticamente: um número da campanha "
+                                                        "desconectou do WhatsApp.")
         except Exception:  # noqa: BLE001 - paused or finished meanwhile
             continue
-        svc.alert(fact.tenant_id, c.id, "disconnected",
+        alert(fact.tenant_id, c.id, "disconnected",
                   "Campanha pausada: um número desconectou. Reconecte o número e retome a campanha.")
         logger.warning("campaign paused: number dropped", extra={"campaign_id": c.id})

@@ -2,16 +2,17 @@
 
 A round: check the run is current; take the round (a short lease, so a duplicated plan message cannot fork
 the loop while a crashed round is retried after the lease); read each number's state and its pending
-recipients; give them slots (alrea.domain.campaigns.plan_window); mark each queued (conditional
-pending → queued with a fresh token) and publish its send message delayed to the slot; save the numbers'
-state; answer ``{done, wait_s}``. With nothing pending and nothing in flight the campaign completes.
+recipients after the last one planned in this run (the number's cursor); give them slots
+(alrea.domain.campaigns.plan_window); render each message and publish it delayed to its slot as a SendOrder
+carrying everything the sender needs; save the numbers' state with their new cursor; answer
+``{done, wait_s}``. A planned recipient stays pending (no write per recipient): the sender's claim moves it.
+With nothing pending and nothing in flight the campaign completes.
 """
 from __future__ import annotations
 
 import math
 import random
 import time
-import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,10 +23,9 @@ from alrea.core.log import logger
 from alrea.domain import campaigns as dom
 from alrea.ports.bus import MAX_DELAY_S
 from alrea.ports.pacer import PlanAnswer, PlanTask
-from alrea.services import campaigns as svc
+from alrea.services.campaign_runs import complete_if_done
 from alrea.store import campaigns as store
 from alrea.store import recipients as rstore
-from alrea.store.campaigns import CampaignItem
 from alrea.wiring import runtime
 
 SEND_QUEUE = "campaign_send_message"
@@ -34,7 +34,7 @@ HORIZON_S = 900
 LEAD_S = 30
 LEASE_S = 100  # < the plan queue's visibility timeout (120 s): a redelivered (crashed) round takes over
 STALE_SENDING_S = 300  # a claim this old never finished (the sender died): outcome unknown, never resent
-STALE_QUEUED_S = 300  # a queued recipient this far past its slot lost its message: publish it again
+STALE_QUEUED_S = 300  # pending ones this long after their number's last slot lost their message: plan again
 MAX_ATTEMPTS = 3
 
 
@@ -61,7 +61,7 @@ def plan(task: PlanTask, *, now: datetime | None = None, rng: random.Random | No
     now = now or utcnow()
     rng = rng or random.Random()
     c = store.get(task.tenant_id, task.campaign_id)
-    if c is None or c.run_id != task.run_id or c.status != dom.RUNNING or int(c.plan_round or 0) > task.round:
+    if c is None or c.run_id != task.run_id or c.status != dom.RUNNING or c.plan_round > task.round:
         logger.info("plan round for a stopped or replaced run", extra={"campaign_id": task.campaign_id,
                                                                      "round": task.round})
         return PlanAnswer(done=True)
@@ -72,87 +72,90 @@ def plan(task: PlanTask, *, now: datetime | None = None, rng: random.Random | No
     return _plan(c, task, now, rng)
 
 
-def _plan(c: CampaignItem, task: PlanTask, now: datetime, rng: random.Random) -> PlanAnswer:
+def _plan(c: dom.Campaign, task: PlanTask, now: datetime, rng: random.Random) -> PlanAnswer:
     started = time.monotonic()  # slots are relative to `now`; a message's delay counts the planning since
     tid, cid = c.tenant_id, c.id
     pacing = dom.Pacing.parse(c.pacing)
     tz = dom.zone(c.timezone)
-    numbers = list(c.instance_ids or [])
-    _republish_stale(c, now)
+    numbers = list(c.instance_ids)
     states = store.number_states(tid, cid)
     per_number = max(1, math.ceil(MAX_SENDS / max(1, len(numbers))))
-    pending: dict[str, list[str]] = {}
+    pending: dict[str, list[dom.Recipient]] = {}
     for iid in numbers:
-        items, _ = rstore.by_status(tid, cid, dom.R_PENDING, instance_id=iid, limit=per_number)
-        pending[iid] = [r.phone for r in items]
-    window = dom.plan_window(pending, states, pacing, tz, now, rng, max_sends=MAX_SENDS, horizon_s=HORIZON_S,
-                             lead_s=LEAD_S)
-    variants = len(c.variants or []) or 1
-    moved: list[tuple[Any, str]] = []
+        state = states.get(iid)
+        after = state.after if state is not None and state.after_run == c.run_id else None  # a run's own cursor
+        pending[iid] = rstore.pending_after(tid, cid, iid, after, limit=per_number)
+    by_phone = {r.phone: r for recs in pending.values() for r in recs}
+    window = dom.plan_window({iid: [r.phone for r in recs] for iid, recs in pending.items()}, states, pacing, tz,
+                             now, rng, max_sends=MAX_SENDS, horizon_s=HORIZON_S, lead_s=LEAD_S)
+    variants = list(c.variants) or [{"text": ""}]
+    orders: list[dom.SendOrder] = []
     for slot in window.slots:
-        token = uuid.uuid4().hex[:16]
-        rec = rstore.key_item(tid, cid, slot.key)
-        rec.tenant_id, rec.campaign_id, rec.phone, rec.instance_id = tid, cid, slot.key, slot.instance_id
-        rec.status = dom.R_PENDING
-        R = rstore.RecipientItem
-        if not rstore.move(rec, dom.R_PENDING, dom.R_QUEUED,
-                           [R.token.set(token), R.slot.set(slot.at), R.variant.set(rng.randrange(variants))]):
-            continue  # opted out or otherwise moved meanwhile
-        moved.append((slot, token))
-    queued = len(moved)
-    # counters before the messages: a sender's claim (queued → sending) never finds the counter behind it.
-    # A crash before publishing leaves recipients queued with no message: _republish_stale finds them.
-    after = store.add_counters(tid, cid, {"pending": -queued, "queued": queued}) if queued else None
-    for slot, token in moved:
-        _publish(tid, cid, slot.key, token, slot.at, now.timestamp() + time.monotonic() - started)
+        rec = by_phone[slot.key]
+        index = rng.randrange(len(variants))
+        variant = variants[index]
+        text, _ = dom.render(variant.get("text") or "", {**rec.contact, "phone": rec.phone}, rng)
+        order = dom.SendOrder(tenant_id=tid, campaign_id=cid, run_id=c.run_id or task.run_id, phone=rec.phone,
+                              instance_id=slot.instance_id, slot=slot.at, variant=index, text=text,
+                              media=variant.get("media") or None)
+        orders.append(order)
+        window.numbers[slot.instance_id].after = rec.phone
+        window.numbers[slot.instance_id].after_run = order.run_id
+    _publish(orders, now.timestamp() + time.monotonic() - started)
+    # the cursors after the messages: a crash before this write plans them again (the claim sends once). A
+    # number with nothing planned keeps its cursor only if it is this run's.
     for state in window.numbers.values():
-        store.save_number_state(tid, cid, state)
-    svc.push_progress(after)
-    more_pending = any(pending.values()) and (queued < sum(len(v) for v in pending.values()) or
-                                              any(len(v) >= per_number for v in pending.values()))
-    logger.info("campaign window planned", extra={"campaign_id": cid, "round": task.round, "queued": queued,
+        if state.after_run != c.run_id:
+            state.after = state.after_run = None
+    store.save_number_states(tid, cid, list(window.numbers.values()))
+    queued = len(window.slots)
+    more_pending = any(len(v) >= per_number for v in pending.values()) or queued < len(by_phone)
+    logger.info("campaign window planned", extra={"campaign_id": cid, "round": task.round, "planned": queued,
                                                   "more_pending": more_pending})
     if window.next_at is not None or more_pending:
         next_at = window.next_at if window.next_at is not None else max(s.at for s in window.slots)
         return PlanAnswer(done=False, wait_s=dom.wait_seconds(next_at, now))
     if window.slots:  # everything planned: come back when the last slot has gone, to complete
         return PlanAnswer(done=False, wait_s=dom.wait_seconds(max(s.at for s in window.slots) + 2, now))
-    if svc.complete_if_done(tid, cid) is not None:
+    last_slot = max((s.last_slot for s in states.values() if s.last_slot is not None), default=0.0)
+    quiet = last_slot < now.timestamp() - STALE_SENDING_S
+    if complete_if_done(tid, cid, quiet=quiet) is not None:
         return PlanAnswer(done=True)
-    return PlanAnswer(done=False, wait_s=_in_flight_wait(c, now))
+    return PlanAnswer(done=False, wait_s=_in_flight_wait(c, states, now))
 
 
-def _in_flight_wait(c: CampaignItem, now: datetime) -> int:
+def _in_flight_wait(c: dom.Campaign, states: dict[str, dom.NumberState], now: datetime) -> int:
+    """Everything is planned but some recipients are still pending (their messages are on the way) or
+    sending. A sending one whose sender died turns unknown; pending ones whose number's last slot is long
+    gone lost their message (a crash between publishing and the cursor, a message dropped): that number's
+    cursor goes back to the start so the next round plans them again — a late first message and the new one
+    race for the claim, which lets one send."""
     _expire_sending(c, now)
-    items, _ = rstore.by_status(c.tenant_id, c.id, dom.R_QUEUED, limit=100)
-    slots = [float(i.slot) for i in items if i.slot is not None]
-    return max(2, dom.wait_seconds(max(slots) + 2, now)) if slots else 2
+    stale = [iid for iid, s in states.items()
+             if s.last_slot is not None and s.last_slot < now.timestamp() - STALE_QUEUED_S and s.after
+             and s.after_run == c.run_id]
+    if stale and rstore.any_in(c.tenant_id, c.id, dom.R_PENDING):
+        logger.warning("replanning pending recipients whose messages were lost", extra={"campaign_id": c.id})
+        store.reset_numbers(c.tenant_id, c.id, stale, outcomes=False)
+        return 1
+    last = max((s.last_slot for s in states.values() if s.last_slot is not None), default=None)
+    return max(2, dom.wait_seconds(last + 2, now)) if last is not None else 2
 
 
-def _publish(tid: str, cid: str, phone: str, token: str, slot: float, at: float) -> None:
-    """Publish a send message due at ``slot``; ``at`` is the time of publishing (epoch s, on the planner's clock)."""
-    delay = int(min(MAX_DELAY_S, max(0.0, slot - at)))
-    runtime().bus.publish(SEND_QUEUE, {"tenant_id": tid, "campaign_id": cid, "phone": phone, "token": token,
-                                       "slot": slot}, delay_s=delay)
+def _publish(orders: list[dom.SendOrder], at: float) -> None:
+    """Publish the send messages, each delayed to its slot; ``at`` is the time of publishing (epoch s, on the
+    planner's clock). SQS takes them 10 per request."""
+    if orders:
+        runtime().bus.publish_many(SEND_QUEUE, [(o.as_message(), int(min(MAX_DELAY_S, max(0.0, o.slot - at))))
+                                                for o in orders])
 
 
-def _republish_stale(c: CampaignItem, now: datetime) -> None:
-    """A queued recipient whose slot passed long ago lost its message (a crash between queue and publish):
-    publish it again with the same token — if the first one still comes, the claim lets only one send."""
-    items, _ = rstore.by_status(c.tenant_id, c.id, dom.R_QUEUED, limit=100)
-    for rec in items:
-        if rec.slot is not None and rec.token and float(rec.slot) < now.timestamp() - STALE_QUEUED_S:
-            logger.warning("republishing a stale queued recipient", extra={"campaign_id": c.id})
-            _publish(c.tenant_id, c.id, rec.phone, rec.token, now.timestamp(), now.timestamp())
-
-
-def _expire_sending(c: CampaignItem, now: datetime) -> None:
+def _expire_sending(c: dom.Campaign, now: datetime) -> None:
     """A recipient left in "sending" by a sender that died may or may not have gone out: mark it unknown
     (its echo, if any, reconciles it as sent) so the campaign can complete — never send it again."""
-    items, _ = rstore.by_status(c.tenant_id, c.id, dom.R_SENDING, limit=100)
     limit = iso(now - timedelta(seconds=STALE_SENDING_S))
-    for rec in items:
+    for rec in rstore.by_status(c.tenant_id, c.id, dom.R_SENDING, limit=100):
         if (rec.attempted_at or "") < limit:
             logger.warning("stale sending recipient marked unknown", extra={"campaign_id": c.id})
-            svc.advance(rec, dom.R_SENDING, dom.R_UNKNOWN,
-                        [rstore.RecipientItem.error.set("O envio foi interrompido; resultado desconhecido.")])
+            rstore.advance(rec, (dom.R_SENDING,), dom.R_UNKNOWN,
+                           error="O envio foi interrompido; resultado desconhecido.")

@@ -1,23 +1,29 @@
-"""The sender: one campaign send message → at most one WhatsApp message.
+"""The sender: one campaign send message (a SendOrder) → at most one WhatsApp message.
 
 1. Early (SQS delays are whole seconds): wait the fraction, or publish again for the rest.
-2. Claim: queued → sending in a transaction that also checks the campaign is running, and only with the token
-   the planner gave this queueing — a duplicate, a stale message from before a pause, or a second worker
-   finds nothing to claim. A stopped campaign's recipient goes back to pending.
-3. Send through Evolution on the recipient's sticky number; then exactly one outcome:
-   sent (+ wamid pointer for receipts) · skipped (not on WhatsApp) · failed (Evolution's reason) ·
-   queued again + retry (Evolution unavailable / connection closed; nothing went out) ·
-   unknown (the request left, no answer: reconciled with the fromMe echo, never resent).
-4. The number's ring of recent outcomes; too many failures pause the campaign.
+2. Claim: pending → sending in a transaction that also checks the run that planned the message is the
+   campaign's running one — a duplicate, a stale message from before a pause, or a second worker finds
+   nothing to claim. An invocation claims all its due messages of one run in ONE transaction
+   (SendBatch.prepare, store.recipients.claim_many) before sending any of them.
+3. Send through Evolution on the recipient's sticky number, with the text the planner rendered; then exactly
+   one outcome: sent (+ wamid pointer for receipts) · skipped (not on WhatsApp) · failed (Evolution's reason)
+   · pending again + retry (Evolution unavailable / connection closed; nothing went out) · unknown (the
+   request left, no answer: reconciled with the fromMe echo, never resent).
+4. The outcomes of an invocation are written together at its end (SendBatch.flush): the recipients and the
+   campaign's counters in one transaction (store.recipients.settle_many), the chart minutes and the numbers'
+   rings of recent outcomes once each (too many failures on a number pause the campaign), one progress push.
+   If the invocation dies before its flush, its claimed recipients stay "sending": the planner turns them
+   unknown after a while (never resent) and their echoes reconcile them as sent.
 """
 from __future__ import annotations
 
-import random
+import json
 import time
+from collections import Counter, defaultdict
 from typing import Any
 
-from alrea.core.clock import iso, utcnow
 from alrea.core import metrics as app_metrics
+from alrea.core.clock import iso, utcnow
 from alrea.core.log import logger
 from alrea.domain import campaigns as dom
 from alrea.ports.whatsapp import (
@@ -27,119 +33,200 @@ from alrea.ports.whatsapp import (
     SendOutcomeUnknown,
     WhatsAppError,
 )
-from alrea.services import campaigns as svc
+from alrea.services.campaign_progress import alert, push_progress
 from alrea.store import campaigns as store
 from alrea.store import instances as instance_store
 from alrea.store import recipients as rstore
-from alrea.store.recipients import RecipientItem
 from alrea.wiring import runtime
 
 SEND_QUEUE = "campaign_send_message"
 MAX_EARLY_SLEEP_S = 2.0
 MAX_ATTEMPTS = 4  # then a recipient Evolution never took is failed instead of retried
-_cache: dict[tuple[str, str], Any] = {}
+MEDIA_URL_S = 3600
 
 
 class RetryLater(Exception):
     """Nothing went out (Evolution unavailable / number disconnected): the message is redelivered."""
 
 
-def _campaign(tid: str, cid: str) -> Any:
-    key = (tid, cid)  # variants and numbers never change once a campaign runs
-    if key not in _cache:
-        _cache[key] = store.get(tid, cid, consistent=False)
-    return _cache[key]
+class SendBatch:
+    """One sender invocation's shared reads, its claims, and its outcomes (written once, at its end)."""
+
+    def __init__(self) -> None:
+        self._instances: dict[tuple[str, str], Any] = {}
+        self._media: dict[str, str] = {}
+        self._claims: dict[str, str] = {}  # message id -> claim result (prepare)
+        self._moves: dict[tuple[str, str], list[tuple[dom.SendOrder, dom.Recipient, str, dict[str, Any]]]] = \
+            defaultdict(list)
+        self._rings: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+
+    def instance(self, tenant_id: str, instance_id: str) -> Any:
+        key = (tenant_id, instance_id)
+        if key not in self._instances:
+            self._instances[key] = instance_store.get(tenant_id, instance_id)
+        return self._instances[key]
+
+    def media_url(self, key: str) -> str:
+        if key not in self._media:
+            self._media[key] = runtime().storage.presign_get(key, MEDIA_URL_S)
+        return self._media[key]
+
+    def prepare(self, messages: dict[str, dict[str, Any]]) -> None:
+        """Claim, per campaign run, every message already due in one transaction; handle_message then finds
+        its claim here (a message whose slot is still ahead claims on its own after waiting for it)."""
+        groups: dict[tuple[str, str, str], list[tuple[str, dom.SendOrder]]] = defaultdict(list)
+        for message_id, body in messages.items():
+            try:
+                order = dom.SendOrder.from_message(body)
+            except (KeyError, TypeError, ValueError):
+                continue  # handle_message reports it
+            if order.slot <= time.time():  # an early one claims on its own once its slot comes
+                groups[(order.tenant_id, order.campaign_id, order.run_id)].append((message_id, order))
+        for (_, cid, _), items in groups.items():
+            results = _safely("claims", cid, rstore.claim_many, [o for _, o in items])
+            for (message_id, _), result in zip(items, results or [], strict=False):
+                self._claims[message_id] = result  # without an answer each message claims on its own
+
+    def claimed(self, message_id: str | None, order: dom.SendOrder) -> str:
+        if message_id is not None and message_id in self._claims:
+            return self._claims.pop(message_id)
+        return rstore.claim_many([order])[0]
+
+    def settle(self, order: dom.SendOrder, rec: dom.Recipient, new: str, fields: dict[str, Any]) -> None:
+        self._moves[(order.tenant_id, order.campaign_id)].append((order, rec, new, fields))
+
+    def outcome(self, order: dom.SendOrder, failed: bool) -> None:
+        self._rings[(order.tenant_id, order.campaign_id, order.instance_id)].append(1 if failed else 0)
+
+    def flush(self) -> None:
+        """Per campaign: the outcomes with the counters (one transaction), the chart minutes, the numbers'
+        rings (one write each); then auto-pause and one progress push."""
+        moves, rings = self._moves, self._rings
+        self._moves, self._rings = defaultdict(list), defaultdict(list)
+        moved: set[tuple[str, str]] = set()
+        for (tid, cid), items in moves.items():
+            applied = _safely("outcomes", cid, rstore.settle_many,
+                              [(rec, dom.R_SENDING, new, fields) for _, rec, new, fields in items]) or []
+            minutes: dict[str, Counter[str]] = defaultdict(Counter)
+            for (_, _, new, fields), ok in zip(items, applied, strict=False):
+                if ok:
+                    deltas = dom.counter_deltas(dom.R_SENDING, new)
+                    minutes[store.minute_of(fields.get("sent_at") or iso(utcnow()))].update(
+                        {k: v for k, v in deltas.items() if k in store.TIMELINE_FIELDS and v > 0})
+            if any(applied):
+                moved.add((tid, cid))
+                _safely("chart", cid, store.timeline_add_many, tid, cid, {m: dict(d) for m, d in minutes.items() if d})
+        for (tid, cid, iid), outcomes in rings.items():
+            recent = _safely("ring", cid, store.record_outcomes, tid, cid, iid, outcomes) or []
+            if any(outcomes) and dom.should_auto_pause(recent):
+                _auto_pause(tid, cid, recent)
+                moved.discard((tid, cid))
+        for tid, cid in moved:
+            push_progress(_safely("read", cid, store.get, tid, cid))
 
 
-def _instance(tid: str, iid: str) -> Any:
-    key = (tid, "inst:" + iid)
-    if key not in _cache:
-        _cache[key] = instance_store.get(tid, iid)
-    return _cache[key]
+def parse_bodies(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """message id -> body of the SQS records that parse (one that does not fails on its own later)."""
+    bodies = {}
+    for record in records:
+        try:
+            bodies[record["messageId"]] = json.loads(record["body"])
+        except (KeyError, TypeError, ValueError):
+            continue
+    return bodies
 
 
-def handle_message(body: dict[str, Any], receive_count: int = 1) -> str:
-    tid, cid, phone = str(body["tenant_id"]), str(body["campaign_id"]), str(body["phone"])
-    token, slot = str(body["token"]), float(body.get("slot") or 0)
-    early = slot - time.time()
+def _safely(what: str, cid: str, fn: Any, *args: Any) -> Any:
+    """A flush step that fails is logged, not raised: the sends are done (raising would only redeliver
+    messages that claim nothing); recipients left "sending" turn unknown and are reconciled by their echo."""
+    try:
+        return fn(*args)
+    except Exception:  # noqa: BLE001
+        logger.exception("campaign batch flush failed", extra={"campaign_id": cid, "step": what})
+        return None
+
+
+def _auto_pause(tid: str, cid: str, recent: list[int]) -> None:
+    from alrea.services.campaign_runs import pause_campaign
+
+    try:
+        pause_campaign(tid, cid, reason=(
+            f"Pausada automaticamente: {sum(recent)} falhas nos últimos {len(recent)} envios de um número."))
+    except Exception:  # noqa: BLE001 - already paused/stopped by someone else
+        logger.info("auto-pause skipped", extra={"campaign_id": cid})
+        return
+    alert(tid, cid, "failures", "Campanha pausada: muitas falhas de envio em um número. Verifique o número e retome.")
+    logger.warning("campaign auto-paused on failures", extra={"campaign_id": cid})
+
+
+def handle_message(body: dict[str, Any], receive_count: int = 1, batch: SendBatch | None = None,
+                   message_id: str | None = None) -> str:
+    """One send message. Given a ``batch`` the caller flushes it; without one, this message's own is."""
+    if batch is None:
+        batch = SendBatch()
+        try:
+            return handle_message(body, receive_count, batch)
+        finally:
+            batch.flush()
+    order = dom.SendOrder.from_message(body)
+    early = order.slot - time.time()
     if early > MAX_EARLY_SLEEP_S:
         runtime().bus.publish(SEND_QUEUE, body, delay_s=int(min(900, early)))
         return "early"
     if early > 0:
         time.sleep(early)
-    claimed = rstore.claim(tid, cid, phone, token)
+    claimed = batch.claimed(message_id, order)
     if claimed == "recipient":
-        logger.info("send message with nothing to claim (duplicate or stale)", extra={"campaign_id": cid})
+        logger.info("send message with nothing to claim (duplicate or stale)", extra={"campaign_id": order.campaign_id})
         return "duplicate"
-    rec = rstore.get(tid, cid, phone)
-    if rec is None:
-        return "missing"
     if claimed == "campaign":
-        svc.advance(rec, dom.R_QUEUED, dom.R_PENDING, token=token)
-        return "stopped"
-    return _send(rec, token, receive_count)
+        return "stopped"  # the recipient stays pending: the campaign's next run plans it
+    return _send(order, receive_count, batch)
 
 
-def _send(rec: RecipientItem, token: str, receive_count: int) -> str:
-    tid, cid = rec.tenant_id, rec.campaign_id
-    R = RecipientItem
-    c = _campaign(tid, cid)
-    variants = list(c.variants or []) or [{"text": ""}]
-    variant = variants[int(rec.variant or 0) % len(variants)]
-    text, _ = dom.render(variant.get("text") or "", {**(rec.contact or {}), "phone": rec.phone}, random.Random())
-    number = rec.phone.lstrip("+")
+def _send(order: dom.SendOrder, receive_count: int, batch: SendBatch) -> str:
+    rec = order.claimed(iso(utcnow()))
+    number = order.phone.lstrip("+")
     try:
-        instance = _instance(tid, rec.instance_id)
+        instance = batch.instance(order.tenant_id, order.instance_id)
         wa = runtime().whatsapp
-        media = variant.get("media")
+        media = order.media
         if media:
-            url = runtime().storage.presign_get(media["key"], 3600)
             sent = wa.send_media(instance.evolution_name, number, dom.mediatype_of(media.get("mimetype", "")),
-                                 url, mimetype=media.get("mimetype"), caption=text or None,
-                                 file_name=media.get("file_name"))
+                                 batch.media_url(media["key"]), mimetype=media.get("mimetype"),
+                                 caption=order.text or None, file_name=media.get("file_name"))
         else:
-            sent = wa.send_text(instance.evolution_name, number, text)
+            sent = wa.send_text(instance.evolution_name, number, order.text)
     except NumberNotOnWhatsApp:
-        svc.advance(rec, dom.R_SENDING, dom.R_SKIPPED, [R.error.set("Número sem WhatsApp.")])
-        return _outcome(rec, failed=False, result="skipped")
+        _finish(order, rec, batch, dom.R_SKIPPED, error="Número sem WhatsApp.")
+        batch.outcome(order, failed=False)
+        return "skipped"
     except SendOutcomeUnknown as exc:
-        now = iso(utcnow())
-        svc.advance(rec, dom.R_SENDING, dom.R_UNKNOWN,
-                    [R.error.set(f"Sem resposta do Evolution: {exc.message}"[:500]),
-                     R.gsi2pk.set(rstore.phone_pk(tid, rec.phone)), R.gsi2sk.set(f"{now}#{cid}")])
-        app_metrics.send_outcome("campaign", "unknown", tenant_id=tid)
+        _finish(order, rec, batch, dom.R_UNKNOWN, error=f"Sem resposta do Evolution: {exc.message}"[:500])
+        app_metrics.send_outcome("campaign", "unknown", tenant_id=order.tenant_id)
         return "unknown"
     except (ConnectionClosed, EvolutionUnavailable) as exc:
         if receive_count >= MAX_ATTEMPTS:
-            svc.advance(rec, dom.R_SENDING, dom.R_FAILED, [R.error.set(f"Evolution indisponível: {exc.message}"[:500])])
-            return _outcome(rec, failed=True, result="failed")
-        rstore.move(rec, dom.R_SENDING, dom.R_QUEUED)  # counters: still in flight, no move worth pushing
-        store.add_counters(tid, cid, {"sending": -1, "queued": 1})
+            _finish(order, rec, batch, dom.R_FAILED, error=f"Evolution indisponível: {exc.message}"[:500])
+            return _failed(order, batch)
+        _finish(order, rec, batch, dom.R_PENDING)  # nothing went out: the redelivered message claims it again
         raise RetryLater(f"nothing sent, retry later: {exc.message}") from exc
     except WhatsAppError as exc:
-        svc.advance(rec, dom.R_SENDING, dom.R_FAILED, [R.error.set((exc.message or "Falha no envio")[:500])])
-        return _outcome(rec, failed=True, result="failed")
+        _finish(order, rec, batch, dom.R_FAILED, error=(exc.message or "Falha no envio")[:500])
+        return _failed(order, batch)
     now = iso(utcnow())
-    svc.advance(rec, dom.R_SENDING, dom.R_SENT,
-                [R.wamid.set(sent.id), R.sent_at.set(now), R.error.remove(),
-                 R.gsi1pk.set(rstore.wamid_pk(tid, rec.instance_id, sent.id)), R.gsi1sk.set("R"),
-                 R.gsi2pk.set(rstore.phone_pk(tid, rec.phone)), R.gsi2sk.set(f"{now}#{cid}")], at=now)
-    if not rec.sticky_known:
-        rstore.set_sticky(tid, rec.phone, rec.instance_id)
-    return _outcome(rec, failed=False, result="sent")
+    _finish(order, rec, batch, dom.R_SENT, wamid=sent.id, sent_at=now, error=None)
+    app_metrics.send_outcome("campaign", "ok", tenant_id=order.tenant_id)
+    batch.outcome(order, failed=False)
+    return "sent"
 
 
-def _outcome(rec: RecipientItem, *, failed: bool, result: str) -> str:
-    if result in ("sent", "failed"):
-        app_metrics.send_outcome("campaign", "ok" if result == "sent" else "failed", tenant_id=rec.tenant_id)
-    recent = store.record_outcome(rec.tenant_id, rec.campaign_id, rec.instance_id, failed)
-    if failed and dom.should_auto_pause(recent):
-        try:
-            svc.pause_campaign(rec.tenant_id, rec.campaign_id, reason=(
-                f"Pausada automaticamente: {sum(recent)} falhas nos últimos {len(recent)} envios de um número."))
-            svc.alert(rec.tenant_id, rec.campaign_id, "failures",
-                      "Campanha pausada: muitas falhas de envio em um número. Verifique o número e retome.")
-            logger.warning("campaign auto-paused on failures", extra={"campaign_id": rec.campaign_id})
-        except Exception:  # noqa: BLE001 - already paused/stopped by someone else
-            logger.info("auto-pause skipped", extra={"campaign_id": rec.campaign_id})
-    return result
+def _failed(order: dom.SendOrder, batch: SendBatch) -> str:
+    app_metrics.send_outcome("campaign", "failed", tenant_id=order.tenant_id)
+    batch.outcome(order, failed=True)
+    return "failed"
+
+
+def _finish(order: dom.SendOrder, rec: dom.Recipient, batch: SendBatch, new: str, **fields: Any) -> None:
+    """sending → ``new``, written with the batch (an echo that reconciled the send first wins: it is left out)."""
+    batch.settle(order, rec, new, fields)

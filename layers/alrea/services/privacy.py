@@ -26,6 +26,7 @@ from alrea.core.log import logger
 from alrea.domain import privacy as dom
 from alrea.domain.roles import Principal
 from alrea.resources import tenant_key
+from alrea.domain import campaigns as campaign_dom
 from alrea.services import campaigns as campaign_svc
 from alrea.services import contacts as contact_svc
 from alrea.services import retention
@@ -125,7 +126,7 @@ def build_archive(tenant_id: str, export_id: str) -> tuple[bytes, dict[str, int]
         recipients = _Jsonl(zf, "campaign_recipients.jsonl")
         for camp_id in camp_ids:
             for rec in _pages(lambda s, c=camp_id: recipient_store.all_of(tenant_id, c, limit=PAGE, start=s)):
-                recipients.write({"campaign_id": camp_id, **rec.view()})
+                recipients.write({"campaign_id": camp_id, **campaign_dom.recipient_json(rec)})
         recipients.close()
         counts = {f.name.removesuffix(".jsonl"): f.count
                   for f in (contacts, conversations, messages, campaigns, recipients)}

@@ -5,8 +5,12 @@
 - scheduled campaigns carry a sparse due index: ``gsi5pk=DUE#CAMPAIGN  gsi5sk=<schedule_at>#<tid>#<cid>``
   (removed when they start), read by the scheduler with one Query (no Scan).
 - per number of a campaign: ``pk=T#<tid>#CAMP#<cid>  sk=NUM#<instance_id>`` (last planned slot, today's count,
-  the ring of recent outcomes that drives auto-pause).
-- live chart: ``pk=T#<tid>#CAMP#<cid>  sk=TL#<minute>`` with one ADD per event.
+  the last recipient planned in this run — the planner's cursor —, the ring of recent outcomes that drives
+  auto-pause, appended once per sender batch).
+- live chart: ``pk=T#<tid>#CAMP#<cid>  sk=TL#<minute>`` with one ADD per minute touched by a sender batch or
+  an event.
+
+Operations answer domain types (alrea.domain.campaigns.Campaign); no item class leaves this module.
 - monthly usage: ``pk=T#<tid>  sk=CAMPMONTH#<yyyy-mm>``, a conditional ADD at a campaign's first start.
 - opt-out settings: ``pk=T#<tid>  sk=CAMPCFG``.
 """
@@ -21,7 +25,9 @@ from pynamodb.expressions.update import Action
 
 from alrea.core.clock import iso, utcnow
 from alrea.domain import campaigns as dom
+from alrea.store import paging
 from alrea.store.base import Gsi5, Item, condition_failed, update_if
+from alrea.store.paging import Page
 from alrea.store.keys import child_pk, tenant_pk
 
 DUE_PK = "DUE#CAMPAIGN"
@@ -94,10 +100,13 @@ class NumberStateItem(Item):
     day = UnicodeAttribute(null=True)
     day_count = NumberAttribute(default=0)
     recent = ListAttribute(of=NumberAttribute, default=list)
+    after = UnicodeAttribute(null=True)
+    after_run = UnicodeAttribute(null=True)
 
     def state(self) -> dom.NumberState:
         return dom.NumberState(self.instance_id, float(self.last_slot) if self.last_slot is not None else None,
-                               self.day, int(self.day_count or 0), [int(x) for x in (self.recent or [])])
+                               self.day, int(self.day_count or 0), [int(x) for x in (self.recent or [])],
+                               self.after, self.after_run)
 
 
 class TimelineItem(Item):
@@ -122,41 +131,157 @@ class SettingsItem(Item):
 
 
 # ---------------------------------------------------------------- campaign
+_FIELDS = ("id", "tenant_id", "name", "status", "created_at", "failure_reason", "variants", "audience",
+           "instance_ids", "pacing", "schedule_at", "reply_window_h", "run_id", "plan_round", "timezone",
+           "counted_month", "created_by", "updated_at", "started_at", "completed_at", "paused_at")
+
+
+def _domain(item: CampaignItem) -> dom.Campaign:
+    values = {f: getattr(item, f) for f in _FIELDS}
+    values.update(variants=list(item.variants or []), audience=dict(item.audience or {}),
+                  instance_ids=list(item.instance_ids or []), pacing=dict(item.pacing or {}),
+                  reply_window_h=int(item.reply_window_h or 0), plan_round=int(item.plan_round or 0),
+                  counts=item.counters())
+    return dom.Campaign(**values)
+
+
 def key_item(tenant_id: str, cid: str) -> CampaignItem:
     return CampaignItem(tenant_pk(tenant_id), campaign_sk(cid))
 
 
-def create(item: CampaignItem) -> CampaignItem:
+def create(c: dom.Campaign) -> dom.Campaign:
+    item = CampaignItem(tenant_pk(c.tenant_id), campaign_sk(c.id), entity="campaign",
+                        **{f: getattr(c, f) for f in _FIELDS})
     item.save(condition=CampaignItem.pk.does_not_exist())
-    return item
+    return _domain(item)
 
 
-def get(tenant_id: str, cid: str, *, consistent: bool = True) -> CampaignItem | None:
+def get(tenant_id: str, cid: str, *, consistent: bool = True) -> dom.Campaign | None:
     try:
-        return CampaignItem.get(tenant_pk(tenant_id), campaign_sk(cid), consistent_read=consistent)
+        return _domain(CampaignItem.get(tenant_pk(tenant_id), campaign_sk(cid), consistent_read=consistent))
     except DoesNotExist:
         return None
 
 
-def get_many(tenant_id: str, cids: list[str]) -> dict[str, CampaignItem]:
-    """campaign id -> item, one BatchGetItem (eventually consistent) for up to 100 ids."""
+def get_many(tenant_id: str, cids: list[str]) -> dict[str, dom.Campaign]:
+    """campaign id -> campaign, one BatchGetItem (eventually consistent) for up to 100 ids."""
     keys = [(tenant_pk(tenant_id), campaign_sk(c)) for c in dict.fromkeys(cids)]
-    return {item.id: item for item in CampaignItem.batch_get(keys)} if keys else {}
+    return {item.id: _domain(item) for item in CampaignItem.batch_get(keys)} if keys else {}
 
 
-def list_all(tenant_id: str) -> list[CampaignItem]:
-    items = list(CampaignItem.query(tenant_pk(tenant_id), CampaignItem.sk.startswith("CAMP#")))
-    return sorted(items, key=lambda c: c.created_at, reverse=True)
+def list_all(tenant_id: str) -> list[dom.Campaign]:
+    """Every campaign of the tenant, newest first (a tenant's campaigns are bounded by its monthly plan)."""
+    items = [_domain(i) for i in CampaignItem.query(tenant_pk(tenant_id), CampaignItem.sk.startswith("CAMP#"))]
+    return sorted(items, key=lambda c: (c.created_at, c.id), reverse=True)
 
 
-def update(tenant_id: str, cid: str, actions: list[Action], condition: Condition | None = None
-           ) -> CampaignItem | None:
-    """Conditional update; None when the campaign does not exist or the condition failed."""
+def list_page(tenant_id: str, cursor: str | None, limit: int) -> Page[dom.Campaign]:
+    """A page of the tenant's campaigns, newest first. The partition is read whole and sorted (campaigns are
+    few: the plan caps them per month); the cursor is the (created_at, id) the page ended at."""
+    query = paging.Query(tenant_id, "campaigns")
+    after = paging.decode(query, cursor)
+    items = list_all(tenant_id)
+    if after:
+        bound = (str(after[0]), str(after[1]))
+        items = [c for c in items if (c.created_at, c.id) < bound]
+    page = items[:limit]
+    last = [page[-1].created_at, page[-1].id] if len(items) > limit else None
+    return Page(page, paging.encode(query, last))
+
+
+def _update(tenant_id: str, cid: str, actions: list[Action], condition: Condition | None = None
+            ) -> dom.Campaign | None:
+    """Conditional update; the campaign after it, or None when it does not exist or the condition failed."""
     item = key_item(tenant_id, cid)
     cond = CampaignItem.pk.exists()
     if condition is not None:
         cond = cond & condition
-    return item if update_if(item, [*actions, CampaignItem.updated_at.set(iso(utcnow()))], cond) else None
+    return _domain(item) if update_if(item, [*actions, CampaignItem.updated_at.set(iso(utcnow()))], cond) else None
+
+
+_EDITABLE_FIELDS = ("name", "variants", "audience", "instance_ids", "pacing", "reply_window_h")
+
+
+def edit(tenant_id: str, cid: str, changes: dict[str, Any], *, schedule: tuple[str | None] | None = None
+         ) -> dom.Campaign | None:
+    """Change a draft or scheduled campaign. ``schedule=(at,)`` sets (or with None clears) the schedule: a
+    scheduled campaign moves on the due index, or back to draft when cleared. None if no longer editable."""
+    C = CampaignItem
+    actions: list[Action] = [getattr(C, k).set(v) for k, v in changes.items() if k in _EDITABLE_FIELDS]
+    if schedule is not None:
+        at = schedule[0]
+        actions.append(C.schedule_at.set(at) if at else C.schedule_at.remove())
+        current = get(tenant_id, cid)
+        if current is not None and current.status == dom.SCHEDULED:
+            actions += ([C.status.set(dom.DRAFT), C.gsi5pk.remove(), C.gsi5sk.remove()] if at is None
+                        else [C.gsi5sk.set(due_sk(at, tenant_id, cid))])
+    return _update(tenant_id, cid, actions, C.status.is_in(*dom.EDITABLE))
+
+
+def schedule(tenant_id: str, cid: str, at: str, audience: dict[str, Any]) -> dom.Campaign | None:
+    """draft → scheduled, on the due index at ``at``."""
+    C = CampaignItem
+    return _update(tenant_id, cid, [C.status.set(dom.SCHEDULED), C.gsi5pk.set(DUE_PK),
+                                    C.gsi5sk.set(due_sk(at, tenant_id, cid)), C.audience.set(audience)],
+                   C.status == dom.DRAFT)
+
+
+def mark_counted(tenant_id: str, cid: str, month: str) -> None:
+    _update(tenant_id, cid, [CampaignItem.counted_month.set(month)])
+
+
+def start_run(tenant_id: str, cid: str, run_id: str, started_at: str) -> dom.Campaign | None:
+    """draft/scheduled → running with a new run (off the due index). None if it was not startable."""
+    C = CampaignItem
+    return _update(tenant_id, cid, [C.status.set(dom.RUNNING), C.run_id.set(run_id), C.plan_round.set(0),
+                                    C.started_at.set(started_at), C.gsi5pk.remove(), C.gsi5sk.remove()],
+                   C.status.is_in(dom.DRAFT, dom.SCHEDULED))
+
+
+def fail(tenant_id: str, cid: str, reason: str, *, only_from: str | None = None) -> dom.Campaign | None:
+    C = CampaignItem
+    return _update(tenant_id, cid, [C.status.set(dom.FAILED), C.failure_reason.set(reason), C.gsi5pk.remove(),
+                                    C.gsi5sk.remove()], (C.status == only_from) if only_from else None)
+
+
+def pause(tenant_id: str, cid: str, reason: str | None, at: str) -> dom.Campaign | None:
+    """running → paused (with the reason shown to the user). None if it was not running."""
+    C = CampaignItem
+    return _update(tenant_id, cid, [C.status.set(dom.PAUSED), C.paused_at.set(at),
+                                    C.failure_reason.set(reason) if reason else C.failure_reason.remove()],
+                   C.status == dom.RUNNING)
+
+
+def resume(tenant_id: str, cid: str, run_id: str) -> dom.Campaign | None:
+    """paused → running with a new run: every send message of the old run is stale from here on."""
+    C = CampaignItem
+    return _update(tenant_id, cid, [C.status.set(dom.RUNNING), C.run_id.set(run_id), C.plan_round.set(0),
+                                    C.failure_reason.remove()], C.status == dom.PAUSED)
+
+
+def cancel(tenant_id: str, cid: str, at: str) -> dom.Campaign | None:
+    C = CampaignItem
+    return _update(tenant_id, cid, [C.status.set(dom.CANCELLED), C.completed_at.set(at), C.gsi5pk.remove(),
+                                    C.gsi5sk.remove()],
+                   C.status.is_in(dom.DRAFT, dom.SCHEDULED, dom.RUNNING, dom.PAUSED))
+
+
+def complete_if_running(tenant_id: str, cid: str, at: str, *, settled: bool = True) -> dom.Campaign | None:
+    """running → completed. With ``settled`` only when the counters agree nothing is in flight (the senders
+    flush their outcome counters per batch, a moment after the recipients moved)."""
+    C = CampaignItem
+    cond = C.status == dom.RUNNING
+    if settled:
+        for name in ("pending", "queued", "sending"):
+            attr = counter_attr(name)
+            cond = cond & (attr.does_not_exist() | (attr <= 0))
+    return _update(tenant_id, cid, [C.status.set(dom.COMPLETED), C.completed_at.set(at)], cond)
+
+
+def set_counters(tenant_id: str, cid: str, counters: dict[str, int]) -> dom.Campaign | None:
+    """Overwrite the counters (a recount from the recipients, after a sender died between an outcome and its
+    batch's counter flush)."""
+    return _update(tenant_id, cid, [counter_attr(k).set(v) for k, v in counters.items() if k != "total"])
 
 
 def take_round(tenant_id: str, cid: str, run_id: str, round_: int, *, now: float, lease_s: float) -> bool:
@@ -165,18 +290,19 @@ def take_round(tenant_id: str, cid: str, run_id: str, round_: int, *, now: float
     C = CampaignItem
     cond = (C.run_id == run_id) & (C.status == dom.RUNNING) & (
         (C.plan_round < round_) | ((C.plan_round == round_) & (C.plan_lease.does_not_exist() | (C.plan_lease < now))))
-    return update(tenant_id, cid, [C.plan_round.set(round_), C.plan_lease.set(now + lease_s)], cond) is not None
+    return _update(tenant_id, cid, [C.plan_round.set(round_), C.plan_lease.set(now + lease_s)], cond) is not None
 
 
-def add_counters(tenant_id: str, cid: str, deltas: dict[str, int]) -> CampaignItem | None:
+def add_counters(tenant_id: str, cid: str, deltas: dict[str, int]) -> dom.Campaign | None:
+    deltas = {k: v for k, v in deltas.items() if v}
     if not deltas:
         return None
-    return update(tenant_id, cid, [counter_attr(k).add(v) for k, v in deltas.items()])
+    return _update(tenant_id, cid, [counter_attr(k).add(v) for k, v in deltas.items()])
 
 
-def delete(tenant_id: str, cid: str, condition: Condition) -> bool:
+def delete_draft(tenant_id: str, cid: str) -> bool:
     try:
-        key_item(tenant_id, cid).delete(condition=CampaignItem.pk.exists() & condition)
+        key_item(tenant_id, cid).delete(condition=CampaignItem.pk.exists() & (CampaignItem.status == dom.DRAFT))
     except Exception as exc:  # noqa: BLE001 - DeleteError carries the cause code
         if condition_failed(exc):
             return False
@@ -184,9 +310,9 @@ def delete(tenant_id: str, cid: str, condition: Condition) -> bool:
     return True
 
 
-def due(now_iso: str, *, limit: int = 50) -> list[CampaignItem]:
+def due(now_iso: str, *, limit: int = 50) -> list[dom.Campaign]:
     """Scheduled campaigns whose time has come, oldest first (sparse index: only scheduled ones are in it)."""
-    return list(CampaignItem.gsi5.query(DUE_PK, CampaignItem.gsi5sk <= now_iso + "#~", limit=limit))
+    return [_domain(i) for i in CampaignItem.gsi5.query(DUE_PK, CampaignItem.gsi5sk <= now_iso + "#~", limit=limit)]
 
 
 # ---------------------------------------------------------------- numbers
@@ -196,33 +322,43 @@ def number_states(tenant_id: str, cid: str) -> dict[str, dom.NumberState]:
     return {i.instance_id: i.state() for i in items}
 
 
-def save_number_state(tenant_id: str, cid: str, state: dom.NumberState) -> None:
+def save_number_states(tenant_id: str, cid: str, states: list[dom.NumberState]) -> None:
+    """The planner's per-number state after a round: last slot, today's count, the last recipient planned."""
     N = NumberStateItem
-    item = N(campaign_pk(tenant_id, cid), f"NUM#{state.instance_id}")
-    actions = [N.entity.set("campaign_number"), N.instance_id.set(state.instance_id),
-               N.day.set(state.day or ""), N.day_count.set(state.day_count)]
-    if state.last_slot is not None:
-        actions.append(N.last_slot.set(state.last_slot))
-    item.update(actions=actions)
+    for state in states:
+        item = N(campaign_pk(tenant_id, cid), f"NUM#{state.instance_id}")
+        actions = [N.entity.set("campaign_number"), N.instance_id.set(state.instance_id),
+                   N.day.set(state.day or ""), N.day_count.set(state.day_count)]
+        if state.last_slot is not None:
+            actions.append(N.last_slot.set(state.last_slot))
+        if state.after and state.after_run:
+            actions += [N.after.set(state.after), N.after_run.set(state.after_run)]
+        else:
+            actions += [N.after.remove(), N.after_run.remove()]
+        item.update(actions=actions)
 
 
-def record_outcome(tenant_id: str, cid: str, instance_id: str, failed: bool) -> list[int]:
-    """Append one outcome to the number's ring (list_append, trimmed by the reader); answers the ring."""
+def record_outcomes(tenant_id: str, cid: str, instance_id: str, outcomes: list[int]) -> list[int]:
+    """Append a batch of outcomes (1 = failure) to the number's ring in one write; answers the recent window."""
     N = NumberStateItem
     item = N(campaign_pk(tenant_id, cid), f"NUM#{instance_id}")
     item.update(actions=[N.entity.set("campaign_number"), N.instance_id.set(instance_id),
-                         N.recent.set((N.recent | []).append([1 if failed else 0]))])
+                         N.recent.set((N.recent | []).append(list(outcomes)))])
     recent = [int(x) for x in (item.recent or [])]
     if len(recent) > 4 * dom.AUTO_PAUSE_WINDOW:  # keep it small: rewrite the tail now and then
         item.update(actions=[N.recent.set(recent[-dom.AUTO_PAUSE_WINDOW:])])
     return recent[-dom.AUTO_PAUSE_WINDOW:]
 
 
-def reset_outcomes(tenant_id: str, cid: str, instance_ids: list[str]) -> None:
+def reset_numbers(tenant_id: str, cid: str, instance_ids: list[str], *, outcomes: bool = True) -> None:
+    """Plan the numbers' pending recipients again from the start (and, with ``outcomes``, forget the numbers'
+    recent failures: a resume). A new run ignores an older run's cursor on its own (it is bound to its run)."""
     N = NumberStateItem
     for iid in instance_ids:
-        N(campaign_pk(tenant_id, cid), f"NUM#{iid}").update(actions=[N.recent.set([]),
-                                                                     N.instance_id.set(iid)])
+        actions = [N.instance_id.set(iid), N.after.remove(), N.after_run.remove()]
+        if outcomes:
+            actions.append(N.recent.set([]))
+        N(campaign_pk(tenant_id, cid), f"NUM#{iid}").update(actions=actions)
 
 
 # ---------------------------------------------------------------- timeline
@@ -238,6 +374,12 @@ def timeline_add(tenant_id: str, cid: str, at_iso: str, deltas: dict[str, int]) 
     item = TimelineItem(campaign_pk(tenant_id, cid), f"TL#{minute}")
     item.update(actions=[TimelineItem.entity.set("campaign_minute"), TimelineItem.minute.set(minute),
                          *[getattr(TimelineItem, k).add(v) for k, v in fields.items()]])
+
+
+def timeline_add_many(tenant_id: str, cid: str, buckets: dict[str, dict[str, int]]) -> None:
+    """Several minutes' deltas (minute → field → delta): one write per minute touched."""
+    for minute, deltas in buckets.items():
+        timeline_add(tenant_id, cid, minute, deltas)
 
 
 def timeline(tenant_id: str, cid: str) -> list[dict[str, Any]]:

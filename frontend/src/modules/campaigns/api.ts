@@ -40,8 +40,7 @@ export const campaignsApi = {
     if (status) params.status = status;
     if (cursor) params.cursor = cursor;
     const { data } = await api.get<unknown>(`/campaigns/${id}/recipients`, { params, signal });
-    const page = (data ?? {}) as { next_cursor?: unknown; cursor?: unknown };
-    const next = page.next_cursor ?? page.cursor;
+    const next = ((data ?? {}) as { next_cursor?: unknown }).next_cursor;
     const items = normalizeItems<Recipient & { error?: string | null }>(data).map((r) => ({
       ...r,
       failure_reason: r.failure_reason ?? r.error ?? null,

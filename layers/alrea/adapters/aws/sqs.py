@@ -78,6 +78,20 @@ class SqsBus(Bus):
             params["DelaySeconds"] = delay_s
         return self._sqs.send_message(**params)["MessageId"]
 
+    def publish_many(self, queue: str, messages: list[tuple[dict[str, Any], int]]) -> None:
+        """Standard queues: 10 messages per SendMessageBatch; an entry the batch refused is sent on its own."""
+        if queue_def(queue).fifo:
+            return super().publish_many(queue, messages)
+        url = self._url(queue)
+        for start in range(0, len(messages), 10):
+            chunk = messages[start:start + 10]
+            entries = [{"Id": str(i), "MessageBody": json.dumps(body, separators=(",", ":"), default=str),
+                        "DelaySeconds": check_delay(delay_s)} for i, (body, delay_s) in enumerate(chunk)]
+            answer = self._sqs.send_message_batch(QueueUrl=url, Entries=entries)
+            for failed in answer.get("Failed", []):
+                body, delay_s = chunk[int(failed["Id"])]
+                self.publish(queue, body, delay_s=delay_s)
+
     def _receive(self, queue: str, url: str, max_messages: int, wait_s: float) -> list[dict]:
         answer = self._sqs.receive_message(
             QueueUrl=url,

@@ -1,5 +1,6 @@
 """/api/campaigns (admins and managers): drafts, start/pause/resume/cancel, progress, recipients, export,
-preview, the live chart's timeline and the audience count."""
+preview, the live chart's timeline and the audience count. The services answer domain types; the JSON is
+shaped here (campaigns.view: the campaign with its ETA; dom.recipient_json), lists as {items, next_cursor}."""
 from __future__ import annotations
 
 from typing import Annotated, Any
@@ -11,6 +12,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from alrea.api import downloads
 from alrea.api.deps import AdminUser, ManagerOrAdmin
 from alrea.api.routers.schemas import Body
+from alrea.domain import campaigns as dom
 from alrea.services import campaigns
 
 router = APIRouter(prefix="/api/campaigns", tags=["campaigns"])
@@ -80,6 +82,7 @@ class PreviewIn(Body):
 
 class CampaignsOut(BaseModel):
     items: list[dict[str, Any]]
+    next_cursor: str | None = None
 
 
 def _data(body: BaseModel, *, partial: bool) -> dict[str, Any]:
@@ -95,12 +98,13 @@ def _split(values: list[str]) -> list[str]:
 
 @router.post("", status_code=201)
 def create_campaign(body: CampaignIn, caller: ManagerOrAdmin) -> dict:
-    return campaigns.create(caller, _data(body, partial=False))
+    return campaigns.view(campaigns.create(caller, _data(body, partial=False)))
 
 
 @router.get("", response_model=CampaignsOut)
-def list_campaigns(caller: ManagerOrAdmin) -> dict:
-    return {"items": campaigns.list_all(caller)}
+def list_campaigns(caller: ManagerOrAdmin, cursor: str | None = Query(default=None, max_length=2048),
+                   limit: int = Query(default=100, ge=1, le=100)) -> dict:
+    return campaigns.list_page(caller, cursor=cursor, limit=limit).as_json(campaigns.view)
 
 
 @router.get("/audience-count")
@@ -133,12 +137,12 @@ def put_opt_out_settings(body: OptOutSettingsIn, caller: AdminUser) -> dict:
 
 @router.get("/{campaign_id}")
 def get_campaign(campaign_id: str, caller: ManagerOrAdmin) -> dict:
-    return campaigns.get(caller, campaign_id)
+    return campaigns.view(campaigns.get(caller, campaign_id))
 
 
 @router.patch("/{campaign_id}")
 def update_campaign(campaign_id: str, body: CampaignPatch, caller: ManagerOrAdmin) -> dict:
-    return campaigns.update(caller, campaign_id, _data(body, partial=True))
+    return campaigns.view(campaigns.update(caller, campaign_id, _data(body, partial=True)))
 
 
 @router.delete("/{campaign_id}", status_code=204)
@@ -149,29 +153,30 @@ def delete_campaign(campaign_id: str, caller: ManagerOrAdmin) -> Response:
 
 @router.post("/{campaign_id}/start")
 def start(campaign_id: str, caller: ManagerOrAdmin) -> dict:
-    return campaigns.start(caller, campaign_id)
+    return campaigns.view(campaigns.start(caller, campaign_id))
 
 
 @router.post("/{campaign_id}/pause")
 def pause(campaign_id: str, caller: ManagerOrAdmin) -> dict:
-    return campaigns.pause(caller, campaign_id)
+    return campaigns.view(campaigns.pause(caller, campaign_id))
 
 
 @router.post("/{campaign_id}/resume")
 def resume(campaign_id: str, caller: ManagerOrAdmin) -> dict:
-    return campaigns.resume(caller, campaign_id)
+    return campaigns.view(campaigns.resume(caller, campaign_id))
 
 
 @router.post("/{campaign_id}/cancel")
 def cancel(campaign_id: str, caller: ManagerOrAdmin) -> dict:
-    return campaigns.cancel(caller, campaign_id)
+    return campaigns.view(campaigns.cancel(caller, campaign_id))
 
 
 @router.get("/{campaign_id}/recipients")
 def recipients(campaign_id: str, caller: ManagerOrAdmin, status: str | None = Query(default=None, max_length=20),
                cursor: str | None = Query(default=None, max_length=2048),
                limit: int = Query(default=50, ge=1, le=200)) -> dict:
-    return campaigns.recipients(caller, campaign_id, status=status, cursor=cursor, limit=limit)
+    return campaigns.recipients(caller, campaign_id, status=status, cursor=cursor,
+                                limit=limit).as_json(dom.recipient_json)
 
 
 @router.get("/{campaign_id}/export.csv")

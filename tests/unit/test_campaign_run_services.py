@@ -1,0 +1,211 @@
+"""The campaign run's services (planner, sender, run control) on the in-memory store: the state machine's logic
+without the emulator. tests/contract/test_campaign_store_contract.py holds the memory store to DynamoDB's
+behaviour; tests/integration/test_campaigns_run.py runs the whole thing on moto with the Evolution simulator."""
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from alrea.adapters.evolution.errors import ConnectionClosed, NumberNotOnWhatsApp, SendOutcomeUnknown, WhatsAppError
+from alrea.adapters.memory.bus import MemoryBus
+from alrea.adapters.memory.campaign_store import MemoryCampaignStore, recipients_view
+from alrea.core.clock import iso, utcnow
+from alrea.domain import campaigns as dom
+from alrea.ports.pacer import PlanTask
+from alrea.ports.whatsapp import SentMessage
+from alrea.services import campaign_planner, campaign_reads, campaign_runs, campaign_sender
+from alrea.wiring import Runtime, set_runtime
+
+ALWAYS = {"min_delay_s": 0, "max_delay_s": 0, "window_start": "00:00", "window_end": "00:00",
+          "weekdays": list(range(7)), "daily_cap_per_number": 100000}
+
+
+class FakeWhatsApp:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, str]] = []
+        self.fail: dict[str, Exception] = {}
+
+    def send_text(self, instance: str, number: str, text: str) -> SentMessage:
+        if number in self.fail:
+            raise self.fail[number]
+        self.sent.append((instance, number, text))
+        return SentMessage(id=uuid.uuid4().hex, remote_jid=number + "@s.whatsapp.net", timestamp=None, status=None)
+
+
+@pytest.fixture
+def w(monkeypatch):
+    memory = MemoryCampaignStore()
+    recipients = recipients_view(memory)
+    pushed: list[dom.Campaign] = []
+    alerts: list[tuple[str, str]] = []
+    for module in (campaign_planner, campaign_sender, campaign_runs, campaign_reads):
+        monkeypatch.setattr(module, "store", memory)
+        if hasattr(module, "rstore"):
+            monkeypatch.setattr(module, "rstore", recipients)
+    for module in (campaign_sender, campaign_runs):
+        monkeypatch.setattr(module, "push_progress", lambda c: pushed.append(c) if c else None)
+    monkeypatch.setattr(campaign_sender, "alert", lambda tid, cid, reason, msg: alerts.append((cid, reason)))
+    monkeypatch.setattr(campaign_sender, "instance_store", SimpleNamespace(
+        get=lambda tid, iid: SimpleNamespace(evolution_name="evo-" + iid)))
+    wa, bus = FakeWhatsApp(), MemoryBus()
+    set_runtime(Runtime(bus=bus, push=None, pacer=None, whatsapp=wa, storage=None))
+    yield SimpleNamespace(memory=memory, r=recipients, wa=wa, bus=bus, pushed=pushed, alerts=alerts)
+    set_runtime(None)
+
+
+def campaign(w, n: int, *, numbers=("n1", "n2"), text="Oi {{nome}}") -> tuple[dom.Campaign, list[str]]:
+    tid = str(uuid.uuid4())
+    c = w.memory.create(dom.Campaign(id=str(uuid.uuid4()), tenant_id=tid, name="C", created_at=iso(utcnow()),
+                                     instance_ids=list(numbers), variants=[{"text": text}], pacing=ALWAYS,
+                                     timezone="America/Sao_Paulo"))
+    c = w.memory.start_run(tid, c.id, "run-1", iso(utcnow()))
+    phones = [f"+55119{i:08d}" for i in range(n)]
+    total = campaign_runs.materialise(c, ({"phone": p, "name": f"Pessoa {i}"} for i, p in enumerate(phones)))
+    w.memory.add_counters(tid, c.id, {"total": total, "pending": total})
+    return w.memory.get(tid, c.id), phones
+
+
+def plan(c: dom.Campaign, round_: int, **kw):
+    return campaign_planner.plan(PlanTask(c.tenant_id, c.id, c.run_id, round_), **kw)
+
+
+def orders(w) -> list[dict]:
+    out = []
+    while True:
+        got = w.bus.receive("campaign_send_message", max_messages=10, wait_s=0)
+        if not got:
+            return out
+        for d in got:
+            out.append(d.json())
+            w.bus.ack(d)
+
+
+def send_all(w, messages, **kw) -> list[str]:
+    batch = campaign_sender.SendBatch()
+    results = [campaign_sender.handle_message(m, 1, batch, **kw) for m in messages]
+    batch.flush()
+    return results
+
+
+def test_materialise_spreads_recipients_over_the_numbers_and_keeps_sticky_ones(w):
+    c, phones = campaign(w, 4)
+    assert {r.instance_id for r in w.memory.iter_all(c.tenant_id, c.id)} == {"n1", "n2"}
+    w.memory.set_sticky(c.tenant_id, "+5511900000099", "n2")
+    again = w.memory.start_run(c.tenant_id, w.memory.create(dom.Campaign(
+        id="c2", tenant_id=c.tenant_id, name="D", created_at="x", instance_ids=["n1", "n2"])).id, "r", "x")
+    campaign_runs.materialise(again, [{"phone": "+5511900000099"}, {"phone": "+5511900000099"}])
+    (only,) = list(w.memory.iter_all(c.tenant_id, "c2"))
+    assert only.instance_id == "n2" and only.sticky_known
+
+
+def test_a_round_renders_each_message_and_moves_the_cursor_not_the_recipients(w):
+    c, phones = campaign(w, 5)
+    answer = plan(c, 1)
+    sent = orders(w)
+    assert len(sent) == 5 and not answer.done
+    assert all(m["text"].startswith("Oi Pessoa") and m["run_id"] == "run-1" for m in sent)
+    assert all(r.status == dom.R_PENDING for r in w.memory.iter_all(c.tenant_id, c.id))  # no write per recipient
+    states = w.memory.number_states(c.tenant_id, c.id)
+    assert {s.after_run for s in states.values()} == {"run-1"}
+    plan(c, 2)
+    assert orders(w) == []  # the next round continues after the cursor: nothing planned twice
+
+
+def test_send_once_complete_with_counters_chart_and_rings_per_batch(w):
+    c, phones = campaign(w, 6)
+    plan(c, 1)
+    messages = orders(w)
+    assert send_all(w, messages) == ["sent"] * 6
+    assert send_all(w, messages) == ["duplicate"] * 6  # redelivered: nothing twice
+    assert len(w.wa.sent) == 6
+    counters = w.memory.get(c.tenant_id, c.id).counters()
+    assert counters["sent"] == 6 and counters["pending"] == 0 and counters["sending"] == 0
+    assert sum(b["sent"] for b in w.memory.timeline(c.tenant_id, c.id)) == 6
+    assert sorted(len(s.recent) for s in w.memory.number_states(c.tenant_id, c.id).values()) == [3, 3]
+    assert len(w.pushed) == 1  # one push per batch that moved something, not per message
+    assert plan(c, 2).done and w.memory.get(c.tenant_id, c.id).status == dom.COMPLETED
+
+
+def test_a_paused_run_claims_nothing_and_the_next_run_plans_again(w):
+    c, phones = campaign(w, 4)
+    plan(c, 1)
+    messages = orders(w)
+    campaign_runs.pause_campaign(c.tenant_id, c.id)
+    assert send_all(w, messages) == ["stopped"] * 4 and w.wa.sent == []
+    w.memory.reset_numbers(c.tenant_id, c.id, ["n1", "n2"])
+    resumed = w.memory.resume(c.tenant_id, c.id, "run-2")
+    plan(resumed, 1)
+    again = orders(w)
+    assert {m["phone"] for m in again} == set(phones) and {m["run_id"] for m in again} == {"run-2"}
+    assert send_all(w, messages + again) == ["stopped"] * 4 + ["sent"] * 4
+    assert sorted(n for _, n, _ in w.wa.sent) == sorted(p.lstrip("+") for p in phones)
+
+
+def test_outcomes_unknown_skipped_failed_and_retry_later(w):
+    c, phones = campaign(w, 4, numbers=("n1",))
+    plan(c, 1)
+    messages = orders(w)
+    digits = [p.lstrip("+") for p in phones]
+    w.wa.fail = {digits[0]: SendOutcomeUnknown("timeout"), digits[1]: NumberNotOnWhatsApp(digits[1]),
+                 digits[2]: WhatsAppError("bad request"), digits[3]: ConnectionClosed("closed")}
+    batch = campaign_sender.SendBatch()
+    results = [campaign_sender.handle_message(m, 1, batch) for m in messages[:3]]
+    with pytest.raises(campaign_sender.RetryLater):
+        campaign_sender.handle_message(messages[3], 1, batch)
+    batch.flush()
+    assert results == ["unknown", "skipped", "failed"]
+    statuses = {r.phone: r.status for r in w.memory.iter_all(c.tenant_id, c.id)}
+    assert [statuses[p] for p in phones] == [dom.R_UNKNOWN, dom.R_SKIPPED, dom.R_FAILED, dom.R_PENDING]
+    counters = w.memory.get(c.tenant_id, c.id).counters()
+    assert (counters["unknown"], counters["skipped"], counters["failed"], counters["pending"],
+            counters["sending"]) == (1, 1, 1, 1, 0)
+    w.wa.fail = {}
+    assert campaign_sender.handle_message(messages[3], 2) == "sent"  # the redelivery claims it again
+
+
+def test_failures_on_a_number_pause_the_campaign_once_per_batch(w):
+    c, phones = campaign(w, 8, numbers=("n1",))
+    plan(c, 1)
+    w.wa.fail = {p.lstrip("+"): WhatsAppError("falhou") for p in phones}
+    assert send_all(w, orders(w)) == ["failed"] * 8
+    paused = w.memory.get(c.tenant_id, c.id)
+    assert paused.status == dom.PAUSED and "falhas" in paused.failure_reason
+    assert w.alerts == [(c.id, "failures")]
+
+
+def test_lost_messages_are_planned_again_and_stale_sends_turn_unknown(w):
+    c, phones = campaign(w, 2, numbers=("n1",))
+    plan(c, 1)
+    messages = orders(w)
+    send_all(w, messages[:1])  # the other message is lost
+    later = utcnow() + timedelta(seconds=campaign_planner.STALE_QUEUED_S + 60)
+    assert not plan(c, 2, now=later).done  # replans the lost one
+    assert not plan(c, 3, now=later).done
+    (again,) = orders(w)
+    assert again["phone"] == phones[1]
+    # a sender that died after its claim: the recipient turns unknown, never resent
+    assert w.r.claim_for_send(dom.SendOrder.from_message(again)) == "ok"
+    much_later = later + timedelta(seconds=campaign_planner.STALE_SENDING_S + 60)
+    plan(c, 4, now=much_later)
+    assert w.memory.get_recipient(c.tenant_id, c.id, phones[1]).status == dom.R_UNKNOWN
+    assert plan(c, 5, now=much_later).done
+
+
+def test_an_invocation_claims_its_messages_together_and_settles_them_together(w):
+    c, phones = campaign(w, 5)
+    plan(c, 1)
+    messages = orders(w)
+    stale = {**messages[0], "run_id": "old-run"}
+    bodies = {f"m{i}": m for i, m in enumerate(messages)} | {"dup": messages[1], "stale": stale}
+    batch = campaign_sender.SendBatch()
+    batch.prepare(bodies)
+    results = {k: campaign_sender.handle_message(b, 1, batch, k) for k, b in bodies.items()}
+    assert [results[f"m{i}"] for i in range(5)] == ["sent"] * 5
+    assert results["dup"] == "duplicate" and results["stale"] == "duplicate"  # m0 was claimed first
+    assert {r.status for r in w.memory.iter_all(c.tenant_id, c.id)} == {dom.R_SENDING}  # written at the end
+    batch.flush()
+    assert {r.status for r in w.memory.iter_all(c.tenant_id, c.id)} == {dom.R_SENT}
+    assert w.memory.get(c.tenant_id, c.id).counters()["sent"] == 5 and len(w.wa.sent) == 5
