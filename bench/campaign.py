@@ -230,13 +230,7 @@ def part_two(n: int) -> None:
     for t in threads:
         t.join()
     errors = []
-    items, start = [], None
-    while True:
-        page, start = rstore.all_of(admin.tenant_id, cid, limit=200, start=start)
-        items += page
-        if start is None:
-            break
-    for r in items:
+    for r in rstore.iter_all(admin.tenant_id, cid):
         if r.slot is not None and r.attempted_at:
             errors.append(parse_iso(r.attempted_at).timestamp() - float(r.slot))
     errors.sort()

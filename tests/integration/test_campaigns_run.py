@@ -74,12 +74,7 @@ class World:
     def recipients(self, cid: str) -> list[Any]:
         from alrea.store import recipients as rstore
 
-        out, start = [], None
-        while True:
-            items, start = rstore.all_of(self.tenant_id, cid, limit=200, start=start)
-            out += items
-            if start is None:
-                return out
+        return list(rstore.iter_all(self.tenant_id, cid))
 
     def wait_status(self, cid: str, status: str, timeout: float = 90.0):
         deadline = time.monotonic() + timeout

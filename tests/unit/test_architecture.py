@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import ast
+import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -68,21 +70,57 @@ def test_nothing_prints():
     assert offenders == [], f"use alrea.core.log.logger, not print: {offenders}"
 
 
-# the inbox and inbound half of the store boundary (issue 12): these services speak domain types only
-BOUNDARY_SERVICES = ["inbound", "inbox", "conversation_contact", "chat_send", "media", "message_actions",
-                     "presence", "realtime", "audience", "webhooks", "search"]
+# ---------------------------------------------------------------- the store boundary (issue 12)
+# store/ is the only code that knows the table; adapters/ the only code that speaks HTTP or AWS
+DYNAMODB_CALLS = "Get|Put|Update|Delete|BatchGet|BatchWrite|TransactWrite|TransactGet"  # named in prose: fine
+STORE_VOCABULARY = re.compile(rf"\b[gG]si\d|\b(?!(?:{DYNAMODB_CALLS})Item\b)[A-Z]\w*Item\b|\w+Pointer\b|"
+                              r"last_evaluated_key|LastEvaluatedKey|\bupdate_if\b|\bTransaction\(|"
+                              r"\.does_not_exist\(|\btenant_pk\b")
+FORBIDDEN_BEYOND_STORE = {"pynamodb", "botocore", "boto3", "httpx", "itsdangerous"}
+SERVICE_AND_DOMAIN = sorted(p for folder in ("services", "domain") for p in (PACKAGE / folder).glob("*.py")
+                            if p.stem != "__init__")
 
 
-@pytest.mark.parametrize("name", BOUNDARY_SERVICES)
-def test_inbox_services_stay_behind_the_store_boundary(name):
-    import importlib
-    import re
+def _module_name(path: Path) -> str:
+    return f"alrea.{path.parent.name}.{path.stem}"
 
+
+@pytest.mark.parametrize("path", SERVICE_AND_DOMAIN, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_services_and_domain_stay_behind_the_store_boundary(path):
+    """No driver or HTTP client import, no store model in the namespace, no index name, no update expression,
+    condition, transaction or raw store key: services and the domain speak domain types to named store
+    operations."""
     from pynamodb.models import Model
 
-    path = PACKAGE / "services" / f"{name}.py"
-    assert not imported_modules(path) & {"pynamodb", "botocore", "boto3", "httpx"}, name
-    module = importlib.import_module(f"alrea.services.{name}")
+    assert imported_modules(path) & FORBIDDEN_BEYOND_STORE == set(), "only store/ and adapters/ may"
+    module = importlib.import_module(_module_name(path))
     models = [k for k, v in vars(module).items() if isinstance(v, type) and issubclass(v, Model)]
-    assert models == [], f"services/{name}.py holds store model classes: {models}"
-    assert not re.search(r"[gG]si\d", path.read_text()), f"services/{name}.py names an index"
+    assert models == [], f"store model classes leaked: {models}"
+    found = sorted({m.group(0) for m in STORE_VOCABULARY.finditer(path.read_text())})
+    assert found == [], f"table vocabulary outside store/: {found}"
+
+
+def test_one_paging_codec():
+    """Cursors are made and read in store/paging.py only."""
+    offenders = [str(p.relative_to(ROOT)) for p in PACKAGE.rglob("*.py")
+                 if p.name != "paging.py" and re.search(r"urlsafe_b64(en|de)code|URLSafeSerializer", p.read_text())]
+    assert offenders == [], f"use alrea.store.paging for cursors: {offenders}"
+
+
+def test_the_boundary_test_catches_a_leak(tmp_path):
+    """The rule above fails on the leaks it names (a check that cannot fail would prove nothing)."""
+    leaky = tmp_path / "leaky.py"
+    leaky.write_text("from pynamodb.models import Model\nimport httpx\n"
+                     "def f(C):\n    return C.gsi2.query('x'), C.status.does_not_exist()\n")
+    assert imported_modules(leaky) & FORBIDDEN_BEYOND_STORE == {"pynamodb", "httpx"}
+    assert {m.group(0) for m in STORE_VOCABULARY.finditer(leaky.read_text())} == {"gsi2", ".does_not_exist("}
+
+
+def test_the_whatsapp_port_owns_its_errors():
+    from alrea.adapters.evolution import errors
+    from alrea.ports import whatsapp
+
+    assert errors.NumberNotOnWhatsApp is whatsapp.NumberNotOnWhatsApp
+    tree = ast.parse(Path(whatsapp.__file__).read_text())
+    modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert not any(m.startswith("alrea.adapters") for m in modules), "a port must not import an adapter"

@@ -75,7 +75,7 @@ def groups_of(tenant_id: str, department_id: str | None, assigned_user_id: str |
 
 
 def audience(conversation: Any) -> list[str]:
-    """Groups of a conversation (a ConversationItem or its view dict)."""
+    """Groups of a conversation (a Conversation or its view dict)."""
     get = conversation.get if isinstance(conversation, dict) else lambda k: getattr(conversation, k, None)
     tid = get("tenant_id")
     return groups_of(tid, get("department_id"), get("assigned_user_id"))

@@ -87,17 +87,8 @@ class _Jsonl:
         self._f.close()
 
 
-def _pages(fetch: Any) -> Any:
-    """Items of a paged store call ``fetch(start) -> (items, next_key)``."""
-    start = None
-    while True:
-        items, start = fetch(start)
-        yield from items
-        if not start:
-            return
-
-
 def build_archive(tenant_id: str, export_id: str) -> tuple[bytes, dict[str, int]]:
+    from alrea.domain.conversations import conversation_view
     from alrea.domain.messages import message_view
 
     buffer = io.BytesIO()
@@ -108,13 +99,13 @@ def build_archive(tenant_id: str, export_id: str) -> tuple[bytes, dict[str, int]
         contacts.close()
         conversations = _Jsonl(zf, "conversations.jsonl")
         cids: list[str] = []
-        for conv in _pages(lambda s: conv_store.list_by_activity(tenant_id, limit=PAGE, start=s)):
-            conversations.write(conv.view())
+        for conv in conv_store.iter_all(tenant_id, page_size=PAGE):
+            conversations.write(conversation_view(conv))
             cids.append(conv.id)
         conversations.close()
         messages = _Jsonl(zf, "messages.jsonl")
         for cid in cids:
-            for msg in _pages(lambda s, c=cid: message_store.list_newest_first(tenant_id, c, limit=PAGE, start=s)):
+            for msg in message_store.iter_all(tenant_id, cid, page_size=PAGE):
                 messages.write(message_view(msg))
         messages.close()
         campaigns = _Jsonl(zf, "campaigns.jsonl")  # a zip takes one writer at a time: campaigns, then rows
@@ -125,7 +116,7 @@ def build_archive(tenant_id: str, export_id: str) -> tuple[bytes, dict[str, int]
         campaigns.close()
         recipients = _Jsonl(zf, "campaign_recipients.jsonl")
         for camp_id in camp_ids:
-            for rec in _pages(lambda s, c=camp_id: recipient_store.all_of(tenant_id, c, limit=PAGE, start=s)):
+            for rec in recipient_store.iter_all(tenant_id, camp_id, page_size=PAGE):
                 recipients.write({"campaign_id": camp_id, **campaign_dom.recipient_json(rec)})
         recipients.close()
         counts = {f.name.removesuffix(".jsonl"): f.count
@@ -264,7 +255,7 @@ def _contact_conversations(tenant_id: str, key: str, phone: str | None, lid: str
     """The contact's conversations on every number: the tenant's conversation partition (Query) by contact."""
     wanted = {v for v in (key, phone, lid) if v}
     found = []
-    for conv in _pages(lambda s: conv_store.list_by_activity(tenant_id, limit=PAGE, start=s)):
+    for conv in conv_store.iter_all(tenant_id, page_size=PAGE):
         if not conv.is_group and ({conv.contact_key, conv.phone, conv.lid} & wanted):
             found.append(conv)
     return found

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
@@ -108,12 +109,6 @@ class ConversationItem(Item):
     created_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
 
-    def view(self) -> dict[str, Any]:
-        """The wire shape (domain.conversations.conversation_view); kept for the LGPD export's raw pages."""
-        from alrea.domain.conversations import conversation_view
-
-        return conversation_view(self)
-
 
 def key_item(tenant_id: str, cid: str) -> ConversationItem:
     return ConversationItem(tenant_pk(tenant_id), conversation_sk(cid))
@@ -133,13 +128,12 @@ def get(tenant_id: str, cid: str) -> ConversationItem | None:
         return None
 
 
-def list_by_activity(tenant_id: str, *, limit: int, start: dict | None = None
-                     ) -> tuple[list[ConversationItem], dict | None]:
-    """Newest activity first (gsi2); answers the page and the key to continue from (None at the end)."""
-    results = ConversationItem.gsi2.query(activity_pk(tenant_id), scan_index_forward=False, limit=limit,
-                                          last_evaluated_key=start)
-    items = list(results)
-    return items, (results.last_evaluated_key if len(items) == limit else None)
+def iter_all(tenant_id: str, *, page_size: int = 200) -> Iterator[Conversation]:
+    """Every conversation of the tenant, newest activity first (gsi2), read ``page_size`` at a time (the LGPD
+    export and erasure walk them)."""
+    for item in ConversationItem.gsi2.query(activity_pk(tenant_id), scan_index_forward=False,
+                                            page_size=page_size):
+        yield to_domain(item)
 
 
 # ---------------------------------------------------------------- inbox: scoped lists

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import fields as _fields
+from collections.abc import Iterator
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
@@ -155,6 +156,13 @@ def list_newest_first(tenant_id: str, cid: str, *, limit: int, start: dict | Non
                                 scan_index_forward=False, limit=limit, last_evaluated_key=start)
     items = [to_domain(i) for i in results]
     return items, (results.last_evaluated_key if len(items) == limit else None)
+
+
+def iter_all(tenant_id: str, cid: str, *, page_size: int = 200) -> Iterator[Message]:
+    """Every message of a conversation, newest first, ``page_size`` at a time (the LGPD export)."""
+    for item in MessageItem.query(messages_pk(tenant_id, cid), MessageItem.sk.startswith("MSG#"),
+                                  scan_index_forward=False, page_size=page_size):
+        yield to_domain(item)
 
 
 def page(tenant_id: str, cid: str, *, limit: int, cursor: str | None) -> Any:

@@ -342,14 +342,6 @@ def iter_all(tenant_id: str, cid: str, *, page_size: int = 500) -> Iterator[dom.
             return
 
 
-def all_of(tenant_id: str, cid: str, *, limit: int = 100, start: dict | None = None
-           ) -> tuple[list[dom.Recipient], dict | None]:
-    """One raw page of a campaign's recipients (the LGPD export walks them with the store key)."""
-    R = RecipientItem
-    return _page(R.query(campaign_pk(tenant_id, cid), R.sk.startswith("R#"), limit=limit,
-                         last_evaluated_key=start), limit)
-
-
 def find_by_wamid(tenant_id: str, instance_id: str, wamid: str) -> dom.Recipient | None:
     item = next(iter(RecipientItem.gsi1.query(wamid_pk(tenant_id, instance_id, wamid), limit=1)), None)
     return _domain(item) if item is not None else None
