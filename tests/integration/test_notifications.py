@@ -109,8 +109,7 @@ def test_campaign_completed_and_auto_paused_go_to_admins_and_managers(w, api_run
     body = {"name": "Natal", "variants": [{"text": "Oi!"}], "audience": {"tags": ["vip"]},
             "instance_ids": [w["instance"].instance_id]}
     cid = w["admin"].post("/api/campaigns", body).json()["id"]
-    C = campaign_store.CampaignItem
-    campaign_store.update(w["tid"], cid, [C.status.set("running")])
+    assert campaign_store.start_run(w["tid"], cid, str(uuid.uuid4()), "2026-12-02T10:00:00Z") is not None
     campaign_service.alert(w["tid"], cid, "failures", "Campanha pausada: muitas falhas seguidas.")
     assert campaign_service.complete_if_done(w["tid"], cid) is not None
     for who in ("admin", "mgr_v", "mgr_s"):
