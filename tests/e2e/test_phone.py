@@ -119,6 +119,7 @@ def test_phone_contacts_are_cards(phone_page: Page, platform, page_errors):
         assert r.status_code in (200, 201), r.text
     sign_in(page, platform)
     page.goto("/contacts")
+    page.get_by_placeholder("Buscar por nome ou telefone").fill(name)  # other journeys add contacts too
     card = page.get_by_test_id("contact-card").filter(has_text=name)
     expect(card).to_be_visible(timeout=LIVE_TIMEOUT_MS)
     expect(page.get_by_test_id("contacts-table")).to_be_hidden()
