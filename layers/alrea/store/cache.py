@@ -34,6 +34,10 @@ class TtlCache:
                     self._items.popitem(last=False)
         return value
 
+    def forget(self, key: Any) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()

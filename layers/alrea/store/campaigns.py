@@ -26,6 +26,7 @@ from pynamodb.expressions.update import Action
 from alrea.core.clock import iso, utcnow
 from alrea.domain import campaigns as dom
 from alrea.store import paging
+from alrea.store.cache import TtlCache
 from alrea.store.base import Gsi5, Item, condition_failed, update_if
 from alrea.store.paging import Page
 from alrea.store.keys import child_pk, tenant_pk
@@ -404,7 +405,14 @@ def month_count(tenant_id: str, month: str) -> int:
 
 
 # ---------------------------------------------------------------- settings
-def settings(tenant_id: str) -> tuple[list[str], str]:
+# Every inbound 1:1 message checks the tenant's opt-out keywords: a warm container keeps them for
+# SETTINGS_TTL_S (at most 4,096 tenants). A change applies at once in the process that saved it and within
+# that time elsewhere.
+SETTINGS_TTL_S = 60.0
+_SETTINGS = TtlCache(ttl_s=SETTINGS_TTL_S, max_items=4096)
+
+
+def _read_settings(tenant_id: str) -> tuple[list[str], str]:
     try:
         item = SettingsItem.get(tenant_pk(tenant_id), "CAMPCFG")
     except DoesNotExist:
@@ -413,6 +421,13 @@ def settings(tenant_id: str) -> tuple[list[str], str]:
             item.opt_out_confirmation or dom.DEFAULT_OPT_OUT_CONFIRMATION)
 
 
+def settings(tenant_id: str) -> tuple[list[str], str]:
+    """The tenant's opt-out keywords and confirmation text (cached, see SETTINGS_TTL_S)."""
+    keywords, confirmation = _SETTINGS.get(tenant_id, lambda: _read_settings(tenant_id))
+    return list(keywords), confirmation
+
+
 def save_settings(tenant_id: str, keywords: list[str], confirmation: str) -> None:
     SettingsItem(tenant_pk(tenant_id), "CAMPCFG", entity="campaign_settings", opt_out_keywords=keywords,
                  opt_out_confirmation=confirmation).save()
+    _SETTINGS.forget(tenant_id)
