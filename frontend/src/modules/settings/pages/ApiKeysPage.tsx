@@ -1,7 +1,7 @@
-import { Check, Copy, KeyRound, Plus, ShieldAlert, Trash2 } from "lucide-react";
+import { KeyRound, Plus, Trash2 } from "lucide-react";
 import { useState } from "react";
-import { toast } from "sonner";
 
+import { ChoiceList } from "@/components/ChoiceList";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { EmptyState } from "@/components/EmptyState";
 import { ErrorState } from "@/components/ErrorState";
@@ -9,10 +9,10 @@ import { FormDialog } from "@/components/FormDialog";
 import { FormField } from "@/components/FormField";
 import { Page, PageHeader } from "@/components/PageHeader";
 import { RowActions, RowActionsHead } from "@/components/RowActions";
+import { SecretOnceDialog } from "@/components/SecretOnceDialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { DropdownMenuItem } from "@/components/ui/dropdown-menu";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -32,24 +32,8 @@ export function ApiKeysPage() {
   const [name, setName] = useState("");
   const [chosen, setChosen] = useState<string[]>([]);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
-  const [copied, setCopied] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const list = keys.data ?? [];
-
-  function toggle(scope: string, on: boolean) {
-    setChosen((current) => (on ? [...current, scope] : current.filter((s) => s !== scope)));
-  }
-
-  async function copySecret() {
-    if (!created) return;
-    try {
-      await navigator.clipboard.writeText(created.secret);
-      setCopied(true);
-      toast.success("Chave copiada");
-    } catch {
-      toast.error("Não foi possível copiar: selecione a chave e copie manualmente.");
-    }
-  }
 
   return (
     <Page>
@@ -135,7 +119,6 @@ export function ApiKeysPage() {
         onDone={async (key) => {
           setName("");
           setChosen([]);
-          setCopied(false);
           setCreated(key);
           await keys.refetch();
         }}
@@ -143,46 +126,24 @@ export function ApiKeysPage() {
         <FormField id="api-key-name" label="Nome">
           <Input placeholder="Ex.: Integração ERP" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} />
         </FormField>
-        <fieldset className="space-y-2">
-          <legend className="text-sm font-medium">Escopos</legend>
-          {(scopes.data ?? []).map((s) => (
-            <label key={s.scope} className="flex items-center gap-2 text-sm">
-              <input
-                type="checkbox"
-                className="size-4 accent-primary"
-                checked={chosen.includes(s.scope)}
-                onChange={(e) => toggle(s.scope, e.target.checked)}
-              />
-              <span>{s.label}</span>
-              <code className="text-muted-foreground text-xs">{s.scope}</code>
-            </label>
-          ))}
-        </fieldset>
+        <ChoiceList
+          legend="Escopos"
+          options={(scopes.data ?? []).map((s) => ({ value: s.scope, label: s.label }))}
+          chosen={chosen}
+          onChange={setChosen}
+        />
       </FormDialog>
-      <Dialog open={created !== null} onOpenChange={(open) => !open && setCreated(null)}>
-        <DialogContent>
-          <DialogHeader>
-            <DialogTitle>Chave criada: {created?.name}</DialogTitle>
-            <DialogDescription>
-              Copie a chave agora. Por segurança ela não será mostrada de novo; se perdê-la, revogue e crie outra.
-            </DialogDescription>
-          </DialogHeader>
-          <div className="flex items-start gap-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
-            <ShieldAlert className="mt-0.5 size-4 shrink-0" />
-            Guarde a chave como uma senha: quem a tiver acessa os dados da empresa dentro dos escopos escolhidos.
-          </div>
-          <div className="flex gap-2">
-            <Input readOnly data-testid="api-key-secret" className="font-mono text-xs" value={created?.secret ?? ""} onFocus={(e) => e.target.select()} />
-            <Button type="button" variant="outline" onClick={() => void copySecret()}>
-              {copied ? <Check /> : <Copy />}
-              {copied ? "Copiada" : "Copiar"}
-            </Button>
-          </div>
-          <div className="flex justify-end">
-            <Button onClick={() => setCreated(null)}>Já copiei</Button>
-          </div>
-        </DialogContent>
-      </Dialog>
+      <SecretOnceDialog
+        secret={created?.secret ?? null}
+        onClose={() => setCreated(null)}
+        title={`Chave criada: ${created?.name ?? ""}`}
+        description="Copie a chave agora. Por segurança ela não será mostrada de novo; se perdê-la, revogue e crie outra."
+        warning="Guarde a chave como uma senha: quem a tiver acessa os dados da empresa dentro dos escopos escolhidos."
+        testId="api-key-secret"
+        copiedToast="Chave copiada"
+        copiedLabel="Copiada"
+        what="a chave"
+      />
       <ConfirmDialog
         open={revoking !== null}
         onClose={() => setRevoking(null)}

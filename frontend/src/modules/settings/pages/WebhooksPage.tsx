@@ -1,7 +1,8 @@
-import { AlertTriangle, Check, Copy, History, Plus, RefreshCw, RotateCcw, ShieldAlert, Trash2, Webhook } from "lucide-react";
+import { AlertTriangle, History, Plus, RefreshCw, RotateCcw, Trash2, Webhook } from "lucide-react";
 import { useEffect, useState } from "react";
 import { toast } from "sonner";
 
+import { ChoiceList } from "@/components/ChoiceList";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { EmptyState } from "@/components/EmptyState";
 import { ErrorState } from "@/components/ErrorState";
@@ -9,6 +10,7 @@ import { FormDialog } from "@/components/FormDialog";
 import { FormField } from "@/components/FormField";
 import { Page, PageHeader } from "@/components/PageHeader";
 import { RowActions, RowActionsHead } from "@/components/RowActions";
+import { SecretOnceDialog } from "@/components/SecretOnceDialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -62,27 +64,11 @@ export function WebhooksPage() {
   const [url, setUrl] = useState("");
   const [chosen, setChosen] = useState<string[]>([]);
   const [created, setCreated] = useState<CreatedWebhook | null>(null);
-  const [copied, setCopied] = useState(false);
   const [removing, setRemoving] = useState<WebhookEndpoint | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const list = endpoints.data ?? [];
   const labels = Object.fromEntries((events.data ?? []).map((e) => [e.type, e.label]));
   const current = list.find((e) => e.id === selected) ?? null;
-
-  function toggle(type: string, on: boolean) {
-    setChosen((now) => (on ? [...now, type] : now.filter((t) => t !== type)));
-  }
-
-  async function copySecret() {
-    if (!created) return;
-    try {
-      await navigator.clipboard.writeText(created.secret);
-      setCopied(true);
-      toast.success("Segredo copiado");
-    } catch {
-      toast.error("Não foi possível copiar: selecione o segredo e copie manualmente.");
-    }
-  }
 
   async function setEnabled(endpoint: WebhookEndpoint, enabled: boolean) {
     await quietly(async () => {
@@ -201,7 +187,6 @@ export function WebhooksPage() {
         onDone={async (endpoint) => {
           setUrl("");
           setChosen([]);
-          setCopied(false);
           setCreated(endpoint);
           setSelected(endpoint.id);
           await endpoints.refetch();
@@ -210,46 +195,24 @@ export function WebhooksPage() {
         <FormField id="webhook-url" label="URL">
           <Input placeholder="https://seu-sistema.com.br/webhooks/alrea" maxLength={2000} value={url} onChange={(e) => setUrl(e.target.value)} />
         </FormField>
-        <fieldset className="space-y-2">
-          <legend className="text-sm font-medium">Eventos</legend>
-          {(events.data ?? []).map((e) => (
-            <label key={e.type} className="flex items-center gap-2 text-sm">
-              <input
-                type="checkbox"
-                className="size-4 accent-primary"
-                checked={chosen.includes(e.type)}
-                onChange={(ev) => toggle(e.type, ev.target.checked)}
-              />
-              <span>{e.label}</span>
-              <code className="text-muted-foreground text-xs">{e.type}</code>
-            </label>
-          ))}
-        </fieldset>
+        <ChoiceList
+          legend="Eventos"
+          options={(events.data ?? []).map((e) => ({ value: e.type, label: e.label }))}
+          chosen={chosen}
+          onChange={setChosen}
+        />
       </FormDialog>
-      <Dialog open={created !== null} onOpenChange={(open) => !open && setCreated(null)}>
-        <DialogContent>
-          <DialogHeader>
-            <DialogTitle>Webhook criado</DialogTitle>
-            <DialogDescription>
-              Copie o segredo de assinatura agora. Por segurança ele não será mostrado de novo; se perdê-lo, exclua o webhook e crie outro.
-            </DialogDescription>
-          </DialogHeader>
-          <div className="flex items-start gap-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
-            <ShieldAlert className="mt-0.5 size-4 shrink-0" />
-            Use o segredo para conferir o cabeçalho Alrea-Signature de cada entrega (veja a documentação da API).
-          </div>
-          <div className="flex gap-2">
-            <Input readOnly data-testid="webhook-secret" className="font-mono text-xs" value={created?.secret ?? ""} onFocus={(e) => e.target.select()} />
-            <Button type="button" variant="outline" onClick={() => void copySecret()}>
-              {copied ? <Check /> : <Copy />}
-              {copied ? "Copiado" : "Copiar"}
-            </Button>
-          </div>
-          <div className="flex justify-end">
-            <Button onClick={() => setCreated(null)}>Já copiei</Button>
-          </div>
-        </DialogContent>
-      </Dialog>
+      <SecretOnceDialog
+        secret={created?.secret ?? null}
+        onClose={() => setCreated(null)}
+        title="Webhook criado"
+        description="Copie o segredo de assinatura agora. Por segurança ele não será mostrado de novo; se perdê-lo, exclua o webhook e crie outro."
+        warning="Use o segredo para conferir o cabeçalho Alrea-Signature de cada entrega (veja a documentação da API)."
+        testId="webhook-secret"
+        copiedToast="Segredo copiado"
+        copiedLabel="Copiado"
+        what="o segredo"
+      />
       <ConfirmDialog
         open={removing !== null}
         onClose={() => setRemoving(null)}
