@@ -16,7 +16,7 @@ from alrea.core.clock import iso, utcnow
 from alrea.domain import campaigns as dom
 from alrea.ports.pacer import PlanTask
 from alrea.ports.whatsapp import SentMessage
-from alrea.services import campaign_planner, campaign_reads, campaign_runs, campaign_sender
+from alrea.services import campaign_planner, campaign_reads, campaign_runs, campaign_sender, hooks
 from alrea.wiring import Runtime, set_runtime
 
 ALWAYS = {"min_delay_s": 0, "max_delay_s": 0, "window_start": "00:00", "window_end": "00:00",
@@ -48,11 +48,15 @@ def w(monkeypatch):
     for module in (campaign_sender, campaign_runs):
         monkeypatch.setattr(module, "push_progress", lambda c: pushed.append(c) if c else None)
     monkeypatch.setattr(campaign_sender, "alert", lambda tid, cid, reason, msg: alerts.append((cid, reason)))
+    finished: list = []  # the completion fact, whose listeners (notifications, webhooks) live in the store
+    monkeypatch.setattr(campaign_runs, "hooks", SimpleNamespace(CampaignFinished=hooks.CampaignFinished,
+                                                                campaign_finished=finished.append))
     monkeypatch.setattr(campaign_sender, "instance_store", SimpleNamespace(
         get=lambda tid, iid: SimpleNamespace(evolution_name="evo-" + iid)))
     wa, bus = FakeWhatsApp(), MemoryBus()
     set_runtime(Runtime(bus=bus, push=None, pacer=None, whatsapp=wa, storage=None))
-    yield SimpleNamespace(memory=memory, r=recipients, wa=wa, bus=bus, pushed=pushed, alerts=alerts)
+    yield SimpleNamespace(memory=memory, r=recipients, wa=wa, bus=bus, pushed=pushed, alerts=alerts,
+                          finished=finished)
     set_runtime(None)
 
 
@@ -127,6 +131,7 @@ def test_send_once_complete_with_counters_chart_and_rings_per_batch(w):
     assert sorted(len(s.recent) for s in w.memory.number_states(c.tenant_id, c.id).values()) == [3, 3]
     assert len(w.pushed) == 1  # one push per batch that moved something, not per message
     assert plan(c, 2).done and w.memory.get(c.tenant_id, c.id).status == dom.COMPLETED
+    assert [(f.campaign_id, f.outcome) for f in w.finished] == [(c.id, "completed")]
 
 
 def test_a_paused_run_claims_nothing_and_the_next_run_plans_again(w):
