@@ -48,8 +48,15 @@ def max_contacts(tenant_id: str) -> int:
 def _key_of(tenant_id: str, phone: str, region_: str | None = None) -> str | None:
     if phone.endswith("@lid"):
         return phone
+    return e164(tenant_id, phone, region_)
+
+
+def e164(tenant_id: str, phone: str, region_: str | None = None) -> str | None:
+    """``phone`` in E.164 as the app keys contacts (a national number in the tenant's country); None when it
+    is not a phone. A number already in international form (``+…``) needs no read of the tenant."""
     try:
-        return dom.normalize_phone(phone, region_ or region(tenant_id))
+        return dom.normalize_phone(phone, region_ or (DEFAULT_REGION if phone.strip().startswith("+")
+                                                      else region(tenant_id)))
     except dom.ContactValueError:
         return None
 
