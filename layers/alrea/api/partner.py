@@ -59,6 +59,7 @@ def partner_key(scope: str) -> Callable[..., KeyPrincipal]:
         response.headers.update(rate.headers())
         return key
 
+    check.scope = scope  # type: ignore[attr-defined] - read by the /v1 document (routers/v1_docs.py)
     return check
 
 

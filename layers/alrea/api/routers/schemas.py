@@ -20,6 +20,12 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def examples(*bodies: dict[str, Any]) -> ConfigDict:
+    """A body model's documented examples (``model_config = examples({...})``; pydantic merges it with
+    Body's config). The partner API's reference shows them (routers/v1_docs.py)."""
+    return ConfigDict(json_schema_extra={"examples": list(bodies)})
+
+
 class UserOut(BaseModel):
     id: str
     name: str

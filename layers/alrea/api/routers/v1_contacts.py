@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 from alrea.api.partner import RESPONSES, IdempotencyKey, PartnerKey, as_principal, idempotent
 from alrea.api.routers.contacts import ContactIn, ContactPatch, Cursor, Limit, OptedOut, OptOutIn, Search, Tag, TagQ, \
     filter_of
-from alrea.api.routers.schemas import Body
+from alrea.api.routers.schemas import Body, examples
 from alrea.services import contacts
 
 router = APIRouter(prefix="/v1/contacts", tags=["contacts"], responses=RESPONSES)
@@ -19,6 +19,8 @@ CONFLICT = {409: {"description": "A request with this Idempotency-Key is still r
 
 
 class TagsIn(Body):
+    model_config = examples({"add": ["vip"], "remove": ["lead"]})
+
     add: list[Tag] = []
     remove: list[Tag] = []
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from alrea.api.partner import RESPONSES, IdempotencyKey, PartnerKey, idempotent
-from alrea.api.routers.schemas import Body
+from alrea.api.routers.schemas import Body, examples
 from alrea.services import api_messages
 from alrea.services.chat_send import MAX_TEXT
 
@@ -31,10 +31,9 @@ class MediaIn(Body):
 
 
 class MessageIn(Body):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"to": "+5511912345678", "text": "Olá, Maria! Seu pedido 1234 saiu para entrega."},
-        {"to": "+5511912345678", "media": {"kind": "image", "url": "https://example.com/promo.jpg",
-                                           "caption": "Nossa oferta da semana"}}]})
+    model_config = examples({"to": "+5511912345678", "text": "Olá, Maria! Seu pedido 1234 saiu para entrega."},
+                            {"to": "+5511912345678", "media": {"kind": "image", "url": "https://example.com/promo.jpg",
+                                                               "caption": "Nossa oferta da semana"}})
 
     to: str = Field(min_length=3, max_length=40, description="the phone, E.164 (national numbers: the "
                                                              "tenant's country)")
@@ -45,8 +44,7 @@ class MessageIn(Body):
 
 
 class UploadIn(Body):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"file_name": "catalogo.pdf", "mimetype": "application/pdf", "size": 482113}]})
+    model_config = examples({"file_name": "catalogo.pdf", "mimetype": "application/pdf", "size": 482113})
 
     file_name: str = Field(min_length=1, max_length=200)
     mimetype: str = Field(min_length=3, max_length=120, pattern=r"^[\w.+-]+/[\w.+-]+$")
