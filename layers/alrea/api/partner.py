@@ -59,6 +59,7 @@ def partner_key(scope: str) -> Callable[..., KeyPrincipal]:
         response.headers.update(rate.headers())
         return key
 
+    check.scope = scope  # type: ignore[attr-defined] - /v1/openapi.json documents each route's scope from it
     return check
 
 

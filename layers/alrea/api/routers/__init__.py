@@ -31,6 +31,7 @@ ROUTERS: dict[str, tuple[str, ...]] = {
     "api_keys": ("api/api-keys",),
     "v1_numbers": ("v1/numbers",),
     "v1_contacts": ("v1/contacts",),
+    "v1_campaigns": ("v1/campaigns",),
     "v1_docs": ("v1/openapi.json",),
     "notifications": ("api/notifications",),
     "account": ("api/me", "api/instances", "api/onboarding", "api/number-settings"),

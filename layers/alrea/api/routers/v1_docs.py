@@ -19,7 +19,26 @@ DESCRIPTION = ("ALREA Flow's partner API. Authenticate with `Authorization: Bear
 def document() -> dict[str, Any]:
     routes = [route for module, prefixes in routers.ROUTERS.items() if module != "v1_docs"
               and any(p.startswith("v1/") for p in prefixes) for route in routers.load(module).routes]
-    return get_openapi(title="ALREA Flow partner API", version="1", description=DESCRIPTION, routes=routes)
+    doc = get_openapi(title="ALREA Flow partner API", version="1", description=DESCRIPTION, routes=routes)
+    for route in routes:
+        scope = _scope(route)
+        for method in getattr(route, "methods", ()) if scope else ():
+            operation = doc["paths"].get(route.path_format, {}).get(method.lower())
+            if operation is not None:  # the key's scope: as an extension and in the text a reader sees
+                operation["x-scope"] = scope
+                operation["description"] = "\n\n".join(filter(None, (f"Scope: `{scope}`.",
+                                                                        operation.get("description"))))
+    return doc
+
+
+def _scope(route: Any) -> str | None:
+    """The scope of the route's PartnerKey dependency (api/partner.py), if it has one."""
+    dependant = getattr(route, "dependant", None)
+    for dependency in dependant.dependencies if dependant else ():
+        scope = getattr(dependency.call, "scope", None)
+        if isinstance(scope, str):
+            return scope
+    return None
 
 
 @router.get("/openapi.json", include_in_schema=False)
