@@ -123,8 +123,15 @@ DRAFT = {**EXAMPLE, "status": "draft", "eta": None, "started_at": None,
     **{"402": "Explicit phones would pass the plan's contacts.", "409": IDEMPOTENCY + "."}))
 def create_campaign(body: CampaignIn, key: Writer, idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
     """Creates a draft campaign from a message template (`text`, or `variants`) and an audience."""
-    return idempotent(key, idempotency_key, "POST /v1/campaigns", body.model_dump(mode="json"),
-                      lambda: shape(campaigns.create(as_principal(key), _data(body))))
+    def work() -> dict[str, Any]:
+        try:
+            return shape(campaigns.create(as_principal(key), _data(body)))
+        except Invalid as exc:  # the services name the numbers as the app does
+            if exc.details.get("field") == "instance_ids":
+                raise Invalid(exc.message, field="number_ids") from None
+            raise
+
+    return idempotent(key, idempotency_key, "POST /v1/campaigns", body.model_dump(mode="json"), work)
 
 
 @router.get("/{campaign_id}", responses=answer(EXAMPLE))
