@@ -272,6 +272,19 @@ def test_explicit_phones_become_contacts_and_an_opted_out_phone_is_left_out(worl
     assert r.status_code == 422 and r.json()["field"] == "audience"
 
 
+def test_explicit_phones_past_the_plans_contacts_create_none(world):
+    key = world.key(world.a, WRITE, "contacts:read")
+    phones = [phone() for _ in range(600)]  # the trial plan holds 500 contacts
+    r = world.http.post("/v1/campaigns", headers=key, json={
+        "name": "Grande", "text": "Oi", "audience": {"phones": phones}, "number_ids": [world.a.number_id]})
+    assert r.status_code == 402 and r.json()["error"] == "plan_limit", r.text
+    for p in (phones[0], phones[-1]):
+        assert world.http.get("/v1/contacts", headers=key, params={"q": p}).json()["items"] == []
+    too_many = world.http.post("/v1/campaigns", headers=key, json={
+        "name": "Grande", "text": "Oi", "audience": {"phones": phones * 2}, "number_ids": [world.a.number_id]})
+    assert too_many.status_code == 422  # past 1,000 phones: use tags
+
+
 def test_a_customers_keyword_reaches_the_partners_webhook_as_contact_opted_out(world):
     from test_outbound_webhooks import Receiver, verify
 
