@@ -98,3 +98,21 @@ def test_every_partner_operation_documents_its_scope_and_body_examples_and_the_d
             assert f"<code>{op['x-scope']}</code>" in page.text and f"<code>{path}</code>" in page.text
             if "requestBody" in op:
                 assert body_examples(op, doc), f"{method} {path}: its body model has no examples"
+
+
+def test_every_partner_operation_names_its_scope_and_the_campaign_routes_show_an_example():
+    from fastapi.testclient import TestClient
+
+    from alrea.api.app import create_app
+    from alrea.domain.api_keys import SCOPES
+
+    doc = TestClient(create_app()).get("/v1/openapi.json").json()
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            assert op["x-scope"] in SCOPES, (method, path)
+            assert op["description"].startswith(f"Scope: `{op['x-scope']}`."), (method, path)
+            if path.startswith("/v1/campaigns"):
+                success = next(code for code in op["responses"] if code.startswith("2"))
+                assert op["responses"][success]["content"]["application/json"]["example"], (method, path)
+                assert op["x-scope"] == ("campaigns:read" if method == "get" else "campaigns:write")
+    assert "/v1/campaigns/{campaign_id}/recipients" in doc["paths"]

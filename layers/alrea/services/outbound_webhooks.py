@@ -288,8 +288,6 @@ def on_status_changed(fact: Any) -> None:
     publish(fact.tenant_id, "message.status", data, key=(fact.instance_id, fact.wamid, fact.status))
 
 
-# Ready for the facts other modules are adding to services/hooks.py (duck-typed; not registered there until
-# those facts exist on main): ConversationAssigned, CampaignFinished, ImportFinished.
 def on_conversation_assigned(fact: Any) -> None:
     """``conversation.assigned``: a conversation got an assignee (assigned, transferred or auto-assigned)."""
     data = {"conversation_id": fact.conversation_id, "user_id": fact.user_id,
@@ -304,6 +302,27 @@ def on_campaign_finished(fact: Any) -> None:
             "reason": None if completed else getattr(fact, "reason", None), "automatic": not completed}
     publish(fact.tenant_id, "campaign.completed" if completed else "campaign.paused", data,
             key=(fact.campaign_id,) if completed else ())
+
+
+def on_campaign_started(fact: Any) -> None:
+    """``campaign.started``: a run began — the first start (``resumed`` false) or a resume after a pause."""
+    data = {"campaign_id": fact.campaign_id, "name": fact.name, "total": fact.total, "resumed": fact.resumed,
+            "at": fact.at}
+    publish(fact.tenant_id, "campaign.started", data, key=(fact.campaign_id, fact.run_id))
+
+
+def on_campaign_paused(fact: Any) -> None:
+    """``campaign.paused`` for a pause someone asked for (``automatic`` false; see on_campaign_finished)."""
+    data = {"campaign_id": fact.campaign_id, "name": fact.name, "reason": None, "automatic": False,
+            "by": fact.by, "at": fact.at}
+    publish(fact.tenant_id, "campaign.paused", data, key=(fact.campaign_id, fact.run_id))
+
+
+def on_contact_opted_out(fact: Any) -> None:
+    """``contact.opted_out``: a contact left the campaigns (the app, the API, or their keyword reply)."""
+    data = {"contact_id": fact.contact_id, "phone": fact.phone, "reason": fact.reason, "source": fact.source,
+            "at": fact.at}
+    publish(fact.tenant_id, "contact.opted_out", data, key=(fact.key, fact.at))
 
 
 def on_import_finished(fact: Any) -> None:

@@ -32,6 +32,7 @@ ROUTERS: dict[str, tuple[str, ...]] = {
     "v1_numbers": ("v1/numbers",),
     "v1_contacts": ("v1/contacts",),
     "v1_messages": ("v1/messages", "v1/media"),
+    "v1_campaigns": ("v1/campaigns",),
     "v1_docs": ("v1/openapi.json", "v1/docs"),
     "notifications": ("api/notifications",),
     "account": ("api/me", "api/instances", "api/onboarding", "api/number-settings"),

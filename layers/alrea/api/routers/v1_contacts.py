@@ -74,7 +74,8 @@ def tag_contact(contact_id: str, body: TagsIn, key: Writer, idempotency_key: Ide
 @router.post("/{contact_id}/opt-out", responses=CONFLICT)
 def opt_out(contact_id: str, body: OptOutIn, key: Writer, idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
     return idempotent(key, idempotency_key, f"POST /v1/contacts/{contact_id}/opt-out", body.model_dump(),
-                      lambda: contacts.public(contacts.opt_out(as_principal(key), contact_id, body.reason)))
+                      lambda: contacts.public(contacts.opt_out(as_principal(key), contact_id, body.reason,
+                                                               source="api")))
 
 
 @router.post("/{contact_id}/opt-in", responses=CONFLICT)
