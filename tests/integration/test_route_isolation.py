@@ -87,6 +87,7 @@ ROLES: dict[tuple[str, str], str] = {
     ("GET", "/v1/contacts"): PARTNER, ("POST", "/v1/contacts"): PARTNER, ("GET", "/v1/contacts/{contact_id}"): PARTNER,
     ("PATCH", "/v1/contacts/{contact_id}"): PARTNER, ("POST", "/v1/contacts/{contact_id}/tags"): PARTNER,
     ("POST", "/v1/contacts/{contact_id}/opt-out"): PARTNER, ("POST", "/v1/contacts/{contact_id}/opt-in"): PARTNER,
+    ("POST", "/v1/messages"): PARTNER, ("GET", "/v1/messages/{message_id}"): PARTNER, ("POST", "/v1/media"): PARTNER,
     ("GET", "/v1/campaigns"): PARTNER, ("POST", "/v1/campaigns"): PARTNER,
     ("GET", "/v1/campaigns/{campaign_id}"): PARTNER, ("GET", "/v1/campaigns/{campaign_id}/recipients"): PARTNER,
     ("POST", "/v1/campaigns/{campaign_id}/start"): PARTNER, ("POST", "/v1/campaigns/{campaign_id}/pause"): PARTNER,
