@@ -9,7 +9,7 @@ access token and vice versa.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -31,6 +31,8 @@ class Claims:
     user_id: str
     role: str
     department_id: str | None = None
+    # epoch seconds (iat): a password reset/change ends tokens issued before it; not part of the identity
+    issued_at: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,10 @@ def _decode(token: str, typ: str, required: list[str]) -> dict[str, Any]:
 def verify_access(token: str) -> Claims:
     payload = _decode(token, ACCESS, ["role"])
     dept = payload.get("dept")
+    iat = payload.get("iat")
     return Claims(tenant_id=payload["tid"], user_id=payload["sub"], role=payload["role"],
-                  department_id=dept if isinstance(dept, str) else None)
+                  department_id=dept if isinstance(dept, str) else None,
+                  issued_at=int(iat) if isinstance(iat, (int, float)) else 0)
 
 
 def verify_refresh(token: str) -> RefreshClaims:
