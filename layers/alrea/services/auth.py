@@ -126,12 +126,11 @@ def session_still_valid(user: User, created_at: str) -> bool:
     return not user.sessions_valid_from or created_at >= user.sessions_valid_from
 
 
-def token_still_valid(user: User, issued_at: int) -> bool:
-    """An access token issued before the user's last password reset or change is refused (to the second:
-    JWT times are whole seconds, so one issued in the very second of the change still passes)."""
+def token_still_valid(user: User, issued_at_ms: int) -> bool:
+    """An access token issued before the user's last password reset or change is refused."""
     if not user.sessions_valid_from:
         return True
-    return issued_at >= int(parse_iso(user.sessions_valid_from).timestamp())
+    return issued_at_ms >= int(parse_iso(user.sessions_valid_from).timestamp() * 1000)
 
 
 def logout(refresh_token: str) -> None:
@@ -149,7 +148,7 @@ def principal(access_token: str) -> Principal:
         raise Unauthorized(tokens.INVALID) from None
     if not user.active:
         raise Unauthorized("Usuário desativado.")
-    if not token_still_valid(user, claims.issued_at):
+    if not token_still_valid(user, claims.issued_at_ms):
         raise Unauthorized(tokens.INVALID)
     return Principal(tenant_id=user.tenant_id, user_id=user.user_id, role=user.role,
                      department_id=user.department_id, name=user.name, email=user.email)
