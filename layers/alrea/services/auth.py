@@ -40,25 +40,28 @@ def start_session(user: User) -> TokenPair:
     return TokenPair(access=access, refresh=refresh.token)
 
 
-def signup(company: str, name: str, email: str, password: str, ip: str | None = None) -> SignedUp:
+def signup(company: str, name: str, email: str, password: str, ip: str | None = None, *,
+           verified: bool = False) -> SignedUp:
     """A new tenant on the trial plan, with its first admin; answers tenant, user and a session. Failed
-    sign-ups (a taken e-mail, a weak password) are throttled per IP address."""
+    sign-ups (a taken e-mail, a weak password) are throttled per IP address. The admin's e-mail is verified
+    through a link sent now, unless ``verified`` (the local demo seed)."""
     with throttle.guarded((Conflict, Invalid), (throttle.SIGNUP_IP, ip)):
-        return _signup(company, name, email, password)
+        return _signup(company, name, email, password, verified)
 
 
-def _signup(company: str, name: str, email: str, password: str) -> SignedUp:
+def _signup(company: str, name: str, email: str, password: str, verified: bool) -> SignedUp:
     password_hash = passwords.hash_password(password, passwords.words_of(email, name, company))
     tenant_id, user_id = new_id(), new_id()
     tenant = Tenant(tenant_id=tenant_id, name=company, plan=TRIAL.name, limits=TRIAL.limits, users_count=1,
                     timezone=DEFAULT_TIMEZONE, country=DEFAULT_COUNTRY, created_at=iso(utcnow()))
     admin = user_store.new_user(tenant_id, user_id, name=name, email=email, password_hash=password_hash,
-                                role=Role.ADMIN.value, department_id=None, email_verified=False)
+                                role=Role.ADMIN.value, department_id=None, email_verified=verified)
     user_store.create_tenant_with_admin(tenant, admin)
     logger.info("tenant signed up", extra={"tenant_id": tenant_id, "user_id": user_id})
-    from alrea.services import credentials  # sends the verification e-mail
+    if not verified:
+        from alrea.services import credentials  # sends the verification e-mail
 
-    credentials.send_verification(admin, company)
+        credentials.send_verification(admin, company)
     pair = start_session(admin)
     return SignedUp(tenant=tenant, user=admin, tokens=pair)
 
