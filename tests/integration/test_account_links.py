@@ -295,3 +295,25 @@ def test_only_admins_change_the_company_settings(tenant_a):
 
 def test_the_options_name_the_dev_mail_sink_on_a_local_stage(client):
     assert client.get("/api/auth/options").json() == {"mail_sink_url": "/dev/mail"}
+
+
+def test_a_refused_e_mail_changes_no_answer_and_the_admin_can_resend(client, tenant_a, mailbox, new_email,
+                                                                    api_runtime, monkeypatch):
+    from alrea.ports.email import Email, MailRefused
+
+    admin = verified(client, tenant_a, mailbox)
+
+    class Refusing(Email):
+        def send(self, mail):
+            raise MailRefused("MessageRejected")
+
+    monkeypatch.setattr(api_runtime, "email", Refusing())
+    address = new_email("caio")
+    r = invite(admin, address, "admin")
+    assert r.status_code == 201 and r.json()["sent"] is False
+    assert forgot(client, tenant_a.email).status_code == 202  # the same answer, mail or not
+    monkeypatch.setattr(api_runtime, "email", mailbox)
+    (pending,) = admin.get("/api/invitations").json()["items"]
+    resent = admin.post(f"/api/invitations/{pending['id']}/resend")
+    assert resent.status_code == 200 and resent.json()["sent"] is True
+    assert last_mail(mailbox, address, "invitation")
