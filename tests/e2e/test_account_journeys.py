@@ -72,6 +72,19 @@ def test_a_visitor_signs_up_and_confirms_the_email_through_the_dev_mail_sink(pag
     expect(page.get_by_test_id("user-menu")).to_contain_text("Marina Flores")
     shot(page, "03-unverified-banner")
 
+    # Until then the one thing refused is inviting people (e-mail to third parties from our domain).
+    page.goto("/settings/users")
+    page.get_by_role("button", name="Convidar pessoa").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Nome").fill("Sócia")
+    dialog.get_by_label("E-mail").fill(unique_email("socia"))
+    dialog.get_by_label("Papel").click()
+    page.get_by_role("option", name="Administrador").click()
+    dialog.get_by_role("button", name="Enviar convite").click()
+    expect(page.get_by_text("Confirme o seu e-mail antes de convidar pessoas")).to_be_visible()
+    shot(page, "03b-unverified-cannot-invite")
+    dialog.get_by_role("button", name="Cancelar").click()
+
     # The dev banner opens the local mail sink, where the verification e-mail waits.
     with page.context.expect_page() as opened:
         page.get_by_test_id("dev-banner").get_by_role("link", name="Caixa de e-mails (dev)").click()
