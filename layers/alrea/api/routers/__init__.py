@@ -38,6 +38,9 @@ ROUTERS: dict[str, tuple[str, ...]] = {
     "account": ("api/me", "api/instances", "api/onboarding", "api/number-settings"),
     "webhooks": ("api/webhooks",),
     "v1_webhooks": ("v1/webhooks",),
+    "credentials": ("api/me",),
+    "invitations": ("api/invitations",),
+    "tenant": ("api/tenant",),
 }
 ROOTS = ("api", "v1")
 
