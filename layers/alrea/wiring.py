@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from alrea.core.config import get_settings
 
 if TYPE_CHECKING:
+    from alrea.ports.billing import PaymentProvider
     from alrea.ports.bus import Bus
     from alrea.ports.email import Email
     from alrea.ports.pacer import Pacer
@@ -49,6 +50,7 @@ class Runtime:
     pictures: PictureDownloader = field(default_factory=build_pictures)
     webhooks: WebhookSender | None = None  # built on first use when a runtime was made without it
     email: Email = field(default_factory=build_email)
+    payments: PaymentProvider | None = None  # built on first use (billing)
 
 
 _runtime: Runtime | None = None
@@ -132,3 +134,17 @@ def webhook_sender() -> WebhookSender:
     if rt.webhooks is None:
         rt.webhooks = build_webhook_sender()
     return rt.webhooks
+
+
+def build_payments() -> PaymentProvider:
+    from alrea.adapters.stripe_billing import StripeProvider
+
+    return StripeProvider()
+
+
+def payments() -> PaymentProvider:
+    """The runtime's payment provider (Stripe, or the local fake Stripe by its base URL), built lazily."""
+    rt = runtime()
+    if rt.payments is None:
+        rt.payments = build_payments()
+    return rt.payments

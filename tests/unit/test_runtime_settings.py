@@ -20,15 +20,22 @@ DEPLOYED = {
     "ALREA_WEBSOCKET_ENDPOINT": "https://def456.execute-api.us-east-1.amazonaws.com/live",
     "ALREA_EMAIL_FROM": "ALREA Flow <nao-responda@alrea.example.com>",
     "ALREA_SITE_URL": "https://app.alrea.example.com",
+    "ALREA_STRIPE_SECRET_KEY_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:alrea/stripe-key-AbCdEf",
+    "ALREA_STRIPE_WEBHOOK_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:alrea/stripe-wh-AbCdEf",
+    "ALREA_STRIPE_PUBLISHABLE_KEY": "pk_live_0123456789",
+    "ALREA_STRIPE_PRICES": '{"price_1AbC": "plan:starter"}',
 }
 EVERY_NAME = ("ALREA_JWT_SECRET_ARN", "ALREA_EVOLUTION_API_KEY_ARN", "ALREA_EVOLUTION_URL",
-              "ALREA_PUBLIC_BASE_URL", "ALREA_WEBSOCKET_ENDPOINT", "ALREA_EMAIL_FROM", "ALREA_SITE_URL")
+              "ALREA_PUBLIC_BASE_URL", "ALREA_WEBSOCKET_ENDPOINT", "ALREA_EMAIL_FROM", "ALREA_SITE_URL",
+              "ALREA_STRIPE_SECRET_KEY_ARN", "ALREA_STRIPE_WEBHOOK_SECRET_ARN", "ALREA_STRIPE_PUBLISHABLE_KEY",
+              "ALREA_STRIPE_PRICES")
 
 
 @pytest.fixture
 def env(monkeypatch):
     """A clean slate of ALREA_ settings (the session's ALREA_JWT_SECRET removed); settings re-read after."""
-    for name in ("ALREA_JWT_SECRET", "ALREA_EVOLUTION_API_KEY", "ALREA_EMAIL", "AWS_LAMBDA_FUNCTION_NAME", *DEPLOYED):
+    for name in ("ALREA_JWT_SECRET", "ALREA_EVOLUTION_API_KEY", "ALREA_EMAIL", "ALREA_STRIPE_SECRET_KEY",
+                 "ALREA_STRIPE_WEBHOOK_SECRET", "ALREA_STRIPE_API_BASE", "AWS_LAMBDA_FUNCTION_NAME", *DEPLOYED):
         monkeypatch.delenv(name, raising=False)
     reset_settings()
     yield monkeypatch

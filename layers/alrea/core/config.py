@@ -24,6 +24,11 @@ LOCAL_EVOLUTION_URL = "http://127.0.0.1:8081"
 LOCAL_EVOLUTION_API_KEY = "local-evolution-key"
 LOCAL_PUBLIC_BASE_URL = "http://localhost:8000"
 LOCAL_EMAIL_FROM = "ALREA Flow <nao-responda@alrea.localhost>"
+# the local fake Stripe (alrea.local.fake_stripe) accepts these; a deployment reads the real ones by ARN
+LOCAL_STRIPE_SECRET_KEY = "sk_test_local_fake_stripe"
+LOCAL_STRIPE_WEBHOOK_SECRET = "whsec_local_fake_stripe"
+LOCAL_STRIPE_PUBLISHABLE_KEY = "pk_test_local_fake_stripe"
+STRIPE_API_BASE = "https://api.stripe.com"
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
 
 
@@ -72,6 +77,17 @@ class Settings(BaseSettings):
     ses_configuration_set: str = ""  # bounces/complaints suppression and events (docs/DEPLOY.md)
     # the SPA's public origin: links in e-mails (reset, invitation, verification) open pages there
     site_url: str = LOCAL_PUBLIC_BASE_URL
+    # Stripe billing (ports/billing.py, adapters/stripe_billing.py): secrets by ARN outside the local stages;
+    # the API base is the local fake Stripe for alrea dev and the tests
+    stripe_secret_key: str = LOCAL_STRIPE_SECRET_KEY
+    stripe_secret_key_arn: str = ""
+    stripe_webhook_secret: str = LOCAL_STRIPE_WEBHOOK_SECRET
+    stripe_webhook_secret_arn: str = ""
+    stripe_publishable_key: str = LOCAL_STRIPE_PUBLISHABLE_KEY
+    stripe_api_base: str = STRIPE_API_BASE
+    stripe_webhook_tolerance_s: int = 300  # how old a signed webhook may be (replays outside it: 400)
+    # price id -> "plan:<name>" | "add_on:<product>" (JSON); empty: the local fake Stripe's prices
+    stripe_prices: str = ""
 
     @field_validator("queue_urls", mode="before")
     @classmethod
@@ -119,6 +135,25 @@ class Settings(BaseSettings):
             problems.append("ALREA_EMAIL_FROM")
         if _is_local_url(self.site_url):
             problems.append("ALREA_SITE_URL")
+        problems += self._stripe_problems()
+        return problems
+
+    def _stripe_problems(self) -> list[str]:
+        problems = []
+        for name, arn, plain, local in (
+                ("STRIPE_SECRET_KEY", self.stripe_secret_key_arn, self.stripe_secret_key, LOCAL_STRIPE_SECRET_KEY),
+                ("STRIPE_WEBHOOK_SECRET", self.stripe_webhook_secret_arn, self.stripe_webhook_secret,
+                 LOCAL_STRIPE_WEBHOOK_SECRET)):
+            if not arn:
+                problems.append(f"ALREA_{name}_ARN")
+            if plain != local:
+                problems.append(f"ALREA_{name} (a plain secret in the environment: use ALREA_{name}_ARN)")
+        if self.stripe_publishable_key == LOCAL_STRIPE_PUBLISHABLE_KEY:
+            problems.append("ALREA_STRIPE_PUBLISHABLE_KEY")
+        if not self.stripe_prices:
+            problems.append("ALREA_STRIPE_PRICES")
+        if _is_local_url(self.stripe_api_base):
+            problems.append("ALREA_STRIPE_API_BASE (the local fake Stripe)")
         return problems
 
 

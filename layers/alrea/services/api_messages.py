@@ -29,7 +29,7 @@ from alrea.domain.object_keys import tenant_object_key
 from alrea.domain.phones import to_jid
 from alrea.domain.privacy import phone_hash
 from alrea.resources import tenant_key
-from alrea.services import chat_send, contacts, retention
+from alrea.services import billing, chat_send, contacts, retention
 from alrea.services.chat_send import MAX_UPLOAD, QUEUE, UPLOAD_TTL_S, safe_file_name
 from alrea.store import api_messages as store
 from alrea.store import contacts as contact_store
@@ -93,6 +93,7 @@ def accept(key: KeyPrincipal, *, to: str, text: str | None, media: dict[str, Any
            number_id: str | None) -> dict[str, Any]:
     """Accept one message for sending (202): validated, opt-out checked, stored as queued, published."""
     tid = key.tenant_id
+    billing.ensure_writable(tid)  # read-only when past due beyond the grace period, or suspended
     phone = contacts.e164(tid, to)
     if phone is None:
         raise Invalid("Telefone inválido: use o formato internacional, por exemplo +5511912345678.", field="to")

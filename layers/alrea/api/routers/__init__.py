@@ -41,6 +41,7 @@ ROUTERS: dict[str, tuple[str, ...]] = {
     "credentials": ("api/me",),
     "invitations": ("api/invitations",),
     "tenant": ("api/tenant",),
+    "billing": ("api/billing",),
 }
 ROOTS = ("api", "v1")
 
