@@ -123,6 +123,7 @@ class RuntimeOptions:
     spa_dir: Path | None = SPA_DIR
     simulator: bool = True
     simulator_port: int | None = None
+    fake_stripe: bool = True  # the local fake Stripe (unless ALREA_STRIPE_API_BASE names another)
     broker_url: str | None = None  # None: BROKER_URL / ALREA_BROKER_URL from the environment
     stage: str = "local"
     # tests: replace the registry's list, or a function's handler, without touching functions/
@@ -151,6 +152,8 @@ class LocalRuntime:
         self.simulator: Any = None
         self.simulator_url = ""
         self.mail: Any = None  # the local mail sink (ALREA_EMAIL=sink), listed at /dev/mail
+        self.stripe: Any = None  # the local fake Stripe (alrea.local.fake_stripe)
+        self.stripe_url = ""
         self._servers: list[Any] = []  # anything with stop(): uvicorn threads, the simulator
         self._workers: list[QueuePoller | Ticker] = []
         self._saved_env: dict[str, str | None] = {}
@@ -191,6 +194,7 @@ class LocalRuntime:
                 seeded = pool.submit(seed_demo) if self.options.seed else None
                 self._create_state_machine()
                 self._start_simulator()
+                self._start_fake_stripe()
                 self._install_adapters()
                 self.invoker = Invoker(self.region, self.options.handlers)
                 self._load_handlers()
@@ -224,6 +228,7 @@ class LocalRuntime:
             wiring.set_runtime(None)
             self.runtime = None
         self.simulator = None
+        self.stripe = None
         if self.moto is not None:
             self.moto.stop()
             self.moto = None
@@ -339,6 +344,23 @@ class LocalRuntime:
         self._setenv(ALREA_EVOLUTION_URL=simulator.url)
         reset_settings()
         logger.info("evolution simulator started", extra={"url": simulator.url})
+
+    def _start_fake_stripe(self) -> None:
+        """The fake Stripe on its own port; the billing adapter is pointed at it and it posts its signed events
+        to this gateway's /api/billing/stripe/webhook."""
+        if not self.options.fake_stripe or os.environ.get("ALREA_STRIPE_API_BASE"):
+            return
+        from alrea.core.secrets import stripe_secret_key, stripe_webhook_secret
+        from alrea.local.fake_stripe import FakeStripeServer
+
+        server = FakeStripeServer(api_key=stripe_secret_key(), webhook_secret=stripe_webhook_secret(),
+                                  webhook_url=f"{self.base_url}/api/billing/stripe/webhook").start()
+        self._servers.append(server)
+        self.stripe = server
+        self.stripe_url = server.url
+        self._setenv(ALREA_STRIPE_API_BASE=server.url)
+        reset_settings()
+        logger.info("fake stripe started", extra={"url": server.url})
 
     def _install_adapters(self) -> None:
         from alrea.adapters.push import ConnectionPush
