@@ -260,5 +260,11 @@ def tenants() -> list[dom.TenantRow]:
     return sorted(store.every_tenant(), key=lambda row: row.created_at)
 
 
-def show(tenant_id: str) -> dom.BillingState:
-    return store.state_of(tenant_id)
+def show_tenant(tenant_id: str) -> dom.TenantRow:
+    return store.tenant_row(tenant_id)
+
+
+def set_limits(tenant_id: str, limits: dict[str, int]) -> None:
+    """Per-tenant limit exceptions (an enterprise deal), over the plan's."""
+    state = store.state_of(tenant_id)  # NotFound when the tenant is gone
+    tenant_store.set_limits(state.tenant_id, **limits)

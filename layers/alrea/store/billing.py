@@ -193,8 +193,20 @@ def set_add_ons(tenant_id: str, add_ons: Sequence[str], *, at: str) -> None:
         raise NotFound(_GONE)
 
 
+def _row(item: TenantBilling) -> TenantRow:
+    limits = item.limits.as_dict() if item.limits else {}
+    return TenantRow(name=item.name or "", created_at=item.created_at or "", billing=item.domain(),
+                     limits={k: int(v or 0) for k, v in limits.items()})
+
+
+def tenant_row(tenant_id: str) -> TenantRow:
+    try:
+        return _row(TenantBilling.get(*TenantBilling.key(tenant_id), consistent_read=True))
+    except DoesNotExist:
+        raise NotFound(_GONE) from None
+
+
 def every_tenant() -> Iterator[TenantRow]:
     """Every tenant (the operator's CLI only: a Scan filtered on the tenant items, never a request path)."""
     for item in TenantBilling.scan(TenantBilling.sk == TENANT_SK):
-        yield TenantRow(name=item.name or "", created_at=item.created_at or "", billing=item.domain(),
-                        limits={k: int(v or 0) for k, v in (item.limits.as_dict() if item.limits else {}).items()})
+        yield _row(item)
