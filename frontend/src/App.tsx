@@ -26,6 +26,7 @@ import {
   UsersPage,
   WebhooksPage,
 } from "@/modules/settings";
+import { BillingPage } from "@/modules/billing";
 import { useAuth } from "@/stores/auth";
 
 function SettingsIndex() {
@@ -78,6 +79,7 @@ export const router = createBrowserRouter([
                   { path: "privacy", element: <PrivacyPage /> },
                   { path: "api", element: <ApiKeysPage /> },
                   { path: "webhooks", element: <WebhooksPage /> },
+                  { path: "billing", element: <BillingPage /> },
                 ],
               },
               {

@@ -7,6 +7,7 @@ import { createJSONStorage, persist } from "zustand/middleware";
 
 import { api, setAuthBridge, type TokenPair } from "@/lib/api";
 import type { MeResponse, Tenant, User } from "@/modules/auth/types";
+import type { BillingStatus } from "@/modules/billing/types";
 
 export const AUTH_STORAGE_KEY = "alrea-auth";
 
@@ -15,6 +16,8 @@ interface AuthState {
   refresh: string | null;
   user: User | null;
   tenant: Tenant | null;
+  /** /api/me's billing block: status, read-only, the past-due banner. */
+  billing: BillingStatus | null;
   login(email: string, password: string): Promise<void>;
   /** Sign in with tokens another call answered (sign-up, an accepted invitation, a password change). */
   startSession(tokens: TokenPair): Promise<void>;
@@ -31,6 +34,7 @@ export const useAuth = create<AuthState>()(
       refresh: null,
       user: null,
       tenant: null,
+      billing: null,
 
       async login(email, password) {
         const { data } = await api.post<TokenPair>(
@@ -68,7 +72,7 @@ export const useAuth = create<AuthState>()(
 
       async loadMe() {
         const { data } = await api.get<MeResponse>("/me");
-        set({ user: data.user, tenant: data.tenant });
+        set({ user: data.user, tenant: data.tenant, billing: data.billing ?? null });
       },
 
       setTokens(tokens) {
@@ -76,7 +80,7 @@ export const useAuth = create<AuthState>()(
       },
 
       clear() {
-        set({ access: null, refresh: null, user: null, tenant: null });
+        set({ access: null, refresh: null, user: null, tenant: null, billing: null });
       },
     }),
     {

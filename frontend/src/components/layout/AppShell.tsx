@@ -9,6 +9,7 @@ import { TooltipProvider } from "@/components/ui/tooltip";
 import { RealtimeProvider } from "@/hooks/useRealtime";
 import { useInboxAlerts } from "@/modules/inbox/hooks/useInboxAlerts";
 import { VerifyEmailBanner } from "@/modules/auth";
+import { PastDueBanner } from "@/modules/billing";
 import { NotificationBell, NotificationFeed } from "@/modules/notifications";
 import { OnboardingChecklist } from "@/modules/onboarding";
 import { PendingDeletionNotice } from "@/modules/settings/components/PendingDeletionNotice";
@@ -79,6 +80,7 @@ export function AppShell() {
                 <UserMenu />
               </div>
             </header>
+            <PastDueBanner />
             <VerifyEmailBanner />
             <OnboardingChecklist />
             <main className="min-h-0 flex-1 overflow-y-auto">

@@ -26,6 +26,7 @@ export interface Tenant {
 export interface MeResponse {
   user: User;
   tenant: Tenant;
+  billing?: import("@/modules/billing/types").BillingStatus | null;
 }
 
 export const ROLE_LABELS: Record<Role, string> = {

@@ -1,0 +1,4 @@
+export { BillingPage, CheckoutButton, PortalButton } from "./pages/BillingPage";
+export { PastDueBanner } from "./components/PastDueBanner";
+export { billingApi } from "./api";
+export * from "./types";
