@@ -11,6 +11,8 @@ only their ARNs. See docs/DEPLOY.md.
 """
 from __future__ import annotations
 
+import json
+
 from collections.abc import Callable
 from email.utils import parseaddr
 from pathlib import Path
@@ -137,6 +139,18 @@ class AlreaStack(Stack):
         acknowledge(evolution_api_key, "AwsSolutions-SMG4",
                     "The key is issued by our Evolution API server (AUTHENTICATION_API_KEY); it is rotated "
                     "there first and then put here by the runbook in docs/DEPLOY.md.")
+        stripe_secret_key, stripe_webhook_secret = (
+            secretsmanager.Secret(self, construct_id, description=description, removal_policy=RemovalPolicy.RETAIN)
+            for construct_id, description in (
+                ("StripeSecretKey", "ALREA Flow: the Stripe API secret key (sk_live_...; set it with aws "
+                                    "secretsmanager put-secret-value; see docs/DEPLOY.md)"),
+                ("StripeWebhookSecret", "ALREA Flow: the signing secret (whsec_...) of the Stripe webhook "
+                                        "endpoint <PublicBaseUrl>/api/billing/stripe/webhook"),
+            ))
+        for secret in (stripe_secret_key, stripe_webhook_secret):
+            acknowledge(secret, "AwsSolutions-SMG4",
+                        "Issued by Stripe (Dashboard → Developers); rolled there first, then put here by the "
+                        "runbook in docs/DEPLOY.md.")
         evolution_url = CfnParameter(
             self, "EvolutionUrl", type="String",
             description="Base URL of the Evolution API server the functions call (https://evo.example.com)",
@@ -166,6 +180,9 @@ class AlreaStack(Stack):
                 site_url=site_origins[0], email_from=mail.sender, email_identity_arn=mail.identity_arn,
                 mail_configuration_set=mail.configuration_set.configuration_set_name,
                 mail_configuration_set_arn=mail.configuration_set_arn,
+                stripe_secret_key=stripe_secret_key, stripe_webhook_secret=stripe_webhook_secret,
+                stripe_publishable_key=self._context("stripe_publishable_key"),
+                stripe_prices=self._context("stripe_prices"),
             ),
             code_dir=code_dir or (lambda fn: fn.code_dir),
             runtime=runtime,
@@ -182,6 +199,7 @@ class AlreaStack(Stack):
         self.rest, self.socket, self.queues, self.data, self.campaigns = rest, socket, queues, data, campaigns
         self.functions, self.monitoring, self.firewall = fns, monitoring, firewall
         self.jwt_secret, self.evolution_api_key = jwt_secret, evolution_api_key
+        self.stripe_secret_key, self.stripe_webhook_secret = stripe_secret_key, stripe_webhook_secret
         self.mail = mail
         self.evolution_url = evolution_url
         self.public_base_url = base_url
@@ -195,6 +213,11 @@ class AlreaStack(Stack):
         CfnOutput(self, "JwtSecretArn", value=jwt_secret.secret_arn)
         CfnOutput(self, "EvolutionApiKeySecretArn", value=evolution_api_key.secret_arn,
                   description="put the Evolution API key here: aws secretsmanager put-secret-value")
+        CfnOutput(self, "StripeSecretKeyArn", value=stripe_secret_key.secret_arn,
+                  description="put the Stripe secret key here: aws secretsmanager put-secret-value")
+        CfnOutput(self, "StripeWebhookSecretArn", value=stripe_webhook_secret.secret_arn,
+                  description="put the signing secret of the Stripe endpoint <PublicBaseUrl>/api/billing/"
+                              "stripe/webhook here")
         CfnOutput(self, "QueueUrls", value=queues.urls_json(),
                   description="ALREA_QUEUE_URLS for operator commands (alrea redrive; docs/DEPLOY.md)")
         CfnOutput(self, "AlarmTopicArn", value=monitoring.topic.topic_arn)
@@ -232,6 +255,13 @@ class AlreaStack(Stack):
                 )
             case other:
                 raise TypeError(f"{fn.name}: no CDK wiring for trigger {other!r}")
+
+    def _context(self, name: str) -> str:
+        """A deployment setting from the CDK context (``-c name=value`` or cdk.json); objects as JSON."""
+        value = self.node.try_get_context(name)
+        if value is None:
+            return ""
+        return value if isinstance(value, str) else json.dumps(value)
 
     def _site_origins(self) -> list[str]:
         """The SPA's origins (context ``site_url``, comma-separated): the only origins the media bucket's CORS

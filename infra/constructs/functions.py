@@ -58,6 +58,11 @@ class Platform:
     email_identity_arn: str
     mail_configuration_set: str
     mail_configuration_set_arn: str
+    # Stripe billing: the two secrets (Secrets Manager), the publishable key and the price ids (context)
+    stripe_secret_key: secretsmanager.ISecret
+    stripe_webhook_secret: secretsmanager.ISecret
+    stripe_publishable_key: str
+    stripe_prices: str
 
 
 class Functions(Construct):
@@ -80,6 +85,11 @@ class Functions(Construct):
             "ALREA_EMAIL": "ses",
             "ALREA_EMAIL_FROM": platform.email_from,
             "ALREA_SES_CONFIGURATION_SET": platform.mail_configuration_set,
+            "ALREA_STRIPE_SECRET_KEY_ARN": platform.stripe_secret_key.secret_arn,
+            "ALREA_STRIPE_WEBHOOK_SECRET_ARN": platform.stripe_webhook_secret.secret_arn,
+            # empty until configured: the functions then refuse to start, naming them (alrea.core.config)
+            **{name: value for name, value in (("ALREA_STRIPE_PUBLISHABLE_KEY", platform.stripe_publishable_key),
+                                               ("ALREA_STRIPE_PRICES", platform.stripe_prices)) if value},
             "ALREA_STAGE": platform.stage,
             "ALREA_BUS": "aws",
             "ALREA_PUSH": "aws",
@@ -171,6 +181,9 @@ class Functions(Construct):
             p.jwt_secret.grant_read(function)
         if fn.calls_evolution:
             p.evolution_api_key.grant_read(function)
+        if fn.calls_stripe:
+            p.stripe_secret_key.grant_read(function)
+            p.stripe_webhook_secret.grant_read(function)
         if fn.sends_email:
             function.add_to_role_policy(iam.PolicyStatement(
                 actions=["ses:SendEmail"],

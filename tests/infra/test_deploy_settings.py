@@ -68,18 +68,37 @@ def test_the_evolution_url_parameter_has_no_local_default(synth):
     assert parameter["AllowedPattern"].startswith("^https?://")
 
 
+def can_read(synth, fn_name: str, secret) -> bool:
+    secret_ref = {"Ref": synth.logical_id(secret)}
+    role_id = synth.logical_id(synth.stack.functions.by_name[fn_name].role)
+    readable = False
+    for policy in synth.resources("AWS::IAM::Policy").values():
+        if {"Ref": role_id} not in policy["Properties"]["Roles"]:
+            continue
+        for st in policy["Properties"]["PolicyDocument"]["Statement"]:
+            resources = st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
+            readable |= secret_ref in resources and "secretsmanager:GetSecretValue" in st["Action"]
+    return readable
+
+
 def test_only_the_functions_that_call_evolution_may_read_its_key(synth):
-    secret_ref = {"Ref": synth.logical_id(synth.stack.evolution_api_key)}
     for fn in synth.functions:
-        role_id = synth.logical_id(synth.stack.functions.by_name[fn.name].role)
-        readable = False
-        for policy in synth.resources("AWS::IAM::Policy").values():
-            if {"Ref": role_id} not in policy["Properties"]["Roles"]:
-                continue
-            for st in policy["Properties"]["PolicyDocument"]["Statement"]:
-                resources = st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
-                readable |= secret_ref in resources and "secretsmanager:GetSecretValue" in st["Action"]
-        assert readable is fn.calls_evolution, fn.name
+        assert can_read(synth, fn.name, synth.stack.evolution_api_key) is fn.calls_evolution, fn.name
+
+
+def test_the_stripe_secrets_are_retained_arns_and_only_the_billing_function_reads_them(synth):
+    secrets = synth.resources("AWS::SecretsManager::Secret")
+    for secret in (synth.stack.stripe_secret_key, synth.stack.stripe_webhook_secret):
+        assert secrets[synth.logical_id(secret)]["DeletionPolicy"] == "Retain"
+        for fn in synth.functions:
+            assert can_read(synth, fn.name, secret) is fn.calls_stripe, fn.name
+    assert [fn.name for fn in synth.functions if fn.calls_stripe] == ["api"]
+    env = env_of(synth, "api")
+    assert env["ALREA_STRIPE_SECRET_KEY_ARN"] == {"Ref": synth.logical_id(synth.stack.stripe_secret_key)}
+    assert env["ALREA_STRIPE_WEBHOOK_SECRET_ARN"] == {"Ref": synth.logical_id(synth.stack.stripe_webhook_secret)}
+    assert "ALREA_STRIPE_SECRET_KEY" not in env and "ALREA_STRIPE_WEBHOOK_SECRET" not in env
+    outputs = synth.raw["Outputs"]
+    assert "StripeSecretKeyArn" in outputs and "StripeWebhookSecretArn" in outputs
 
 
 def test_every_function_gets_the_mail_settings(synth):
