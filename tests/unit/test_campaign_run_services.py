@@ -50,6 +50,8 @@ def w(monkeypatch):
     monkeypatch.setattr(campaign_sender, "alert", lambda tid, cid, reason, msg: alerts.append((cid, reason)))
     finished: list = []  # the completion fact, whose listeners (notifications, webhooks) live in the store
     facts: list = []  # the run facts (started, paused), for the webhook events
+    # the read-only guard reads the tenant item: a paying tenant here (tests/integration/test_stripe_billing.py)
+    monkeypatch.setattr(campaign_runs, "billing", SimpleNamespace(ensure_writable=lambda tenant_id: None))
     monkeypatch.setattr(campaign_runs, "hooks", SimpleNamespace(
         CampaignFinished=hooks.CampaignFinished, campaign_finished=finished.append,
         CampaignStarted=hooks.CampaignStarted, campaign_started=facts.append,
