@@ -106,6 +106,7 @@ ROLES: dict[tuple[str, str], str] = {
     ("PATCH", "/api/me/profile"): ANY, ("GET", "/api/onboarding"): ANY,
     ("PUT", "/api/instances/{instance_id}/name"): ADMIN, ("GET", "/api/number-settings"): ADMIN,
     ("PUT", "/api/instances/{instance_id}/auto-assign"): ADMIN,
+    ("GET", "/api/billing"): ADMIN, ("POST", "/api/billing/checkout"): ADMIN, ("POST", "/api/billing/portal"): ADMIN,
 }
 # valid bodies, so a refusal is about the id or the role and never about the body
 BODIES: dict[tuple[str, str], Any] = {
@@ -128,6 +129,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PATCH", "/api/campaigns/{campaign_id}"): {"name": "Outro Nome"},
     ("PATCH", "/api/webhooks/{webhook_id}"): {"enabled": False},
     ("PATCH", "/v1/webhooks/{webhook_id}"): {"enabled": False},
+    ("POST", "/api/billing/checkout"): {"plan": "starter", "add_ons": []},
     ("PATCH", "/v1/contacts/{contact_id}"): {"name": "Outro Nome"},
     ("POST", "/v1/contacts/{contact_id}/tags"): {"add": ["vip"]},
     ("POST", "/v1/contacts/{contact_id}/opt-out"): {},
