@@ -336,3 +336,16 @@ def test_a_canceled_subscription_falls_back_to_the_free_plan(platform):
     me = t.me()
     assert me["tenant"]["plan"] == CANCELED_PLAN
     assert me["billing"]["status"] == "canceled" and me["billing"]["add_ons"] == []
+
+
+def test_the_end_of_an_older_subscription_does_not_touch_the_current_one(platform):
+    small, _ = paid_plans()
+    t = Tenant(platform)
+    current = t.subscribe(small)
+    old = {**t.subscription(), "id": "sub_older_one", "status": "canceled"}
+    r = post_event(platform, {"id": f"evt_{uuid.uuid4().hex}", "object": "event", "created": int(time.time()),
+                              "type": "customer.subscription.deleted", "data": {"object": old}})
+    assert r.status_code == 200 and r.json()["handled"] is True
+    overview = t.billing()
+    assert overview["plan"] == small and overview["status"] == "active"
+    assert t.subscription()["id"] == current

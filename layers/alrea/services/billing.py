@@ -55,7 +55,9 @@ def apply_subscription(tenant_id: str, plan: str | None, add_ons: Sequence[str],
     ``plan`` None keeps the current plan. A subscription that stopped paying (canceled, unpaid beyond Stripe's
     retries, incomplete_expired) falls back to ``CANCELED_PLAN`` without add-ons."""
     now = _clock()
-    if status not in dom.PAYING and status != "incomplete":
+    if status == "incomplete":  # the first payment has not gone through: nothing is granted yet
+        plan, add_ons = None, ()
+    elif status not in dom.PAYING:
         plan, add_ons = CANCELED_PLAN, ()
     limits = plans.PLANS[plan].limits.as_dict() if plan in plans.PLANS else None
     end = clock.iso(datetime.fromtimestamp(period_end, UTC)) if period_end else None
@@ -68,6 +70,11 @@ def apply_subscription(tenant_id: str, plan: str | None, add_ons: Sequence[str],
 
 
 def _apply(tenant_id: str, sub: dom.Subscription) -> None:
+    current = store.state_of(tenant_id).subscription_id
+    if current and current != sub.subscription_id and sub.status not in dom.PAYING:
+        logger.info("an older subscription's end ignored", extra={"tenant_id": tenant_id,
+                                                                  "subscription_id": sub.subscription_id})
+        return
     plan, add_ons = price_book().read(sub.price_ids)
     apply_subscription(tenant_id, plan, add_ons, sub.status, sub.period_end, subscription_id=sub.subscription_id)
 
