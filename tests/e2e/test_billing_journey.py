@@ -4,8 +4,12 @@ renewal's payment fails and every page shows the past-due banner with the days l
 Screenshots: test-artifacts/billing-*.png."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
@@ -21,6 +25,15 @@ PASSWORD = "Frase-de-teste-segura-2026"
 
 def shot(page: Page, name: str) -> None:
     _shot(page, name, prefix="billing")
+
+
+def operator(*args: str) -> str:
+    """``alrea tenants …`` as an operator types it: it finds the running `alrea dev` through its data dir."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ALREA_", "AWS_ENDPOINT_URL"))}
+    done = subprocess.run([sys.executable, "-m", "alrea.local.cli", "tenants", *args], env=env, timeout=60,
+                          cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def stripe_url(platform) -> str:
@@ -94,5 +107,19 @@ def test_an_admin_subscribes_through_checkout_and_sees_the_past_due_banner(page:
     httpx.post(f"{fake}/_fake/subscriptions/{created['id']}/pay", timeout=30).raise_for_status()
     page.reload()
     expect(page.get_by_test_id("billing-status")).to_have_text("Ativa")
+    expect(page.get_by_test_id("past-due-banner")).to_have_count(0)
+
+    # an operator suspends the tenant: read-only, the import button disabled and saying why
+    tenant_id = answer.json()["tenant"]["id"]
+    assert tenant_id in operator("list")
+    operator("suspend", tenant_id, "--reason", "contrato vencido")
+    page.goto("/contacts")
+    expect(page.get_by_test_id("past-due-banner")).to_contain_text("Conta suspensa")
+    expect(page.get_by_role("button", name="Importar CSV")).to_be_disabled()
+    expect(page.get_by_test_id("read-only-hint")).to_have_attribute("title", re.compile("Conta suspensa"))
+    shot(page, "06-suspended")
+    operator("reactivate", tenant_id)
+    page.reload()
+    expect(page.get_by_role("button", name="Importar CSV")).to_be_enabled()
     expect(page.get_by_test_id("past-due-banner")).to_have_count(0)
     assert page_errors == []

@@ -11,6 +11,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Skeleton } from "@/components/ui/skeleton";
 import { useApiQuery } from "@/hooks/useApiQuery";
 import { useResync } from "@/hooks/useRealtime";
+import { ReadOnlyHint, useReadOnly } from "@/modules/billing";
 
 import { campaignsApi, downloadBlob, type CampaignAction } from "../api";
 import { CampaignStatusBadge } from "../components/CampaignStatusBadge";
@@ -42,6 +43,7 @@ const ACTION_DONE: Record<CampaignAction, string> = {
 };
 
 export function CampaignDetailPage() {
+  const readOnly = useReadOnly() !== null;
   const { id = "" } = useParams();
   const navigate = useNavigate();
   const query = useApiQuery((signal) => campaignsApi.get(id, signal), [id]);
@@ -221,10 +223,12 @@ export function CampaignDetailPage() {
                     Editar
                   </Link>
                 </Button>
-                <Button onClick={() => void act("start")} disabled={disabled}>
-                  {spin("start") ?? <Play />}
-                  {campaign.schedule_at ? "Agendar" : "Iniciar"}
-                </Button>
+                <ReadOnlyHint>
+                  <Button onClick={() => void act("start")} disabled={disabled || readOnly}>
+                    {spin("start") ?? <Play />}
+                    {campaign.schedule_at ? "Agendar" : "Iniciar"}
+                  </Button>
+                </ReadOnlyHint>
               </>
             ) : null}
             {campaign.status === "running" ? (
