@@ -54,6 +54,8 @@ def test_suspend_is_read_only_until_reactivated(client, tenant_a, tenant_b, aws,
     assert import_status(tenant_a) == 201
     code, out, _ = run(capsys, aws, "suspend", tenant_a.tenant_id, "--reason", "contrato vencido")
     assert code == 0 and json.loads(out)["suspended_reason"] == "contrato vencido"
+    # the CLI ran in this process, so the API's writable verdict was dropped at once (another container keeps
+    # it for services.billing.GUARD_CACHE_S at most)
     refused = tenant_a.post("/api/contacts/imports", {"file_name": "c.csv", "size": 10})
     assert refused.status_code == 402 and refused.json()["error"] == "account_suspended"
     assert tenant_a.get("/api/contacts").status_code == 200  # reads work

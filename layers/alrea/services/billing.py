@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -26,6 +26,7 @@ from alrea.domain import plans
 from alrea.domain.roles import Principal
 from alrea.ports.billing import BadSignature, ProviderUnavailable
 from alrea.store import billing as store
+from alrea.store.cache import TtlCache
 from alrea.store import tenants as tenant_store
 
 # the plan a tenant falls back to when its subscription ends (the catalogue decides it once merged)
@@ -165,12 +166,30 @@ def overview(caller: Principal) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- the read-only guard
+# A writable verdict is kept per container for GUARD_CACHE_S at most, and never past the end of a grace period
+# it saw, so a send costs no extra read most of the time (the /v1/messages budget: DECISIONS 33). A read-only
+# verdict is never kept: paying restores at once. An operator's suspension reaches every container within
+# GUARD_CACHE_S; a payment failure only starts the 7-day grace, so its delay does not matter.
+GUARD_CACHE_S = 30.0
+_writable = TtlCache(ttl_s=GUARD_CACHE_S, max_items=10_000)
+
+
 def ensure_writable(tenant_id: str) -> None:
     """402 when the tenant is read-only (grace period over, or suspended); called before sends, campaign starts
-    and resumes, contact imports. One GetItem."""
-    reason = store.state_of(tenant_id).read_only_reason(_clock())
+    and resumes, contact imports. At most one GetItem per tenant and container every GUARD_CACHE_S."""
+    now = _clock()
+    until = _writable.peek(tenant_id)
+    if until is not None and now < until:
+        return
+    state = store.state_of(tenant_id)
+    reason = state.read_only_reason(now)
     if reason is not None:
+        _writable.forget(tenant_id)
         raise ReadOnly(dom.READ_ONLY_MESSAGES[reason], code=reason)
+    until = now + timedelta(seconds=GUARD_CACHE_S)
+    if state.grace_until:
+        until = min(until, clock.parse_iso(state.grace_until))
+    _writable.put(tenant_id, until)
 
 
 # ---------------------------------------------------------------- webhooks
@@ -231,6 +250,7 @@ def handle_webhook(payload: bytes, signature: str | None) -> dict[str, Any]:
                                                                      "type": event.type})
             return {"received": True, "handled": False}
         handler(tenant_id, event)
+        _writable.forget(tenant_id)
     except NotFound:
         logger.warning("stripe event for a tenant that is gone", extra={"event_id": event.event_id})
         return {"received": True, "handled": False}
@@ -256,7 +276,9 @@ def set_plan(tenant_id: str, plan: str, add_ons: Sequence[str] = ()) -> None:
 
 
 def suspend(tenant_id: str, reason: str) -> None:
+    """Read-only with its own reason; the API's containers see it within GUARD_CACHE_S."""
     store.suspend(tenant_id, reason=reason or "suspended", at=clock.iso(_clock()))
+    _writable.forget(tenant_id)
 
 
 def reactivate(tenant_id: str) -> None:
