@@ -98,3 +98,33 @@ def test_a_signature_that_is_wrong_tampered_or_expired_is_refused(provider, case
     payload = {"tampered": body.replace(b"invoice", b"lnvoice", 1), "not_json": b"not json"}.get(case, body)
     with pytest.raises(BadSignature):
         provider.verify_event(payload, header)
+
+
+def test_the_guard_keeps_a_writable_verdict_briefly_and_never_a_read_only_one(monkeypatch):
+    from alrea.core.errors import ReadOnly
+    from alrea.services import billing
+
+    reads: list[str] = []
+    now = [NOW]
+    current = [state(status="active")]
+    monkeypatch.setattr(billing, "_clock", lambda: now[0])
+    monkeypatch.setattr(billing.store, "state_of", lambda tid: reads.append(tid) or current[0])
+    billing._writable.clear()
+    billing.ensure_writable("t")
+    billing.ensure_writable("t")
+    assert reads == ["t"]  # kept
+    now[0] += timedelta(seconds=billing.GUARD_CACHE_S + 1)
+    current[0] = state(status="past_due", grace_until=iso(NOW + timedelta(seconds=40)))
+    billing.ensure_writable("t")  # re-read: in grace, kept only until the grace ends
+    now[0] = NOW + timedelta(seconds=41)
+    with pytest.raises(ReadOnly) as refused:
+        billing.ensure_writable("t")
+    assert refused.value.code == "billing_past_due" and refused.value.status == 402
+    current[0] = state(status="active")  # paid: at once, nothing read-only was kept
+    billing.ensure_writable("t")
+    assert reads == ["t"] * 4
+    current[0] = state(status="active", suspended_reason="x")
+    billing._writable.clear()
+    with pytest.raises(ReadOnly) as suspended:
+        billing.ensure_writable("t")
+    assert suspended.value.code == "account_suspended"
