@@ -154,6 +154,8 @@ def test_only_admins_and_known_plans_reach_checkout(platform, shop):
     r = shop.http.post("/api/billing/checkout", json={"plan": paid_plans()[0], "add_ons": ["teleporte"]})
     assert r.status_code == 422 and r.json()["field"] == "add_ons"
     assert httpx.get(f"{platform.base_url}/api/billing", timeout=10).status_code == 401
+    again = shop.http.post("/api/billing/checkout", json={"plan": paid_plans()[0]})  # subscribed: the portal
+    assert again.status_code == 409 and "Gerenciar pagamento" in again.json()["message"]
 
 
 # ---------------------------------------------------------------- signatures and replays

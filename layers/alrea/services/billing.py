@@ -114,6 +114,9 @@ def checkout(caller: Principal, plan: str, add_ons: Sequence[str]) -> str:
         if add_on is None:
             raise Invalid(f"Adicional desconhecido: {product}.", field="add_ons")
         prices.append(add_on)
+    state = store.state_of(caller.tenant_id)
+    if state.subscription_id and state.status in dom.PAYING:
+        raise Conflict("Você já tem uma assinatura: mude de plano ou de adicionais em \"Gerenciar pagamento\".")
     customer_id = _customer(caller)
     return _provider_call(lambda p: p.checkout_url(customer_id=customer_id, tenant_id=caller.tenant_id,
                                                    price_ids=prices, success_url=_urls("checkout=success"),
