@@ -114,4 +114,7 @@ def test_a_partners_message_shows_in_the_inbox_as_sent_by_the_key_and_the_reply_
     platform.inject(phone.lstrip("+"), "Obrigada! Chega hoje?", push_name=customer)
     expect(chat.get_by_test_id("message-bubble").filter(has_text="Chega hoje?")).to_be_visible(timeout=20_000)
     shot(page, "04-partner-message-in-inbox")
+    with api_login(platform.base_url, platform.admin_email, platform.password) as admin:  # leave the queue as found
+        closed = admin.post(f"/api/conversations/{sent.json()['conversation_id']}/close")
+        assert closed.status_code == 200, closed.text
     assert not page_errors, page_errors
