@@ -251,15 +251,18 @@ def handle_webhook(payload: bytes, signature: str | None) -> dict[str, Any]:
         if tenant_id is None:
             logger.warning("stripe event of no known tenant", extra={"event_id": event.event_id,
                                                                      "type": event.type})
+            store.finish_event(event.event_id)
             return {"received": True, "handled": False}
         handler(tenant_id, event)
         _writable.forget(tenant_id)
     except NotFound:
         logger.warning("stripe event for a tenant that is gone", extra={"event_id": event.event_id})
+        store.finish_event(event.event_id)
         return {"received": True, "handled": False}
     except Exception:
         store.release_event(event.event_id)  # Stripe retries: the retry must be handled
         raise
+    store.finish_event(event.event_id)
     logger.info("stripe webhook handled", extra={"event_id": event.event_id, "type": event.type,
                                                  "tenant_id": tenant_id})
     return {"received": True, "handled": True}

@@ -6,14 +6,15 @@
   subscription change (plan + limits + add-ons + status) is ONE UpdateItem and the next request reads it.
 - ``STRIPECUS#<customer id>`` → tenant: a webhook finds its tenant with one GetItem; written in the same
   transaction as the tenant's ``stripe_customer_id`` (conditioned on the tenant having none).
-- ``STRIPEEVT#<event id>``: a processed webhook event, put on the condition of its absence (a replay finds it and
-  is ignored) with a TTL of ``EVENT_TTL_DAYS`` (Stripe retries for 3 days).
+- ``STRIPEEVT#<event id>``: a webhook event, put on the condition of its absence (a replay finds it and is
+  ignored) as ``processing``, then ``done``; a ``processing`` claim older than ``CLAIM_TIMEOUT_S`` (its handler
+  died) may be claimed again; TTL ``EVENT_TTL_DAYS`` (Stripe retries for 3 days).
 """
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from pynamodb.attributes import ListAttribute, UnicodeAttribute
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
 from alrea.core.errors import NotFound
@@ -67,10 +68,12 @@ class CustomerPointer(Item):
 
 
 class ProcessedEvent(Item):
-    """``STRIPEEVT#<event id>``: a webhook event already handled (TTL)."""
+    """``STRIPEEVT#<event id>``: a webhook event being handled (``processing``) or handled (``done``); TTL."""
 
     event_type = UnicodeAttribute(null=True)
     processed_at = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(null=True)
+    claimed_s = NumberAttribute(null=True)
 
     @classmethod
     def key(cls, event_id: str) -> tuple[str, str]:
@@ -114,17 +117,28 @@ def tenant_of_customer(customer_id: str) -> str | None:
         return None
 
 
+CLAIM_TIMEOUT_S = 300  # a claim older than this whose handler never finished (a crash) may be taken again
+
+
 def claim_event(event_id: str, event_type: str, *, at: str, now_s: int) -> bool:
-    """True the first time ``event_id`` is claimed; False for a replay (nothing written)."""
+    """True when this delivery may handle ``event_id``: never seen, or a claim whose handler died more than
+    ``CLAIM_TIMEOUT_S`` ago. False for a replay of a handled (or being handled) event; nothing written then."""
     item = ProcessedEvent(*ProcessedEvent.key(event_id), entity="stripe_event", event_type=event_type,
-                          processed_at=at, ttl=now_s + EVENT_TTL_DAYS * 86400)
+                          processed_at=at, status="processing", claimed_s=now_s,
+                          ttl=now_s + EVENT_TTL_DAYS * 86400)
+    stale = (ProcessedEvent.status == "processing") & (ProcessedEvent.claimed_s < now_s - CLAIM_TIMEOUT_S)
     try:
-        item.save(condition=ProcessedEvent.pk.does_not_exist())
+        item.save(condition=ProcessedEvent.pk.does_not_exist() | stale)
     except PutError as exc:
         if condition_failed(exc):
             return False
         raise
     return True
+
+
+def finish_event(event_id: str) -> None:
+    """The claimed event was handled: replays are ignored from now on (for the TTL's 30 days)."""
+    ProcessedEvent(*ProcessedEvent.key(event_id)).update(actions=[ProcessedEvent.status.set("done")])
 
 
 def release_event(event_id: str) -> None:
