@@ -100,6 +100,20 @@ class CampaignFinished:
 
 
 @dataclass(frozen=True)
+class CampaignFailedOver:
+    """A number left a running campaign (``reason`` "disconnected" | "failures") and its pending recipients
+    moved to the campaign's other numbers, which go on sending."""
+
+    tenant_id: str
+    campaign_id: str
+    instance_id: str
+    reason: str
+    moved: int
+    message: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
 class ImportFinished:
     tenant_id: str
     import_id: str
@@ -151,6 +165,9 @@ ON_CAMPAIGN_FINISHED: list[str] = [
     "alrea.services.notifications:on_campaign_finished",
     "alrea.services.outbound_webhooks:on_campaign_finished",
 ]
+ON_CAMPAIGN_FAILED_OVER: list[str] = [
+    "alrea.services.notifications:on_campaign_failed_over",
+]
 ON_WEBHOOK_DISABLED: list[str] = [
     "alrea.services.notifications:on_webhook_disabled",
 ]
@@ -198,6 +215,10 @@ def note_added(fact: NoteAdded) -> None:
 
 def campaign_finished(fact: CampaignFinished) -> None:
     _emit(ON_CAMPAIGN_FINISHED, fact)
+
+
+def campaign_failed_over(fact: CampaignFailedOver) -> None:
+    _emit(ON_CAMPAIGN_FAILED_OVER, fact)
 
 
 def import_finished(fact: ImportFinished) -> None:
