@@ -205,6 +205,11 @@ def _send(order: dom.SendOrder, receive_count: int, batch: SendBatch) -> str:
             return _failed(order, batch)
         # nothing went out: pending again, and the same order comes back later (its claim sends it once)
         _finish(order, rec, batch, dom.R_PENDING)
+        if isinstance(exc, ConnectionClosed) and not _still_open(order):
+            # the number dropped: it leaves the campaign and the planner moves its recipients to the others
+            _safely("failover", order.campaign_id, fail_over, order.tenant_id, order.campaign_id,
+                    order.instance_id, "disconnected")
+            return "retry"
         runtime().bus.publish(SEND_QUEUE, {**order.as_message(), "slot": time.time(), "attempt": attempt + 1},
                               delay_s=retry_delay_s(attempt))
         return "retry"
@@ -216,6 +221,14 @@ def _send(order: dom.SendOrder, receive_count: int, batch: SendBatch) -> str:
     app_metrics.send_outcome("campaign", "ok", tenant_id=order.tenant_id)
     batch.outcome(order, failed=False)
     return "sent"
+
+
+def _still_open(order: dom.SendOrder) -> bool:
+    """The number's connection as the webhooks last told it (read again: it may have dropped meanwhile)."""
+    try:
+        return instance_store.get(order.tenant_id, order.instance_id).state == "open"
+    except Exception:  # noqa: BLE001 - the number was deleted
+        return False
 
 
 def _failed(order: dom.SendOrder, batch: SendBatch) -> str:
