@@ -106,3 +106,38 @@ def test_a_number_disconnecting_mid_campaign_hands_its_recipients_to_the_other(w
               if e["type"] == "campaign_alert" and e["campaign_id"] == cid]
     assert alerts and alerts[0]["reason"] == "failover" and "passaram para os outros números" in alerts[0]["message"]
     time.sleep(0.1)
+
+
+def test_an_image_campaign_delivers_the_image_with_each_contacts_caption(world):
+    from alrea.services import campaign_media
+    from alrea.simulator import payloads
+
+    image = payloads.png()
+    upload = campaign_media.create_upload(world.admin, file_name="oferta.png", mimetype="image/png",
+                                          size=len(image))
+    httpx.put(upload["upload_url"], content=image, headers=upload["headers"], timeout=10).raise_for_status()
+    assert httpx.get(upload["preview_url"], timeout=10).content == image  # the wizard's preview
+    tag, phones = world.contacts(4)
+    media = {"key": upload["key"], "mimetype": "image/png", "file_name": "oferta.png"}
+    cid = world.campaign(tag, variants=[{"text": "Olá {{nome}}, confira a oferta!", "media": media}])
+    world.start(cid)
+    world.wait_status(cid, "completed", timeout=60)
+    assert_exactly_once(world, cid, phones)
+    digits = {p.lstrip("+") for p in phones}
+    sends = [s for s in world.sent() if s["number"] in digits]
+    assert {s["mediatype"] for s in sends} == {"image"} and {s["bytes"] for s in sends} == {len(image)}
+    names = {r.phone.lstrip("+"): (r.contact or {}).get("name", "").split()[0] for r in world.recipients(cid)}
+    assert all(s["caption"] == f"Olá {names[s['number']]}, confira a oferta!" for s in sends), sends
+
+
+def test_media_uploads_are_checked_by_kind_and_size(world):
+    from alrea.core.errors import Invalid
+    from alrea.services import campaign_media
+
+    with pytest.raises(Invalid):
+        campaign_media.create_upload(world.admin, file_name="x.exe", mimetype="application/x-msdownload", size=10)
+    with pytest.raises(Invalid):
+        campaign_media.create_upload(world.admin, file_name="x.png", mimetype="image/png", size=6 * 1024 * 1024)
+    ok = campaign_media.create_upload(world.admin, file_name="catálogo 2026.pdf", mimetype="application/pdf",
+                                      size=9 * 1024 * 1024)
+    assert ok["key"].startswith(f"t/{world.tenant_id}/campaigns/") and ok["mediatype"] == "document"
