@@ -300,7 +300,8 @@ def create_app(state: SimState) -> FastAPI:
             if "unknown_numbers" in body:
                 f.unknown_numbers = {p.digits_of(str(n)) for n in body["unknown_numbers"] or []}
             for name, kind in (("error_rate", float), ("fail_next", int), ("latency_ms", int),
-                               ("hang_s", float), ("error_kind", str), ("echo_delay_s", float)):
+                               ("hang_s", float), ("error_kind", str), ("echo_delay_s", float),
+                               ("hang_rate", float)):
                 if name in body:
                     setattr(f, name, kind(body[name]))
         return state.faults.public()

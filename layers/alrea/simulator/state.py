@@ -91,10 +91,12 @@ class Faults:
     error_rate: float = 0.0  # probability of a 5xx on Evolution routes
     fail_next: int = 0  # the next N Evolution requests answer 5xx
     # "closed" (500 "Connection Closed", nothing done) | "generic" (500 Internal Server Error, nothing done) |
-    # "sent" (the work is done — a send goes out and is echoed — then 500 Internal Server Error)
+    # "sent" (the work is done — a send goes out and is echoed — then 500 Internal Server Error) | "mix" (one
+    # of the three, at random)
     error_kind: str = "closed"
     latency_ms: int = 0  # added to every Evolution request
     hang_s: float = 0.0  # answer this late (the work is done first: a send really goes out)
+    hang_rate: float = 1.0  # the share of requests that hang (when hang_s is set)
     echo_delay_s: float = 0.0  # the send.message echo of a send comes this late (e.g. after a hang)
 
     def public(self) -> dict[str, Any]:
@@ -228,6 +230,10 @@ class SimState:
             if f.fail_next > 0:
                 f.fail_next -= 1
             kind, hang = f.error_kind, f.hang_s
+            if kind == "mix":
+                kind = self.random.choice(("closed", "generic", "sent"))
+            if hang and f.hang_rate < 1.0 and self.random.random() >= f.hang_rate:
+                hang = 0.0
         if fail and kind != "sent":
             raise SimError(500, "Connection Closed" if kind == "closed" else "Internal Server Error")
         return hang, fail
