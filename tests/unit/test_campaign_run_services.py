@@ -267,21 +267,22 @@ def test_an_unknown_send_the_gateway_has_is_sent_and_the_campaign_waits_for_it(w
     assert len(w.wa.sent) == 1  # the unknown one was never sent again
 
 
-def test_an_unknown_send_the_gateway_does_not_have_is_sent_once_more_then_uncertain(w):
+def test_an_unknown_send_the_gateway_does_not_have_is_sent_again_then_uncertain(w):
     c, phones = unknown_recipient(w)
-    plan(c, 2, now=later(campaign_reconcile.reconcile_after_s() + 1))
-    rec = w.memory.get_recipient(c.tenant_id, c.id, phones[0])
-    assert rec.status == dom.R_PENDING and rec.requeued == 1
-    plan(c, 3)
-    (again,) = orders(w)  # the next round plans it (it sorts after the number's cursor)
-    assert again["phone"] == phones[0]
-    w.wa.fail = {phones[0].lstrip("+"): SendOutcomeUnknown("timeout again")}
-    send_all(w, [again])
-    plan(c, 4, now=later(2 * campaign_reconcile.reconcile_after_s()))
-    rec = w.memory.get_recipient(c.tenant_id, c.id, phones[0])
+    for attempt in range(1, campaign_reconcile.MAX_REQUEUES + 2):
+        plan(c, 2 * attempt, now=later(attempt * campaign_reconcile.reconcile_after_s() + 1))
+        rec = w.memory.get_recipient(c.tenant_id, c.id, phones[0])
+        if attempt > campaign_reconcile.MAX_REQUEUES:
+            break
+        assert rec.status == dom.R_PENDING and rec.requeued == attempt
+        plan(c, 2 * attempt + 1)
+        (again,) = orders(w)  # the next round plans it (it sorts after the number's cursor)
+        assert again["phone"] == phones[0]
+        w.wa.fail = {phones[0].lstrip("+"): SendOutcomeUnknown("timeout again")}
+        send_all(w, [again])
     assert rec.status == dom.R_FAILED and rec.error == dom.UNCERTAIN
     assert dom.recipient_json(rec)["uncertain"] is True
-    assert plan(c, 5).done
+    assert plan(c, 50).done
     # a person sends the uncertain ones again: the finished campaign runs again for them
     starts = []
     set_runtime(Runtime(bus=w.bus, push=None, pacer=SimpleNamespace(start=lambda *a: starts.append(a)),

@@ -6,8 +6,9 @@ sending blindly again.
 2. Otherwise, once the echo had time to come (``RECONCILE_AFTER_S`` after the attempt), the planner's round
    asks the gateway for the chat's own messages in the send's window (Evolution ``/chat/findMessages``):
    - found → sent (with its WhatsApp id: the receipts that follow move it on);
-   - certainly not there → pending again, at the end of its number's queue, ONCE (``requeued``); a second
-     time → failed "resultado incerto";
+   - certainly not there → pending again, at the end of its number's queue (``requeued``; each time follows
+     a confirmed absence, so it is as safe as the first; at most ``MAX_REQUEUES`` times, then failed
+     "resultado incerto");
    - the gateway cannot answer (number disconnected, gateway down) → asked again later; after
      ``GIVE_UP_S`` → failed "resultado incerto".
    A person may send the uncertain ones again explicitly (``retry_uncertain``), warned that a duplicate is
@@ -32,6 +33,7 @@ from alrea.wiring import runtime
 BEFORE_S = 5  # the gateway's timestamp may be a little before our attempt's (clocks, whole seconds)
 WINDOW_S = 180  # a send answered this late is not looked for further on
 RETRY_ASK_S = 30  # the gateway could not answer: ask again this much later
+MAX_REQUEUES = 3
 
 
 def reconcile_after_s() -> float:
@@ -68,8 +70,8 @@ def reconcile_unknown(c: dom.Campaign, now: datetime, *, limit: int = 50) -> flo
             sent = found[0]
             sent_at = iso(datetime.fromtimestamp(sent.timestamp, at.tzinfo)) if sent.timestamp else iso(at)
             _settle(rec, dom.R_SENT, wamid=sent.id, sent_at=sent_at, error=None)
-        elif rec.requeued < 1:
-            _settle(rec, dom.R_PENDING, to_end=True, requeued=1, error=None)
+        elif rec.requeued < MAX_REQUEUES:
+            _settle(rec, dom.R_PENDING, to_end=True, requeued=rec.requeued + 1, error=None)
         else:
             _settle(rec, dom.R_FAILED, error=dom.UNCERTAIN)
     return next_due

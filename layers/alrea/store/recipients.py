@@ -16,6 +16,7 @@ Operations answer domain types (alrea.domain.campaigns.Recipient); no item class
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -122,11 +123,11 @@ def get(tenant_id: str, cid: str, phone: str) -> dom.Recipient | None:
         return None
 
 
-def last_in_queue(phone: str, now: str) -> str:
+def last_in_queue(phone: str) -> str:
     """A queue key that sorts after every phone (and after earlier moves) in a number's pending queue: a
     recipient queued again or moved to another number is planned after the ones already there, so no planner
-    cursor has passed it."""
-    return f"~{now}#{phone}"
+    cursor has passed it (nanoseconds: two moves of one recipient never share a key)."""
+    return f"~{time.time_ns():020d}#{phone}"
 
 
 def _status_actions(r: dom.Recipient, status: str, now: str, queue_key: str | None = None) -> list[Action]:
@@ -171,7 +172,7 @@ def advance(r: dom.Recipient, olds: tuple[str, ...], new_status: str, *, to_end:
         deltas = dom.counter_deltas(previous, new_status)
         now = iso(utcnow())
         tx = Transaction()
-        tail = last_in_queue(r.phone, now) if to_end else None
+        tail = last_in_queue(r.phone) if to_end else None
         tx.update("recipient", key_item(r.tenant_id, r.campaign_id, r.phone),
                   [*_status_actions(r, new_status, now, tail), *_field_actions(r, new_status, fields, now)],
                   condition=R.status == previous)
@@ -272,7 +273,7 @@ def reassign(r: dom.Recipient, instance_id: str) -> bool:
     R = RecipientItem
     now = iso(utcnow())
     return update_if(key_item(r.tenant_id, r.campaign_id, r.phone),
-                     [R.instance_id.set(instance_id), R.gsi3sk.set(f"{instance_id}#{last_in_queue(r.phone, now)}"),
+                     [R.instance_id.set(instance_id), R.gsi3sk.set(f"{instance_id}#{last_in_queue(r.phone)}"),
                       R.updated_at.set(now)],
                      (R.status == dom.R_PENDING) & (R.instance_id == r.instance_id))
 

@@ -8,6 +8,7 @@ run, counters moving with the moves, the planner's cursor, the numbers' rings.
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 from dataclasses import replace
 from typing import Any
@@ -196,7 +197,7 @@ class MemoryCampaignStore:
             if name not in _SETTABLE:
                 raise ValueError(f"not a recipient field a move may set: {name}")
         now = iso(utcnow())
-        key = f"~{now}#{r.phone}" if to_end else None
+        key = f"~{time.time_ns():020d}#{r.phone}" if to_end else None
         self.recipients[(r.tenant_id, r.campaign_id)][r.phone] = replace(current, status=new, updated_at=now,
                                                                           queue_key=key, **fields)
         return True
@@ -208,7 +209,7 @@ class MemoryCampaignStore:
                 return False
             now = iso(utcnow())
             self.recipients[(r.tenant_id, r.campaign_id)][r.phone] = replace(
-                current, instance_id=instance_id, queue_key=f"~{now}#{r.phone}", updated_at=now)
+                current, instance_id=instance_id, queue_key=f"~{time.time_ns():020d}#{r.phone}", updated_at=now)
             return True
 
     def mark(self, r: dom.Recipient, old: str, new_status: str, **fields: Any) -> bool:
