@@ -1,6 +1,6 @@
 """Campaign bench: planner + sender handlers on moto (DynamoDB, SQS) with the Evolution simulator over HTTP.
 
-    .venv/bin/python bench/campaign.py [recipients=10000] [paced=100]
+    .venv/bin/python bench/campaign.py [recipients=10000] [paced=100] [faulty=300]   (0 skips a part)
 
 Part 1 — N recipients, zero delay: the real campaign_plan / campaign_send handlers are fed SQS events from the
 queues (QueuePacer: plan rounds are delayed messages; on AWS each round is ~4 Step Functions transitions).
@@ -309,4 +309,5 @@ if __name__ == "__main__":
         part_one(recipients)
     if paced:
         part_two(paced)
-    part_three(faulty)
+    if faulty:
+        part_three(faulty)

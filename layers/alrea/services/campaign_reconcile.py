@@ -21,7 +21,7 @@ import os
 from datetime import datetime, timedelta
 
 from alrea.core.clock import iso, parse_iso, utcnow
-from alrea.core.errors import Conflict
+from alrea.core.errors import Conflict, NotFound
 from alrea.core.log import logger
 from alrea.domain import campaigns as dom
 from alrea.ports.whatsapp import WhatsAppError
@@ -111,8 +111,6 @@ def retry_uncertain(tenant_id: str, cid: str) -> int:
 
     c = store.get(tenant_id, cid)
     if c is None:
-        from alrea.core.errors import NotFound
-
         raise NotFound("Campanha não encontrada.")
     if c.status not in (dom.RUNNING, dom.PAUSED, dom.COMPLETED):
         raise Conflict("Só é possível reenviar em campanhas em andamento, pausadas ou concluídas.")
