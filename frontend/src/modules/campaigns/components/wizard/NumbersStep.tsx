@@ -12,9 +12,10 @@ export function NumbersStep({ draft, onChange }: { draft: Draft; onChange: (patc
   const list = instances.data ?? [];
   const ids = list.map((i) => i.id).join(",");
   const cap = draft.pacing.daily_cap_per_number;
+  const warms = draft.pacing.warmup !== false;
   const warmup = useApiQuery(
-    (signal) => campaignsApi.warmup(ids ? ids.split(",") : [], cap, signal),
-    [ids, cap],
+    (signal) => campaignsApi.warmup(ids && warms ? ids.split(",") : [], cap, signal),
+    [ids, cap, warms],
   );
   const warming = new Map((warmup.data ?? []).filter((w) => w.warming).map((w) => [w.instance_id, w]));
 
