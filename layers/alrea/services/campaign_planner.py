@@ -149,7 +149,7 @@ def _in_flight_wait(c: dom.Campaign, states: dict[str, dom.NumberState], now: da
     cursor goes back to the start so the next round plans them again — a late first message and the new one
     race for the claim, which lets one send."""
     _expire_sending(c, now)
-    reconcile_at = reconcile_unknown(c, now)
+    reconcile_at, requeued = reconcile_unknown(c, now)
     stale = [iid for iid, s in states.items()
              if s.last_slot is not None and s.last_slot < now.timestamp() - STALE_QUEUED_S and s.after
              and s.after_run == c.run_id]
@@ -157,7 +157,7 @@ def _in_flight_wait(c: dom.Campaign, states: dict[str, dom.NumberState], now: da
         logger.warning("replanning pending recipients whose messages were lost", extra={"campaign_id": c.id})
         store.reset_numbers(c.tenant_id, c.id, stale, outcomes=False)
         return 1
-    if rstore.any_in(c.tenant_id, c.id, dom.R_PENDING):  # queued again by the reconciliation: plan them
+    if requeued:  # queued again by the reconciliation: plan them
         return 1
     last = max((s.last_slot for s in states.values() if s.last_slot is not None), default=None)
     wait = max(2, dom.wait_seconds(last + 2, now)) if last is not None else 2

@@ -46,11 +46,12 @@ def give_up_s() -> float:
     return float(os.environ.get("ALREA_CAMPAIGN_RECONCILE_GIVE_UP_S", "1800"))
 
 
-def reconcile_unknown(c: dom.Campaign, now: datetime, *, limit: int = 50) -> float | None:
-    """Settle the campaign's unknown recipients that are due; answers when the next one is due (epoch s), or
-    None when none is left waiting."""
+def reconcile_unknown(c: dom.Campaign, now: datetime, *, limit: int = 50) -> tuple[float | None, int]:
+    """Settle the campaign's unknown recipients that are due; answers when the next one is due (epoch s, or
+    None when none is left waiting) and how many were queued again (to plan)."""
     wait_s, give_up = reconcile_after_s(), give_up_s()
     next_due: float | None = None
+    queued = 0
     names: dict[str, str | None] = {}
     for rec in rstore.by_status(c.tenant_id, c.id, dom.R_UNKNOWN, limit=limit):
         at = parse_iso(rec.attempted_at or rec.updated_at or iso(now))
@@ -71,10 +72,10 @@ def reconcile_unknown(c: dom.Campaign, now: datetime, *, limit: int = 50) -> flo
             sent_at = iso(datetime.fromtimestamp(sent.timestamp, at.tzinfo)) if sent.timestamp else iso(at)
             _settle(rec, dom.R_SENT, wamid=sent.id, sent_at=sent_at, error=None)
         elif rec.requeued < MAX_REQUEUES:
-            _settle(rec, dom.R_PENDING, to_end=True, requeued=rec.requeued + 1, error=None)
+            queued += _settle(rec, dom.R_PENDING, to_end=True, requeued=rec.requeued + 1, error=None)
         else:
             _settle(rec, dom.R_FAILED, error=dom.UNCERTAIN)
-    return next_due
+    return next_due, queued
 
 
 def _ask(tenant_id: str, rec: dom.Recipient, at: datetime, names: dict[str, str | None]) -> list | None:
@@ -95,12 +96,14 @@ def _ask(tenant_id: str, rec: dom.Recipient, at: datetime, names: dict[str, str 
         return None
 
 
-def _settle(rec: dom.Recipient, new: str, *, to_end: bool = False, **fields: object) -> None:
+def _settle(rec: dom.Recipient, new: str, *, to_end: bool = False, **fields: object) -> bool:
     previous = rstore.advance(rec, (dom.R_UNKNOWN,), new, to_end=to_end, **fields)
-    if previous is not None:
-        logger.info("unknown campaign send reconciled", extra={"campaign_id": rec.campaign_id, "outcome": new})
-        if new != dom.R_PENDING:
-            store.timeline_add(rec.tenant_id, rec.campaign_id, iso(utcnow()), dom.counter_deltas(previous, new))
+    if previous is None:
+        return False
+    logger.info("unknown campaign send reconciled", extra={"campaign_id": rec.campaign_id, "outcome": new})
+    if new != dom.R_PENDING:
+        store.timeline_add(rec.tenant_id, rec.campaign_id, iso(utcnow()), dom.counter_deltas(previous, new))
+    return True
 
 
 def retry_uncertain(tenant_id: str, cid: str) -> int:
