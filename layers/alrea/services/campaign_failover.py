@@ -52,10 +52,13 @@ def fail_over(tenant_id: str, cid: str, instance_id: str, reason: str) -> str:
     c = store.get(tenant_id, cid)
     if c is None or c.status != dom.RUNNING or instance_id not in (c.instance_ids or []):
         return "ignored"
-    if not store.halt_number(tenant_id, cid, instance_id, reason):
-        return "ignored"  # it had already left
+    halted = store.halt_number(tenant_id, cid, instance_id, reason)
     states = store.number_states(tenant_id, cid)
     healthy = healthy_numbers(c, states, but=instance_id)
+    if not halted:  # it had already left: recipients back to pending on it since (sends it had in hand) follow
+        if healthy:
+            move_pending(c, instance_id, healthy)
+        return "ignored"
     label = _label(tenant_id, instance_id)
     why = WHY.get(reason, reason)
     if not healthy:

@@ -60,6 +60,10 @@ class SendBatch:
         self._moves: dict[tuple[str, str], list[tuple[dom.SendOrder, dom.Recipient, str, dict[str, Any]]]] = \
             defaultdict(list)
         self._rings: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        self._dropped: set[tuple[str, str, str]] = set()
+
+    def dropped(self, order: dom.SendOrder) -> None:
+        self._dropped.add((order.tenant_id, order.campaign_id, order.instance_id))
 
     def instance(self, tenant_id: str, instance_id: str) -> Any:
         key = (tenant_id, instance_id)
@@ -102,8 +106,8 @@ class SendBatch:
     def flush(self) -> None:
         """Per campaign: the outcomes with the counters (one transaction), the chart minutes, the numbers'
         rings (one write each); then auto-pause and one progress push."""
-        moves, rings = self._moves, self._rings
-        self._moves, self._rings = defaultdict(list), defaultdict(list)
+        moves, rings, dropped = self._moves, self._rings, self._dropped
+        self._moves, self._rings, self._dropped = defaultdict(list), defaultdict(list), set()
         moved: set[tuple[str, str]] = set()
         for (tid, cid), items in moves.items():
             applied = _safely("outcomes", cid, rstore.settle_many,
@@ -117,6 +121,8 @@ class SendBatch:
             if any(applied):
                 moved.add((tid, cid))
                 _safely("chart", cid, store.timeline_add_many, tid, cid, {m: dict(d) for m, d in minutes.items() if d})
+        for tid, cid, iid in dropped:  # after the settle: the recipients it had in hand are pending again
+            _safely("failover", cid, fail_over, tid, cid, iid, "disconnected")
         for (tid, cid, iid), outcomes in rings.items():
             recent = _safely("ring", cid, store.record_outcomes, tid, cid, iid, outcomes) or []
             if any(outcomes) and dom.should_auto_pause(recent):
@@ -206,9 +212,7 @@ def _send(order: dom.SendOrder, receive_count: int, batch: SendBatch) -> str:
         # nothing went out: pending again, and the same order comes back later (its claim sends it once)
         _finish(order, rec, batch, dom.R_PENDING)
         if isinstance(exc, ConnectionClosed) and not _still_open(order):
-            # the number dropped: it leaves the campaign and the planner moves its recipients to the others
-            _safely("failover", order.campaign_id, fail_over, order.tenant_id, order.campaign_id,
-                    order.instance_id, "disconnected")
+            batch.dropped(order)  # the number dropped: at the flush, its recipients move to the other numbers
             return "retry"
         runtime().bus.publish(SEND_QUEUE, {**order.as_message(), "slot": time.time(), "attempt": attempt + 1},
                               delay_s=retry_delay_s(attempt))
