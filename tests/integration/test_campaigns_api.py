@@ -216,3 +216,10 @@ def test_media_upload_warmup_and_retry_uncertain_routes(tenant_a, tenant_b, api_
     cid = tenant_a.post("/api/campaigns", body(old)).json()["id"]
     assert tenant_b.post(f"/api/campaigns/{cid}/recipients/retry-uncertain").status_code == 404
     assert tenant_a.post(f"/api/campaigns/{cid}/recipients/retry-uncertain").status_code == 409  # a draft
+
+
+def test_preview_of_a_file_without_caption(tenant_a):
+    media = {"key": f"t/{tenant_a.tenant_id}/campaigns/x-oferta.png", "mimetype": "image/png"}
+    r = tenant_a.post("/api/campaigns/preview", {"variants": [{"text": "", "media": media}]})
+    assert r.status_code == 200 and r.json()["rendered"] == ""
+    assert tenant_a.post("/api/campaigns/preview", {"variants": [{"text": " "}]}).status_code == 422
