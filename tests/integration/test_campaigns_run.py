@@ -418,6 +418,7 @@ def test_simulator_5xx_and_timeouts_never_send_twice(world, monkeypatch):
 
     quick = EvolutionClient(world.sim.url, world.sim.api_key, timeout=1.0, backoff_s=0.05)
     monkeypatch.setattr(world.rt.runtime, "whatsapp", quick)
+    monkeypatch.setenv("ALREA_CAMPAIGN_RECONCILE_AFTER_S", "3")  # unknown outcomes: the gateway is asked soon
     tag, phones = world.contacts(20)
     cid = world.campaign(tag)
     sim_faults(world, error_rate=0.3, error_kind="closed")

@@ -197,11 +197,24 @@ def cancel(caller: Principal, cid: str) -> dom.Campaign:
     return item
 
 
+def rerun(tenant_id: str, cid: str) -> dom.Campaign:
+    """completed → running again with a new run, for recipients a person queued again (the uncertain ones)."""
+    run_id = new_id()
+    c = load(tenant_id, cid)
+    store.reset_numbers(tenant_id, cid, list(c.instance_ids))
+    item = store.rerun(tenant_id, cid, run_id)
+    if item is None:
+        raise Conflict(CHANGED)
+    runtime().pacer.start(tenant_id, cid, run_id)
+    push_progress(item)
+    return item
+
+
 def complete_if_done(tenant_id: str, cid: str, *, quiet: bool = False) -> dom.Campaign | None:
     """running → completed when no recipient is pending or sending and the counters agree. With ``quiet``
     (nothing was planned for minutes), counters that still disagree — a sender died between an outcome and
     its batch's counter flush — are recounted from the recipients first."""
-    if any(rstore.any_in(tenant_id, cid, s) for s in dom.IN_FLIGHT):
+    if any(rstore.any_in(tenant_id, cid, s) for s in dom.UNSETTLED):
         return None
     now = iso(utcnow())
     item = store.complete_if_running(tenant_id, cid, now)

@@ -32,12 +32,13 @@ const ICONS: Record<string, LucideIcon> = {
   mention: AtSign,
   campaign_completed: Megaphone,
   campaign_paused: AlertTriangle,
+  campaign_failover: AlertTriangle,
   import_finished: Upload,
   number_disconnected: SmartphoneNfc,
   webhook_disabled: Webhook,
 };
 
-const WARNINGS = new Set(["campaign_paused", "number_disconnected", "webhook_disabled"]);
+const WARNINGS = new Set(["campaign_paused", "campaign_failover", "number_disconnected", "webhook_disabled"]);
 
 /** Mounted once in the app shell: the live toasts of stored notifications, and the polling fallback. */
 export function NotificationFeed() {

@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useApiQuery } from "@/hooks/useApiQuery";
-import { useResync } from "@/hooks/useRealtime";
+import { useRealtimeEvent, useResync } from "@/hooks/useRealtime";
 import { ReadOnlyHint, useReadOnly } from "@/modules/billing";
 
 import { campaignsApi, downloadBlob, type CampaignAction } from "../api";
@@ -78,6 +78,14 @@ export function CampaignDetailPage() {
   }, [refetchCampaign, refetchTimeline]);
 
   useResync(refreshAll);
+
+  // a number left the campaign and its contacts moved to the others: say so while the person watches
+  const [failover, setFailover] = useState<string[]>([]);
+  useRealtimeEvent("campaign_alert", (event) => {
+    if (event.campaign_id !== id || event.reason !== "failover" || typeof event.message !== "string") return;
+    const message = event.message;
+    setFailover((prev) => (prev.includes(message) ? prev : [...prev, message]));
+  });
 
   useCampaignProgress((event) => {
     if (event.campaign_id !== id) return;
@@ -264,6 +272,16 @@ export function CampaignDetailPage() {
           {campaign.failure_reason}
         </div>
       ) : null}
+      {failover.map((message) => (
+        <div
+          key={message}
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-800"
+          role="status"
+          data-testid="campaign-failover"
+        >
+          {message}
+        </div>
+      ))}
       {campaign.status === "paused" && campaign.failure_reason ? (
         <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-800" role="alert">
           Pausada automaticamente: {campaign.failure_reason}
