@@ -79,6 +79,8 @@ ROLES: dict[tuple[str, str], str] = {
     ("GET", "/api/campaigns/{campaign_id}/recipients"): STAFF,
     ("GET", "/api/campaigns/{campaign_id}/export.csv"): STAFF,
     ("GET", "/api/campaigns/{campaign_id}/timeline"): STAFF,
+    ("POST", "/api/campaigns/media"): STAFF, ("GET", "/api/campaigns/media-url"): STAFF,
+    ("GET", "/api/campaigns/warmup"): STAFF, ("POST", "/api/campaigns/{campaign_id}/recipients/retry-uncertain"): STAFF,
     ("POST", "/api/contacts/{contact_id}/erase"): ADMIN,
     ("POST", "/api/privacy/exports"): ADMIN, ("GET", "/api/privacy/exports/{export_id}"): ADMIN,
     ("GET", "/api/privacy/retention"): ADMIN, ("PUT", "/api/privacy/retention"): ADMIN,
