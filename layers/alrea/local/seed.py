@@ -16,6 +16,9 @@ MANAGER_EMAIL = "gerente@demo.alrea.dev"
 AGENT_EMAIL = "agente@demo.alrea.dev"
 DEFAULT_PASSWORD = "Demo-Alrea-2026"  # passes the guessability check (services/passwords.py)
 DEPARTMENTS = ("Atendimento", "Vendas")
+# the demo company's plan (domain/catalogue.json), set through the operator's path after its sign-up: room for
+# its three users, and Sense left as an add-on it has not bought (the SPA shows that module locked)
+DEMO_PLAN = "professional"
 
 
 def demo_password() -> str:
@@ -48,7 +51,7 @@ class DemoTenant:
 
 def seed_demo(password: str | None = None) -> DemoTenant:
     from alrea.domain.roles import Principal
-    from alrea.services import auth, departments, users
+    from alrea.services import auth, departments, subscriptions, users
     from alrea.store import users as user_store
 
     logins = demo_logins(password)
@@ -60,6 +63,7 @@ def seed_demo(password: str | None = None) -> DemoTenant:
 
     signed = auth.signup(COMPANY, admin_login.name, admin_login.email, admin_login.password)
     tenant_id, admin_id = signed.tenant.tenant_id, signed.user.user_id
+    subscriptions.apply_subscription(tenant_id, DEMO_PLAN)
     admin = Principal(tenant_id=tenant_id, user_id=admin_id, role="admin", name=admin_login.name,
                       email=admin_login.email)
     service, sales = (departments.create(admin, name) for name in DEPARTMENTS)
