@@ -31,9 +31,12 @@ def light_password_hashing(monkeypatch):
 TEST_PLAN, TEST_ADD_ONS = "professional", ("sense",)
 
 
-def give_plan(tenant_id: str, plan: str = TEST_PLAN, add_ons: tuple[str, ...] = TEST_ADD_ONS, **limits: Any) -> None:
+def give_plan(tenant_id: str, plan: str = TEST_PLAN, add_ons: tuple[str, ...] | None = None, **limits: Any) -> None:
+    """``add_ons`` None: the test plan's (Sense) on the test plan, none on another."""
     from alrea.services import subscriptions
 
+    if add_ons is None:
+        add_ons = TEST_ADD_ONS if plan == TEST_PLAN else ()
     subscriptions.apply_subscription(tenant_id, plan, list(add_ons), limits=limits or None)
 
 
@@ -60,7 +63,7 @@ def roomy_partner_rate(partner_rate):
 
 @pytest.fixture
 def plan_of():
-    """Setter: ``plan_of(tenant_id, "starter", add_ons=(), **limits)`` through the operator's path."""
+    """Setter: ``plan_of(tenant_id, "starter", add_ons=None, **limits)`` through the operator's path."""
     return give_plan
 
 

@@ -214,11 +214,11 @@ def _count(limit_name: str, n: int) -> str:
 
 
 def upgrade_for(limit_name: str, current: int | None, plan_name: str | None = None) -> Plan | None:
-    """The first plan of the upgrade path (other than ``plan_name``) whose ``limit_name`` is larger than
-    ``current``; None when none."""
-    for name in catalogue().upgrade_path:
-        if name == plan_name:
-            continue
+    """The first plan after ``plan_name`` on the upgrade path (all of it for a plan off the path, api_only)
+    whose ``limit_name`` is larger than ``current``; None when none."""
+    path = catalogue().upgrade_path
+    later = path[path.index(plan_name) + 1:] if plan_name in path else path
+    for name in later:
         value = PLANS[name].limits.get(limit_name)
         if current is not None and (value is None or value > current):
             return PLANS[name]
