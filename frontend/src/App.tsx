@@ -1,9 +1,12 @@
+import type { ComponentType } from "react";
 import { createBrowserRouter, Navigate, RouterProvider } from "react-router-dom";
 
 import { AppShell } from "@/components/layout/AppShell";
 import { RequireAdmin, RequireAuth, RequireStaff } from "@/components/RequireAuth";
 import { Toaster } from "@/components/ui/sonner";
+import { ProductGate } from "@/components/UpgradePrompt";
 import { LoginPage } from "@/modules/auth";
+import { BillingPage } from "@/modules/billing";
 import {
   AboutPage,
   ApiKeysPage,
@@ -18,7 +21,19 @@ import {
   UsersPage,
   WebhooksPage,
 } from "@/modules/settings";
+import type { Product } from "@/hooks/useUserAccess";
 import { useAuth } from "@/stores/auth";
+
+/** A lazily loaded module behind its product: the module, or an UpgradePrompt in its place. */
+function gated(product: Product, Module: ComponentType) {
+  return function Gated() {
+    return (
+      <ProductGate product={product}>
+        <Module />
+      </ProductGate>
+    );
+  };
+}
 
 function SettingsIndex() {
   const isAdmin = useAuth((s) => s.user?.role === "admin");
@@ -37,15 +52,15 @@ export const router = createBrowserRouter([
           { index: true, element: <Navigate to="/inbox" replace /> },
           {
             path: "inbox/:conversationId?",
-            lazy: async () => ({ Component: (await import("@/modules/inbox")).InboxPage }),
+            lazy: async () => ({ Component: gated("flow", (await import("@/modules/inbox")).InboxPage) }),
           },
           {
             path: "contacts",
-            lazy: async () => ({ Component: (await import("@/modules/contacts")).ContactsPage }),
+            lazy: async () => ({ Component: gated("flow", (await import("@/modules/contacts")).ContactsPage) }),
           },
           {
             path: "campaigns/*",
-            lazy: async () => ({ Component: (await import("@/modules/campaigns")).CampaignsPage }),
+            lazy: async () => ({ Component: gated("flow", (await import("@/modules/campaigns")).CampaignsPage) }),
           },
           {
             path: "settings",
@@ -57,17 +72,20 @@ export const router = createBrowserRouter([
                   { path: "users", element: <UsersPage /> },
                   { path: "departments", element: <DepartmentsPage /> },
                   { path: "numbers", element: <NumbersPage /> },
-                  { path: "fields", element: <FieldsPage /> },
-                  { path: "opt-out", element: <OptOutPage /> },
-                  { path: "inbox", element: <InboxSettingsPage /> },
+                  { path: "fields", element: <ProductGate product="flow"><FieldsPage /></ProductGate> },
+                  { path: "opt-out", element: <ProductGate product="flow"><OptOutPage /></ProductGate> },
+                  { path: "inbox", element: <ProductGate product="flow"><InboxSettingsPage /></ProductGate> },
                   { path: "privacy", element: <PrivacyPage /> },
-                  { path: "api", element: <ApiKeysPage /> },
-                  { path: "webhooks", element: <WebhooksPage /> },
+                  { path: "api", element: <ProductGate product="api"><ApiKeysPage /></ProductGate> },
+                  { path: "webhooks", element: <ProductGate product="api"><WebhooksPage /></ProductGate> },
+                  { path: "billing", element: <BillingPage /> },
                 ],
               },
               {
                 element: <RequireStaff />,
-                children: [{ path: "quick-replies", element: <QuickRepliesPage /> }],
+                children: [
+                  { path: "quick-replies", element: <ProductGate product="flow"><QuickRepliesPage /></ProductGate> },
+                ],
               },
               { path: "profile", element: <ProfilePage /> },
               { path: "about", element: <AboutPage /> },

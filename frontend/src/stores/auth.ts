@@ -6,7 +6,7 @@ import { create } from "zustand";
 import { createJSONStorage, persist } from "zustand/middleware";
 
 import { api, setAuthBridge, type TokenPair } from "@/lib/api";
-import type { MeResponse, Tenant, User } from "@/modules/auth/types";
+import type { LimitUsage, MeResponse, PlanInfo, Tenant, User } from "@/modules/auth/types";
 
 export const AUTH_STORAGE_KEY = "alrea-auth";
 
@@ -15,6 +15,10 @@ interface AuthState {
   refresh: string | null;
   user: User | null;
   tenant: Tenant | null;
+  /** The plan, its products and the usage of each limit (from /api/me); null until loaded. */
+  plan: PlanInfo | null;
+  products: string[] | null;
+  usage: Record<string, LimitUsage> | null;
   login(email: string, password: string): Promise<void>;
   logout(): Promise<void>;
   loadMe(): Promise<void>;
@@ -29,6 +33,9 @@ export const useAuth = create<AuthState>()(
       refresh: null,
       user: null,
       tenant: null,
+      plan: null,
+      products: null,
+      usage: null,
 
       async login(email, password) {
         const { data } = await api.post<TokenPair>(
@@ -36,7 +43,7 @@ export const useAuth = create<AuthState>()(
           { email: email.trim(), password },
           { skipAuthRefresh: true },
         );
-        set({ access: data.access, refresh: data.refresh, user: null, tenant: null });
+        set({ access: data.access, refresh: data.refresh, user: null, tenant: null, plan: null, products: null, usage: null });
         try {
           await get().loadMe();
         } catch (err) {
@@ -62,7 +69,13 @@ export const useAuth = create<AuthState>()(
 
       async loadMe() {
         const { data } = await api.get<MeResponse>("/me");
-        set({ user: data.user, tenant: data.tenant });
+        set({
+          user: data.user,
+          tenant: data.tenant,
+          plan: data.plan ?? null,
+          products: data.products ?? null,
+          usage: data.usage ?? null,
+        });
       },
 
       setTokens(tokens) {
@@ -70,13 +83,21 @@ export const useAuth = create<AuthState>()(
       },
 
       clear() {
-        set({ access: null, refresh: null, user: null, tenant: null });
+        set({ access: null, refresh: null, user: null, tenant: null, plan: null, products: null, usage: null });
       },
     }),
     {
       name: AUTH_STORAGE_KEY,
       storage: createJSONStorage(() => localStorage),
-      partialize: (s) => ({ access: s.access, refresh: s.refresh, user: s.user, tenant: s.tenant }),
+      partialize: (s) => ({
+        access: s.access,
+        refresh: s.refresh,
+        user: s.user,
+        tenant: s.tenant,
+        plan: s.plan,
+        products: s.products,
+        usage: s.usage,
+      }),
     },
   ),
 );
