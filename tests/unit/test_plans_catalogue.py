@@ -176,3 +176,16 @@ def test_pushes_are_filtered_by_the_events_product(monkeypatch):
                        {"type": "import_progress"}):
         assert not subscriptions.may_push("t", flow_event), flow_event
     assert not subscriptions.may_push("t", {"type": "notification_created"})
+
+
+def test_stripe_price_ids_come_from_the_settings_each_entry_names(monkeypatch):
+    from alrea.services import subscriptions
+
+    for plan in plans.PLANS.values():
+        monkeypatch.delenv(plan.stripe_price_env, raising=False)
+    monkeypatch.setenv("ALREA_STRIPE_PRICE_PROFESSIONAL", "price_pro_123")
+    monkeypatch.setenv("ALREA_STRIPE_PRICE_ADDON_SENSE", "price_sense_9")
+    monkeypatch.delenv("ALREA_STRIPE_PRICE_ADDON_API", raising=False)
+    monkeypatch.delenv("ALREA_STRIPE_PRICE_ADDON_NOTIFICATIONS", raising=False)
+    assert subscriptions.stripe_prices() == {"price_pro_123": ("plan", "professional"),
+                                             "price_sense_9": ("add_on", "sense")}

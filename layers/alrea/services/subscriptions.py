@@ -11,6 +11,7 @@ The catalogue is data (``domain/catalogue.json`` through ``domain.plans``). Gati
 """
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from alrea.core.clock import iso, utcnow
@@ -55,6 +56,16 @@ def apply_subscription(tenant_id: str, plan: str, add_ons: list[str] | tuple[str
     logger.info("subscription applied", extra={"tenant_id": tenant_id, "plan": chosen.name, "add_ons": bought,
                                                "status": status, "api_keys": rewritten})
     return tenant
+
+
+def stripe_prices() -> dict[str, tuple[str, str]]:
+    """The configured Stripe price ids (each catalogue entry names its setting, ``stripe_price_env``) → what
+    each buys: ``("plan", "professional")`` or ``("add_on", "sense")``. Entries whose setting is unset are
+    left out. What a Checkout Session is made of, and how a subscription's items map back to plan + add-ons."""
+    c = plans.catalogue()
+    wanted = [(p.stripe_price_env, ("plan", p.name)) for p in c.plans.values()]
+    wanted += [(a.stripe_price_env, ("add_on", a.product)) for a in c.add_ons.values()]
+    return {os.environ[env]: what for env, what in wanted if os.environ.get(env)}
 
 
 # ---------------------------------------------------------------- gating
