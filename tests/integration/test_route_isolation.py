@@ -18,7 +18,7 @@ import pytest
 
 from alrea.domain.api_keys import SCOPES
 
-PUBLIC = {("GET", "/api/health"), ("POST", "/api/auth/signup"), ("POST", "/api/auth/login"),
+PUBLIC = {("GET", "/api/health"), ("GET", "/api/plans"), ("POST", "/api/auth/signup"), ("POST", "/api/auth/login"),
           ("POST", "/api/auth/refresh"), ("POST", "/api/auth/logout")}
 ADMIN, STAFF, ANY = "admin", "admin or manager", "any user"
 PARTNER = "partner API key"  # /v1: a key of the tenant (its scopes are tested in test_partner_keys.py)
