@@ -21,7 +21,7 @@ import {
   UsersPage,
   WebhooksPage,
 } from "@/modules/settings";
-import type { Product } from "@/hooks/useUserAccess";
+import { useUserAccess, type Product } from "@/hooks/useUserAccess";
 import { useAuth } from "@/stores/auth";
 
 /** A lazily loaded module behind its product: the module, or an UpgradePrompt in its place. */
@@ -33,6 +33,13 @@ function gated(product: Product, Module: ComponentType) {
       </ProductGate>
     );
   };
+}
+
+/** Home: the inbox, or for a tenant without Flow (API Only) its API settings (admins) or "Sobre". */
+function Home() {
+  const flow = useUserAccess("flow").allowed;
+  const isAdmin = useAuth((s) => s.user?.role === "admin");
+  return <Navigate to={flow ? "/inbox" : isAdmin ? "/settings/api" : "/settings/about"} replace />;
 }
 
 function SettingsIndex() {
@@ -49,7 +56,7 @@ export const router = createBrowserRouter([
       {
         element: <AppShell />,
         children: [
-          { index: true, element: <Navigate to="/inbox" replace /> },
+          { index: true, element: <Home /> },
           {
             path: "inbox/:conversationId?",
             lazy: async () => ({ Component: gated("flow", (await import("@/modules/inbox")).InboxPage) }),
@@ -91,7 +98,7 @@ export const router = createBrowserRouter([
               { path: "about", element: <AboutPage /> },
             ],
           },
-          { path: "*", element: <Navigate to="/inbox" replace /> },
+          { path: "*", element: <Home /> },
         ],
       },
     ],
