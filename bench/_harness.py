@@ -128,10 +128,13 @@ def count_dynamodb():
     original = botocore.client.BaseClient._make_api_call
 
     def counting(self, operation_name, api_params):
-        response = original(self, operation_name, api_params)
-        if self.meta.service_model.service_name == "dynamodb":
-            counter.record(operation_name, api_params, response)
-        return response
+        response = None
+        try:
+            response = original(self, operation_name, api_params)
+            return response
+        finally:  # a refused call (a condition that failed) is billed and counted too
+            if self.meta.service_model.service_name == "dynamodb":
+                counter.record(operation_name, api_params, response)
 
     # PynamoDB issues its own botocore calls through _make_api_call too
     botocore.client.BaseClient._make_api_call = counting

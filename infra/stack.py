@@ -12,7 +12,9 @@ only their ARNs. See docs/DEPLOY.md.
 from __future__ import annotations
 
 from collections.abc import Callable
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aws_cdk import Aws, CfnOutput, CfnParameter, RemovalPolicy, Stack
 from aws_cdk import aws_events as events
@@ -22,6 +24,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_ses as ses
 from aws_cdk.aws_lambda_event_sources import SqsEventSource
 from constructs import Construct
 
@@ -45,6 +48,30 @@ PLAN_QUEUE = "campaign_plan"  # CampaignRun's Plan task sends its task token her
 LOG_RETENTION = logs.RetentionDays.ONE_MONTH
 
 
+class Mail:
+    """Transactional e-mail through SES: the sender (context ``email_from``, default
+    ``ALREA Flow <nao-responda@<the SPA's host>>``), whose domain the operator verifies in SES (DKIM records),
+    and a configuration set that puts bounced and complained-about addresses on the suppression list."""
+
+    def __init__(self, stack: Stack, *, site_url: str, email_from: str | None) -> None:
+        host = urlsplit(site_url).hostname or ""
+        self.sender = email_from or f"ALREA Flow <nao-responda@{host}>"
+        address = parseaddr(self.sender)[1]
+        if "@" not in address:
+            raise ValueError(f"email_from must be an e-mail address (optionally 'Name <address>'), got "
+                             f"{self.sender!r}")
+        domain = address.rsplit("@", 1)[1]
+        self.configuration_set = ses.ConfigurationSet(
+            stack, "MailConfigurationSet",
+            suppression_reasons=ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+            reputation_metrics=True,
+        )
+        self.identity_arn = stack.format_arn(service="ses", resource="identity", resource_name=domain)
+        self.configuration_set_arn = stack.format_arn(
+            service="ses", resource="configuration-set",
+            resource_name=self.configuration_set.configuration_set_name)
+
+
 class AlreaStack(Stack):
     def __init__(
         self,
@@ -61,6 +88,7 @@ class AlreaStack(Stack):
         public_base_url: str | None = None,
         alarm_email: str | None = None,
         alarm_topic_arn: str | None = None,
+        email_from: str | None = None,
         **kwargs,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -75,7 +103,10 @@ class AlreaStack(Stack):
         cors_origins = cors_origins or list(BUCKET.cors_origins)
         runtime = lambda_runtime()
 
-        data = Data(self, "Data", site_origins=site_origins or self._site_origins())
+        site_origins = site_origins or self._site_origins()
+        data = Data(self, "Data", site_origins=site_origins)
+        mail = Mail(self, site_url=site_origins[0],
+                    email_from=email_from or self.node.try_get_context("email_from") or None)
         queues = Queues(self, "Queues")
         data.bucket.add_event_notification(
             s3.EventType.OBJECT_CREATED,
@@ -132,6 +163,9 @@ class AlreaStack(Stack):
                 socket_stage=socket.stage, socket_endpoint=socket.callback_url, jwt_secret=jwt_secret,
                 layer=layer, stage=stage, evolution_url=evolution_url.value_as_string,
                 evolution_api_key=evolution_api_key, public_base_url=base_url,
+                site_url=site_origins[0], email_from=mail.sender, email_identity_arn=mail.identity_arn,
+                mail_configuration_set=mail.configuration_set.configuration_set_name,
+                mail_configuration_set_arn=mail.configuration_set_arn,
             ),
             code_dir=code_dir or (lambda fn: fn.code_dir),
             runtime=runtime,
@@ -148,6 +182,7 @@ class AlreaStack(Stack):
         self.rest, self.socket, self.queues, self.data, self.campaigns = rest, socket, queues, data, campaigns
         self.functions, self.monitoring, self.firewall = fns, monitoring, firewall
         self.jwt_secret, self.evolution_api_key = jwt_secret, evolution_api_key
+        self.mail = mail
         self.evolution_url = evolution_url
         self.public_base_url = base_url
         CfnOutput(self, "RestUrl", value=rest.url)
@@ -163,6 +198,9 @@ class AlreaStack(Stack):
         CfnOutput(self, "QueueUrls", value=queues.urls_json(),
                   description="ALREA_QUEUE_URLS for operator commands (alrea redrive; docs/DEPLOY.md)")
         CfnOutput(self, "AlarmTopicArn", value=monitoring.topic.topic_arn)
+        CfnOutput(self, "MailConfigurationSetName", value=mail.configuration_set.configuration_set_name,
+                  description="SES configuration set of every e-mail (add an SNS event destination for bounces "
+                              "and complaints: docs/DEPLOY.md)")
         CfnOutput(self, "DashboardName", value=monitoring.dashboard.dashboard_name)
 
     def _wire(self, fn: Function, function: lambda_.Function, *, rest: RestApi, socket: LiveSocket,

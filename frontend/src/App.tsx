@@ -5,11 +5,19 @@ import { AppShell } from "@/components/layout/AppShell";
 import { RequireAdmin, RequireAuth, RequireStaff } from "@/components/RequireAuth";
 import { Toaster } from "@/components/ui/sonner";
 import { ProductGate } from "@/components/UpgradePrompt";
-import { LoginPage } from "@/modules/auth";
+import {
+  AcceptInvitePage,
+  ForgotPasswordPage,
+  LoginPage,
+  ResetPasswordPage,
+  SignupPage,
+  VerifyEmailPage,
+} from "@/modules/auth";
 import { BillingPage } from "@/modules/billing";
 import {
   AboutPage,
   ApiKeysPage,
+  CompanyPage,
   DepartmentsPage,
   FieldsPage,
   InboxSettingsPage,
@@ -50,6 +58,12 @@ function SettingsIndex() {
 // Product modules load on first visit: they grow independently and most users live in one of them.
 export const router = createBrowserRouter([
   { path: "/login", element: <LoginPage /> },
+  // the pages of e-mailed links (paths in alrea.domain.account_links.KINDS) and the sign-up: no session needed
+  { path: "/cadastro", element: <SignupPage /> },
+  { path: "/esqueci-senha", element: <ForgotPasswordPage /> },
+  { path: "/redefinir-senha", element: <ResetPasswordPage /> },
+  { path: "/aceitar-convite", element: <AcceptInvitePage /> },
+  { path: "/verificar-email", element: <VerifyEmailPage /> },
   {
     element: <RequireAuth />,
     children: [
@@ -77,6 +91,7 @@ export const router = createBrowserRouter([
                 element: <RequireAdmin />,
                 children: [
                   { path: "users", element: <UsersPage /> },
+                  { path: "company", element: <CompanyPage /> },
                   { path: "departments", element: <DepartmentsPage /> },
                   { path: "numbers", element: <NumbersPage /> },
                   { path: "fields", element: <ProductGate product="flow"><FieldsPage /></ProductGate> },

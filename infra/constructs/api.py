@@ -13,6 +13,11 @@ from alrea import security_headers
 from infra.nag import acknowledge
 
 STAGE_NAME = "prod"
+# the partner API's coarse ceiling at the edge (all keys together); each key's own rate is the api function's
+# limiter (services/api_keys.py, per plan). Stage method settings, not a usage plan: our keys are our own, and
+# an API Gateway usage plan only throttles requests that carry one of API Gateway's keys.
+PARTNER_PATH = "/v1/{proxy+}"
+PARTNER_RATE_LIMIT, PARTNER_BURST_LIMIT = 100, 200
 CORS_HEADERS = [*apigw.Cors.DEFAULT_HEADERS, "Idempotency-Key"]
 # API Gateway's own answers (no route, throttled, a Lambda that could not be invoked): the app's error body
 # shape and pt-BR message instead of {"message": "Missing Authentication Token"}, and the same security headers
@@ -58,6 +63,9 @@ class RestApi(Construct):
                 tracing_enabled=True,
                 throttling_rate_limit=rate_limit,
                 throttling_burst_limit=burst_limit,
+                method_options={f"{PARTNER_PATH}/*": apigw.MethodDeploymentOptions(
+                    throttling_rate_limit=PARTNER_RATE_LIMIT, throttling_burst_limit=PARTNER_BURST_LIMIT,
+                    metrics_enabled=True, logging_level=apigw.MethodLoggingLevel.ERROR)},
             ),
             default_cors_preflight_options=apigw.CorsOptions(
                 allow_origins=cors_origins,

@@ -55,6 +55,7 @@ class Function:
     pushes: bool = False
     calls_evolution: bool = False
     drives_state_machine: bool = False
+    sends_email: bool = False  # ses:SendEmail through the stack's configuration set (ports/email.py)
 
     @property
     def handler_file(self) -> Path:
@@ -78,6 +79,7 @@ FUNCTIONS: tuple[Function, ...] = (
         uses_bucket=True,
         pushes=True,
         calls_evolution=True,
+        sends_email=True,
         drives_state_machine=True,
     ),
     Function("ws_connect", WebSocket("$connect"), "WebSocket $connect: checks the token, stores the connection",

@@ -12,6 +12,7 @@ from alrea.core.config import get_settings
 
 if TYPE_CHECKING:
     from alrea.ports.bus import Bus
+    from alrea.ports.email import Email
     from alrea.ports.pacer import Pacer
     from alrea.ports.pictures import PictureDownloader
     from alrea.ports.push import Push
@@ -26,6 +27,18 @@ def build_pictures() -> PictureDownloader:
     return HttpxPictureDownloader()
 
 
+def build_email() -> Email:
+    """SES in AWS; the local mail sink (messages kept in the process, listed at /dev/mail) otherwise."""
+    settings = get_settings()
+    if settings.email_backend == "sink":
+        from alrea.adapters.memory.mail import MailSink
+
+        return MailSink()
+    from alrea.adapters.aws.ses import SesEmail
+
+    return SesEmail(settings.email_from, settings.ses_configuration_set)
+
+
 @dataclass
 class Runtime:
     bus: Bus
@@ -35,6 +48,7 @@ class Runtime:
     storage: Storage
     pictures: PictureDownloader = field(default_factory=build_pictures)
     webhooks: WebhookSender | None = None  # built on first use when a runtime was made without it
+    email: Email = field(default_factory=build_email)
 
 
 _runtime: Runtime | None = None

@@ -82,6 +82,31 @@ def test_only_the_functions_that_call_evolution_may_read_its_key(synth):
         assert readable is fn.calls_evolution, fn.name
 
 
+def test_every_function_gets_the_mail_settings(synth):
+    (config_set_id,) = synth.resources("AWS::SES::ConfigurationSet")
+    for fn in synth.functions:
+        env = env_of(synth, fn.name)
+        assert env["ALREA_EMAIL"] == "ses"
+        assert env["ALREA_SITE_URL"] == "https://app.alrea.test"  # the first site origin: links in e-mails
+        assert env["ALREA_EMAIL_FROM"] == "ALREA Flow <nao-responda@app.alrea.test>"
+        assert env["ALREA_SES_CONFIGURATION_SET"] == {"Ref": config_set_id}
+    config_set = synth.resources("AWS::SES::ConfigurationSet")[config_set_id]["Properties"]
+    assert config_set["SuppressionOptions"]["SuppressedReasons"] == ["BOUNCE", "COMPLAINT"]
+
+
+def test_only_the_functions_that_send_email_may_call_ses_on_the_sender_domain_only(synth):
+    for fn in synth.functions:
+        role_id = synth.logical_id(synth.stack.functions.by_name[fn.name].role)
+        statements = [st for policy in synth.resources("AWS::IAM::Policy").values()
+                      if {"Ref": role_id} in policy["Properties"]["Roles"]
+                      for st in policy["Properties"]["PolicyDocument"]["Statement"]
+                      if "ses:SendEmail" in (st["Action"] if isinstance(st["Action"], list) else [st["Action"]])]
+        assert bool(statements) is fn.sends_email, fn.name
+        for st in statements:
+            text = json.dumps(st["Resource"])
+            assert ":identity/app.alrea.test" in text and "configuration-set/" in text and "*" not in text
+
+
 def test_both_secrets_live_in_secrets_manager_and_are_retained(synth):
     secrets = synth.resources("AWS::SecretsManager::Secret")
     for construct in (synth.stack.jwt_secret, synth.stack.evolution_api_key):
@@ -95,6 +120,7 @@ def test_both_secrets_live_in_secrets_manager_and_are_retained(synth):
     ({"stage": "local"}, "local runtime"),
     ({"stage": "test"}, "local runtime"),
     ({"public_base_url": "http://localhost:8000"}, "https://"),
+    ({"email_from": "ALREA Flow"}, "email_from"),
 ])
 def test_local_settings_cannot_be_deployed(tmp_path, stub_writer, settings, message):
     from aws_cdk import App

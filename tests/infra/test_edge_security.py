@@ -107,3 +107,20 @@ def test_the_edge_resources_pass_cloudformation_schema_validation(synth):
                 for c in v.get("violatingConstructs", [])
                 if c.get("cloudFormationResource", {}).get("logicalId") in edge_ids]
     assert findings == []
+
+
+def test_the_partner_api_has_its_own_coarse_ceiling_and_cors_allows_its_headers(synth):
+    from infra.constructs.api import PARTNER_BURST_LIMIT, PARTNER_RATE_LIMIT
+
+    (stage,) = synth.resources("AWS::ApiGateway::Stage").values()
+    settings = {s["ResourcePath"]: s for s in stage["Properties"]["MethodSettings"]}
+    partner = settings["/~1v1~1{proxy+}"]
+    assert partner["HttpMethod"] == "*"
+    assert (partner["ThrottlingRateLimit"], partner["ThrottlingBurstLimit"]) == (PARTNER_RATE_LIMIT,
+                                                                                  PARTNER_BURST_LIMIT)
+    assert settings["/*"]["ThrottlingRateLimit"] > PARTNER_RATE_LIMIT  # the whole API's ceiling stays above
+    options = [m["Properties"] for m in synth.resources("AWS::ApiGateway::Method").values()
+               if m["Properties"]["HttpMethod"] == "OPTIONS"]
+    allowed = json.dumps(options[0]["Integration"]["IntegrationResponses"])
+    for header in ("Authorization", "X-Api-Key", "Idempotency-Key"):
+        assert header in allowed, header

@@ -77,3 +77,42 @@ def test_the_partner_openapi_document_has_only_v1_routes_and_documents_their_err
         for method, op in operations.items():
             assert {"401", "403", "422", "429"} <= set(op["responses"]), (method, path)
     assert doc["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+def test_every_partner_operation_documents_its_scope_and_body_examples_and_the_docs_page_lists_it():
+    """A /v1 route without a PartnerKey scope, or a body without an example, fails here (routers/v1_docs.py)."""
+    from fastapi.testclient import TestClient
+
+    from alrea.api.app import create_app
+    from alrea.api.routers.v1_docs import body_examples
+    from alrea.domain.api_keys import SCOPES
+
+    client = TestClient(create_app())
+    doc = client.get("/v1/openapi.json").json()
+    page = client.get("/v1/docs")
+    assert page.status_code == 200 and "<script" not in page.text.lower()
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            assert op.get("x-scope") in SCOPES, (method, path)
+            assert f"<code>{op['x-scope']}</code>" in page.text and f"<code>{path}</code>" in page.text
+            if "requestBody" in op:
+                assert body_examples(op, doc), f"{method} {path}: its body model has no examples"
+
+
+def test_every_partner_operation_names_its_scope_and_the_campaign_routes_show_an_example():
+    from fastapi.testclient import TestClient
+
+    from alrea.api.app import create_app
+    from alrea.domain.api_keys import SCOPES
+
+    doc = TestClient(create_app()).get("/v1/openapi.json").json()
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            assert op["x-scope"] in SCOPES, (method, path)
+            assert op["description"].startswith(f"Scope: `{op['x-scope']}`."), (method, path)
+            if path.startswith("/v1/campaigns"):
+                success = next(code for code in op["responses"] if code.startswith("2"))
+                assert op["responses"][success]["content"]["application/json"]["example"], (method, path)
+                assert op["x-scope"] == ("campaigns:read" if method == "get" else "campaigns:write")
+    assert "/v1/campaigns/{campaign_id}/recipients" in doc["paths"]

@@ -49,14 +49,18 @@ def w(monkeypatch):
         monkeypatch.setattr(module, "push_progress", lambda c: pushed.append(c) if c else None)
     monkeypatch.setattr(campaign_sender, "alert", lambda tid, cid, reason, msg: alerts.append((cid, reason)))
     finished: list = []  # the completion fact, whose listeners (notifications, webhooks) live in the store
-    monkeypatch.setattr(campaign_runs, "hooks", SimpleNamespace(CampaignFinished=hooks.CampaignFinished,
-                                                                campaign_finished=finished.append))
+    facts: list = []  # the run facts (started, paused), for the webhook events
+    monkeypatch.setattr(campaign_runs, "hooks", SimpleNamespace(
+        CampaignFinished=hooks.CampaignFinished, campaign_finished=finished.append,
+        CampaignStarted=hooks.CampaignStarted, campaign_started=facts.append,
+        CampaignPaused=hooks.CampaignPaused, campaign_paused=facts.append))
     monkeypatch.setattr(campaign_sender, "instance_store", SimpleNamespace(
         get=lambda tid, iid: SimpleNamespace(evolution_name="evo-" + iid)))
     wa, bus = FakeWhatsApp(), MemoryBus()
-    set_runtime(Runtime(bus=bus, push=None, pacer=None, whatsapp=wa, storage=None))
-    yield SimpleNamespace(memory=memory, r=recipients, wa=wa, bus=bus, pushed=pushed, alerts=alerts,
-                          finished=finished)
+    rt = Runtime(bus=bus, push=None, pacer=None, whatsapp=wa, storage=None)
+    set_runtime(rt)
+    yield SimpleNamespace(rt=rt, memory=memory, r=recipients, wa=wa, bus=bus, pushed=pushed, alerts=alerts,
+                          finished=finished, facts=facts)
     set_runtime(None)
 
 
@@ -147,6 +151,24 @@ def test_a_paused_run_claims_nothing_and_the_next_run_plans_again(w):
     assert {m["phone"] for m in again} == set(phones) and {m["run_id"] for m in again} == {"run-2"}
     assert send_all(w, messages + again) == ["stopped"] * 4 + ["sent"] * 4
     assert sorted(n for _, n, _ in w.wa.sent) == sorted(p.lstrip("+") for p in phones)
+
+
+def test_a_manual_pause_and_a_resume_emit_their_facts_but_an_automatic_pause_does_not(w):
+    from alrea.domain.roles import Principal
+
+    c, _ = campaign(w, 2)
+    started: list = []
+    w.rt.pacer = SimpleNamespace(start=lambda tid, cid, run: started.append(run))
+    who = Principal(tenant_id=c.tenant_id, user_id="apikey:k1", role="admin", name="API: ERP")
+    paused = campaign_runs.pause(who, c.id)
+    resumed = campaign_runs.resume(who, c.id)
+    campaign_runs.pause_campaign(c.tenant_id, c.id, reason="Pausada automaticamente")  # CampaignFinished's
+    assert [type(f).__name__ for f in w.facts] == ["CampaignPaused", "CampaignStarted"]
+    pause_fact, start_fact = w.facts
+    assert (pause_fact.campaign_id, pause_fact.run_id, pause_fact.by) == (c.id, "run-1", "API: ERP")
+    assert pause_fact.at == paused.paused_at and pause_fact.name == "C"
+    assert start_fact.resumed and start_fact.run_id == resumed.run_id == started[0] != "run-1"
+    assert start_fact.total == 2
 
 
 def test_outcomes_unknown_skipped_failed_and_retry_later(w):

@@ -20,6 +20,8 @@ interface AuthState {
   products: string[] | null;
   usage: Record<string, LimitUsage> | null;
   login(email: string, password: string): Promise<void>;
+  /** Sign in with tokens another call answered (sign-up, an accepted invitation, a password change). */
+  startSession(tokens: TokenPair): Promise<void>;
   logout(): Promise<void>;
   loadMe(): Promise<void>;
   setTokens(tokens: TokenPair): void;
@@ -43,7 +45,11 @@ export const useAuth = create<AuthState>()(
           { email: email.trim(), password },
           { skipAuthRefresh: true },
         );
-        set({ access: data.access, refresh: data.refresh, user: null, tenant: null, plan: null, products: null, usage: null });
+        await get().startSession(data);
+      },
+
+      async startSession(tokens) {
+        set({ access: tokens.access, refresh: tokens.refresh, user: null, tenant: null, plan: null, products: null, usage: null });
         try {
           await get().loadMe();
         } catch (err) {

@@ -64,9 +64,10 @@ def partner_key(scope: str) -> Callable[..., KeyPrincipal]:
         key, rate = api_keys.authenticate(secret, scope)
         logger.append_keys(tenant_id=key.tenant_id, api_key_id=key.key_id)
         response.headers.update(rate.headers())
-        subscriptions.require(key.tenant_id, API)  # the plan (or an add-on) must give the API
+        subscriptions.require_cached(key.tenant_id, API)  # the plan (or an add-on) must give the API
         return key
 
+    check.scope = scope  # type: ignore[attr-defined] - read by the /v1 document (routers/v1_docs.py)
     return check
 
 

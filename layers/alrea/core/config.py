@@ -23,6 +23,7 @@ LOCAL_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"
 LOCAL_EVOLUTION_URL = "http://127.0.0.1:8081"
 LOCAL_EVOLUTION_API_KEY = "local-evolution-key"
 LOCAL_PUBLIC_BASE_URL = "http://localhost:8000"
+LOCAL_EMAIL_FROM = "ALREA Flow <nao-responda@alrea.localhost>"
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
 
 
@@ -64,6 +65,13 @@ class Settings(BaseSettings):
     webhook_retry_scale: float = 1.0  # multiplies domain.webhooks.RETRY_SCHEDULE_S (tests shrink it)
     webhook_endpoint_cache_s: float = 30.0  # how stale a process's view of a tenant's endpoints may be
     webhook_disable_after_s: int = 24 * 3600
+    # transactional e-mail (ports/email.py): "ses" or "sink" (the local mail sink); empty: the sink on the
+    # local stages, SES elsewhere
+    email: str = ""
+    email_from: str = LOCAL_EMAIL_FROM  # a verified SES identity in AWS
+    ses_configuration_set: str = ""  # bounces/complaints suppression and events (docs/DEPLOY.md)
+    # the SPA's public origin: links in e-mails (reset, invitation, verification) open pages there
+    site_url: str = LOCAL_PUBLIC_BASE_URL
 
     @field_validator("queue_urls", mode="before")
     @classmethod
@@ -75,6 +83,10 @@ class Settings(BaseSettings):
     @property
     def is_local(self) -> bool:
         return self.stage in LOCAL_STAGES
+
+    @property
+    def email_backend(self) -> str:
+        return self.email or ("sink" if self.is_local else "ses")
 
     def undeployable(self) -> list[str]:
         """The environment variables that are missing or still local defaults; empty when the stage may run.
@@ -101,6 +113,12 @@ class Settings(BaseSettings):
             problems.append("ALREA_WEBSOCKET_ENDPOINT")
         if self.webhooks_allow_private:
             problems.append("ALREA_WEBHOOKS_ALLOW_PRIVATE (local development only)")
+        if self.email_backend != "ses":
+            problems.append("ALREA_EMAIL (the mail sink is local development only: use ses)")
+        if self.email_from == LOCAL_EMAIL_FROM:
+            problems.append("ALREA_EMAIL_FROM")
+        if _is_local_url(self.site_url):
+            problems.append("ALREA_SITE_URL")
         return problems
 
 

@@ -61,3 +61,15 @@ class TooManyRequests(DomainError):
         super().__init__(message, **details)
         self.retry_after_s = max(1, int(retry_after_s))
         self.headers = headers or {}
+
+
+class OptedOut(Conflict):
+    """The person asked not to be messaged (opt-out) or was erased: nothing is sent."""
+
+    code = "opted_out"
+
+
+class NoNumber(Conflict):
+    """No WhatsApp number can send: none connected, or the one named is not connected."""
+
+    code = "no_number"

@@ -105,7 +105,14 @@ def decide(tat_ms: int | None, now_ms: int, rate: Rate) -> Decision:
     base = max(tat_ms or 0, now_ms)
     new_tat = base + t
     if new_tat - now_ms <= capacity:
-        remaining = (capacity - (new_tat - now_ms)) // t
-        return Decision(True, new_tat, remaining, 0, math.ceil((new_tat - now_ms) / 1000))
+        return allowed(new_tat, now_ms, rate)
     wait_ms = new_tat - now_ms - capacity
     return Decision(False, tat_ms or 0, 0, max(1, math.ceil(wait_ms / 1000)), math.ceil((base - now_ms) / 1000))
+
+
+def allowed(new_tat_ms: int, now_ms: int, rate: Rate) -> Decision:
+    """The decision for a request that moved the bucket to ``new_tat_ms``: what is left of the burst, and
+    when the bucket is full again."""
+    ahead = new_tat_ms - now_ms
+    return Decision(True, new_tat_ms, max(0, (rate.burst * rate.interval_ms - ahead) // rate.interval_ms), 0,
+                    max(0, math.ceil(ahead / 1000)))

@@ -132,6 +132,9 @@ class Message:
     ttl: int | None = None
 
 
+OUR_SENDS = ("inbox", "api")  # sources of the messages we send: the inbox's agents and partners (/v1/messages)
+
+
 def message_view(m: Any) -> dict[str, Any]:
     """The wire shape of a message (API answers and pushed events alike)."""
     base = {
@@ -149,6 +152,6 @@ def message_view(m: Any) -> dict[str, Any]:
         "deleted": bool(m.deleted), "deleted_at": m.deleted_at, "sent_at": m.sent_at,
         "created_at": m.created_at, "status_at": m.status_at,
     }
-    if m.source == "inbox" or m.kind == "note":  # written by the inbox, not by WhatsApp
+    if m.source in OUR_SENDS or m.kind == "note":  # written by us (inbox, partner API), not by WhatsApp
         base.update(wamid=m.wamid, sent_by=m.sent_by, sent_by_name=m.sent_by_name, failure_reason=m.failure_reason)
     return base

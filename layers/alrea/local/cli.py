@@ -47,6 +47,8 @@ def banner(runtime) -> str:
              f"    WebSocket  {url.replace('http', 'ws', 1)}/ws", f"    AWS        {runtime.endpoint_url}"]
     if runtime.simulator_url:
         lines.append(f"    Evolution  {runtime.simulator_url}  (simulator)")
+    if runtime.mail is not None and runtime.mail.__class__.__name__ == "MailSink":
+        lines.append(f"    E-mail     {url}/dev/mail  (local mail sink: nothing is sent)")
     if runtime.demo is not None:
         lines += ["", "  Demo logins (company \"Demo ALREA\"):"]
         lines += [f"    {login.role:<8} {login.email:<28} {login.password}" for login in runtime.demo.logins]

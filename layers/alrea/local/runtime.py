@@ -150,6 +150,7 @@ class LocalRuntime:
         self.demo_number: str | None = None  # Evolution name of the demo tenant's connected number
         self.simulator: Any = None
         self.simulator_url = ""
+        self.mail: Any = None  # the local mail sink (ALREA_EMAIL=sink), listed at /dev/mail
         self._servers: list[Any] = []  # anything with stop(): uvicorn threads, the simulator
         self._workers: list[QueuePoller | Ticker] = []
         self._saved_env: dict[str, str | None] = {}
@@ -280,6 +281,7 @@ class LocalRuntime:
             ALREA_PUSH="local",
             ALREA_PUBLIC_BASE_URL=self.base_url,
             ALREA_WEBSOCKET_ENDPOINT=self.ws_url,
+            ALREA_SITE_URL=self.base_url,  # links in e-mails open the SPA this gateway serves
         )
         broker = self.broker_url
         self._setenv(ALREA_BUS="rabbitmq" if broker else "aws", ALREA_BROKER_URL=broker)
@@ -350,8 +352,10 @@ class LocalRuntime:
             from alrea.adapters.aws.sqs import SqsBus
 
             bus = SqsBus(self.provisioned.queue_urls)
+        self.mail = wiring.build_email()
         self.runtime = wiring.Runtime(bus=bus, push=ConnectionPush(self.sender), pacer=_pacer(bus, broker),
-                                      whatsapp=_optional(wiring.build_whatsapp), storage=_optional(wiring.build_storage))
+                                      whatsapp=_optional(wiring.build_whatsapp), storage=_optional(wiring.build_storage),
+                                      email=self.mail)
         wiring.set_runtime(self.runtime)
 
     def _load_handlers(self) -> None:
@@ -364,8 +368,11 @@ class LocalRuntime:
 
     def _start_gateway(self) -> None:
         assert self.invoker is not None
+        from alrea.adapters.memory.mail import MailSink
+
         gateway = Gateway(self.functions, self.invoker, self.sender, spa_dir=self.options.spa_dir,
-                          stage=self.options.stage, s3_origins=[self.endpoint_url])
+                          stage=self.options.stage, s3_origins=[self.endpoint_url],
+                          mail=self.mail if isinstance(self.mail, MailSink) else None)
         server = ServerThread(gateway.app, self.options.host, self.options.port, "gateway")
         server.start()
         self._servers.append(server)

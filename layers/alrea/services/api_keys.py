@@ -3,8 +3,10 @@ with one and spend its rate limit.
 
 The tenant of a ``/v1`` request comes only from its key. A key without the route's scope answers 403 naming
 it; past the key's rate (the tenant's plan, ``domain.plans.API_RATES``) 429 with ``Retry-After`` and
-``RateLimit-*``. DynamoDB per authenticated request: one GetItem and one conditional UpdateItem (a retry only
-when two requests of the same key race).
+``RateLimit-*``. DynamoDB per authenticated request: one conditional UpdateItem once the container has seen
+the key (nothing is trusted from memory: the condition re-checks existence, scope and rate); the first
+request of a key in a container, or one whose condition failed, reads the pointer (GetItem) and
+compare-and-sets the limiter (a retry only when two requests of the same key race).
 """
 from __future__ import annotations
 
@@ -18,11 +20,15 @@ from alrea.domain import api_keys as dom
 from alrea.domain.plans import api_rate
 from alrea.domain.roles import Principal
 from alrea.store import api_keys as store
+from alrea.store.cache import TtlCache
 from alrea.store.tenants import get_tenant
 
 NEEDS_KEY = "Chave de API ausente ou inválida: envie Authorization: Bearer alr_live_… (ou X-Api-Key)."
 RATE_LIMITED = "Limite de requisições da chave de API atingido; tente de novo em {s} s."
 CAS_ATTEMPTS = 3
+# keys this container has seen: their rate and the limiter's last ``tat``, so the next request is one
+# conditional UpdateItem (store.spend) whose condition re-checks all of it (revoked, scope, rate) in DynamoDB
+_seen = TtlCache(ttl_s=600, max_items=4096)
 
 
 @dataclass(frozen=True)
@@ -69,9 +75,20 @@ def authenticate(secret: str | None, scope: str) -> tuple[dom.KeyPrincipal, Rate
     if not secret or not dom.looks_like_secret(secret):
         raise Unauthorized(NEEDS_KEY)
     digest = dom.secret_hash(secret)
-    for _ in range(CAS_ATTEMPTS):
+    now_ms = int(time.time() * 1000)
+    seen = _seen.peek(digest)
+    if seen is not None:  # one conditional UpdateItem authenticates and spends (store.spend)
+        rate, tat = seen
+        spent = store.spend(digest, scope, rate, now_ms, iso(utcnow()), busy=tat > now_ms)
+        if spent is not None:
+            principal, new_tat = spent
+            _seen.put(digest, (rate, new_tat))
+            decision = dom.allowed(new_tat, now_ms, rate)
+            return principal, RateState(rate.burst, decision.remaining, decision.reset_s)
+    for _ in range(CAS_ATTEMPTS):  # first sight of the key here, or a condition failed: read it, tell why
         found = store.find(digest)
         if found is None:
+            _seen.forget(digest)
             raise Unauthorized(NEEDS_KEY)
         principal, rate, tat = found
         if not principal.allows(scope):
@@ -79,9 +96,11 @@ def authenticate(secret: str | None, scope: str) -> tuple[dom.KeyPrincipal, Rate
         decision = dom.decide(tat, int(time.time() * 1000), rate)
         state = RateState(rate.burst, decision.remaining, decision.reset_s)
         if not decision.allowed:
+            _seen.put(digest, (rate, tat or 0))
             raise TooManyRequests(RATE_LIMITED.format(s=decision.retry_after_s), decision.retry_after_s,
                                   headers=RateState(rate.burst, 0, decision.reset_s).headers())
         if store.advance(digest, tat, decision.tat_ms, iso(utcnow())):
+            _seen.put(digest, (rate, decision.tat_ms))
             return principal, state
     # the key is hammered by concurrent requests faster than a compare-and-set round trip: that is over its rate
     raise TooManyRequests(RATE_LIMITED.format(s=1), 1)

@@ -102,6 +102,8 @@ def start_now(tenant_id: str, cid: str, *, now: datetime | None = None) -> dom.C
     logger.info("campaign started", extra={"campaign_id": cid, "recipients": total, "run_id": run_id})
     runtime().pacer.start(tenant_id, cid, run_id)
     push_progress(item)
+    hooks.campaign_started(hooks.CampaignStarted(tenant_id, cid, run_id, name=item.name, total=total,
+                                                 at=iso(now)))
     return item
 
 
@@ -146,7 +148,11 @@ def materialise(c: dom.Campaign, audience: Iterable[dict[str, Any]]) -> int:
 
 
 def pause(caller: Principal, cid: str) -> dom.Campaign:
-    return pause_campaign(caller.tenant_id, cid)
+    """A pause someone asked for (the app or a partner key): emits ``CampaignPaused``."""
+    item = pause_campaign(caller.tenant_id, cid)
+    hooks.campaign_paused(hooks.CampaignPaused(caller.tenant_id, cid, item.run_id or "", name=item.name,
+                                               by=caller.name or caller.user_id, at=item.paused_at))
+    return item
 
 
 def pause_campaign(tenant_id: str, cid: str, *, reason: str | None = None) -> dom.Campaign:
@@ -174,6 +180,8 @@ def resume(caller: Principal, cid: str) -> dom.Campaign:
         raise Conflict("A campanha não está pausada.")
     runtime().pacer.start(tid, cid, run_id)
     push_progress(item)
+    hooks.campaign_started(hooks.CampaignStarted(tid, cid, run_id, name=item.name,
+                                                 total=item.counters()["total"], resumed=True, at=iso(utcnow())))
     return item
 
 

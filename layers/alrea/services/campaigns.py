@@ -28,6 +28,7 @@ from alrea.store import instances as instance_store
 from alrea.store.tenants import get_tenant
 
 MAX_VARIANTS = 10
+MAX_PHONES = 1000  # explicit phones in one audience (partner API); larger audiences go by tags
 MAX_TEXT = 4096
 # where a campaign's media may live: the tenant's campaign files, or a file already sent or received in the inbox
 MEDIA_PREFIXES = (("campaigns",), ("outbox", "*"), ("media", "*"))
@@ -69,6 +70,21 @@ def _audience(raw: Any) -> dict[str, Any]:
     if len(ids) > 50_000 or len(tags) > 50:
         raise Invalid("Público grande demais: use etiquetas.", field="audience")
     return {"tags": tags, "contact_ids": ids}
+
+
+def _audience_of(caller: Principal, raw: Any) -> dict[str, Any]:
+    """``_audience`` plus explicit ``phones`` (the partner API): each phone's contact — created when the tenant
+    has none — joins ``contact_ids``, so the run treats it as any chosen contact (opted-out ones skipped)."""
+    from alrea.services import contacts
+
+    audience = _audience(raw)
+    phones = raw.get("phones") if isinstance(raw, dict) else None
+    if phones:
+        if not isinstance(phones, list) or len(phones) > MAX_PHONES:
+            raise Invalid(f"No máximo {MAX_PHONES} telefones por campanha: use etiquetas.", field="audience.phones")
+        found = contacts.for_phones(caller, [str(p) for p in phones], field="audience.phones")
+        audience["contact_ids"] = list(dict.fromkeys([*audience["contact_ids"], *(c.id for c in found)]))
+    return audience
 
 
 def _instances(tenant_id: str, ids: Any) -> list[str]:
@@ -115,12 +131,14 @@ def create(caller: Principal, data: dict[str, Any]) -> dom.Campaign:
     tid = caller.tenant_id
     pacing = dom.Pacing.parse(data.get("pacing"))
     now = iso(utcnow())
+    checked = {"name": _name(data.get("name")), "variants": _variants(data.get("variants"), tid),
+               "instance_ids": _instances(tid, data.get("instance_ids")), "pacing": pacing.as_dict(),
+               "schedule_at": _schedule(data.get("schedule_at")),
+               "reply_window_h": _reply_window(data.get("reply_window_h"))}
+    audience = _audience_of(caller, data.get("audience"))  # last: explicit phones may create contacts
     return store.create(dom.Campaign(
-        id=new_id(), tenant_id=tid, name=_name(data.get("name")), status=dom.DRAFT,
-        variants=_variants(data.get("variants"), tid), audience=_audience(data.get("audience")),
-        instance_ids=_instances(tid, data.get("instance_ids")), pacing=pacing.as_dict(),
-        schedule_at=_schedule(data.get("schedule_at")), reply_window_h=_reply_window(data.get("reply_window_h")),
-        timezone=get_tenant(tid).timezone, created_by=caller.user_id, created_at=now, updated_at=now))
+        id=new_id(), tenant_id=tid, status=dom.DRAFT, audience=audience, timezone=get_tenant(tid).timezone,
+        created_by=caller.user_id, created_at=now, updated_at=now, **checked))
 
 
 def update(caller: Principal, cid: str, data: dict[str, Any]) -> dom.Campaign:
@@ -134,7 +152,7 @@ def update(caller: Principal, cid: str, data: dict[str, Any]) -> dom.Campaign:
     if "variants" in data:
         changes["variants"] = _variants(data["variants"], tid)
     if "audience" in data:
-        changes["audience"] = _audience(data["audience"])
+        changes["audience"] = _audience_of(caller, data["audience"])
     if "instance_ids" in data:
         changes["instance_ids"] = _instances(tid, data["instance_ids"])
     if "pacing" in data:

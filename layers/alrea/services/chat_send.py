@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from collections.abc import Callable
 from typing import Any
 
 from alrea.core.clock import iso, new_id, utcnow
@@ -31,7 +32,7 @@ from alrea.core.errors import Conflict, Invalid, NotFound
 from alrea.core import metrics as app_metrics
 from alrea.core.log import logger
 from alrea.domain.conversations import InboundTouch, conversation_view
-from alrea.domain.messages import Kind, Message, message_view, preview, rank
+from alrea.domain.messages import OUR_SENDS, Kind, Message, message_view, preview, rank
 from alrea.domain.object_keys import tenant_object_key
 from alrea.domain.roles import Principal
 from alrea.ports import whatsapp as wa
@@ -75,13 +76,16 @@ def _media_kind(mimetype: str) -> str:
     return {"image": "image", "video": "video", "audio": "audio"}.get(major, "document")
 
 
+def safe_file_name(file_name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", file_name).strip("._")[:80] or "arquivo"
+
+
 def create_upload(caller: Principal, conversation_id: str, *, file_name: str, mimetype: str, size: int
                   ) -> dict[str, Any]:
     conv = load_visible(caller, conversation_id)
     if size <= 0 or size > MAX_UPLOAD:
         raise Invalid(f"O arquivo deve ter até {MAX_UPLOAD // (1024 * 1024)} MB.", field="size")
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", file_name).strip("._")[:80] or "arquivo"
-    key = tenant_key(caller.tenant_id, "outbox", conv.id, f"{new_id()}-{safe}")
+    key = tenant_key(caller.tenant_id, "outbox", conv.id, f"{new_id()}-{safe_file_name(file_name)}")
     url = runtime().storage.presign_put(key, UPLOAD_TTL_S, mimetype)
     return {"key": key, "upload_url": url, "headers": {"Content-Type": mimetype}, "expires_in": UPLOAD_TTL_S}
 
@@ -114,32 +118,54 @@ def compose(caller: Principal, conversation_id: str, *, text: str | None = None,
         kind = Kind.TEXT.value
     if text and len(text) > MAX_TEXT:
         raise Invalid(f"A mensagem pode ter até {MAX_TEXT} caracteres.", field="text")
-    now = iso(utcnow())
-    message_id = new_id()
-    item = Message(
-        sk=messages.message_sk(now, message_id), ttl=retention.message_ttl(caller.tenant_id), id=message_id,
-        tenant_id=caller.tenant_id, conversation_id=conv.id, instance_id=conv.instance_id,
-        direction="out", kind=kind, text=text, status="pending", status_rank=rank("pending"), from_me=True,
-        reactions={}, source="inbox", sent_by=caller.user_id, sent_by_name=caller.name, sent_at=now,
-        created_at=now, **fields, **quote)
-    touch = InboundTouch(instance_id=conv.instance_id, chat_jid=conv.chat_jid, is_group=conv.is_group, at=now,
-                         preview=preview(kind, text, file_name=(fields.get("media") or {}).get("file_name")),
-                         direction="out", wamid=message_id, inbound=False, answered=True)
+    item = outgoing(tenant_id=caller.tenant_id, conversation_id=conv.id, instance_id=conv.instance_id,
+                    message_id=new_id(), at=iso(utcnow()), kind=kind, text=text, fields={**fields, **quote},
+                    source="inbox", sent_by=caller.user_id, sent_by_name=caller.name)
+    store_outgoing(item, conv, lambda: load_visible(caller, conversation_id), chat_jid=conv.chat_jid,
+                   is_group=conv.is_group)
+    _publish(item, item.id)
+    return message_view(item)
+
+
+def outgoing(*, tenant_id: str, conversation_id: str, instance_id: str, message_id: str, at: str, kind: str,
+             text: str | None, fields: dict[str, Any], source: str, sent_by: str, sent_by_name: str) -> Message:
+    """A message we send (the inbox's or a partner's), as stored before it is handed to WhatsApp."""
+    return Message(
+        sk=messages.message_sk(at, message_id), ttl=retention.message_ttl(tenant_id), id=message_id,
+        tenant_id=tenant_id, conversation_id=conversation_id, instance_id=instance_id, direction="out", kind=kind,
+        text=text, status="pending", status_rank=rank("pending"), from_me=True, reactions={}, source=source,
+        sent_by=sent_by, sent_by_name=sent_by_name, sent_at=at, created_at=at, **fields)
+
+
+def store_outgoing(item: Message, conv: Any, reread: Callable[[], Any], *, chat_jid: str, is_group: bool = False,
+                   phone: str | None = None, contact_name: str | None = None,
+                   route: Callable[[Any], Any] | None = None) -> Any:
+    """Store ``item`` in its conversation (``conv`` as read; None: a new one, created) in ONE transaction —
+    the message, its search words, the conversation's activity (and ``route(conv)`` when given) — then push
+    both to the open screens. Re-reads with ``reread()`` when the conversation changed meanwhile."""
+    touch = InboundTouch(instance_id=item.instance_id, chat_jid=chat_jid, is_group=is_group, at=item.sent_at,
+                         preview=preview(item.kind, item.text, file_name=(item.media or {}).get("file_name")),
+                         direction="out", wamid=item.id, inbound=False, answered=True, phone=phone,
+                         contact_key=phone, contact_name=contact_name)
     index = search.entry_of(message_view(item))
-    for _ in range(ATTEMPTS):  # one transaction: the message, its search words, the conversation's activity
-        outcome, fresh, _ = messages.record_message(item, conv, touch, route=None, contact=None,
+    for _ in range(ATTEMPTS):
+        chosen = route(conv) if route else None
+        outcome, fresh, _ = messages.record_message(item, conv, touch, route=chosen, contact=None,
                                                     contact_before=None, index=index, pointer=False)
         if outcome == "stored":
             break
-        conv = load_visible(caller, conversation_id)  # it changed since it was read: read it again
+        conv = reread()  # it changed since it was read: read it again
     else:
         raise Conflict("A conversa foi alterada ao mesmo tempo; tente novamente.")
     assert fresh is not None
-    _publish(item, message_id)
+    if chosen is not None:
+        from alrea.services.inbox import after_routed
+
+        after_routed(conv, fresh)
     _push_message(fresh, item)
     audience.push_conversation_event(fresh, {"type": "conversation_updated",
                                              "conversation": conversation_view(fresh)})
-    return message_view(item)
+    return fresh
 
 
 def _publish(item: Message, dedupe_id: str) -> None:
@@ -157,7 +183,7 @@ def _find_message(caller: Principal, conversation_id: str, message_id: str) -> t
 
 def retry(caller: Principal, conversation_id: str, message_id: str) -> dict[str, Any]:
     conv, item = _find_message(caller, conversation_id, message_id)
-    if item.source != "inbox" or item.status != "failed":
+    if item.source not in OUR_SENDS or item.status != "failed":
         raise Conflict("Só uma mensagem com falha pode ser reenviada.")
     attempt = new_id()
     requeued = messages.requeue_failed(item, iso(utcnow()))
@@ -196,6 +222,10 @@ def send(body: dict[str, Any], *, attempt: int = 1, max_attempts: int | None = N
     max_attempts = max_attempts or QUEUES[QUEUE].max_receive_count
     tid, cid = str(body["tenant_id"]), str(body["conversation_id"])
     item = messages.get(tid, cid, str(body["message_sk"]))
+    if item is None and body.get("api"):  # a partner's message (services/api_messages.py): store it first
+        from alrea.services import api_messages
+
+        item = api_messages.materialize(body)
     conv = conversations.find(tid, cid)
     if item is None or conv is None:
         logger.warning("queued send for a message that is gone", extra={"conversation_id": cid})
@@ -215,9 +245,10 @@ def send(body: dict[str, Any], *, attempt: int = 1, max_attempts: int | None = N
         return
     whatsapp = runtime().whatsapp
     try:
-        if item.media_key:
-            media = dict(item.media or {})
-            url = runtime().storage.presign_get(item.media_key, MEDIA_URL_TTL_S, media.get("file_name"))
+        media = dict(item.media or {})
+        if item.media_key or media.get("url"):  # our copy, or a partner's https URL (/v1/messages)
+            url = (runtime().storage.presign_get(item.media_key, MEDIA_URL_TTL_S, media.get("file_name"))
+                   if item.media_key else str(media["url"]))
             if item.kind == "audio" and media.get("ptt"):  # a voice note: sendWhatsAppAudio
                 sent = whatsapp.send_audio(instance.evolution_name, _number(conv), url)
             else:

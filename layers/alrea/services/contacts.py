@@ -22,7 +22,7 @@ from alrea.domain.phones import DEFAULT_REGION
 from alrea.domain.plans import limit_reached
 from alrea.domain.contacts import Contact, CustomField, Tag
 from alrea.domain.roles import Principal
-from alrea.services import profile_pics
+from alrea.services import hooks, profile_pics
 from alrea.store import contacts as store
 from alrea.store import paging
 from alrea.store import privacy as privacy_store
@@ -51,8 +51,15 @@ def contacts_limit(tenant_id: str) -> tuple[str, int | None]:
 def _key_of(tenant_id: str, phone: str, region_: str | None = None) -> str | None:
     if phone.endswith("@lid"):
         return phone
+    return e164(tenant_id, phone, region_)
+
+
+def e164(tenant_id: str, phone: str, region_: str | None = None) -> str | None:
+    """``phone`` in E.164 as the app keys contacts (a national number in the tenant's country); None when it
+    is not a phone. A number already in international form (``+…``) needs no read of the tenant."""
     try:
-        return dom.normalize_phone(phone, region_ or region(tenant_id))
+        return dom.normalize_phone(phone, region_ or (DEFAULT_REGION if phone.strip().startswith("+")
+                                                      else region(tenant_id)))
     except dom.ContactValueError:
         return None
 
@@ -98,9 +105,21 @@ def set_opt_out(tenant_id: str, phone: str, *, reason: str, source: str) -> bool
     if key is None:
         return False
     value = {"at": iso(utcnow()), "reason": (reason or "")[:200], "source": source}
-    if not store.exists(tenant_id, key):
-        store.upsert(tenant_id, key, phone=key if key.startswith("+") else None, source=source)
-    return store.set_opt_out(tenant_id, key, value)
+    contact = store.get(tenant_id, key, consistent=True)
+    if contact is None:
+        contact = store.upsert(tenant_id, key, phone=key if key.startswith("+") else None, source=source)
+    return _opt_out(contact, value)
+
+
+def _opt_out(contact: Contact, value: dict[str, str]) -> bool:
+    """Store the opt-out; when it changed, emit the fact (the ``contact.opted_out`` webhook listens). The event
+    id derives from the contact and the opt-out's time, so a re-emitted fact is the same event."""
+    changed = store.set_opt_out(contact.tenant_id, contact.key, value)
+    if changed:
+        hooks.contact_opted_out(hooks.ContactOptedOut(
+            contact.tenant_id, contact.id, contact.key, contact.phone, at=value["at"], reason=value["reason"],
+            source=value["source"], by=value.get("by")))
+    return changed
 
 
 def clear_opt_out(tenant_id: str, phone: str) -> bool:
@@ -248,6 +267,32 @@ def create(caller: Principal, *, phone: str, name: str | None = None, email: str
     return item
 
 
+def for_phones(caller: Principal, phones: list[str], *, field: str = "phones", source: str = "api"
+               ) -> list[Contact]:
+    """The contacts of ``phones`` (E.164-normalised as everywhere; each phone once, in the order given): those
+    that exist are referenced as they are, the others created bare — counted against the plan's
+    ``max_contacts`` all together (none created when they do not all fit). Opted-out contacts are answered
+    too: whoever uses them decides (a campaign's audience skips them). 422 names the first invalid phone."""
+    tid = caller.tenant_id
+    region_ = region(tid)
+    keys = list(dict.fromkeys(_clean(lambda v: dom.normalize_phone(v, region_), phone, f"{field}[{i}]")
+                              for i, phone in enumerate(phones)))
+    found = store.batch_get(tid, keys)
+    new = [store.new_item(tid, key, source=source) for key in keys if key not in found]
+    if new:
+        plan, limit = contacts_limit(tid)
+        if not store.reserve(tid, len(new), limit):
+            raise limit_reached(plan, "max_contacts", limit or 0)
+        with ThreadPoolExecutor(max_workers=8, thread_name_prefix="phones") as pool:
+            created = list(pool.map(store.create, new))
+        found.update((c.key, c) for c, ok in zip(new, created, strict=True) if ok)
+        raced = [c.key for c, ok in zip(new, created, strict=True) if not ok]  # created meanwhile elsewhere
+        if raced:
+            store.release(tid, len(raced))
+            found.update((key, store.get(tid, key, consistent=True)) for key in raced)
+    return [found[key] for key in keys if found.get(key) is not None]
+
+
 def upsert(caller: Principal, *, phone: str, name: Any = _UNSET, email: Any = _UNSET, notes: Any = _UNSET,
            fields: dict[str, Any] | None = None, tags: list[str] | None = None, source: str = "api"
            ) -> tuple[Contact, bool]:
@@ -313,11 +358,12 @@ def delete(caller: Principal, contact_id: str) -> None:
         store.release(tid, 1)
 
 
-def opt_out(caller: Principal, contact_id: str, reason: str | None) -> Contact:
+def opt_out(caller: Principal, contact_id: str, reason: str | None, *, source: str = "agent") -> Contact:
+    """Opt the contact out (``source`` "agent": the app; "api": a partner key); already out: unchanged."""
     item = _by_id(caller, contact_id)
     value = {"at": iso(utcnow()), "reason": (reason or "").strip()[:200] or "pedido do contato",
-             "source": "agent", "by": caller.user_id}
-    store.set_opt_out(caller.tenant_id, item.key, value)
+             "source": source, "by": caller.user_id}
+    _opt_out(item, value)
     return _by_id(caller, contact_id)
 
 

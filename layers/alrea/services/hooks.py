@@ -2,7 +2,8 @@
 
 The inbound processor emits facts after it stored them: a message was stored (or deleted), a sent message's
 status moved, an instance's connection changed. Product services emit a few more (a conversation assigned, an
-internal note, a campaign completed or auto-paused, an import finished) with one line at their producer. Modules register a listener by adding its dotted path to a list below
+internal note, a campaign started, paused, completed or auto-paused, a contact opted out, an import
+finished) with one line at their producer. Modules register a listener by adding its dotted path to a list below
 (one line each), so every listener is visible here. A failing listener raises: the queued webhook is retried
 (all store writes are idempotent), and after the queue's max receive count it lands in the DLQ.
 """
@@ -100,6 +101,45 @@ class CampaignFinished:
 
 
 @dataclass(frozen=True)
+class CampaignStarted:
+    """A campaign's run started: its first start (now or at its scheduled time), or a resume (``resumed``)."""
+
+    tenant_id: str
+    campaign_id: str
+    run_id: str
+    name: str | None = None
+    total: int = 0  # recipients materialised
+    resumed: bool = False
+    at: str | None = None
+
+
+@dataclass(frozen=True)
+class CampaignPaused:
+    """Someone paused a running campaign (an automatic pause is a ``CampaignFinished`` "auto_paused")."""
+
+    tenant_id: str
+    campaign_id: str
+    run_id: str  # the run the pause ended
+    name: str | None = None
+    by: str | None = None  # the user's (or the API key's) name
+    at: str | None = None
+
+
+@dataclass(frozen=True)
+class ContactOptedOut:
+    """A contact was opted out of campaigns: in the app, through the partner API, or by a keyword reply."""
+
+    tenant_id: str
+    contact_id: str
+    key: str  # the contact's key: E.164 phone (or the LID of a contact without one)
+    phone: str | None
+    at: str
+    reason: str
+    source: str  # "agent" (the app) | "api" | "whatsapp" (the customer's keyword)
+    by: str | None = None  # the user id (agent, API key principal); None for a keyword
+
+
+@dataclass(frozen=True)
 class ImportFinished:
     tenant_id: str
     import_id: str
@@ -151,6 +191,15 @@ ON_CAMPAIGN_FINISHED: list[str] = [
     "alrea.services.notifications:on_campaign_finished",
     "alrea.services.outbound_webhooks:on_campaign_finished",
 ]
+ON_CAMPAIGN_STARTED: list[str] = [
+    "alrea.services.outbound_webhooks:on_campaign_started",
+]
+ON_CAMPAIGN_PAUSED: list[str] = [
+    "alrea.services.outbound_webhooks:on_campaign_paused",
+]
+ON_CONTACT_OPTED_OUT: list[str] = [
+    "alrea.services.outbound_webhooks:on_contact_opted_out",
+]
 ON_WEBHOOK_DISABLED: list[str] = [
     "alrea.services.notifications:on_webhook_disabled",
 ]
@@ -198,6 +247,18 @@ def note_added(fact: NoteAdded) -> None:
 
 def campaign_finished(fact: CampaignFinished) -> None:
     _emit(ON_CAMPAIGN_FINISHED, fact)
+
+
+def campaign_started(fact: CampaignStarted) -> None:
+    _emit(ON_CAMPAIGN_STARTED, fact)
+
+
+def campaign_paused(fact: CampaignPaused) -> None:
+    _emit(ON_CAMPAIGN_PAUSED, fact)
+
+
+def contact_opted_out(fact: ContactOptedOut) -> None:
+    _emit(ON_CONTACT_OPTED_OUT, fact)
 
 
 def import_finished(fact: ImportFinished) -> None:

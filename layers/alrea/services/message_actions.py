@@ -19,7 +19,7 @@ from alrea.domain.roles import Principal
 from alrea.ports import whatsapp as wa
 from alrea.services import audience
 from alrea.store import instances, messages
-from alrea.domain.messages import Message, message_view
+from alrea.domain.messages import OUR_SENDS, Message, message_view
 from alrea.wiring import runtime
 
 MAX_EMOJI = 16
@@ -39,7 +39,7 @@ def whatsapp_id(item: Message) -> str:
     """The WhatsApp id of a stored message (ours once sent: ``wamid``); Conflict while it has none."""
     if item.kind in ("note", "reaction") or item.deleted:
         raise Invalid("Não é possível usar esta mensagem.", field="message_id")
-    wamid = item.wamid if item.source == "inbox" else item.id
+    wamid = item.wamid if item.source in OUR_SENDS else item.id
     if not wamid:
         raise Conflict(NOT_SENT)
     return wamid

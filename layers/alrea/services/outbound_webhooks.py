@@ -19,7 +19,6 @@ import threading
 import time
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from alrea.core.clock import iso, new_id, parse_iso, utcnow
 from alrea.core.config import get_settings
@@ -28,7 +27,7 @@ from alrea.core.log import logger
 from alrea.domain import webhooks as dom
 from alrea.domain.roles import Principal
 from alrea.ports.bus import MAX_DELAY_S
-from alrea.services import hooks
+from alrea.services import hooks, public_urls
 from alrea.store import webhooks as store
 from alrea.store.paging import Page
 
@@ -67,12 +66,7 @@ def forget(tenant_id: str | None = None) -> None:
 # ---------------------------------------------------------------- admin CRUD
 def _check_url(url: str) -> str:
     url = url.strip()
-    settings = get_settings()
-    problem = dom.url_problem(url, settings.webhooks_allow_private)
-    if problem is None and not settings.webhooks_allow_private:
-        addresses = _sender().resolve(urlsplit(url).hostname or "")
-        if not addresses or not all(dom.address_allowed(a) for a in addresses):
-            problem = "O endereço não resolve para um IP público."
+    problem = public_urls.problem(url)
     if problem:
         raise Invalid(problem, field="url")
     return url
@@ -242,12 +236,8 @@ def _schedule_next(d: dom.Delivery, made: int, next_at: float | None) -> None:
 
 def _post(endpoint: dom.Endpoint, d: dom.Delivery) -> dom.PostResult:
     settings = get_settings()
-    problem = dom.url_problem(endpoint.url, settings.webhooks_allow_private)
     sender = _sender()
-    if problem is None and not settings.webhooks_allow_private:
-        addresses = sender.resolve(urlsplit(endpoint.url).hostname or "")
-        if not addresses or not all(dom.address_allowed(a) for a in addresses):
-            problem = "endereço local, privado ou sem resolução DNS"
+    problem = public_urls.problem(endpoint.url)  # again at delivery: DNS may have changed since it was saved
     if problem:
         return dom.PostResult(None, "", 0, f"{NOT_ALLOWED}: {problem}")
     body = d.payload.encode()
@@ -288,8 +278,6 @@ def on_status_changed(fact: Any) -> None:
     publish(fact.tenant_id, "message.status", data, key=(fact.instance_id, fact.wamid, fact.status))
 
 
-# Ready for the facts other modules are adding to services/hooks.py (duck-typed; not registered there until
-# those facts exist on main): ConversationAssigned, CampaignFinished, ImportFinished.
 def on_conversation_assigned(fact: Any) -> None:
     """``conversation.assigned``: a conversation got an assignee (assigned, transferred or auto-assigned)."""
     data = {"conversation_id": fact.conversation_id, "user_id": fact.user_id,
@@ -304,6 +292,27 @@ def on_campaign_finished(fact: Any) -> None:
             "reason": None if completed else getattr(fact, "reason", None), "automatic": not completed}
     publish(fact.tenant_id, "campaign.completed" if completed else "campaign.paused", data,
             key=(fact.campaign_id,) if completed else ())
+
+
+def on_campaign_started(fact: Any) -> None:
+    """``campaign.started``: a run began — the first start (``resumed`` false) or a resume after a pause."""
+    data = {"campaign_id": fact.campaign_id, "name": fact.name, "total": fact.total, "resumed": fact.resumed,
+            "at": fact.at}
+    publish(fact.tenant_id, "campaign.started", data, key=(fact.campaign_id, fact.run_id))
+
+
+def on_campaign_paused(fact: Any) -> None:
+    """``campaign.paused`` for a pause someone asked for (``automatic`` false; see on_campaign_finished)."""
+    data = {"campaign_id": fact.campaign_id, "name": fact.name, "reason": None, "automatic": False,
+            "by": fact.by, "at": fact.at}
+    publish(fact.tenant_id, "campaign.paused", data, key=(fact.campaign_id, fact.run_id))
+
+
+def on_contact_opted_out(fact: Any) -> None:
+    """``contact.opted_out``: a contact left the campaigns (the app, the API, or their keyword reply)."""
+    data = {"contact_id": fact.contact_id, "phone": fact.phone, "reason": fact.reason, "source": fact.source,
+            "at": fact.at}
+    publish(fact.tenant_id, "contact.opted_out", data, key=(fact.key, fact.at))
 
 
 def on_import_finished(fact: Any) -> None:

@@ -4,10 +4,11 @@ calls — :func:`apply_subscription` (the Stripe webhook handler, an operator, t
 The catalogue is data (``domain/catalogue.json`` through ``domain.plans``). Gating (docs/DECISIONS.md 32B):
 - REST: every router of a product declares it (``api/routers/__init__.PRODUCTS``); the app adds the
   :func:`require` check to its routes, so a tenant without the product gets 403 ``product_required``.
-- ``/v1``: the partner key's dependency requires ``api`` after authenticating the key.
+- ``/v1``: the partner key's dependency requires ``api`` after authenticating the key (:func:`require_cached`:
+  no extra read per request in a warm container).
 - WebSocket: :func:`may_push` drops a product's events (``domain.plans.EVENT_PRODUCTS``) for a tenant without
   it, at the one push funnel (``audience.push_groups``); products are cached per process for
-  ``PUSH_CACHE_TTL_S`` there (a push is best effort; REST checks read the tenant every time).
+  ``PRODUCTS_CACHE_TTL_S`` there (a push is best effort; REST checks read the tenant every time).
 """
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ from alrea.store import tenants as store
 from alrea.store import usage as usage_store
 from alrea.store.cache import TtlCache
 
-PUSH_CACHE_TTL_S = 30.0
-_PUSH_PRODUCTS = TtlCache(ttl_s=PUSH_CACHE_TTL_S, max_items=4096)
+PRODUCTS_CACHE_TTL_S = 30.0
+_PRODUCTS_SEEN = TtlCache(ttl_s=PRODUCTS_CACHE_TTL_S, max_items=4096)
 
 
 # ---------------------------------------------------------------- a plan change
@@ -52,7 +53,7 @@ def apply_subscription(tenant_id: str, plan: str, add_ons: list[str] | tuple[str
     tenant = store.set_plan(tenant_id, plan=chosen.name, add_ons=bought, status=status, limits=Limits(**values),
                             trial_ends_at=trial_ends_at if status == plans.TRIALING else None, at=iso(utcnow()))
     rewritten = key_store.set_tenant_rate(tenant_id, chosen.api_rate)
-    _PUSH_PRODUCTS.forget(tenant_id)
+    _PRODUCTS_SEEN.forget(tenant_id)
     logger.info("subscription applied", extra={"tenant_id": tenant_id, "plan": chosen.name, "add_ons": bought,
                                                "status": status, "api_keys": rewritten})
     return tenant
@@ -87,9 +88,20 @@ def _products(tenant_id: str) -> frozenset[str]:
 
 
 def has(tenant_id: str, product: str) -> bool:
-    """Whether the tenant has ``product``, as a warm process saw it within ``PUSH_CACHE_TTL_S`` (background
+    """Whether the tenant has ``product``, as a warm process saw it within ``PRODUCTS_CACHE_TTL_S`` (background
     work: pushes, notifications; a REST route reads the tenant itself through :func:`require`)."""
-    return product in _PUSH_PRODUCTS.get(tenant_id, lambda: _products(tenant_id))
+    return product in _PRODUCTS_SEEN.get(tenant_id, lambda: _products(tenant_id))
+
+
+def require_cached(tenant_id: str, product: str) -> None:
+    """:func:`require` for the partner API's hot path, which has a budget of DynamoDB calls per request
+    (DECISIONS 33): the products a warm container saw within ``PRODUCTS_CACHE_TTL_S`` let the request through with
+    no read; a refusal reads the tenant again (so an upgrade opens at once; a downgrade closes ``/v1`` within
+    the cache's life in other containers, at once in the one that applied it)."""
+    if has(tenant_id, product):
+        return
+    _PRODUCTS_SEEN.forget(tenant_id)
+    require(tenant_id, product)
 
 
 def may_push(tenant_id: str, event: dict[str, Any]) -> bool:

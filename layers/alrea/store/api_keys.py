@@ -3,8 +3,10 @@
 - key      ``pk=T#<tid>             sk=APIKEY#<id>``  name, scopes, shown prefix, created_by/at, revoked_at,
   secret_hash (so a revocation and a tenant purge find the pointer)
 - pointer  ``pk=APIKEY#<sha256>     sk=APIKEY``       tenant_id, key_id, name, scopes, last_used_at, the rate
-  (copied from the tenant's plan when the key is made) and the limiter's ``tat`` (ms): authenticating a request is one consistent GetItem, its rate limit one conditional
-  UpdateItem (compare-and-set on ``tat``) that also stamps ``last_used_at``.
+  (copied from the tenant's plan when the key is made) and the limiter's ``tat`` (ms). A container that has
+  seen the key authenticates a request AND spends its rate in one conditional UpdateItem (``spend``, which
+  also stamps ``last_used_at``); otherwise one consistent GetItem (``find``) and a compare-and-set on ``tat``
+  (``advance``).
 
 Revoking marks the key and deletes the pointer in one transaction: the next request with the secret finds
 nothing (401) at once.
@@ -135,6 +137,31 @@ def find(secret_hash: str) -> tuple[KeyPrincipal, Rate, int | None] | None:
     principal = KeyPrincipal(tenant_id=p.tenant_id, key_id=p.key_id, name=p.name, scopes=frozenset(p.scopes))
     rate = Rate(per_minute=int(p.rate_per_minute), burst=int(p.rate_burst))
     return principal, rate, (int(p.tat) if p.tat is not None else None)
+
+
+def spend(secret_hash: str, scope: str, rate: Rate, now_ms: int, used_at: str, *, busy: bool
+          ) -> tuple[KeyPrincipal, int] | None:
+    """Authenticate and spend one request in ONE conditional UpdateItem, when the caller knows the key's rate
+    (its container saw the key before): the pointer exists (not revoked), holds ``scope`` and ``rate``, and
+    the limiter allows the request. ``busy``: the bucket is expected mid-use (``tat`` ahead of now: add one
+    interval) rather than idle (``tat`` behind now: restart from now). Answers the key and the new ``tat``;
+    None when any condition failed — the caller then reads the pointer to tell which (find / advance)."""
+    P = ApiKeyPointer
+    interval = rate.interval_ms
+    same = (P.pk.exists() & P.scopes.contains(scope) & (P.rate_per_minute == rate.per_minute)
+            & (P.rate_burst == rate.burst))
+    if busy:  # GCRA with tat >= now: allowed while tat + interval - now <= burst * interval
+        condition = same & P.tat.between(now_ms, now_ms + (rate.burst - 1) * interval)
+        new_tat = P.tat.set(P.tat + interval)
+    else:
+        condition = same & (P.tat.does_not_exist() | (P.tat < now_ms))
+        new_tat = P.tat.set(now_ms + interval)
+    pointer = ApiKeyPointer(*pointer_key(secret_hash))
+    if not update_if(pointer, [new_tat, P.last_used_at.set(used_at)], condition=condition):
+        return None
+    principal = KeyPrincipal(tenant_id=pointer.tenant_id, key_id=pointer.key_id, name=pointer.name,
+                             scopes=frozenset(pointer.scopes))
+    return principal, int(pointer.tat)
 
 
 def advance(secret_hash: str, seen_tat: int | None, new_tat: int, used_at: str) -> bool:

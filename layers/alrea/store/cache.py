@@ -27,12 +27,21 @@ class TtlCache:
                 return hit[1]
         value = load()
         if value is not None:
-            with self._lock:
-                self._items[key] = (now + self.ttl_s, value)
-                self._items.move_to_end(key)
-                while len(self._items) > self.max_items:
-                    self._items.popitem(last=False)
+            self.put(key, value)
         return value
+
+    def peek(self, key: Any) -> Any:
+        """The value kept for ``key`` (None when absent or stale), without loading."""
+        with self._lock:
+            hit = self._items.get(key)
+        return hit[1] if hit is not None and hit[0] > time.monotonic() else None
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic() + self.ttl_s, value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_items:
+                self._items.popitem(last=False)
 
     def forget(self, key: Any) -> None:
         with self._lock:

@@ -22,7 +22,7 @@ from pynamodb.expressions.update import Action
 from alrea.core.clock import iso, utcnow
 from alrea.core.log import logger
 from alrea.domain.conversations import Conversation, ContactSeen, ContactTouch, InboundTouch, Route
-from alrea.domain.messages import Message, rank as status_rank
+from alrea.domain.messages import OUR_SENDS, Message, rank as status_rank
 from alrea.store.base import Item, update_if
 from alrea.store.keys import child_pk
 
@@ -273,7 +273,7 @@ def recent_unclaimed_sends(tenant_id: str, cid: str, since: str, limit: int = 50
     M = MessageItem
     return [to_domain(i) for i in M.query(messages_pk(tenant_id, cid), M.sk > message_sk(since, ""),
                                           scan_index_forward=False, limit=limit)
-            if i.source == "inbox" and not i.wamid]
+            if i.source in OUR_SENDS and not i.wamid]
 
 
 def claim_echo(m: Message, wamid: str) -> bool:

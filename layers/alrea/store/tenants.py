@@ -142,6 +142,15 @@ def set_plan(tenant_id: str, *, plan: str, add_ons: tuple[str, ...], status: str
     return get_tenant(tenant_id)
 
 
+def change_settings(tenant_id: str, *, name: str, timezone: str, country: str, updated_at: str) -> dom.Tenant:
+    """The company's name, time zone (campaign windows) and country; NotFound when the tenant is gone."""
+    if not update_if(Tenant(*Tenant.key(tenant_id)),
+                     [Tenant.name.set(name), Tenant.timezone.set(timezone), Tenant.country.set(country),
+                      Tenant.updated_at.set(updated_at)], Tenant.pk.exists()):
+        raise NotFound("Empresa não encontrada.")
+    return get_tenant(tenant_id)
+
+
 def ping() -> str:
     """Store health: the table answers DescribeTable (and is ACTIVE)."""
     status = Tenant.describe_table().get("TableStatus", "UNKNOWN")

@@ -9,12 +9,14 @@ import { TooltipProvider } from "@/components/ui/tooltip";
 import { RealtimeProvider } from "@/hooks/useRealtime";
 import { useUserAccess, type Product } from "@/hooks/useUserAccess";
 import { useInboxAlerts } from "@/modules/inbox/hooks/useInboxAlerts";
+import { VerifyEmailBanner } from "@/modules/auth";
 import { NotificationBell, NotificationFeed } from "@/modules/notifications";
 import { OnboardingChecklist } from "@/modules/onboarding";
 import { PendingDeletionNotice } from "@/modules/settings/components/PendingDeletionNotice";
 import { useAuth } from "@/stores/auth";
 
 import { ConnectionIndicator } from "./ConnectionIndicator";
+import { DevBanner } from "./DevBanner";
 import { Logo, Sidebar, SidebarContent } from "./Sidebar";
 import { UserMenu } from "./UserMenu";
 
@@ -70,6 +72,7 @@ export function AppShell() {
             </SheetContent>
           </Sheet>
           <div className="flex min-w-0 flex-1 flex-col">
+            <DevBanner />
             <header className="bg-background flex h-14 shrink-0 items-center gap-3 border-b px-4">
               <Button
                 variant="ghost"
@@ -89,6 +92,7 @@ export function AppShell() {
                 <UserMenu />
               </div>
             </header>
+            <VerifyEmailBanner />
             <OnboardingChecklist />
             <main className="min-h-0 flex-1 overflow-y-auto">
               <Suspense fallback={<PageFallback />}>

@@ -1,4 +1,5 @@
 import {
+  Building,
   Building2,
   CreditCard,
   CircleUserRound,
@@ -42,6 +43,7 @@ export const PRODUCT_NAV: NavItem[] = [
 ];
 
 export const SETTINGS_NAV: NavItem[] = [
+  { to: "/settings/company", label: "Empresa", icon: Building, adminOnly: true },
   { to: "/settings/users", label: "Usuários", icon: UserCog, adminOnly: true },
   { to: "/settings/departments", label: "Departamentos", icon: Building2, adminOnly: true },
   { to: "/settings/numbers", label: "Números", icon: Smartphone, adminOnly: true },

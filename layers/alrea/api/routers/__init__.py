@@ -31,11 +31,16 @@ ROUTERS: dict[str, tuple[str, ...]] = {
     "api_keys": ("api/api-keys",),
     "v1_numbers": ("v1/numbers",),
     "v1_contacts": ("v1/contacts",),
-    "v1_docs": ("v1/openapi.json",),
+    "v1_messages": ("v1/messages", "v1/media"),
+    "v1_campaigns": ("v1/campaigns",),
+    "v1_docs": ("v1/openapi.json", "v1/docs"),
     "notifications": ("api/notifications",),
     "account": ("api/me", "api/instances", "api/onboarding", "api/number-settings"),
     "webhooks": ("api/webhooks",),
     "v1_webhooks": ("v1/webhooks",),
+    "credentials": ("api/me",),
+    "invitations": ("api/invitations",),
+    "tenant": ("api/tenant",),
     "plans": ("api/plans",),
 }
 ROOTS = ("api", "v1")
@@ -47,7 +52,8 @@ ROOTS = ("api", "v1")
 PRODUCTS: dict[str, str] = {
     **dict.fromkeys(("conversations", "quick_replies", "inbox_settings", "presence", "contacts", "media",
                      "campaigns", "search"), "flow"),
-    **dict.fromkeys(("api_keys", "webhooks", "v1_numbers", "v1_contacts", "v1_webhooks"), "api"),
+    **dict.fromkeys(("api_keys", "webhooks", "v1_numbers", "v1_contacts", "v1_messages", "v1_campaigns",
+                     "v1_webhooks"), "api"),
     "notifications": "notifications",
 }
 

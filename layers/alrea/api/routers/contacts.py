@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from alrea.api import downloads
 from alrea.api.deps import AdminUser, CurrentUser, ManagerOrAdmin
-from alrea.api.routers.schemas import Body, Id, items_json
+from alrea.api.routers.schemas import Body, Id, examples, items_json
 from alrea.services import campaigns, contacts, contacts_export, contacts_import, privacy
 
 router = APIRouter(prefix="/api/contacts", tags=["contacts"])
@@ -26,6 +26,9 @@ FieldValue = str | int | float | None
 
 
 class ContactIn(Body):
+    model_config = examples({"phone": "+5511912345678", "name": "Maria Souza", "email": "maria@example.com",
+                             "tags": ["cliente", "sp"], "fields": {"cidade": "São Paulo"}})
+
     phone: Short
     name: Short | None = None
     email: Short | None = None
@@ -35,6 +38,8 @@ class ContactIn(Body):
 
 
 class ContactPatch(Body):
+    model_config = examples({"name": "Maria S. Souza", "fields": {"plano": "ouro"}})
+
     name: Short | None = None
     email: Short | None = None
     tags: list[Tag] | None = Field(default=None, max_length=50)
@@ -56,6 +61,8 @@ class BulkTagsIn(Body):
 
 
 class OptOutIn(Body):
+    model_config = examples({"reason": "pediu para sair pelo SAC"})
+
     reason: Short | None = None
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 from alrea.api.partner import RESPONSES, IdempotencyKey, PartnerKey, as_principal, idempotent
 from alrea.api.routers.contacts import ContactIn, ContactPatch, Cursor, Limit, OptedOut, OptOutIn, Search, Tag, TagQ, \
     filter_of
-from alrea.api.routers.schemas import Body
+from alrea.api.routers.schemas import Body, examples
 from alrea.services import contacts
 
 router = APIRouter(prefix="/v1/contacts", tags=["contacts"], responses=RESPONSES)
@@ -19,6 +19,8 @@ CONFLICT = {409: {"description": "A request with this Idempotency-Key is still r
 
 
 class TagsIn(Body):
+    model_config = examples({"add": ["vip"], "remove": ["lead"]})
+
     add: list[Tag] = []
     remove: list[Tag] = []
 
@@ -72,7 +74,8 @@ def tag_contact(contact_id: str, body: TagsIn, key: Writer, idempotency_key: Ide
 @router.post("/{contact_id}/opt-out", responses=CONFLICT)
 def opt_out(contact_id: str, body: OptOutIn, key: Writer, idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
     return idempotent(key, idempotency_key, f"POST /v1/contacts/{contact_id}/opt-out", body.model_dump(),
-                      lambda: contacts.public(contacts.opt_out(as_principal(key), contact_id, body.reason)))
+                      lambda: contacts.public(contacts.opt_out(as_principal(key), contact_id, body.reason,
+                                                               source="api")))
 
 
 @router.post("/{contact_id}/opt-in", responses=CONFLICT)

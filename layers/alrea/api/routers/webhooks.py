@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import Field
 
 from alrea.api.deps import AdminUser
-from alrea.api.routers.schemas import Body
+from alrea.api.routers.schemas import Body, examples
 from alrea.domain import webhooks as dom
 from alrea.services import outbound_webhooks as service
 
@@ -20,12 +20,17 @@ Status = Literal["pending", "succeeded", "failed"]
 
 
 class WebhookIn(Body):
+    model_config = examples({"url": "https://erp.example.com/alrea/webhooks",
+                             "events": ["message.received", "message.status"], "description": "ERP"})
+
     url: Url
     events: Events
     description: str = Field(default="", max_length=200)
 
 
 class WebhookPatch(Body):
+    model_config = examples({"enabled": False}, {"events": ["campaign.completed"]})
+
     url: Url | None = None
     events: Events | None = None
     enabled: bool | None = None
