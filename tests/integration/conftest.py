@@ -27,7 +27,7 @@ def light_password_hashing(monkeypatch):
 
 # The plan the tenants of these tests get right after signing up, through the operator's path
 # (services.subscriptions.apply_subscription, what billing and the operator call): every product, room for
-# the tests' users and numbers. Sign-up itself gives Starter in trial (test_plans_and_limits.py).
+# the tests' users and numbers (sign-up itself gives Professional in trial: test_plans_and_limits.py).
 TEST_PLAN, TEST_ADD_ONS = "professional", ("sense",)
 
 

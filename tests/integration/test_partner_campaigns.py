@@ -76,6 +76,9 @@ def signup(http: httpx.Client, company: str) -> Tenant:
     r = http.post("/api/auth/signup", json={"company": company, "name": "Ana Admin", "email": email,
                                             "password": "s3nha-Segura!"})
     assert r.status_code == 201, r.text
+    from alrea.services import subscriptions
+
+    subscriptions.apply_subscription(r.json()["tenant"]["id"], "professional")  # the API is not Starter's
     return Tenant(r.json()["tenant"]["id"], {"Authorization": f"Bearer {r.json()['access']}"})
 
 

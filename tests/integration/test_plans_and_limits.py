@@ -1,4 +1,4 @@
-"""Plans, products and limits over the app on moto: sign-up's trial, the catalogue, every limit's boundary (also
+"""Plans, products and limits over the app on moto: sign-up's trial (Professional), the catalogue, every limit's boundary (also
 under 10 concurrent creations), unlimited plans, product gating of REST routes, ``/v1`` and pushes, a plan
 change applying at the next request (keys' rates rewritten), and the lazy migration of legacy plan names."""
 from __future__ import annotations
@@ -73,17 +73,17 @@ def new_user(account, i: int, client=None):
 
 
 # ---------------------------------------------------------------- sign-up, catalogue, /api/me
-def test_signup_gets_starter_in_trial_and_me_carries_plan_products_and_usage(client, plan_of):
+def test_signup_gets_professional_in_trial_and_me_carries_plan_products_and_usage(client, plan_of):
     r = client.post("/api/auth/signup", json={"company": "Padaria Sol", "name": "Rui",
                                               "email": f"rui.{uuid.uuid4().hex[:8]}@sol.com.br", "password": PASSWORD})
     assert r.status_code == 201, r.text
     me = client.get("/api/me", headers={"Authorization": f"Bearer {r.json()['access']}"}).json()
-    assert me["plan"]["name"] == "starter" and me["plan"]["title"] == "Starter"
+    assert me["plan"]["name"] == "professional" and me["plan"]["title"] == "Professional"
     assert me["plan"]["status"] == "trialing" and me["plan"]["trial_ends_at"]
-    assert me["products"] == ["flow", "notifications"]
-    assert me["usage"] == {"max_users": {"used": 1, "limit": 1}, "max_numbers": {"used": 0, "limit": 1},
-                           "max_contacts": {"used": 0, "limit": 1000},
-                           "max_campaigns_per_month": {"used": 0, "limit": 10}}
+    assert me["products"] == ["api", "flow", "notifications"]
+    assert me["usage"] == {"max_users": {"used": 1, "limit": 5}, "max_numbers": {"used": 0, "limit": 3},
+                           "max_contacts": {"used": 0, "limit": 10000},
+                           "max_campaigns_per_month": {"used": 0, "limit": 50}}
 
     plan_of(r.json()["tenant"]["id"], "enterprise")
     me = client.get("/api/me", headers={"Authorization": f"Bearer {r.json()['access']}"}).json()

@@ -28,10 +28,10 @@ def test_the_catalogue_has_the_products_plans_and_defaults_of_the_spec():
     assert api_only.products() == {"api"} and "flow" not in api_only.add_ons
     assert ent.products() == set(plans.PRODUCTS)
     assert starter.products(("api", "flow")) == {"flow", "notifications", "api"}  # only offered add-ons count
-    assert plans.SIGNUP is starter
+    assert plans.SIGNUP is pro  # sign-ups try the team plan (DECISIONS 32B)
     assert all(p.api_rate.per_minute > 0 for p in plans.PLANS.values())
     assert plans.api_rate("enterprise").per_minute > plans.api_rate("starter").per_minute
-    assert plans.api_rate("no-such-plan") == starter.api_rate
+    assert plans.api_rate("no-such-plan") == pro.api_rate
 
 
 @pytest.mark.parametrize("breakage", ["unknown_product", "included_and_add_on", "unpriced_add_on", "bad_limits",

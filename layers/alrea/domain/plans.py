@@ -144,7 +144,7 @@ def plan(name: str) -> Plan:
 
 @dataclass(frozen=True)
 class Start:
-    """The plan a new sign-up gets: the catalogue's sign-up plan (Starter), trialing for ``trial_days``."""
+    """The plan a new sign-up gets: the catalogue's sign-up plan (Professional), trialing for ``trial_days``."""
 
     plan: Plan
     status: str

@@ -42,7 +42,7 @@ def start_session(user: User) -> TokenPair:
 
 def signup(company: str, name: str, email: str, password: str, ip: str | None = None, *,
            verified: bool = False) -> SignedUp:
-    """A new tenant on the sign-up plan (Starter, trialing), with its first admin; answers tenant, user and a session. Failed
+    """A new tenant on the sign-up plan (Professional, trialing), with its first admin; answers tenant, user and a session. Failed
     sign-ups (a taken e-mail, a weak password) are throttled per IP address. The admin's e-mail is verified
     through a link sent now, unless ``verified`` (the local demo seed)."""
     with throttle.guarded((Conflict, Invalid), (throttle.SIGNUP_IP, ip)):
