@@ -192,7 +192,8 @@ def migrated(legacy_name: str, stored: Limits) -> tuple[Plan, Limits, str]:
     """A tenant of the old catalogue (trial/starter "Essencial"/pro/business) → its new plan, its limits
     and its billing status. Limits are grandfathered: each is the larger of the stored one and the new plan's
     (None, unlimited, is the largest), so no customer loses room they had. The old trial keeps trialing."""
-    new = PLANS[catalogue().legacy_plans.get(legacy_name, SIGNUP.name)]
+    entry = catalogue().upgrade_path[0]  # a name nobody knows: the entry plan (its limits grandfathered anyway)
+    new = PLANS[catalogue().legacy_plans.get(legacy_name, entry)]
     limits = Limits(**{name: _larger(stored.get(name), new.limits.get(name)) for name in LIMIT_NAMES})
     status = TRIALING if legacy_name == "trial" else ACTIVE
     return new, limits, status
