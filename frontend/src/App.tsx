@@ -1,8 +1,10 @@
+import type { ComponentType } from "react";
 import { createBrowserRouter, Navigate, RouterProvider } from "react-router-dom";
 
 import { AppShell } from "@/components/layout/AppShell";
 import { RequireAdmin, RequireAuth, RequireStaff } from "@/components/RequireAuth";
 import { Toaster } from "@/components/ui/sonner";
+import { ProductGate } from "@/components/UpgradePrompt";
 import {
   AcceptInvitePage,
   ForgotPasswordPage,
@@ -11,6 +13,7 @@ import {
   SignupPage,
   VerifyEmailPage,
 } from "@/modules/auth";
+import { BillingPage } from "@/modules/billing";
 import {
   AboutPage,
   ApiKeysPage,
@@ -26,8 +29,26 @@ import {
   UsersPage,
   WebhooksPage,
 } from "@/modules/settings";
-import { BillingPage } from "@/modules/billing";
+import { useUserAccess, type Product } from "@/hooks/useUserAccess";
 import { useAuth } from "@/stores/auth";
+
+/** A lazily loaded module behind its product: the module, or an UpgradePrompt in its place. */
+function gated(product: Product, Module: ComponentType) {
+  return function Gated() {
+    return (
+      <ProductGate product={product}>
+        <Module />
+      </ProductGate>
+    );
+  };
+}
+
+/** Home: the inbox, or for a tenant without Flow (API Only) its API settings (admins) or "Sobre". */
+function Home() {
+  const flow = useUserAccess("flow").allowed;
+  const isAdmin = useAuth((s) => s.user?.role === "admin");
+  return <Navigate to={flow ? "/inbox" : isAdmin ? "/settings/api" : "/settings/about"} replace />;
+}
 
 function SettingsIndex() {
   const isAdmin = useAuth((s) => s.user?.role === "admin");
@@ -49,18 +70,18 @@ export const router = createBrowserRouter([
       {
         element: <AppShell />,
         children: [
-          { index: true, element: <Navigate to="/inbox" replace /> },
+          { index: true, element: <Home /> },
           {
             path: "inbox/:conversationId?",
-            lazy: async () => ({ Component: (await import("@/modules/inbox")).InboxPage }),
+            lazy: async () => ({ Component: gated("flow", (await import("@/modules/inbox")).InboxPage) }),
           },
           {
             path: "contacts",
-            lazy: async () => ({ Component: (await import("@/modules/contacts")).ContactsPage }),
+            lazy: async () => ({ Component: gated("flow", (await import("@/modules/contacts")).ContactsPage) }),
           },
           {
             path: "campaigns/*",
-            lazy: async () => ({ Component: (await import("@/modules/campaigns")).CampaignsPage }),
+            lazy: async () => ({ Component: gated("flow", (await import("@/modules/campaigns")).CampaignsPage) }),
           },
           {
             path: "settings",
@@ -73,24 +94,26 @@ export const router = createBrowserRouter([
                   { path: "company", element: <CompanyPage /> },
                   { path: "departments", element: <DepartmentsPage /> },
                   { path: "numbers", element: <NumbersPage /> },
-                  { path: "fields", element: <FieldsPage /> },
-                  { path: "opt-out", element: <OptOutPage /> },
-                  { path: "inbox", element: <InboxSettingsPage /> },
+                  { path: "fields", element: <ProductGate product="flow"><FieldsPage /></ProductGate> },
+                  { path: "opt-out", element: <ProductGate product="flow"><OptOutPage /></ProductGate> },
+                  { path: "inbox", element: <ProductGate product="flow"><InboxSettingsPage /></ProductGate> },
                   { path: "privacy", element: <PrivacyPage /> },
-                  { path: "api", element: <ApiKeysPage /> },
-                  { path: "webhooks", element: <WebhooksPage /> },
+                  { path: "api", element: <ProductGate product="api"><ApiKeysPage /></ProductGate> },
+                  { path: "webhooks", element: <ProductGate product="api"><WebhooksPage /></ProductGate> },
                   { path: "billing", element: <BillingPage /> },
                 ],
               },
               {
                 element: <RequireStaff />,
-                children: [{ path: "quick-replies", element: <QuickRepliesPage /> }],
+                children: [
+                  { path: "quick-replies", element: <ProductGate product="flow"><QuickRepliesPage /></ProductGate> },
+                ],
               },
               { path: "profile", element: <ProfilePage /> },
               { path: "about", element: <AboutPage /> },
             ],
           },
-          { path: "*", element: <Navigate to="/inbox" replace /> },
+          { path: "*", element: <Home /> },
         ],
       },
     ],

@@ -157,7 +157,7 @@ def test_new_tenant_onboarding_auto_pause_alert_and_number_removal(page: Page, p
     expect(page.get_by_test_id("onboarding-progress")).to_have_text("0 de 4")
     expect(page.get_by_test_id("onboarding-step-connect_number")).to_have_attribute("data-done", "false")
     expect(page.get_by_test_id("no-number-hint")).to_contain_text("Nenhum número conectado")
-    expect(page.get_by_test_id("plan-badge")).to_have_text("Teste grátis")
+    expect(page.get_by_test_id("plan-badge")).to_have_text("Professional (teste)")
     shot(page, "05-new-tenant", prefix=PREFIX)
 
     # connect a number: the first-run hint leads there; the QR is "scanned" at the simulator

@@ -25,13 +25,46 @@ def light_password_hashing(monkeypatch):
     monkeypatch.setattr(passwords, "hasher", lambda: light)
 
 
+# The plan the tenants of these tests get right after signing up, through the operator's path
+# (services.subscriptions.apply_subscription, what billing and the operator call): every product, room for
+# the tests' users and numbers (sign-up itself gives Professional in trial: test_plans_and_limits.py).
+TEST_PLAN, TEST_ADD_ONS = "professional", ("sense",)
+
+
+def give_plan(tenant_id: str, plan: str = TEST_PLAN, add_ons: tuple[str, ...] | None = None, **limits: Any) -> None:
+    """``add_ons`` None: the test plan's (Sense) on the test plan, none on another."""
+    from alrea.services import subscriptions
+
+    if add_ons is None:
+        add_ons = TEST_ADD_ONS if plan == TEST_PLAN else ()
+    subscriptions.apply_subscription(tenant_id, plan, list(add_ons), limits=limits or None)
+
+
 @pytest.fixture
-def roomy_partner_rate(monkeypatch):
-    """Partner keys with room for dozens of calls a second (the limiter itself: test_partner_keys.py)."""
+def partner_rate(monkeypatch):
+    """Setter: keys made afterwards on the test plan get ``rate`` (the limiter itself: test_partner_keys.py)."""
+    import dataclasses
+
     from alrea.domain import plans
+
+    def set_rate(rate) -> None:
+        monkeypatch.setitem(plans.PLANS, TEST_PLAN, dataclasses.replace(plans.PLANS[TEST_PLAN], api_rate=rate))
+
+    return set_rate
+
+
+@pytest.fixture
+def roomy_partner_rate(partner_rate):
+    """Partner keys with room for dozens of calls a second (the limiter itself: test_partner_keys.py)."""
     from alrea.domain.api_keys import Rate
 
-    monkeypatch.setitem(plans.API_RATES, "trial", Rate(per_minute=6000, burst=1000))
+    partner_rate(Rate(per_minute=6000, burst=1000))
+
+
+@pytest.fixture
+def plan_of():
+    """Setter: ``plan_of(tenant_id, "starter", add_ons=None, **limits)`` through the operator's path."""
+    return give_plan
 
 
 @pytest.fixture
@@ -161,6 +194,7 @@ def signup(client: TestClient, company: str = "Acme Ltda", email: str | None = N
     )
     assert r.status_code == 201, r.text
     body = r.json()
+    give_plan(body["tenant"]["id"])
     return Account(
         client, body["tenant"]["id"], body["user"]["id"], email, body["access"], body["refresh"], signup=body
     )

@@ -11,7 +11,7 @@ PASSWORD = "s3nha-Segura!"
 SECRET = "test-secret-" + "x" * 32
 
 
-def test_signup_creates_a_trial_tenant_with_its_admin(client, new_email):
+def test_signup_creates_a_professional_tenant_in_trial_with_its_admin(client, new_email):
     email = new_email("Founder").upper()  # e-mails are stored lowercased
     r = client.post(
         "/api/auth/signup",
@@ -20,7 +20,8 @@ def test_signup_creates_a_trial_tenant_with_its_admin(client, new_email):
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["tenant"]["name"] == "Padaria Pão Quente"
-    assert body["tenant"]["plan"] == "trial"
+    assert body["tenant"]["plan"] == "professional" and body["tenant"]["billing_status"] == "trialing"
+    assert body["tenant"]["products"] == ["api", "flow", "notifications"]
     assert body["tenant"]["timezone"] == "America/Sao_Paulo" and body["tenant"]["country"] == "BR"
     assert set(body["tenant"]["limits"]) == {
         "max_users",
@@ -36,7 +37,9 @@ def test_signup_creates_a_trial_tenant_with_its_admin(client, new_email):
     assert me.status_code == 200, me.text
     assert me.json()["user"]["id"] == body["user"]["id"]
     assert me.json()["tenant"]["id"] == body["tenant"]["id"]
-    assert me.json()["tenant"]["limits"]["max_users"] == 3
+    assert me.json()["tenant"]["limits"]["max_users"] == 5
+    assert me.json()["plan"]["name"] == "professional" and me.json()["plan"]["status"] == "trialing"
+    assert me.json()["plan"]["trial_ends_at"] > body["tenant"]["created_at"]
 
 
 def test_signup_with_a_registered_email_is_409_even_in_other_case(client, tenant_a):

@@ -80,10 +80,11 @@ def test_an_admin_cannot_deactivate_themselves(tenant_a):
     assert tenant_a.get("/api/me").status_code == 200
 
 
-def test_max_users_is_402_with_a_message_and_deactivating_frees_a_seat(tenant_a, new_email):
+def test_max_users_is_402_with_a_message_and_deactivating_frees_a_seat(tenant_a, new_email, plan_of):
+    plan_of(tenant_a.tenant_id, "professional", max_users=3)  # an operator's exception: 3 seats
     dept = tenant_a.department()
     a1 = tenant_a.user("agent", dept)
-    tenant_a.user("agent", dept)  # 3 active users: the trial's limit
+    tenant_a.user("agent", dept)  # 3 active users: the limit
     r = tenant_a.post(
         "/api/users",
         {
@@ -97,8 +98,10 @@ def test_max_users_is_402_with_a_message_and_deactivating_frees_a_seat(tenant_a,
     assert r.status_code == 402
     assert r.json()["error"] == "plan_limit"
     assert (
-        r.json()["message"] == "Seu plano permite até 3 usuários ativos; desative um usuário ou faça upgrade."
+        r.json()["message"] == "Seu plano Professional permite até 3 usuários ativos; o plano Enterprise não tem "
+        "limite. Desative um usuário ou faça upgrade."
     )
+    assert r.json()["limit"] == "max_users" and r.json()["upgrade_to"] == "enterprise"
 
     assert tenant_a.post(f"/api/users/{a1['id']}/deactivate").json()["active"] is False
     assert (
@@ -112,7 +115,8 @@ def test_max_users_is_402_with_a_message_and_deactivating_frees_a_seat(tenant_a,
     assert tenant_a.get("/api/me").json()["tenant"]["usage"]["users"] == 3
 
 
-def test_concurrent_creates_never_exceed_the_limit(app, tenant_a, new_email):
+def test_concurrent_creates_never_exceed_the_limit(app, tenant_a, new_email, plan_of):
+    plan_of(tenant_a.tenant_id, "professional", max_users=3)
     dept = tenant_a.department()
 
     def create(i: int) -> int:

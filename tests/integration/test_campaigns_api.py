@@ -99,7 +99,8 @@ def test_campaign_crud_preview_and_start(tenant_a, tenant_b, pacer):
     assert tenant_a.post(f"/api/campaigns/{cid}/resume").status_code == 409
 
 
-def test_bad_input_scheduling_delete_and_limits(tenant_a, pacer, client):
+def test_bad_input_scheduling_delete_and_limits(tenant_a, pacer, client, plan_of):
+    plan_of(tenant_a.tenant_id, "professional", max_campaigns_per_month=5)
     iid = number(tenant_a.tenant_id)
     assert tenant_a.post("/api/campaigns", body(iid, variants=[])).status_code == 422
     assert tenant_a.post("/api/campaigns", body(str(uuid.uuid4()))).status_code == 422
@@ -124,7 +125,7 @@ def test_bad_input_scheduling_delete_and_limits(tenant_a, pacer, client):
     assert [c.id for c in store.due("2099-01-01T12:00:01.000Z")] == [later["id"]]
     assert store.due("2098-12-31T00:00:00.000Z") == []
 
-    # trial: 5 campaigns a month (the scheduled one counted already)
+    # 5 campaigns a month (the scheduled one counted already)
     for _ in range(4):
         c = tenant_a.post("/api/campaigns", body(iid)).json()
         assert tenant_a.post(f"/api/campaigns/{c['id']}/start").status_code == 200

@@ -105,7 +105,7 @@ def make_world(moto_url: str, broker_url: str = "", *, reset: bool = True) -> Wo
         poll_wait_s=0.2, functions=[registry.by_name(n) for n in FUNCTIONS])).start()
     rt.runtime.push = MemoryPush()
     tid = str(uuid.uuid4())
-    business = plan_of("business")
+    business = plan_of("enterprise")
     Tenant.new(tid, name="Campanhas Ltda", plan=business.name, limits=business.limits.as_dict(), users_count=1,
                timezone="America/Sao_Paulo", country="BR", created_at=iso(utcnow())).save()
     world = World(rt, tid, Principal(tenant_id=tid, user_id=str(uuid.uuid4()), role="admin"))

@@ -142,11 +142,23 @@ def _make_bus(kind: str, request, aws):
     return RabbitBus(request.getfixturevalue("rabbitmq_url"), prefix=f"test-{uuid.uuid4().hex[:10]}.")
 
 
+def _tenant_item(tenant_id: str) -> None:
+    """The tenant's item (plan Enterprise: every product, so its pushes and routes are not gated)."""
+    from alrea.core.clock import iso, utcnow
+    from alrea.domain.accounts import Tenant
+    from alrea.domain.plans import PLANS
+    from alrea.store.tenants import item_of
+
+    item_of(Tenant(tenant_id=tenant_id, name="Inbound Ltda", created_at=iso(utcnow()), plan="enterprise",
+                   limits=PLANS["enterprise"].limits)).save()
+
+
 def _world(kind: str, request, aws):
     bus = _make_bus(kind, request, aws)
     push = MemoryPush()
     set_runtime(Runtime(bus=bus, push=push, pacer=None, whatsapp=None, storage=None))  # type: ignore[arg-type]
     tenant_id = str(uuid.uuid4())
+    _tenant_item(tenant_id)
     world = World(bus=bus, push=push, tenant_id=tenant_id, instance=make_instance(tenant_id),
                   ingest=load_handler("webhook_ingest"), process=load_handler("webhook_process"))
     return world, bus
@@ -548,7 +560,9 @@ def test_conversation_reads_newest_first_with_cursors_and_tenant_isolation(sqs_w
     messages_cursor = newest["next_cursor"]
 
     # another tenant: sees nothing, and the first tenant's ids and cursors answer 404 / 422
-    caller["who"] = Principal(tenant_id=str(uuid.uuid4()), user_id=str(uuid.uuid4()), role="admin")
+    other = str(uuid.uuid4())
+    _tenant_item(other)
+    caller["who"] = Principal(tenant_id=other, user_id=str(uuid.uuid4()), role="admin")
     assert client.get("/api/conversations").json() == {"items": [], "next_cursor": None}
     response = client.get(f"/api/conversations/{w.cid(MARIA)}/messages")
     assert response.status_code == 404 and response.json()["error"] == "not_found"

@@ -241,12 +241,13 @@ async def test_presence_over_real_websockets_reaches_the_manager_live(local):
     import websockets
 
     from alrea.domain.roles import Principal
-    from alrea.services import auth, departments, users
+    from alrea.services import auth, departments, subscriptions, users
 
     password = "s3nha-Segura!"
     signed = await asyncio.to_thread(auth.signup, "Equipe Real", "Ana Admin", f"a-{uuid.uuid4().hex[:8]}@team.test",
                                      password)
     tid = signed.tenant.tenant_id
+    await asyncio.to_thread(subscriptions.apply_subscription, tid, "professional")  # Starter has one seat
     admin = Principal(tenant_id=tid, user_id=signed.user.user_id, role="admin", name="Ana Admin")
     dept = await asyncio.to_thread(departments.create, admin, "Atendimento")
     people = {}

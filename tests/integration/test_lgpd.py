@@ -49,6 +49,9 @@ def signup(http, company: str) -> dict[str, Any]:
                                             "password": PASSWORD})
     assert r.status_code == 201, r.text
     body = r.json()
+    from alrea.services import subscriptions
+
+    subscriptions.apply_subscription(body["tenant"]["id"], "professional")  # Starter has one seat
     return {"tenant_id": body["tenant"]["id"], "email": email, "headers": bearer(body["access"]),
             "user_id": body["user"]["id"]}
 

@@ -10,7 +10,6 @@ import pytest
 
 from alrea.adapters.evolution.client import EvolutionClient
 from alrea.core.errors import TooManyRequests
-from alrea.domain import plans
 from alrea.domain.api_keys import Rate
 from alrea.simulator.server import SimulatorServer
 from alrea.simulator.state import Timing
@@ -124,8 +123,8 @@ def test_keys_and_numbers_of_another_tenant_are_404(tenant_a, tenant_b):
     assert tenant_a.client.get("/v1/numbers", headers=bearer(key_a["secret"])).status_code == 200
 
 
-def test_past_the_rate_429_with_retry_after_then_the_bucket_refills(tenant_a, monkeypatch):
-    monkeypatch.setitem(plans.API_RATES, "trial", Rate(per_minute=20, burst=3))  # a token every 3 s
+def test_past_the_rate_429_with_retry_after_then_the_bucket_refills(tenant_a, partner_rate):
+    partner_rate(Rate(per_minute=20, burst=3))  # a token every 3 s
     secret = new_key(tenant_a, "numbers:read")["secret"]
     answers = [tenant_a.client.get("/v1/numbers", headers=bearer(secret)) for _ in range(4)]
     assert [r.status_code for r in answers] == [200, 200, 200, 429]
@@ -136,11 +135,11 @@ def test_past_the_rate_429_with_retry_after_then_the_bucket_refills(tenant_a, mo
     assert tenant_a.client.get("/v1/numbers", headers=bearer(secret)).status_code == 200
 
 
-def test_concurrent_requests_never_spend_more_than_the_burst(tenant_a, monkeypatch):
+def test_concurrent_requests_never_spend_more_than_the_burst(tenant_a, partner_rate):
     """The bucket lives in DynamoDB (compare-and-set), so it holds across concurrent callers."""
     from alrea.services import api_keys
 
-    monkeypatch.setitem(plans.API_RATES, "trial", Rate(per_minute=1, burst=5))  # no refill within the test
+    partner_rate(Rate(per_minute=1, burst=5))  # no refill within the test
     secret = new_key(tenant_a, "numbers:read")["secret"]
 
     def call(_: int) -> bool:

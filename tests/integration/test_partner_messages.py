@@ -60,6 +60,9 @@ class Tenant:
                                                      "password": PASSWORD})
         assert r.status_code == 201, r.text
         self.tenant_id = r.json()["tenant"]["id"]
+        from alrea.services import subscriptions
+
+        subscriptions.apply_subscription(self.tenant_id, "professional")  # the API is not Starter's
         self.admin = {"Authorization": f"Bearer {r.json()['access']}"}
         self.number = self._connected_number()
 

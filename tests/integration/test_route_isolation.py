@@ -18,7 +18,7 @@ import pytest
 
 from alrea.domain.api_keys import SCOPES
 
-PUBLIC = {("GET", "/api/health"), ("POST", "/api/auth/signup"), ("POST", "/api/auth/login"),
+PUBLIC = {("GET", "/api/health"), ("GET", "/api/plans"), ("POST", "/api/auth/signup"), ("POST", "/api/auth/login"),
           ("POST", "/api/auth/refresh"), ("POST", "/api/auth/logout"), ("GET", "/api/auth/options"),
           ("POST", "/api/auth/email/verify"), ("POST", "/api/auth/invitations/accept"),
           ("POST", "/api/auth/invitations/preview"), ("POST", "/api/auth/password/forgot"),

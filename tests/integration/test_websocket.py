@@ -33,12 +33,13 @@ def local(moto_server):
 @pytest.fixture(scope="module")
 def tenants(local):
     """Two tenants, each with its admin's access token."""
-    from alrea.services import auth
+    from alrea.services import auth, subscriptions
 
     out = {}
     for label in ("a", "b"):
         signed = auth.signup(f"Empresa {label.upper()}", f"Admin {label}", f"{label}-{uuid.uuid4().hex[:8]}@ws.test",
                              PASSWORD)
+        subscriptions.apply_subscription(signed.tenant.tenant_id, "professional")  # room for the tests' users
         out[label] = {"tenant_id": signed.tenant.tenant_id, "user_id": signed.user.user_id, "token": signed.tokens.access,
                       "refresh": signed.tokens.refresh}
     return out

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { visibleTo, PRODUCT_NAV, SETTINGS_NAV } from "@/components/layout/nav";
-import { planLabel, roleLabel } from "@/modules/auth/types";
+import { planBadge, planLabel, roleLabel } from "@/modules/auth/types";
 import { phoneError } from "@/modules/contacts/lib/phone";
 import { liveProgress, reasonText } from "@/modules/contacts/lib/importText";
 import { normalizeShortcut, SHORTCUT } from "@/modules/settings/quickReplies";
@@ -22,8 +22,11 @@ describe("pt-BR everywhere", () => {
   it("names roles and plans as the product does", () => {
     expect(roleLabel("manager")).toBe("Gerente");
     expect(roleLabel("agent")).toBe("Atendente");
-    expect(planLabel("trial")).toBe("Teste grátis");
-    expect(planLabel("pro")).toBe("Profissional");
+    expect(planLabel("starter")).toBe("Starter");
+    expect(planLabel("api_only")).toBe("API Only");
+    expect(planBadge({ name: "starter", title: "Starter", status: "trialing", trial_ends_at: null, add_ons: [] },
+      "starter")).toBe("Starter (teste)");
+    expect(planBadge(null, "professional")).toBe("Professional");
   });
 
   it("writes its own validation messages", () => {

@@ -6,7 +6,7 @@ import { create } from "zustand";
 import { createJSONStorage, persist } from "zustand/middleware";
 
 import { api, setAuthBridge, type TokenPair } from "@/lib/api";
-import type { MeResponse, Tenant, User } from "@/modules/auth/types";
+import type { LimitUsage, MeResponse, PlanInfo, Tenant, User } from "@/modules/auth/types";
 import type { BillingStatus } from "@/modules/billing/types";
 
 export const AUTH_STORAGE_KEY = "alrea-auth";
@@ -18,6 +18,10 @@ interface AuthState {
   tenant: Tenant | null;
   /** /api/me's billing block: status, read-only, the past-due banner. */
   billing: BillingStatus | null;
+  /** The plan, its products and the usage of each limit (from /api/me); null until loaded. */
+  plan: PlanInfo | null;
+  products: string[] | null;
+  usage: Record<string, LimitUsage> | null;
   login(email: string, password: string): Promise<void>;
   /** Sign in with tokens another call answered (sign-up, an accepted invitation, a password change). */
   startSession(tokens: TokenPair): Promise<void>;
@@ -35,6 +39,9 @@ export const useAuth = create<AuthState>()(
       user: null,
       tenant: null,
       billing: null,
+      plan: null,
+      products: null,
+      usage: null,
 
       async login(email, password) {
         const { data } = await api.post<TokenPair>(
@@ -46,7 +53,7 @@ export const useAuth = create<AuthState>()(
       },
 
       async startSession(tokens) {
-        set({ access: tokens.access, refresh: tokens.refresh, user: null, tenant: null });
+        set({ access: tokens.access, refresh: tokens.refresh, user: null, tenant: null, plan: null, products: null, usage: null });
         try {
           await get().loadMe();
         } catch (err) {
@@ -72,7 +79,14 @@ export const useAuth = create<AuthState>()(
 
       async loadMe() {
         const { data } = await api.get<MeResponse>("/me");
-        set({ user: data.user, tenant: data.tenant, billing: data.billing ?? null });
+        set({
+          user: data.user,
+          tenant: data.tenant,
+          billing: data.billing ?? null,
+          plan: data.plan ?? null,
+          products: data.products ?? null,
+          usage: data.usage ?? null,
+        });
       },
 
       setTokens(tokens) {
@@ -80,13 +94,21 @@ export const useAuth = create<AuthState>()(
       },
 
       clear() {
-        set({ access: null, refresh: null, user: null, tenant: null, billing: null });
+        set({ access: null, refresh: null, user: null, tenant: null, billing: null, plan: null, products: null, usage: null });
       },
     }),
     {
       name: AUTH_STORAGE_KEY,
       storage: createJSONStorage(() => localStorage),
-      partialize: (s) => ({ access: s.access, refresh: s.refresh, user: s.user, tenant: s.tenant }),
+      partialize: (s) => ({
+        access: s.access,
+        refresh: s.refresh,
+        user: s.user,
+        tenant: s.tenant,
+        plan: s.plan,
+        products: s.products,
+        usage: s.usage,
+      }),
     },
   ),
 );

@@ -28,7 +28,7 @@ class _Routers:
         with self.lock:
             for module in modules:
                 if module not in self.loaded:
-                    self.app.include_router(routers.load(module))
+                    self.app.include_router(routers.load(module), dependencies=routers.gates(module))
                     self.loaded.add(module)
             self.app.openapi_schema = None
 

@@ -40,6 +40,19 @@ def require_role(*roles: str) -> Callable[[Principal], Principal]:
     return check
 
 
+def require_product(product: str) -> Callable[[Principal], None]:
+    """``Depends(require_product("flow"))``: 403 ``product_required`` when the caller's tenant lacks the
+    product (its plan's or an add-on). Routers do not add it themselves: the app adds it to every route of a
+    module listed in ``api/routers/__init__.PRODUCTS``."""
+    from alrea.services import subscriptions
+
+    def gate(user: Annotated[Principal, Depends(current_user)]) -> None:
+        subscriptions.require(user.tenant_id, product)
+
+    gate.product = product  # type: ignore[attr-defined] - read by the routing tests
+    return gate
+
+
 CurrentUser = Annotated[Principal, Depends(current_user)]
 AdminUser = Annotated[Principal, Depends(require_role(Role.ADMIN))]
 ManagerOrAdmin = Annotated[Principal, Depends(require_role(Role.ADMIN, Role.MANAGER))]

@@ -79,8 +79,9 @@ def validation_answer(errors: list[dict[str, Any]]) -> JSONResponse:
     return JSONResponse(error_body("invalid", f"Dados inválidos — {summary}.", fields=fields), 422)
 
 
-# details of a DomainError that the answer's body carries (the rest stays in the logs)
-PUBLIC_DETAILS = ("field", "scope")
+# details of a DomainError that the answer's body carries (the rest stays in the logs): a plan limit names
+# the limit and the plan that lifts it, a product gate the product
+PUBLIC_DETAILS = ("field", "scope", "product", "limit", "upgrade_to")
 
 
 def install(app: FastAPI) -> None:

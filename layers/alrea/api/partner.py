@@ -1,7 +1,8 @@
 """Dependencies of the partner API (``/v1``): the calling key, verified, scoped and rate limited.
 
 ``PartnerKey("numbers:read")`` authenticates ``Authorization: Bearer alr_live_…`` (or ``X-Api-Key``),
-requires the scope, spends one request of the key's rate and puts the ``RateLimit-*`` headers on the answer.
+requires the scope, spends one request of the key's rate, puts the ``RateLimit-*`` headers on the answer and
+requires the ``api`` product of the key's tenant (403 ``product_required`` without it).
 The tenant comes only from the key; services see a tenant-wide principal named after the key.
 """
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pydantic import BaseModel
 from alrea.core.log import logger
 from alrea.domain.api_keys import KeyPrincipal
 from alrea.domain.roles import Principal, Role
-from alrea.services import api_keys
+from alrea.domain.plans import API
+from alrea.services import api_keys, subscriptions
 from alrea.store import idempotency
 
 bearer = HTTPBearer(auto_error=False, description="A partner API key: alr_live_…")
@@ -29,6 +31,9 @@ class Error(BaseModel):
     message: str
     field: str | None = None
     scope: str | None = None
+    product: str | None = None
+    limit: str | None = None
+    upgrade_to: str | None = None
     fields: list[dict[str, str]] | None = None
 
 
@@ -41,7 +46,9 @@ def _error(description: str) -> dict:
 RESPONSES: dict[int | str, dict] = {
     400: _error("The body is not valid JSON."),
     401: _error("No key, an unknown key or a revoked key."),
-    403: _error("The key lacks the route's scope (named in `scope`)."),
+    402: _error("A plan limit is reached (`limit` names it, `upgrade_to` the plan that lifts it)."),
+    403: _error("The key lacks the route's scope (named in `scope`), or the tenant's plan lacks the API "
+                "product (`error` = `product_required`)."),
     404: _error("Not found in the key's tenant."),
     413: _error("The body is too large."),
     422: _error("The request is invalid (`fields` names each problem)."),
@@ -57,6 +64,7 @@ def partner_key(scope: str) -> Callable[..., KeyPrincipal]:
         key, rate = api_keys.authenticate(secret, scope)
         logger.append_keys(tenant_id=key.tenant_id, api_key_id=key.key_id)
         response.headers.update(rate.headers())
+        subscriptions.require_cached(key.tenant_id, API)  # the plan (or an add-on) must give the API
         return key
 
     check.scope = scope  # type: ignore[attr-defined] - read by the /v1 document (routers/v1_docs.py)

@@ -37,6 +37,12 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class ProductRequired(Forbidden):
+    """A route of a product the tenant's plan lacks (403; the body names ``product``)."""
+
+    code = "product_required"
+
+
 class LimitReached(DomainError):
     """A plan limit: the tenant must upgrade (402 Payment Required)."""
 

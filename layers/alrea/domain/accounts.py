@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from alrea.domain.plans import Limits
+from alrea.domain.plans import ACTIVE, PLANS, SIGNUP, Limits
 
 NO_LIMITS = Limits(max_users=0, max_numbers=0, max_contacts=0, max_campaigns_per_month=0)
 
@@ -14,15 +14,27 @@ class Tenant:
     tenant_id: str
     name: str
     created_at: str
-    plan: str = "trial"
+    plan: str = SIGNUP.name
     limits: Limits = NO_LIMITS
     users_count: int = 0
     timezone: str = "America/Sao_Paulo"
     country: str = "BR"
     updated_at: str | None = None
+    add_ons: tuple[str, ...] = ()  # paid products on top of the plan's (domain.plans)
+    billing_status: str = ACTIVE  # trialing | active | past_due | canceled
+    trial_ends_at: str | None = None
 
-    def limits_dict(self) -> dict[str, int]:
+    def limits_dict(self) -> dict[str, int | None]:
         return self.limits.as_dict()
+
+    @property
+    def products(self) -> frozenset[str]:
+        """The products this tenant has: its plan's included ones and the add-ons it bought."""
+        own = PLANS.get(self.plan)
+        return own.products(self.add_ons) if own else frozenset()
+
+    def has(self, product: str) -> bool:
+        return product in self.products
 
 
 @dataclass(frozen=True)

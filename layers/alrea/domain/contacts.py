@@ -315,9 +315,10 @@ def parse_row(row: dict[str, str], mapping: Mapping, fields: dict[str, FieldDef]
     return values
 
 
-def limit_message(max_contacts: int, imported: int, refused: int) -> str:
+def limit_message(max_contacts: int, imported: int, refused: int, upgrade_title: str | None = None) -> str:
+    upgrade = f"Faça upgrade para o plano {upgrade_title}" if upgrade_title else "Faça upgrade"
     return (f"Seu plano permite até {max_contacts} contatos: {imported} contato(s) novo(s) importado(s), "
-            f"{refused} linha(s) não importada(s) por atingir esse limite. Faça upgrade para importar o restante.")
+            f"{refused} linha(s) não importada(s) por atingir esse limite. {upgrade} para importar o restante.")
 
 
 # ---------------------------------------------------------------- any-part search terms

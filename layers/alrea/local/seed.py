@@ -16,6 +16,12 @@ MANAGER_EMAIL = "gerente@demo.alrea.dev"
 AGENT_EMAIL = "agente@demo.alrea.dev"
 DEFAULT_PASSWORD = "Demo-Alrea-2026"  # passes the guessability check (services/passwords.py)
 DEPARTMENTS = ("Atendimento", "Vendas")
+# the demo company's plan (domain/catalogue.json), set through the operator's path after its sign-up: room for
+# its three users, and Sense left as an add-on it has not bought (the SPA shows that module locked)
+DEMO_PLAN = "professional"
+# a second, smaller company on Starter: what a customer of the entry plan sees (locked modules, usage bars)
+STARTER_COMPANY = "Demo Starter"
+STARTER_EMAIL = "starter@demo.alrea.dev"
 
 
 def demo_password() -> str:
@@ -48,11 +54,12 @@ class DemoTenant:
 
 def seed_demo(password: str | None = None) -> DemoTenant:
     from alrea.domain.roles import Principal
-    from alrea.services import auth, departments, users
+    from alrea.services import auth, departments, subscriptions, users
     from alrea.store import users as user_store
 
     logins = demo_logins(password)
     admin_login, manager_login, agent_login = logins
+    seed_starter(admin_login.password)
     existing = user_store.find_by_email(admin_login.email)
     if existing is not None:
         logger.info("demo tenant already seeded", extra={"tenant_id": existing.tenant_id})
@@ -61,6 +68,7 @@ def seed_demo(password: str | None = None) -> DemoTenant:
     # verified: the demo admin invites without a link (and the seed runs before the runtime's mail sink exists)
     signed = auth.signup(COMPANY, admin_login.name, admin_login.email, admin_login.password, verified=True)
     tenant_id, admin_id = signed.tenant.tenant_id, signed.user.user_id
+    subscriptions.apply_subscription(tenant_id, DEMO_PLAN)
     admin = Principal(tenant_id=tenant_id, user_id=admin_id, role="admin", name=admin_login.name,
                       email=admin_login.email)
     service, sales = (departments.create(admin, name) for name in DEPARTMENTS)
@@ -70,6 +78,20 @@ def seed_demo(password: str | None = None) -> DemoTenant:
     logger.info("demo tenant seeded", extra={"tenant_id": tenant_id,
                                              "departments": [service.department_id, sales.department_id]})
     return DemoTenant(tenant_id, True, logins)
+
+
+def seed_starter(password: str) -> str:
+    """The Starter demo company (its admin only); idempotent. Answers its tenant id."""
+    from alrea.services import auth, subscriptions
+    from alrea.store import users as user_store
+
+    existing = user_store.find_by_email(STARTER_EMAIL)
+    if existing is not None:
+        return existing.tenant_id
+    signed = auth.signup(STARTER_COMPANY, "Sofia Starter", STARTER_EMAIL, password, verified=True)
+    subscriptions.apply_subscription(signed.tenant.tenant_id, "starter")
+    logger.info("starter demo tenant seeded", extra={"tenant_id": signed.tenant.tenant_id})
+    return signed.tenant.tenant_id
 
 
 DEMO_NUMBER_NAME = "Loja Demo"

@@ -95,11 +95,25 @@ def can_see_item(caller: Principal, item: Any) -> bool:
     return item.tenant_id == caller.tenant_id and can_see(caller, item.department_id, item.assigned_user_id)
 
 
+def tenant_of(group: str) -> str:
+    """The tenant of a group name (``<kind>:<tid>[:<more>]``, alrea.ports.push)."""
+    return group.split(":", 2)[1]
+
+
 def push_groups(groups: list[str], *events: dict[str, Any], push: Any = None) -> None:
-    """Best effort: the store change is done; a lost push is repaired by the next read (or resync).
-    ``push``: a batch's push session (Push.session), else the runtime's push."""
+    """THE push funnel of the services. Best effort: the store change is done; a lost push is repaired by the
+    next read (or resync). ``push``: a batch's push session (Push.session), else the runtime's push. A
+    product's events reach only tenants that have the product (services.subscriptions.may_push)."""
+    from alrea.services.subscriptions import may_push
+
     try:
-        (push or runtime().push).to_groups(list(dict.fromkeys(groups)), list(events))
+        by_tenant: dict[str, list[str]] = {}
+        for group in dict.fromkeys(groups):
+            by_tenant.setdefault(tenant_of(group), []).append(group)
+        for tenant_id, tenant_groups in by_tenant.items():
+            allowed = [e for e in events if may_push(tenant_id, e)]
+            if allowed:
+                (push or runtime().push).to_groups(tenant_groups, allowed)
     except Exception:  # noqa: BLE001 - a push never undoes a stored change
         logger.exception("push failed", extra={"groups": groups, "types": [e.get("type") for e in events]})
 

@@ -6,7 +6,7 @@ from alrea.core.clock import iso, new_id, parse_iso, utcnow
 from alrea.core.errors import Conflict, Invalid, NotFound, Unauthorized
 from alrea.core.log import logger
 from alrea.domain.accounts import Tenant, User
-from alrea.domain.plans import DEFAULT_COUNTRY, DEFAULT_TIMEZONE, TRIAL
+from alrea.domain.plans import DEFAULT_COUNTRY, DEFAULT_TIMEZONE, signup_start
 from alrea.domain.roles import Principal, Role
 from alrea.services import passwords, throttle, tokens
 from alrea.store import sessions
@@ -42,7 +42,7 @@ def start_session(user: User) -> TokenPair:
 
 def signup(company: str, name: str, email: str, password: str, ip: str | None = None, *,
            verified: bool = False) -> SignedUp:
-    """A new tenant on the trial plan, with its first admin; answers tenant, user and a session. Failed
+    """A new tenant on the sign-up plan (Professional, trialing), with its first admin; answers tenant, user and a session. Failed
     sign-ups (a taken e-mail, a weak password) are throttled per IP address. The admin's e-mail is verified
     through a link sent now, unless ``verified`` (the local demo seed)."""
     with throttle.guarded((Conflict, Invalid), (throttle.SIGNUP_IP, ip)):
@@ -52,8 +52,11 @@ def signup(company: str, name: str, email: str, password: str, ip: str | None = 
 def _signup(company: str, name: str, email: str, password: str, verified: bool) -> SignedUp:
     password_hash = passwords.hash_password(password, passwords.words_of(email, name, company))
     tenant_id, user_id = new_id(), new_id()
-    tenant = Tenant(tenant_id=tenant_id, name=company, plan=TRIAL.name, limits=TRIAL.limits, users_count=1,
-                    timezone=DEFAULT_TIMEZONE, country=DEFAULT_COUNTRY, created_at=iso(utcnow()))
+    now = utcnow()
+    start = signup_start(now)  # the sign-up plan, trialing (domain/catalogue.json)
+    tenant = Tenant(tenant_id=tenant_id, name=company, plan=start.plan.name, limits=start.plan.limits,
+                    billing_status=start.status, trial_ends_at=iso(start.trial_ends_at) if start.trial_ends_at else None,
+                    users_count=1, timezone=DEFAULT_TIMEZONE, country=DEFAULT_COUNTRY, created_at=iso(now))
     admin = user_store.new_user(tenant_id, user_id, name=name, email=email, password_hash=password_hash,
                                 role=Role.ADMIN.value, department_id=None, email_verified=verified)
     user_store.create_tenant_with_admin(tenant, admin)

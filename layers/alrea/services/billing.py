@@ -25,12 +25,16 @@ from alrea.domain import billing as dom
 from alrea.domain import plans
 from alrea.domain.roles import Principal
 from alrea.ports.billing import BadSignature, ProviderUnavailable
+from alrea.services import subscriptions
 from alrea.store import billing as store
 from alrea.store.cache import TtlCache
 from alrea.store import tenants as tenant_store
 
-# the plan a tenant falls back to when its subscription ends (the catalogue decides it once merged)
-CANCELED_PLAN = "trial"
+# the plan a tenant falls back to when its subscription ends: the catalogue's smallest paid plan
+CANCELED_PLAN = "starter"
+# Stripe's subscription statuses in the catalogue's vocabulary (domain.plans.STATUSES)
+CATALOGUE_STATUS = {"active": plans.ACTIVE, "trialing": plans.TRIALING, "past_due": plans.PAST_DUE,
+                    "unpaid": plans.PAST_DUE}
 SPA_BILLING_PATH = "/settings/billing"
 
 
@@ -40,12 +44,19 @@ def _clock() -> datetime:
 
 
 @lru_cache(maxsize=4)
-def _book(text: str) -> dom.PriceBook:
-    return dom.PriceBook.from_json(text) if text.strip() else dom.PriceBook.from_mapping(dom.local_prices())
+def _book(text: str, configured: tuple[tuple[str, str], ...]) -> dom.PriceBook:
+    if text.strip():
+        return dom.PriceBook.from_json(text)
+    return dom.PriceBook.from_mapping(dict(configured) or dom.local_prices())
 
 
 def price_book() -> dom.PriceBook:
-    return _book(get_settings().stripe_prices)
+    """Stripe's price ids: ``ALREA_STRIPE_PRICES`` (JSON, what CDK passes), else the catalogue's per-entry
+    settings (``stripe_price_env``), else the local prices the fake Stripe knows."""
+    from alrea.services.subscriptions import stripe_prices
+
+    configured = tuple(sorted((price, f"{kind}:{name}") for price, (kind, name) in stripe_prices().items()))
+    return _book(get_settings().stripe_prices, configured)
 
 
 # ---------------------------------------------------------------- the one place a subscription lands
@@ -60,10 +71,14 @@ def apply_subscription(tenant_id: str, plan: str | None, add_ons: Sequence[str],
         plan, add_ons = None, ()
     elif status not in dom.PAYING:
         plan, add_ons = CANCELED_PLAN, ()
-    limits = plans.PLANS[plan].limits.as_dict() if plan in plans.PLANS else None
+    catalogue_status = CATALOGUE_STATUS.get(status, plans.CANCELED)
+    if plan is not None:  # plan, add-ons, limits, products and the API keys' rate: the catalogue's way
+        offered = [a for a in add_ons if a in plans.plan(plan).add_ons]
+        subscriptions.apply_subscription(tenant_id, plan, offered, catalogue_status)
     end = clock.iso(datetime.fromtimestamp(period_end, UTC)) if period_end else None
-    store.record_subscription(tenant_id, plan=plan, limits=limits, add_ons=sorted(add_ons), status=status,
-                              subscription_id=subscription_id, period_end=end, at=clock.iso(now))
+    store.record_subscription(tenant_id, plan=None, limits=None, add_ons=sorted(add_ons), status=catalogue_status
+                              if plan is not None else status, subscription_id=subscription_id, period_end=end,
+                              at=clock.iso(now))
     if status in ("past_due", "unpaid"):
         store.mark_past_due(tenant_id, grace_until=clock.iso(dom.grace_until(now)), at=clock.iso(now))
     logger.info("subscription applied", extra={"tenant_id": tenant_id, "plan": plan, "add_ons": list(add_ons),
@@ -164,6 +179,7 @@ def overview(caller: Principal) -> dict[str, Any]:
     return {"plan": state.plan, "add_ons": list(state.add_ons), "status": state.status,
             "current_period_end": state.period_end, "next_invoice": next_invoice,
             "invoices": [_invoice_json(i) for i in invoices], "has_customer": bool(state.customer_id),
+            "subscribed": bool(state.subscription_id and state.status in dom.PAYING),
             "plans": book.plans(), "available_add_ons": book.add_ons(),
             "publishable_key": get_settings().stripe_publishable_key, **me_block(caller.tenant_id)}
 
@@ -271,14 +287,11 @@ def handle_webhook(payload: bytes, signature: str | None) -> dict[str, Any]:
 # ---------------------------------------------------------------- the operator (alrea tenants ...)
 def set_plan(tenant_id: str, plan: str, add_ons: Sequence[str] = ()) -> None:
     """An enterprise deal by hand: the plan (and its limits) and add-ons, keeping the subscription status."""
-    if plan not in plans.PLANS and plan not in price_book().plans():
+    if plan not in plans.PLANS:
         raise Invalid(f"Plano desconhecido: {plan}.", field="plan")
     state = store.state_of(tenant_id)
-    status = state.status if state.status != "none" else "manual"
-    store.record_subscription(tenant_id, plan=plan,
-                              limits=plans.PLANS[plan].limits.as_dict() if plan in plans.PLANS else None,
-                              add_ons=sorted(set(add_ons)), status=status, subscription_id=state.subscription_id,
-                              period_end=state.period_end, at=clock.iso(_clock()))
+    status = state.status if state.status in plans.STATUSES else plans.ACTIVE
+    subscriptions.apply_subscription(tenant_id, plan, sorted(set(add_ons)), status)
 
 
 def suspend(tenant_id: str, reason: str) -> None:

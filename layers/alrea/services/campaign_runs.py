@@ -14,6 +14,7 @@ from typing import Any
 
 from alrea.core.clock import iso, new_id, parse_iso, utcnow
 from alrea.core.errors import Conflict, Invalid, LimitReached
+from alrea.domain.plans import limit_reached
 from alrea.core.log import logger
 from alrea.domain import campaigns as dom
 from alrea.domain.roles import Principal
@@ -69,10 +70,10 @@ def _count_month(c: dom.Campaign, now: datetime) -> None:
     if c.counted_month:
         return
     month = now.strftime("%Y-%m")
-    limit = int(get_tenant(c.tenant_id).limits.max_campaigns_per_month or 0)
+    tenant = get_tenant(c.tenant_id)
+    limit = tenant.limits.max_campaigns_per_month
     if not store.count_start(c.tenant_id, month, limit):
-        raise LimitReached(f"Seu plano permite até {limit} campanhas por mês; faça upgrade para iniciar "
-                           "mais campanhas este mês.", limit=limit)
+        raise limit_reached(tenant.plan, "max_campaigns_per_month", limit or 0)
     store.mark_counted(c.tenant_id, c.id, month)
 
 

@@ -14,11 +14,12 @@ from itertools import islice
 from typing import Any
 
 from alrea.core.clock import iso, utcnow
-from alrea.core.errors import Conflict, Invalid, LimitReached, NotFound
+from alrea.core.errors import Conflict, Invalid, NotFound
 from alrea.core.log import logger
 from alrea.domain import contacts as dom
 from alrea.domain import privacy as privacy_dom
 from alrea.domain.phones import DEFAULT_REGION
+from alrea.domain.plans import limit_reached
 from alrea.domain.contacts import Contact, CustomField, Tag
 from alrea.domain.roles import Principal
 from alrea.services import hooks, profile_pics
@@ -41,8 +42,10 @@ def region(tenant_id: str) -> str:
         return DEFAULT_REGION
 
 
-def max_contacts(tenant_id: str) -> int:
-    return get_tenant(tenant_id).limits.max_contacts
+def contacts_limit(tenant_id: str) -> tuple[str, int | None]:
+    """The tenant's plan and its ``max_contacts`` (None: unlimited)."""
+    tenant = get_tenant(tenant_id)
+    return tenant.plan, tenant.limits.max_contacts
 
 
 def _key_of(tenant_id: str, phone: str, region_: str | None = None) -> str | None:
@@ -242,11 +245,6 @@ def _clean(fn: Callable[[Any], Any], value: Any, field: str) -> Any:
         raise Invalid(str(exc).capitalize() + ".", field=field) from None
 
 
-def limit_reached(limit: int) -> LimitReached:
-    return LimitReached(f"Seu plano permite até {limit} contatos; exclua contatos ou faça upgrade.",
-                        limit="max_contacts", max_contacts=limit)
-
-
 def create(caller: Principal, *, phone: str, name: str | None = None, email: str | None = None,
            tags: list[str] | None = None, fields: dict[str, Any] | None = None, notes: str | None = None,
            source: str = "manual") -> Contact:
@@ -257,9 +255,9 @@ def create(caller: Principal, *, phone: str, name: str | None = None, email: str
                           fields=_typed_fields(tid, fields or {}), notes=(notes or "").strip() or None)
     if store.exists(tid, key):
         raise Conflict("Já existe um contato com este telefone.", field="phone")
-    limit = max_contacts(tid)
+    plan, limit = contacts_limit(tid)
     if not store.reserve(tid, 1, limit):
-        raise limit_reached(limit)
+        raise limit_reached(plan, "max_contacts", limit)
     if not store.create(item):
         store.release(tid, 1)
         raise Conflict("Já existe um contato com este telefone.", field="phone")
@@ -282,9 +280,9 @@ def for_phones(caller: Principal, phones: list[str], *, field: str = "phones", s
     found = store.batch_get(tid, keys)
     new = [store.new_item(tid, key, source=source) for key in keys if key not in found]
     if new:
-        limit = max_contacts(tid)
+        plan, limit = contacts_limit(tid)
         if not store.reserve(tid, len(new), limit):
-            raise limit_reached(limit)
+            raise limit_reached(plan, "max_contacts", limit or 0)
         with ThreadPoolExecutor(max_workers=8, thread_name_prefix="phones") as pool:
             created = list(pool.map(store.create, new))
         found.update((c.key, c) for c, ok in zip(new, created, strict=True) if ok)

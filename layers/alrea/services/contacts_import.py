@@ -31,12 +31,13 @@ from alrea.core.log import logger
 from alrea.domain import contacts as dom
 from alrea.domain.csv_cells import SafeWriter
 from alrea.domain.object_keys import parse_tenant_key
+from alrea.domain.plans import upgrade_for
 from alrea.domain.roles import Principal
 from alrea.domain.texts import plural
 from alrea.ports.push import user_group
 from alrea.resources import BUCKET, tenant_key
-from alrea.services import billing, hooks
-from alrea.services.contacts import max_contacts, region
+from alrea.services import audience, billing, hooks
+from alrea.services.contacts import contacts_limit, region
 from alrea.store import contacts as store
 from alrea.store import imports as import_store
 from alrea.store import tags as tag_store
@@ -229,7 +230,7 @@ class Importer:
         self.tally = Tally()
         self.report = ErrorReport()
         self.region = region(tenant_id)
-        self.limit = max_contacts(tenant_id)
+        self.plan, self.limit = contacts_limit(tenant_id)
         self.limited = 0
         self.fields = store.field_defs(tenant_id)
         self.seen: dict[int, int] = {}  # E.164 digits -> first row (dedupe within the file)
@@ -258,10 +259,7 @@ class Importer:
             self.item = import_store.progress(self.item, self.tally.counts(), self.tally.reasons, self.bytes_read())
 
     def push(self, event: dict[str, Any]) -> None:
-        try:
-            runtime().push.to_group(user_group(self.tid, self.item.user_id), event)
-        except Exception:  # noqa: BLE001 - progress is best effort; the item holds the truth
-            logger.exception("import progress push failed")
+        audience.push_groups([user_group(self.tid, self.item.user_id)], event)  # best effort: the item holds the truth
 
     def fail_row(self, row: int, value: str, reason: str, code: str) -> None:
         self.tally.failed += 1
@@ -358,6 +356,7 @@ class Importer:
     def within_limit(self, new: list[tuple[int, dom.RowValues]]) -> list[tuple[int, dom.RowValues]]:
         if not new or store.reserve(self.tid, len(new), self.limit):
             return new
+        assert self.limit is not None  # an unlimited reservation always succeeds
         room = max(0, self.limit - store.counted(self.tid))
         allowed = room if room and store.reserve(self.tid, room, self.limit) else 0
         for row_no, values in new[allowed:]:
@@ -410,7 +409,8 @@ class Importer:
                 f"{plural(t.imported, 'contato novo', 'contatos novos')}, {plural(t.updated, 'atualizado', 'atualizados')}, "
                 f"{t.unchanged} sem alteração, {t.failed} com erro.")
         if self.limited:
-            text += " " + dom.limit_message(self.limit, t.imported, self.limited)
+            better = upgrade_for("max_contacts", self.limit, self.plan)
+            text += " " + dom.limit_message(self.limit, t.imported, self.limited, better.title if better else None)
         return text
 
 

@@ -340,11 +340,8 @@ def on_presence(job: InboundJob, data: Any, batch: Batch) -> None:
     if presence is None or presence.chat.is_group:
         return
     cid = conversations.conversation_id(job.tenant_id, job.instance_id, presence.chat.jid)
-    try:
-        runtime().push.to_group(conversation_group(job.tenant_id, cid),
-                                {"type": "presence", "conversation_id": cid, "presence": presence.presence})
-    except Exception:  # noqa: BLE001
-        logger.exception("presence push failed")
+    audience.push_groups([conversation_group(job.tenant_id, cid)],
+                         {"type": "presence", "conversation_id": cid, "presence": presence.presence})
     from alrea.services.presence import push_customer_activity
 
     push_customer_activity(job.tenant_id, cid, presence.presence)

@@ -22,7 +22,7 @@ from alrea.core.errors import Conflict, DomainError, Invalid, NotFound
 from alrea.core.log import logger
 from alrea.domain.instances import STATES, Instance
 from alrea.domain.phones import from_jid
-from alrea.domain.plans import TRIAL, PLANS
+from alrea.domain.plans import limit_reached
 from alrea.domain.roles import Principal
 from alrea.ports import whatsapp as wa
 from alrea.store import instances as store
@@ -64,19 +64,6 @@ def evolution_name_for(tenant_id: str, name: str) -> str:
     return f"t{tenant_id.replace('-', '')[:8]}-{slug}-{secrets.token_hex(3)}"
 
 
-def _max_numbers(tenant_id: str) -> int:
-    tenant = get_tenant(tenant_id)  # NotFound if the tenant is gone
-    limit = tenant.limits.max_numbers
-    if limit <= 0:  # limits not copied onto the tenant: fall back to its plan
-        limit = PLANS.get(tenant.plan, TRIAL).limits.max_numbers
-    return limit
-
-
-def limit_message(max_numbers: int) -> str:
-    noun = "número de WhatsApp" if max_numbers == 1 else "números de WhatsApp"
-    return f"Seu plano permite até {max_numbers} {noun}; remova um número ou faça upgrade."
-
-
 def _gateway_error(exc: wa.WhatsAppError, action: str) -> DomainError:
     logger.warning("evolution call failed", extra={"action": action, "error": exc.__class__.__name__,
                                                    "detail": exc.message, "status": exc.status})
@@ -100,13 +87,16 @@ def create(caller: Principal, *, name: str, whatsapp: wa.WhatsApp | None = None)
     if len(display) > MAX_NAME:
         raise Invalid(f"O nome deve ter no máximo {MAX_NAME} caracteres.", field="name")
     tenant_id = caller.tenant_id
-    max_numbers = _max_numbers(tenant_id)
+    tenant = get_tenant(tenant_id)  # NotFound if the tenant is gone
+    max_numbers = tenant.limits.max_numbers
+    refusal = limit_reached(tenant.plan, "max_numbers", max_numbers) if max_numbers is not None else None
     now = iso(utcnow())
     instance = Instance(tenant_id=tenant_id, instance_id=new_id(), name=display,
                         evolution_name=evolution_name_for(tenant_id, display),
                         webhook_token=secrets.token_urlsafe(32), jwt_key=secrets.token_urlsafe(48),
                         state="close", created_at=now, updated_at=now)
-    store.create(instance, max_numbers=max_numbers, limit_message=limit_message(max_numbers))
+    store.create(instance, max_numbers=max_numbers, limit_message=refusal.message if refusal else "",
+                 upgrade_to=refusal.details.get("upgrade_to") if refusal else None)
     client = whatsapp or _whatsapp()
     try:
         created = client.create_instance(instance.evolution_name, webhook_url(instance),

@@ -23,7 +23,8 @@ from alrea.domain import notifications as dom
 from alrea.domain.notifications import Draft, Notification, Preferences
 from alrea.domain.roles import Principal
 from alrea.ports.push import user_group
-from alrea.services import audience
+from alrea.domain.plans import NOTIFICATIONS
+from alrea.services import audience, subscriptions
 from alrea.services.hooks import (CampaignFinished, ConnectionChanged, ConversationAssigned, ImportFinished,
                                   NoteAdded, WebhookDisabled)
 from alrea.store import notifications as store
@@ -38,8 +39,11 @@ def view(n: Notification) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- delivery
 def notify(tenant_id: str, user_ids: list[str], draft: Draft) -> list[Notification]:
-    """Store ``draft`` for each user who wants its kind, push it to them; answers what was stored."""
+    """Store ``draft`` for each user who wants its kind, push it to them; answers what was stored. Nothing
+    for a tenant without the notifications product."""
     stored: list[Notification] = []
+    if not subscriptions.has(tenant_id, NOTIFICATIONS):
+        return stored
     for user_id in dict.fromkeys(user_ids):
         if not store.preferences(tenant_id, user_id).wants(draft.kind):
             continue

@@ -114,6 +114,20 @@ def revoke(tenant_id: str, key_id: str, at: str) -> ApiKey:
     return item.record()
 
 
+def set_tenant_rate(tenant_id: str, rate: Rate) -> int:
+    """Rewrite the rate on every live key pointer of the tenant (a plan change); answers how many. A key
+    revoked meanwhile (its pointer gone) is skipped."""
+    done = 0
+    for key in _keys(tenant_id):
+        if key.revoked_at:
+            continue
+        done += update_if(ApiKeyPointer(*pointer_key(key.secret_hash)),
+                          [ApiKeyPointer.rate_per_minute.set(rate.per_minute),
+                           ApiKeyPointer.rate_burst.set(rate.burst)],
+                          condition=ApiKeyPointer.pk.exists())
+    return done
+
+
 def find(secret_hash: str) -> tuple[KeyPrincipal, Rate, int | None] | None:
     """The key a secret belongs to, its rate and its limiter state, or None (unknown or revoked)."""
     try:

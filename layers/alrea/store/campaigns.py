@@ -407,17 +407,21 @@ def timeline(tenant_id: str, cid: str) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------- monthly usage
-def count_start(tenant_id: str, month: str, limit: int) -> bool:
-    """One more campaign this month, unless the plan's limit is reached (atomic)."""
+def month_sk(month: str) -> str:
+    return f"CAMPMONTH#{month}"
+
+
+def count_start(tenant_id: str, month: str, limit: int | None) -> bool:
+    """One more campaign this month, unless the plan's limit is reached (atomic; None: unlimited, counted)."""
     M = MonthCounterItem
-    item = M(tenant_pk(tenant_id), f"CAMPMONTH#{month}")
-    return update_if(item, [M.entity.set("campaign_month"), M.count.add(1)],
-                     M.count.does_not_exist() | (M.count < limit))
+    item = M(tenant_pk(tenant_id), month_sk(month))
+    room = None if limit is None else M.count.does_not_exist() | (M.count < limit)
+    return update_if(item, [M.entity.set("campaign_month"), M.count.add(1)], room)
 
 
 def month_count(tenant_id: str, month: str) -> int:
     try:
-        return int(MonthCounterItem.get(tenant_pk(tenant_id), f"CAMPMONTH#{month}").count or 0)
+        return int(MonthCounterItem.get(tenant_pk(tenant_id), month_sk(month)).count or 0)
     except DoesNotExist:
         return 0
 

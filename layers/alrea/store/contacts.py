@@ -469,15 +469,15 @@ def counter_item(tenant_id: str) -> ContactCounter:
     return ContactCounter(tenant_pk(tenant_id), COUNTER_SK)
 
 
-def reserve(tenant_id: str, n: int, limit: int) -> bool:
-    """Atomically add ``n`` to the counter if it stays within ``limit``."""
+def reserve(tenant_id: str, n: int, limit: int | None) -> bool:
+    """Atomically add ``n`` to the counter if it stays within ``limit`` (None: unlimited, always counted)."""
     if n <= 0:
         return True
-    if n > limit:
+    if limit is not None and n > limit:
         return False
-    return update_if(counter_item(tenant_id),
-                     [ContactCounter.count.add(n), ContactCounter.entity.set("counter")],
-                     ContactCounter.count.does_not_exist() | (ContactCounter.count <= limit - n))
+    room = None if limit is None else ContactCounter.count.does_not_exist() | (ContactCounter.count <= limit - n)
+    return update_if(counter_item(tenant_id), [ContactCounter.count.add(n), ContactCounter.entity.set("counter")],
+                     room)
 
 
 def release(tenant_id: str, n: int) -> None:

@@ -84,8 +84,10 @@ class InstanceCounter(Item):
 
 
 # ---------------------------------------------------------------- writes
-def create(instance: Instance, *, max_numbers: int, limit_message: str) -> Instance:
-    """Store a new instance with its pointers; LimitReached when the tenant already has ``max_numbers``."""
+def create(instance: Instance, *, max_numbers: int | None, limit_message: str, upgrade_to: str | None = None
+           ) -> Instance:
+    """Store a new instance with its pointers; LimitReached when the tenant already has ``max_numbers``
+    (None: unlimited, the counter still counts)."""
     item = InstanceItem(*InstanceItem.key(instance.tenant_id, instance.instance_id), entity="instance",
                         **_attrs(instance))
     hook = InstancePointer(*InstancePointer.hook_key(instance.webhook_token), entity="instance_hook",
@@ -93,12 +95,18 @@ def create(instance: Instance, *, max_numbers: int, limit_message: str) -> Insta
     evo = InstancePointer(*InstancePointer.evo_key(instance.evolution_name), entity="instance_evo",
                           tenant_id=instance.tenant_id, instance_id=instance.instance_id)
     counter = InstanceCounter(*InstanceCounter.key(instance.tenant_id))
-    if max_numbers <= 0:  # the condition below cannot refuse the very first one
-        raise LimitReached(limit_message, limit="max_numbers", max_numbers=max_numbers)
+
+    def refused() -> LimitReached:
+        return LimitReached(limit_message, limit="max_numbers", max_numbers=max_numbers, upgrade_to=upgrade_to)
+
+    if max_numbers is not None and max_numbers <= 0:  # the condition below cannot refuse the very first one
+        raise refused()
+    room = None if max_numbers is None else (
+        InstanceCounter.count.does_not_exist() | (InstanceCounter.count < max_numbers))
     try:
         with transaction() as tx:
             tx.update(counter, actions=[InstanceCounter.count.add(1), InstanceCounter.entity.set("counter")],
-                      condition=InstanceCounter.count.does_not_exist() | (InstanceCounter.count < max_numbers))
+                      condition=room)
             tx.save(item, condition=InstanceItem.pk.does_not_exist())
             tx.save(hook, condition=InstancePointer.pk.does_not_exist())
             tx.save(evo, condition=InstancePointer.pk.does_not_exist())
@@ -106,7 +114,7 @@ def create(instance: Instance, *, max_numbers: int, limit_message: str) -> Insta
         # PynamoDB sends condition checks, deletes, puts, then updates: the counter's reason is the 4th
         codes = cancellation_codes(exc)
         if codes[3:4] == [FAILED]:
-            raise LimitReached(limit_message, limit="max_numbers", max_numbers=max_numbers) from None
+            raise refused() from None
         if FAILED in codes:
             raise Conflict("Já existe um número com este identificador.") from None
         raise Conflict("Outra alteração aconteceu ao mesmo tempo; tente novamente.") from exc

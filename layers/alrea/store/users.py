@@ -20,10 +20,10 @@ from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from alrea.core.clock import iso, utcnow
-from alrea.core.errors import Conflict, Invalid, LimitReached, NotFound
+from alrea.core.errors import Conflict, Invalid, NotFound
 from alrea.core.log import logger
 from alrea.domain import accounts as dom
-from alrea.domain.plans import users_limit_message
+from alrea.domain.plans import limit_reached
 from alrea.store.base import Item, Transaction, as_domain, update_if
 from alrea.store.departments import Department
 from alrea.store.keys import tenant_pk
@@ -151,10 +151,15 @@ def _transact(write: Callable[[Transaction], None], on_cancel: Callable[[set[str
             raise Conflict("Outra alteração aconteceu ao mesmo tempo; tente novamente.") from exc
 
 
+# an unlimited plan stores no max_users: nothing to compare
+ROOM_FOR_A_USER = Tenant.limits.max_users.does_not_exist() | (Tenant.users_count < Tenant.limits.max_users)
+
+
 def _limit_or_missing(tenant_id: str) -> None:
     tenant = get_tenant(tenant_id)  # NotFound when the tenant is gone
-    raise LimitReached(users_limit_message(tenant.limits.max_users),
-                       limit="max_users", max_users=tenant.limits.max_users)
+    if tenant.limits.max_users is None:  # the plan changed meanwhile: unlimited now
+        raise Conflict("O plano da empresa mudou ao mesmo tempo; tente novamente.")
+    raise limit_reached(tenant.plan, "max_users", tenant.limits.max_users)
 
 
 def _department_missing() -> None:
@@ -194,7 +199,7 @@ def add_user(user: dom.User, *, also: Extra | None = None,
         if also is not None:
             also(tx)
         tx.update("tenant", tenant_ref, actions=[Tenant.users_count.add(1)],
-                  condition=Tenant.pk.exists() & (Tenant.users_count < Tenant.limits.max_users))
+                  condition=Tenant.pk.exists() & ROOM_FOR_A_USER)
         tx.put("user", User.of(user), condition=User.pk.does_not_exist())
         tx.put("email", EmailPointer.for_user(user), condition=EmailPointer.pk.does_not_exist())
         if user.department_id:
@@ -258,7 +263,7 @@ def set_active(current: dom.User, active: bool) -> dom.User:
     def write(tx: Transaction) -> None:
         if active:
             tx.update("tenant", tenant_ref, actions=[Tenant.users_count.add(1)],
-                      condition=Tenant.pk.exists() & (Tenant.users_count < Tenant.limits.max_users))
+                      condition=Tenant.pk.exists() & ROOM_FOR_A_USER)
         else:
             tx.update("tenant", tenant_ref, actions=[Tenant.users_count.add(-1)],
                       condition=Tenant.pk.exists())

@@ -1,5 +1,5 @@
 import { Menu } from "lucide-react";
-import { Suspense, useEffect, useState } from "react";
+import { Suspense, useEffect, useState, type ReactNode } from "react";
 import { Outlet } from "react-router-dom";
 
 import { Button } from "@/components/ui/button";
@@ -7,6 +7,7 @@ import { Sheet, SheetContent, SheetDescription, SheetTitle } from "@/components/
 import { Skeleton } from "@/components/ui/skeleton";
 import { TooltipProvider } from "@/components/ui/tooltip";
 import { RealtimeProvider } from "@/hooks/useRealtime";
+import { useUserAccess, type Product } from "@/hooks/useUserAccess";
 import { useInboxAlerts } from "@/modules/inbox/hooks/useInboxAlerts";
 import { VerifyEmailBanner } from "@/modules/auth";
 import { PastDueBanner } from "@/modules/billing";
@@ -37,6 +38,12 @@ function InboxAlerts() {
   return null;
 }
 
+/** Global parts of a product (the inbox's alerts, the notifications' feed and bell) only when the tenant has
+ * it: the server would answer 403 product_required to their requests. */
+function WithProduct({ product, children }: { product: Product; children: ReactNode }) {
+  return useUserAccess(product).allowed ? <>{children}</> : null;
+}
+
 export function AppShell() {
   const loadMe = useAuth((s) => s.loadMe);
   const [mobileOpen, setMobileOpen] = useState(false);
@@ -48,8 +55,12 @@ export function AppShell() {
 
   return (
     <RealtimeProvider>
-      <NotificationFeed />
-      <InboxAlerts />
+      <WithProduct product="notifications">
+        <NotificationFeed />
+      </WithProduct>
+      <WithProduct product="flow">
+        <InboxAlerts />
+      </WithProduct>
       <PendingDeletionNotice />
       <TooltipProvider>
         <div className="flex h-dvh overflow-hidden" data-testid="app-shell">
@@ -76,7 +87,9 @@ export function AppShell() {
               <Logo className="md:hidden" />
               <div className="ml-auto flex items-center gap-3">
                 <ConnectionIndicator />
-                <NotificationBell />
+                <WithProduct product="notifications">
+                  <NotificationBell />
+                </WithProduct>
                 <UserMenu />
               </div>
             </header>

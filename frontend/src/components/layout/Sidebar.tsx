@@ -1,13 +1,15 @@
+import { Lock } from "lucide-react";
 import { NavLink } from "react-router-dom";
 
 import { EvolutionCredit } from "@/components/EvolutionCredit";
 import { Badge } from "@/components/ui/badge";
 import { ScrollArea } from "@/components/ui/scroll-area";
+import { hasProduct } from "@/hooks/useUserAccess";
 import { cn } from "@/lib/utils";
 import { useAuth } from "@/stores/auth";
 
 import { PRODUCT_NAV, SETTINGS_NAV, visibleTo, type NavItem } from "./nav";
-import { planLabel } from "@/modules/auth/types";
+import { planBadge } from "@/modules/auth/types";
 
 export function Logo({ className }: { className?: string }) {
   return (
@@ -24,29 +26,38 @@ export function Logo({ className }: { className?: string }) {
 }
 
 function NavSection({ title, items, onNavigate }: { title: string; items: NavItem[]; onNavigate?: () => void }) {
+  const products = useAuth((s) => s.products);
   if (items.length === 0) return null;
   return (
     <div className="space-y-1">
       <div className="text-muted-foreground px-3 pb-1 text-[11px] font-semibold tracking-wider uppercase">{title}</div>
       <nav aria-label={title} className="flex flex-col gap-0.5">
-        {items.map(({ to, label, icon: Icon }) => (
-          <NavLink
-            key={to}
-            to={to}
-            onClick={onNavigate}
-            className={({ isActive }) =>
-              cn(
-                "flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium transition-colors",
-                isActive
-                  ? "bg-sidebar-accent text-sidebar-accent-foreground"
-                  : "text-sidebar-foreground/70 hover:bg-sidebar-accent/60 hover:text-sidebar-foreground",
-              )
-            }
-          >
-            <Icon className="size-4" />
-            {label}
-          </NavLink>
-        ))}
+        {items.map(({ to, label, icon: Icon, product }) => {
+          const locked = product != null && !hasProduct(products, product);
+          return (
+            <NavLink
+              key={to}
+              to={to}
+              onClick={onNavigate}
+              data-locked={locked ? "true" : undefined}
+              title={locked ? "Não incluído no seu plano" : undefined}
+              className={({ isActive }) =>
+                cn(
+                  "flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium transition-colors",
+                  isActive
+                    ? "bg-sidebar-accent text-sidebar-accent-foreground"
+                    : "text-sidebar-foreground/70 hover:bg-sidebar-accent/60 hover:text-sidebar-foreground",
+                )
+              }
+            >
+              <Icon className="size-4" />
+              {label}
+              {locked ? (
+                <Lock className="text-muted-foreground ml-auto size-3.5" aria-label="Bloqueado" data-testid="nav-lock" />
+              ) : null}
+            </NavLink>
+          );
+        })}
       </nav>
     </div>
   );
@@ -56,6 +67,7 @@ function NavSection({ title, items, onNavigate }: { title: string; items: NavIte
 export function SidebarContent({ onNavigate }: { onNavigate?: () => void }) {
   const role = useAuth((s) => s.user?.role);
   const tenant = useAuth((s) => s.tenant);
+  const plan = useAuth((s) => s.plan);
   const products = visibleTo(PRODUCT_NAV, role);
   const settings = visibleTo(SETTINGS_NAV, role);
   return (
@@ -77,7 +89,7 @@ export function SidebarContent({ onNavigate }: { onNavigate?: () => void }) {
             </span>
             {tenant.plan ? (
               <Badge variant="secondary" data-testid="plan-badge">
-                {planLabel(tenant.plan)}
+                {planBadge(plan, tenant.plan)}
               </Badge>
             ) : null}
           </div>

@@ -16,9 +16,12 @@ import { initials } from "@/lib/utils";
 import { roleLabel } from "@/modules/auth/types";
 import { useAuth } from "@/stores/auth";
 
+import { useUserAccess } from "@/hooks/useUserAccess";
+
 import { PresenceToggle } from "./PresenceToggle";
 
 export function UserMenu() {
+  const inbox = useUserAccess("flow").allowed; // "Ausente" is the inbox's (auto-assignment)
   const user = useAuth((s) => s.user);
   const logout = useAuth((s) => s.logout);
   const navigate = useNavigate();
@@ -47,7 +50,7 @@ export function UserMenu() {
           {user?.away ? <Badge variant="outline" className="ml-1">Ausente</Badge> : null}
         </DropdownMenuLabel>
         <DropdownMenuSeparator />
-        <PresenceToggle />
+        {inbox ? <PresenceToggle /> : null}
         <DropdownMenuItem onSelect={() => navigate("/settings/profile")}>
           <CircleUserRound />
           Meu perfil

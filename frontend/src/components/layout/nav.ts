@@ -19,6 +19,8 @@ import {
   type LucideIcon,
 } from "lucide-react";
 
+import type { Product } from "@/hooks/useUserAccess";
+
 export interface NavItem {
   to: string;
   label: string;
@@ -26,6 +28,8 @@ export interface NavItem {
   adminOnly?: boolean;
   /** Only these roles see it (a menu never leads to "Acesso restrito"). */
   roles?: string[];
+  /** The product it belongs to: without it the item shows a lock and leads to an UpgradePrompt. */
+  product?: Product;
 }
 
 export function visibleTo(items: NavItem[], role: string | undefined): NavItem[] {
@@ -33,9 +37,9 @@ export function visibleTo(items: NavItem[], role: string | undefined): NavItem[]
 }
 
 export const PRODUCT_NAV: NavItem[] = [
-  { to: "/inbox", label: "Flow Chat", icon: MessagesSquare },
-  { to: "/contacts", label: "Contatos", icon: UsersRound },
-  { to: "/campaigns", label: "Campanhas", icon: Megaphone, roles: ["admin", "manager"] },
+  { to: "/inbox", label: "Flow Chat", icon: MessagesSquare, product: "flow" },
+  { to: "/contacts", label: "Contatos", icon: UsersRound, product: "flow" },
+  { to: "/campaigns", label: "Campanhas", icon: Megaphone, roles: ["admin", "manager"], product: "flow" },
 ];
 
 export const SETTINGS_NAV: NavItem[] = [
@@ -44,13 +48,19 @@ export const SETTINGS_NAV: NavItem[] = [
   { to: "/settings/users", label: "Usuários", icon: UserCog, adminOnly: true },
   { to: "/settings/departments", label: "Departamentos", icon: Building2, adminOnly: true },
   { to: "/settings/numbers", label: "Números", icon: Smartphone, adminOnly: true },
-  { to: "/settings/fields", label: "Campos personalizados", icon: TextCursorInput, adminOnly: true },
-  { to: "/settings/inbox", label: "Atendimento", icon: Headset, adminOnly: true },
-  { to: "/settings/quick-replies", label: "Respostas rápidas", icon: MessageSquareQuote, roles: ["admin", "manager"] },
-  { to: "/settings/opt-out", label: "Descadastro", icon: MessageSquareOff, adminOnly: true },
+  { to: "/settings/fields", label: "Campos personalizados", icon: TextCursorInput, adminOnly: true, product: "flow" },
+  { to: "/settings/inbox", label: "Atendimento", icon: Headset, adminOnly: true, product: "flow" },
+  {
+    to: "/settings/quick-replies",
+    label: "Respostas rápidas",
+    icon: MessageSquareQuote,
+    roles: ["admin", "manager"],
+    product: "flow",
+  },
+  { to: "/settings/opt-out", label: "Descadastro", icon: MessageSquareOff, adminOnly: true, product: "flow" },
   { to: "/settings/privacy", label: "Privacidade", icon: Lock, adminOnly: true },
-  { to: "/settings/api", label: "API", icon: KeyRound, adminOnly: true },
-  { to: "/settings/webhooks", label: "Webhooks", icon: Webhook, adminOnly: true },
+  { to: "/settings/api", label: "API", icon: KeyRound, adminOnly: true, product: "api" },
+  { to: "/settings/webhooks", label: "Webhooks", icon: Webhook, adminOnly: true, product: "api" },
   { to: "/settings/profile", label: "Meu perfil", icon: CircleUserRound },
   { to: "/settings/about", label: "Sobre", icon: Info },
 ];

@@ -3,3 +3,4 @@ export { PastDueBanner } from "./components/PastDueBanner";
 export { billingApi } from "./api";
 export * from "./types";
 export { ReadOnlyHint, useReadOnly } from "./components/ReadOnly";
+export { PlanUsage } from "./PlanUsage";

@@ -33,6 +33,8 @@ export interface BillingOverview extends BillingStatus {
   next_invoice: { date: string; amount: number | null; currency: string } | null;
   invoices: Invoice[];
   has_customer: boolean;
+  /** a Stripe subscription is paying (a trial of the catalogue is not one: it may subscribe) */
+  subscribed: boolean;
   plans: string[];
   available_add_ons: string[];
 }

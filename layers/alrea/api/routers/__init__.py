@@ -42,8 +42,21 @@ ROUTERS: dict[str, tuple[str, ...]] = {
     "invitations": ("api/invitations",),
     "tenant": ("api/tenant",),
     "billing": ("api/billing",),
+    "plans": ("api/plans",),
 }
 ROOTS = ("api", "v1")
+
+# The product each router module belongs to (domain/catalogue.json); modules not listed are everyone's
+# (accounts, numbers, privacy, health, the plan catalogue). The app adds the product check to every route of
+# an ``api/`` module (api.deps.require_product); the ``/v1`` modules are checked by their key's dependency
+# (api.partner), whose tenant comes from the key, not from a user's token.
+PRODUCTS: dict[str, str] = {
+    **dict.fromkeys(("conversations", "quick_replies", "inbox_settings", "presence", "contacts", "media",
+                     "campaigns", "search"), "flow"),
+    **dict.fromkeys(("api_keys", "webhooks", "v1_numbers", "v1_contacts", "v1_messages", "v1_campaigns",
+                     "v1_webhooks"), "api"),
+    "notifications": "notifications",
+}
 
 
 def segment(path: str) -> str | None:
@@ -62,3 +75,15 @@ def modules_for(path: str) -> list[str]:
 
 def load(module: str) -> APIRouter:
     return import_module(f"alrea.api.routers.{module}").router
+
+
+def gates(module: str) -> list:
+    """The dependencies the app adds to every route of ``module``: its product's check (``api/`` modules)."""
+    product = PRODUCTS.get(module)
+    if product is None or ROUTERS[module][0].startswith("v1/"):
+        return []
+    from fastapi import Depends
+
+    from alrea.api.deps import require_product
+
+    return [Depends(require_product(product))]

@@ -43,8 +43,10 @@ class TenantOut(BaseModel):
     id: str
     name: str
     plan: str
-    limits: dict[str, int]
+    limits: dict[str, int | None]  # None: unlimited
     usage: dict[str, int]
+    products: list[str] = []
+    billing_status: str = "active"
     timezone: str
     country: str
     created_at: str
@@ -63,7 +65,8 @@ class DepartmentOut(BaseModel):
 # JSON the SPA reads (unchanged field names and values).
 def tenant_json(t: accounts.Tenant) -> dict[str, Any]:
     return {"id": t.tenant_id, "name": t.name, "plan": t.plan, "limits": t.limits_dict(),
-            "usage": {"users": int(t.users_count or 0)}, "timezone": t.timezone, "country": t.country,
+            "usage": {"users": int(t.users_count or 0)}, "products": sorted(t.products),
+            "billing_status": t.billing_status, "timezone": t.timezone, "country": t.country,
             "created_at": t.created_at}
 
 

@@ -5,6 +5,7 @@ import { toast } from "sonner";
 
 import { ErrorState } from "@/components/ErrorState";
 import { Page, PageHeader } from "@/components/PageHeader";
+import { PlanUsage } from "@/modules/billing/PlanUsage";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -106,7 +107,7 @@ export function BillingPage() {
       </Page>
     );
   }
-  const subscribed = ["active", "trialing", "past_due", "unpaid"].includes(data.status);
+  const subscribed = data.subscribed;
 
   return (
     <Page>
@@ -140,6 +141,8 @@ export function BillingPage() {
           {data.banner ? <p className="text-amber-800">{data.banner.message}</p> : null}
         </CardContent>
       </Card>
+
+      <PlanUsage />
 
       {!subscribed ? (
         <Card>
