@@ -34,7 +34,7 @@ def test_list_show_set_plan_and_limits(client, tenant_a, tenant_b, aws, capsys):
     code, out, _ = run(capsys, aws, "set-plan", tenant_a.tenant_id, plan, "--add-on", "sense")
     assert code == 0
     shown = json.loads(out)
-    assert shown["plan"] == plan and shown["add_ons"] == ["sense"] and shown["status"] == "manual"
+    assert shown["plan"] == plan and shown["add_ons"] == ["sense"] and shown["status"] == "active"
     me = tenant_a.get("/api/me").json()
     assert me["tenant"]["plan"] == plan and me["tenant"]["limits"] == plans.PLANS[plan].limits.as_dict()
     assert me["billing"]["add_ons"] == ["sense"]

@@ -289,9 +289,7 @@ def set_plan(tenant_id: str, plan: str, add_ons: Sequence[str] = ()) -> None:
     """An enterprise deal by hand: the plan (and its limits) and add-ons, keeping the subscription status."""
     if plan not in plans.PLANS:
         raise Invalid(f"Plano desconhecido: {plan}.", field="plan")
-    state = store.state_of(tenant_id)
-    status = state.status if state.status in plans.STATUSES else plans.ACTIVE
-    subscriptions.apply_subscription(tenant_id, plan, sorted(set(add_ons)), status)
+    subscriptions.apply_subscription(tenant_id, plan, sorted(set(add_ons)), plans.ACTIVE)
 
 
 def suspend(tenant_id: str, reason: str) -> None:

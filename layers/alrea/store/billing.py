@@ -13,8 +13,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
-from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
 from alrea.core.errors import NotFound
@@ -25,6 +26,11 @@ from alrea.store.tenants import TENANT_SK, LimitsAttribute
 
 EVENT_TTL_DAYS = 30
 _GONE = "Empresa não encontrada."
+
+
+def _add_ons(add_ons: Sequence[str]) -> Any:
+    """A string set cannot be empty in DynamoDB: no add-ons is no attribute."""
+    return TenantBilling.add_ons.set(set(add_ons)) if add_ons else TenantBilling.add_ons.remove()
 
 
 class TenantBilling(Item):
@@ -38,7 +44,7 @@ class TenantBilling(Item):
     stripe_customer_id = UnicodeAttribute(null=True)
     stripe_subscription_id = UnicodeAttribute(null=True)
     billing_status = UnicodeAttribute(null=True)
-    add_ons = ListAttribute(of=UnicodeAttribute, null=True)
+    add_ons = UnicodeSetAttribute(null=True)  # store/tenants.py's type: a string set, absent when empty
     billing_period_end = UnicodeAttribute(null=True)
     billing_grace_until = UnicodeAttribute(null=True)
     billing_updated_at = UnicodeAttribute(null=True)
@@ -52,7 +58,7 @@ class TenantBilling(Item):
     def domain(self) -> BillingState:
         return BillingState(tenant_id=self.tenant_id or self.pk.removeprefix("T#"), plan=self.plan or "trial",
                             customer_id=self.stripe_customer_id, subscription_id=self.stripe_subscription_id,
-                            status=self.billing_status or "none", add_ons=tuple(self.add_ons or ()),
+                            status=self.billing_status or "none", add_ons=tuple(sorted(self.add_ons or ())),
                             period_end=self.billing_period_end, grace_until=self.billing_grace_until,
                             suspended_reason=self.suspended_reason)
 
@@ -153,7 +159,7 @@ def record_subscription(tenant_id: str, *, plan: str | None, limits: Mapping[str
 
     ``plan`` None keeps the plan (a status-only change); a paying status clears the grace period only through
     ``mark_paid``."""
-    actions = [TenantBilling.billing_status.set(status), TenantBilling.add_ons.set(list(add_ons)),
+    actions = [TenantBilling.billing_status.set(status), _add_ons(add_ons),
                TenantBilling.billing_updated_at.set(at)]
     actions.append(TenantBilling.stripe_subscription_id.set(subscription_id) if subscription_id
                    else TenantBilling.stripe_subscription_id.remove())
@@ -202,7 +208,7 @@ def reactivate(tenant_id: str) -> None:
 
 
 def set_add_ons(tenant_id: str, add_ons: Sequence[str], *, at: str) -> None:
-    if not update_if(_tenant(tenant_id), [TenantBilling.add_ons.set(list(add_ons)),
+    if not update_if(_tenant(tenant_id), [_add_ons(add_ons),
                                           TenantBilling.billing_updated_at.set(at)], TenantBilling.pk.exists()):
         raise NotFound(_GONE)
 
