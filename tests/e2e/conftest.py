@@ -32,6 +32,7 @@ class Platform:
     agent_email: str
     password: str
     log_path: Path
+    data_dir: Path  # this platform's own (JWT key, runtime.json): two workers' platforms never share one
     simulator_url: str = ""  # the Evolution simulator of this platform (control API under /_sim/)
     demo_number: str = ""  # Evolution instance name of the demo tenant's connected number
 
@@ -73,10 +74,12 @@ def platform():
 
     port = _free_port()
     log_path = Path(tempfile.mkstemp(prefix="alrea-dev-", suffix=".log")[1])
+    data_dir = Path(tempfile.mkdtemp(prefix="alrea-data-"))
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "alrea.local.cli", "dev", "--port", str(port), "--no-build"],
-            cwd=ROOT, env=_child_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT, env={**_child_env(), "ALREA_DATA_DIR": str(data_dir)}, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
@@ -99,7 +102,7 @@ def platform():
         demo_number = re.search(r"Demo WhatsApp number[^:]*:\s*(\S+)", banner)
         yield Platform(base_url=base_url, ws_url=base_url.replace("http", "ws", 1) + "/ws",
                        admin_email=seed.ADMIN_EMAIL, manager_email=seed.MANAGER_EMAIL, agent_email=seed.AGENT_EMAIL,
-                       password=password, log_path=log_path,
+                       password=password, log_path=log_path, data_dir=data_dir,
                        simulator_url=simulator_url.group(1) if simulator_url else "",
                        demo_number=demo_number.group(1) if demo_number else "")
     finally:

@@ -27,9 +27,10 @@ def shot(page: Page, name: str) -> None:
     _shot(page, name, prefix="billing")
 
 
-def operator(*args: str) -> str:
+def operator(platform, *args: str) -> str:
     """``alrea tenants …`` as an operator types it: it finds the running `alrea dev` through its data dir."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ALREA_", "AWS_ENDPOINT_URL"))}
+    env["ALREA_DATA_DIR"] = str(platform.data_dir)
     done = subprocess.run([sys.executable, "-m", "alrea.local.cli", "tenants", *args], env=env, timeout=60,
                           cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -59,7 +60,7 @@ def test_an_admin_subscribes_through_checkout_and_sees_the_past_due_banner(page:
     page.get_by_role("link", name="Plano e cobrança").click()
     expect(page).to_have_url(re.compile(r"/settings/billing$"))
     expect(page.get_by_role("heading", name="Plano e cobrança")).to_be_visible()
-    expect(page.get_by_test_id("billing-status")).to_have_text("Sem assinatura")
+    expect(page.get_by_test_id("billing-status")).to_have_text("Em teste")  # a new sign-up tries the catalogue's trial
     expect(page.get_by_text("Nenhuma fatura ainda.")).to_be_visible()
     page.get_by_label("Sense (análise IA)").check()
     shot(page, "01-before")
@@ -111,14 +112,14 @@ def test_an_admin_subscribes_through_checkout_and_sees_the_past_due_banner(page:
 
     # an operator suspends the tenant: read-only, the import button disabled and saying why
     tenant_id = answer.json()["tenant"]["id"]
-    assert tenant_id in operator("list")
-    operator("suspend", tenant_id, "--reason", "contrato vencido")
+    assert tenant_id in operator(platform, "list")
+    operator(platform, "suspend", tenant_id, "--reason", "contrato vencido")
     page.goto("/contacts")
     expect(page.get_by_test_id("past-due-banner")).to_contain_text("Conta suspensa")
     expect(page.get_by_role("button", name="Importar CSV")).to_be_disabled()
     expect(page.get_by_test_id("read-only-hint")).to_have_attribute("title", re.compile("Conta suspensa"))
     shot(page, "06-suspended")
-    operator("reactivate", tenant_id)
+    operator(platform, "reactivate", tenant_id)
     page.reload()
     expect(page.get_by_role("button", name="Importar CSV")).to_be_enabled()
     expect(page.get_by_test_id("past-due-banner")).to_have_count(0)

@@ -106,7 +106,7 @@ def test_the_echo_action_refuses_a_bad_nonce_and_pushes_only_to_the_caller(platf
 def test_alrea_dev_signs_with_its_own_key_not_the_public_default(platform):
     from alrea.core.config import LOCAL_JWT_SECRET
 
-    key_file = ROOT / ".alrea" / "jwt-secret"  # the platform's child environment has no ALREA_DATA_DIR
+    key_file = platform.data_dir / "jwt-secret"  # the platform's own data directory
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
     r = httpx.post(platform.base_url + "/api/auth/login",
                    json={"email": platform.admin_email, "password": platform.password}, timeout=20)
