@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from alrea.core.config import get_settings
 
 if TYPE_CHECKING:
+    from alrea.ports.analyzer import Analyzer
     from alrea.ports.bus import Bus
     from alrea.ports.pacer import Pacer
     from alrea.ports.pictures import PictureDownloader
@@ -118,3 +119,15 @@ def webhook_sender() -> WebhookSender:
     if rt.webhooks is None:
         rt.webhooks = build_webhook_sender()
     return rt.webhooks
+
+
+def build_analyzer(adapter: str, url: str | None = None, secret: str | None = None,
+                   model: str | None = None) -> Analyzer:
+    """Sense's analyzer for a tenant's settings: the built-in lexicon, or the HTTP endpoint they configured."""
+    if adapter == "http" and url:
+        from alrea.adapters.sense.http import HttpAnalyzer
+
+        return HttpAnalyzer(url, secret, model=model, timeout_s=get_settings().sense_timeout_s)
+    from alrea.adapters.sense.lexicon import LexiconAnalyzer
+
+    return LexiconAnalyzer()

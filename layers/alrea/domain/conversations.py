@@ -41,6 +41,9 @@ class Conversation:
     created_at: str | None = None
     updated_at: str | None = None
     activity_key: str = ""
+    mood: str | None = None  # Sense: the rolling mood of the customer's messages (pos | neu | neg)
+    mood_score: float | None = None
+    mood_samples: int = 0
 
     def but(self, **changes: Any) -> Conversation:
         return replace(self, **changes)
@@ -69,6 +72,8 @@ def conversation_view(c: Any) -> dict[str, Any]:
         "status": c.status or status_for(c.assigned_user_id, False),
         "department_id": c.department_id, "assigned_user_id": c.assigned_user_id,
         "assigned_user_name": c.assigned_user_name, "tags": list(c.tags or []),
+        "mood": getattr(c, "mood", None),
+        "mood_score": float(c.mood_score) if getattr(c, "mood_score", None) is not None else None,
     }
 
 
@@ -125,6 +130,7 @@ class ListFilters:
     instance_id: str | None = None
     q: str | None = None
     view: str | None = None  # "inbox": the default view (queue + my open chats)
+    mood: str | None = None  # Sense: "neg" = "clientes insatisfeitos"
     sort: str = "newest"  # "newest" | "oldest"
 
 

@@ -152,6 +152,20 @@ class ImportFinished:
 
 
 @dataclass(frozen=True)
+class MessageAnalyzed:
+    """Sense labelled a customer's message (services/sense.py); ``mood`` is the conversation's after it."""
+
+    tenant_id: str
+    conversation_id: str
+    wamid: str
+    label: str  # pos | neu | neg
+    score: float
+    at: str  # the message's time
+    mood: str | None = None
+    turned_negative: bool = False
+
+
+@dataclass(frozen=True)
 class WebhookDisabled:
     """An outbound webhook endpoint failed for a whole day and was turned off."""
 
@@ -167,6 +181,10 @@ ON_MESSAGE_STORED: list[str] = [
     "alrea.services.contacts:on_message_stored",
     "alrea.services.campaign_events:on_message_stored",
     "alrea.services.outbound_webhooks:on_message_stored",
+    "alrea.services.sense:on_message_stored",
+]
+ON_MESSAGE_ANALYZED: list[str] = [
+    "alrea.services.notifications:on_message_analyzed",
 ]
 ON_MESSAGE_DELETED: list[str] = [
     "alrea.services.search:on_message_deleted",
@@ -223,6 +241,10 @@ def _emit(listeners: list[str], fact: Any) -> None:
 
 def message_stored(fact: MessageStored) -> None:
     _emit(ON_MESSAGE_STORED, fact)
+
+
+def message_analyzed(fact: MessageAnalyzed) -> None:
+    _emit(ON_MESSAGE_ANALYZED, fact)
 
 
 def message_deleted(fact: MessageDeleted) -> None:

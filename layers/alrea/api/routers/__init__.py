@@ -38,6 +38,7 @@ ROUTERS: dict[str, tuple[str, ...]] = {
     "account": ("api/me", "api/instances", "api/onboarding", "api/number-settings"),
     "webhooks": ("api/webhooks",),
     "v1_webhooks": ("v1/webhooks",),
+    "sense": ("api/sense",),
 }
 ROOTS = ("api", "v1")
 
