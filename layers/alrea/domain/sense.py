@@ -74,3 +74,32 @@ def settings_view(s: SenseSettings) -> dict[str, Any]:
 
 def analysis_view(a: Analysis) -> dict[str, Any]:
     return {"label": a.label, "score": a.score, "topics": list(a.topics)}
+
+
+def evaluation(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Accuracy, macro-F1 and per-label precision/recall/F1 of ``(expected, predicted)`` labels."""
+    per: dict[str, dict[str, float]] = {}
+    for label in LABELS:
+        tp = sum(1 for e, p in pairs if e == label and p == label)
+        fp = sum(1 for e, p in pairs if e != label and p == label)
+        fn = sum(1 for e, p in pairs if e == label and p != label)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per[label] = {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)}
+    accuracy = sum(1 for e, p in pairs if e == p) / len(pairs) if pairs else 0.0
+    macro = sum(v["f1"] for v in per.values()) / len(LABELS)
+    return {"n": len(pairs), "accuracy": round(accuracy, 3), "macro_f1": round(macro, 3), "per_label": per}
+
+
+def read_labelled(text: str) -> list[tuple[str, str]]:
+    """``label<TAB>message`` lines (``#`` comments) → ``(label, message)``."""
+    rows = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, _, message = line.partition("\t")
+        if label not in LABELS or not message:
+            raise ValueError(f"bad labelled line: {line!r}")
+        rows.append((label, message))
+    return rows

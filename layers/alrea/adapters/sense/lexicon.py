@@ -78,7 +78,7 @@ OVERLAY: dict[str, float] = {
     "segunda via": 0.0, "privado": 0.0, "consultar": 0.0, "plano": 0.0, "mais tarde": 0.0, "falo": 0.0,
     "passar": 0.0, "passo": 0.0, "ai": 0.0, "funcionamento": 0.0, "valor": 0.0, "possivel": 0.0, "atacado": 0.0,
     # what the customer expected: negated ("não chegou", "não cumpriram") they turn negative
-    "recebi": 0.6, "chegou": 0.6, "apareceu": 0.8, "veio": 0.6, "cumprem": 1.2, "cumpriram": 1.2,
+    "recebi": 1.2, "chegou": 1.0, "apareceu": 1.2, "veio": 1.0, "cumprem": 1.2, "cumpriram": 1.2,
     "cumpre": 1.2, "adianta": 1.0, "esperando": -0.6, "esperei": -0.6,
 }
 
