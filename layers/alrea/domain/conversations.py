@@ -41,6 +41,7 @@ class Conversation:
     created_at: str | None = None
     updated_at: str | None = None
     activity_key: str = ""
+    opened_at: str | None = None  # reports: when it was last opened
     mood: str | None = None  # Sense: the rolling mood of the customer's messages (pos | neu | neg)
     mood_score: float | None = None
     mood_samples: int = 0

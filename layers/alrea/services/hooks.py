@@ -54,6 +54,7 @@ class StatusChanged:
     rank: int
     at: str
     known_message: bool  # False when no inbox message exists for the id (e.g. a campaign send)
+    previous_rank: int | None = None  # the inbox message's status rank before this update (None: unknown)
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,19 @@ class ImportFinished:
 
 
 @dataclass(frozen=True)
+class ConversationChanged:
+    """A conversation was written: by a message (``message`` "in" / "out") or by a person (assign, transfer,
+    close, reopen). ``before`` is None for a new conversation; both are domain.conversations.Conversation."""
+
+    tenant_id: str
+    before: Any
+    after: Any
+    at: str  # when: the message's time, or now
+    message: str | None = None  # "in" | "out" | None
+    by_user: str | None = None  # the user who sent or changed it (None: the customer, WhatsApp, automation)
+
+
+@dataclass(frozen=True)
 class MessageAnalyzed:
     """Sense labelled a customer's message (services/sense.py); ``mood`` is the conversation's after it."""
 
@@ -185,6 +199,10 @@ ON_MESSAGE_STORED: list[str] = [
 ]
 ON_MESSAGE_ANALYZED: list[str] = [
     "alrea.services.notifications:on_message_analyzed",
+    "alrea.services.reports:on_message_analyzed",
+]
+ON_CONVERSATION_CHANGED: list[str] = [
+    "alrea.services.reports:on_conversation_changed",
 ]
 ON_MESSAGE_DELETED: list[str] = [
     "alrea.services.search:on_message_deleted",
@@ -193,10 +211,12 @@ ON_STATUS_CHANGED: list[str] = [
     "alrea.services.campaign_events:on_status_changed",
     "alrea.services.outbound_webhooks:on_status_changed",
     "alrea.services.onboarding:on_status_changed",
+    "alrea.services.reports:on_status_changed",
 ]
 ON_CONNECTION_CHANGED: list[str] = [
     "alrea.services.campaign_events:on_connection_changed",
     "alrea.services.notifications:on_connection_changed",
+    "alrea.services.reports:on_connection_changed",
 ]
 ON_CONVERSATION_ASSIGNED: list[str] = [
     "alrea.services.notifications:on_conversation_assigned",
@@ -241,6 +261,10 @@ def _emit(listeners: list[str], fact: Any) -> None:
 
 def message_stored(fact: MessageStored) -> None:
     _emit(ON_MESSAGE_STORED, fact)
+
+
+def conversation_changed(fact: ConversationChanged) -> None:
+    _emit(ON_CONVERSATION_CHANGED, fact)
 
 
 def message_analyzed(fact: MessageAnalyzed) -> None:

@@ -108,6 +108,7 @@ class ConversationItem(Item):
     tags = ListAttribute(of=UnicodeAttribute, null=True)
     created_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
+    opened_at = UnicodeAttribute(null=True)  # reports: when it was last opened (first message, or reopened)
     mood = UnicodeAttribute(null=True)  # Sense (services/sense.py): the rolling mood
     mood_score = NumberAttribute(null=True)
     mood_samples = NumberAttribute(null=True)
@@ -280,7 +281,7 @@ def to_domain(item: ConversationItem) -> Conversation:
         waiting_since=item.waiting_since, status=item.status, department_id=item.department_id,
         assigned_user_id=item.assigned_user_id, assigned_user_name=item.assigned_user_name,
         tags=tuple(item.tags or ()), created_at=item.created_at, updated_at=item.updated_at,
-        activity_key=item.gsi2sk or "", mood=item.mood,
+        activity_key=item.gsi2sk or "", mood=item.mood, opened_at=item.opened_at,
         mood_score=float(item.mood_score) if item.mood_score is not None else None,
         mood_samples=int(item.mood_samples or 0))
 
@@ -425,6 +426,11 @@ def set_mood(tenant_id: str, cid: str, label: str, score: float, samples: int, *
                      C.pk.exists() & seen):
         return None
     return find(tenant_id, cid)
+
+
+def set_opened_at(tenant_id: str, cid: str, at: str) -> None:
+    """Reports: the time the conversation was (re)opened, for its resolution time."""
+    update_if(key_item(tenant_id, cid), [ConversationItem.opened_at.set(at)], ConversationItem.pk.exists())
 
 
 def set_tags(tenant_id: str, cid: str, tags: list[str]) -> Conversation | None:

@@ -39,6 +39,7 @@ ROUTERS: dict[str, tuple[str, ...]] = {
     "webhooks": ("api/webhooks",),
     "v1_webhooks": ("v1/webhooks",),
     "sense": ("api/sense",),
+    "reports": ("api/reports",),
 }
 ROOTS = ("api", "v1")
 
