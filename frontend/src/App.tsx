@@ -15,10 +15,17 @@ import {
   PrivacyPage,
   ProfilePage,
   QuickRepliesPage,
+  SensePage,
   UsersPage,
   WebhooksPage,
 } from "@/modules/settings";
 import { useAuth } from "@/stores/auth";
+
+/** Admins and managers land on the dashboard; attendants keep landing in the inbox. */
+function Home() {
+  const role = useAuth((s) => s.user?.role);
+  return <Navigate to={role === "admin" || role === "manager" ? "/dashboard" : "/inbox"} replace />;
+}
 
 function SettingsIndex() {
   const isAdmin = useAuth((s) => s.user?.role === "admin");
@@ -34,7 +41,20 @@ export const router = createBrowserRouter([
       {
         element: <AppShell />,
         children: [
-          { index: true, element: <Navigate to="/inbox" replace /> },
+          { index: true, element: <Home /> },
+          {
+            element: <RequireStaff />,
+            children: [
+              {
+                path: "dashboard",
+                lazy: async () => ({ Component: (await import("@/modules/reports")).DashboardPage }),
+              },
+              {
+                path: "reports/numbers/:numberId?",
+                lazy: async () => ({ Component: (await import("@/modules/reports")).NumbersHealthPage }),
+              },
+            ],
+          },
           {
             path: "inbox/:conversationId?",
             lazy: async () => ({ Component: (await import("@/modules/inbox")).InboxPage }),
@@ -63,6 +83,7 @@ export const router = createBrowserRouter([
                   { path: "privacy", element: <PrivacyPage /> },
                   { path: "api", element: <ApiKeysPage /> },
                   { path: "webhooks", element: <WebhooksPage /> },
+                  { path: "sense", element: <SensePage /> },
                 ],
               },
               {

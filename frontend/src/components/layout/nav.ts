@@ -4,12 +4,14 @@ import {
   Headset,
   Info,
   KeyRound,
+  LayoutDashboard,
   Lock,
   Megaphone,
   MessageSquareQuote,
   MessageSquareOff,
   MessagesSquare,
   Smartphone,
+  Smile,
   TextCursorInput,
   UserCog,
   UsersRound,
@@ -31,6 +33,7 @@ export function visibleTo(items: NavItem[], role: string | undefined): NavItem[]
 }
 
 export const PRODUCT_NAV: NavItem[] = [
+  { to: "/dashboard", label: "Painel", icon: LayoutDashboard, roles: ["admin", "manager"] },
   { to: "/inbox", label: "Flow Chat", icon: MessagesSquare },
   { to: "/contacts", label: "Contatos", icon: UsersRound },
   { to: "/campaigns", label: "Campanhas", icon: Megaphone, roles: ["admin", "manager"] },
@@ -47,6 +50,7 @@ export const SETTINGS_NAV: NavItem[] = [
   { to: "/settings/privacy", label: "Privacidade", icon: Lock, adminOnly: true },
   { to: "/settings/api", label: "API", icon: KeyRound, adminOnly: true },
   { to: "/settings/webhooks", label: "Webhooks", icon: Webhook, adminOnly: true },
+  { to: "/settings/sense", label: "Sense", icon: Smile, adminOnly: true },
   { to: "/settings/profile", label: "Meu perfil", icon: CircleUserRound },
   { to: "/settings/about", label: "Sobre", icon: Info },
 ];

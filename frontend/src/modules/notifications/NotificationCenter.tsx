@@ -3,6 +3,7 @@ import {
   AtSign,
   Bell,
   CheckCheck,
+  Frown,
   Loader2,
   Megaphone,
   MessageSquareShare,
@@ -35,9 +36,10 @@ const ICONS: Record<string, LucideIcon> = {
   import_finished: Upload,
   number_disconnected: SmartphoneNfc,
   webhook_disabled: Webhook,
+  conversation_negative: Frown,
 };
 
-const WARNINGS = new Set(["campaign_paused", "number_disconnected", "webhook_disabled"]);
+const WARNINGS = new Set(["campaign_paused", "number_disconnected", "webhook_disabled", "conversation_negative"]);
 
 /** Mounted once in the app shell: the live toasts of stored notifications, and the polling fallback. */
 export function NotificationFeed() {

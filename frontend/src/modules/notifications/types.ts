@@ -5,7 +5,8 @@ export type NotificationKind =
   | "campaign_paused"
   | "import_finished"
   | "number_disconnected"
-  | "webhook_disabled";
+  | "webhook_disabled"
+  | "conversation_negative";
 
 /** A stored notification (GET /api/notifications, and the `notification_created` push). */
 export interface AppNotification {
@@ -40,6 +41,7 @@ export const KIND_LABELS: Record<NotificationKind, string> = {
   import_finished: "Importação de contatos concluída",
   number_disconnected: "Número desconectado",
   webhook_disabled: "Webhook desativado por falhas",
+  conversation_negative: "Cliente insatisfeito (Sense)",
 };
 
 /** Which kinds a role can receive (the API sends the others to nobody of that role). */
