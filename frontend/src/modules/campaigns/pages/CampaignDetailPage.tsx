@@ -17,6 +17,7 @@ import { CampaignStatusBadge } from "../components/CampaignStatusBadge";
 import { CounterCards } from "../components/CounterCards";
 import { ProgressBar } from "../components/ProgressBar";
 import { ProgressChart } from "../components/ProgressChart";
+import { RateCards } from "../components/RateCards";
 import { RecipientsTable, type RecipientsTableHandle } from "../components/RecipientsTable";
 import {
   chartSeries,
@@ -285,6 +286,7 @@ export function CampaignDetailPage() {
       </Card>
 
       <CounterCards value={campaign.counters} />
+      <RateCards value={campaign.counters} />
 
       <Card>
         <CardHeader>
