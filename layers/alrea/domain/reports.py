@@ -93,13 +93,15 @@ def number_summary(buckets: list[Bucket]) -> dict[str, Any]:
             "reply_rate": rate(received, sent), "failure_rate": rate(failed, sent + failed)}
 
 
-def dashboard(buckets: list[Bucket], gauges: list[Gauge], today: str, *, names: dict[str, str]) -> dict[str, Any]:
-    """The home dashboard from a week of buckets (every scope) and the waiting gauges; ``names``: scope → name."""
+def dashboard(buckets: list[Bucket], gauges: list[Gauge], days: list[str], *, names: dict[str, str]
+              ) -> dict[str, Any]:
+    """The home dashboard from a week of buckets (every scope) and the waiting gauges; ``days``: the week, oldest
+    first (the last is today); ``names``: scope → name."""
+    today = days[-1]
     by_scope: dict[str, list[Bucket]] = {}
     for b in buckets:
         by_scope.setdefault(b.scope, []).append(b)
     tenant = by_scope.get(TENANT, [])
-    days = sorted({b.day for b in buckets} | {today})
     waiting = {g.scope: g.waiting for g in gauges}
 
     def rows(prefix: str) -> list[dict[str, Any]]:

@@ -148,12 +148,11 @@ def _names(tenant_id: str) -> dict[str, str]:
 
 
 def dashboard(caller: Principal) -> dict[str, Any]:
-    today = stats.today_utc()
-    days = dom.days_back(today, dom.WEEK_DAYS)
+    days = dom.days_back(stats.today_utc(), dom.WEEK_DAYS)
     buckets = [b for b in stats.week(caller.tenant_id, days[0], days[-1]) if not b.scope.startswith("num:")]
     if not caller.is_admin:  # a manager sees the tenant's totals, their department and its people
         buckets = [b for b in buckets if not b.scope.startswith("dept:") or b.scope == dom.dept(caller.department_id or "")]
-    board = dom.dashboard(buckets, stats.gauges(caller.tenant_id), today.isoformat(), names=_names(caller.tenant_id))
+    board = dom.dashboard(buckets, stats.gauges(caller.tenant_id), days, names=_names(caller.tenant_id))
     board["campaigns"] = _running_campaigns(caller)
     board["days"] = days
     return board
