@@ -1,6 +1,7 @@
 """Sense and reports in Chromium against ``alrea dev`` (issue 17): a manager lands on the dashboard, opens the
 unhappy customers from it and sees the mood badge on a conversation that turned negative (and the message's
-label on hover), opens a campaign's analytics (its rates) and a number's health."""
+label on hover), opens a campaign's analytics (its rates and set-up) and duplicates it, and opens a number's
+health."""
 from __future__ import annotations
 
 import re
@@ -78,7 +79,12 @@ def test_manager_dashboard_unhappy_customer_campaign_analytics_and_number_health
     rates = page.get_by_test_id("campaign-rates")
     expect(rates).to_be_visible()
     expect(rates.get_by_test_id("rate-delivered")).to_contain_text("Taxa de entrega")
+    expect(page.get_by_test_id("campaign-setup").get_by_test_id("setup-variant")).to_have_text("Oi {{nome}}!")
     shot(page, "03-campaign-analytics", prefix=PREFIX)
+    # "Duplicar": a draft copy opens in the editor
+    page.get_by_test_id("campaign-duplicate").click()
+    expect(page).to_have_url(re.compile(r"/campaigns/[0-9a-f-]{36}/edit$"))
+    assert campaign["id"] not in page.url
 
     # a number's health, from the dashboard
     page.get_by_role("complementary", name="Menu principal").get_by_role("link", name="Painel").click()
