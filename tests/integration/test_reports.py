@@ -81,3 +81,44 @@ def test_dashboard_figures_of_a_seeded_scenario(w):
     assert ag.get("/api/reports/dashboard").status_code == 403
     assert w["as"]["mgr_v"].get("/api/reports/dashboard").status_code == 200
     assert admin.get("/api/reports/numbers/" + "0" * 36).status_code == 404
+
+
+def test_campaign_rates_per_variant_and_per_number(w):
+    """Known moves of a two-variant campaign on two numbers → its rates per variant (winner) and per number."""
+    import uuid
+
+    from alrea.services import hooks
+    from alrea.store import instances
+
+    admin = w["admin"]
+    other = instances.create(instances.Instance(
+        tenant_id=w["tid"], instance_id=str(uuid.uuid4()), name="Loja Dois", evolution_name="evo-" + uuid.uuid4().hex[:6],
+        webhook_token="hook_" + uuid.uuid4().hex, jwt_key="k"), max_numbers=5, limit_message="limite")
+    a, b = w["instance"].instance_id, other.instance_id
+    created = admin.post("/api/campaigns", json={"name": "A/B", "variants": [{"text": "Oi A"}, {"text": "Oi B"}],
+                                                 "audience": {"tags": ["vip"]}, "instance_ids": [a, b]})
+    assert created.status_code == 201, created.text
+    cid = created.json()["id"]
+
+    def moves(variant, number, sent, delivered, read, replied, failed):
+        out = [(variant, number, "sending", "sent")] * sent + [(variant, number, "sending", "failed")] * failed
+        out += [(variant, number, "sent", "delivered")] * delivered + [(variant, number, "delivered", "read")] * read
+        out += [(variant, number, "read", "replied")] * replied
+        return out
+
+    batch = moves(0, a, 12, 10, 6, 3, 1) + moves(1, b, 10, 9, 8, 1, 0)
+    for start in range(0, len(batch), 7):  # in several batches, as the sender and the events emit them
+        hooks.campaign_recipients_moved(hooks.CampaignRecipientsMoved(w["tid"], cid, tuple(batch[start:start + 7])))
+
+    r = admin.get(f"/api/reports/campaigns/{cid}")
+    assert r.status_code == 200, r.text
+    got = r.json()
+    va, vb = got["variants"]
+    assert (va["label"], va["text"], va["counters"]["sent"], va["counters"]["replied"]) == ("A", "Oi A", 12, 3)
+    assert va["rates"]["delivered"] == round(10 / 12, 4) and va["rates"]["replied"] == 0.25
+    assert vb["rates"]["read"] == 0.8 and vb["rates"]["replied"] == 0.1
+    assert va["winner"] is True and vb["winner"] is False  # the better reply rate
+    numbers = {n["name"]: n for n in got["numbers"]}
+    assert numbers["Loja"]["counters"]["failed"] == 1 and numbers["Loja"]["rates"]["failed"] == round(1 / 13, 4)
+    assert numbers["Loja Dois"]["rates"]["delivered"] == 0.9
+    assert w["as"]["ag_v"].get(f"/api/reports/campaigns/{cid}").status_code == 403

@@ -147,6 +147,21 @@ def number_alerts(day: dict[str, Any], week: dict[str, Any]) -> list[dict[str, s
     return alerts
 
 
+MIN_SENT_FOR_WINNER = 10
+
+
+def winner(variants: list[tuple[int, dict[str, int]]]) -> int | None:
+    """The A/B winner: the best reply rate (then read rate) among variants with at least MIN_SENT_FOR_WINNER
+    sends each; None with fewer than two such variants or a tie."""
+    ready = [(v, c) for v, c in variants if c.get("sent", 0) >= MIN_SENT_FOR_WINNER]
+    if len(ready) < 2:
+        return None
+    score = {v: (c.get("replied", 0) / c["sent"], c.get("read", 0) / c["sent"]) for v, c in ready}
+    best = max(score.values())
+    leaders = [v for v, s in score.items() if s == best]
+    return leaders[0] if len(leaders) == 1 else None
+
+
 def campaign_rates(counters: dict[str, int]) -> dict[str, float | None]:
     """Rates of a campaign's cumulative funnel counters (a read message counts as sent and delivered)."""
     sent, failed = counters.get("sent", 0), counters.get("failed", 0)

@@ -33,6 +33,7 @@ from alrea.ports.whatsapp import (
     SendOutcomeUnknown,
     WhatsAppError,
 )
+from alrea.services import hooks
 from alrea.services.campaign_progress import alert, push_progress
 from alrea.store import campaigns as store
 from alrea.store import instances as instance_store
@@ -115,6 +116,8 @@ class SendBatch:
                         {k: v for k, v in deltas.items() if k in store.TIMELINE_FIELDS and v > 0})
             if any(applied):
                 moved.add((tid, cid))
+                hooks.campaign_recipients_moved(hooks.CampaignRecipientsMoved(tid, cid, tuple(
+                    (o.variant, o.instance_id, dom.R_SENDING, new) for (o, _, new, _), ok in zip(items, applied) if ok)))
                 _safely("chart", cid, store.timeline_add_many, tid, cid, {m: dict(d) for m, d in minutes.items() if d})
         for (tid, cid, iid), outcomes in rings.items():
             recent = _safely("ring", cid, store.record_outcomes, tid, cid, iid, outcomes) or []

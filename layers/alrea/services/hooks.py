@@ -166,6 +166,16 @@ class ConversationChanged:
 
 
 @dataclass(frozen=True)
+class CampaignRecipientsMoved:
+    """Campaign recipients changed status (the sender's outcomes, receipts, replies, opt-outs): one fact per
+    batch. ``moves``: ``(variant, instance_id, old status, new status)`` (variant None before planning)."""
+
+    tenant_id: str
+    campaign_id: str
+    moves: tuple[tuple[int | None, str, str, str], ...]
+
+
+@dataclass(frozen=True)
 class MessageAnalyzed:
     """Sense labelled a customer's message (services/sense.py); ``mood`` is the conversation's after it."""
 
@@ -200,6 +210,9 @@ ON_MESSAGE_STORED: list[str] = [
 ON_MESSAGE_ANALYZED: list[str] = [
     "alrea.services.notifications:on_message_analyzed",
     "alrea.services.reports:on_message_analyzed",
+]
+ON_CAMPAIGN_RECIPIENTS_MOVED: list[str] = [
+    "alrea.services.reports:on_campaign_recipients_moved",
 ]
 ON_CONVERSATION_CHANGED: list[str] = [
     "alrea.services.reports:on_conversation_changed",
@@ -261,6 +274,10 @@ def _emit(listeners: list[str], fact: Any) -> None:
 
 def message_stored(fact: MessageStored) -> None:
     _emit(ON_MESSAGE_STORED, fact)
+
+
+def campaign_recipients_moved(fact: CampaignRecipientsMoved) -> None:
+    _emit(ON_CAMPAIGN_RECIPIENTS_MOVED, fact)
 
 
 def conversation_changed(fact: ConversationChanged) -> None:

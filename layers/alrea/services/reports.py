@@ -131,6 +131,46 @@ def on_status_changed(fact: hooks.StatusChanged) -> None:
                      [dom.number(fact.instance_id)], counts)
 
 
+def on_campaign_recipients_moved(fact: hooks.CampaignRecipientsMoved) -> None:
+    """Per-variant and per-number funnel counters of a campaign (cumulative, as the campaign's own)."""
+    def run() -> None:
+        from collections import Counter
+
+        from alrea.domain.campaigns import counter_deltas
+
+        sums: dict[tuple[str, str], Counter[str]] = {}
+        for variant, instance_id, old, new in fact.moves:
+            deltas = counter_deltas(old, new)
+            keys = [("number", instance_id)] + ([("variant", str(variant))] if variant is not None else [])
+            for key in keys:
+                sums.setdefault(key, Counter()).update({k: v for k, v in deltas.items() if v > 0})
+        for (kind, key), counts in sums.items():
+            stats.add_breakdown(fact.tenant_id, fact.campaign_id, kind, key, dict(counts))
+
+    _best_effort("campaign breakdown", run)
+
+
+def campaign_analytics(caller: Principal, campaign_id: str) -> dict[str, Any]:
+    """A campaign's rates overall, per variant (the winner marked) and per number: one GetItem + one Query."""
+    from alrea.services import campaign_reads
+    from alrea.store import instances
+
+    campaign = campaign_reads.get(caller, campaign_id)  # NotFound for another tenant's
+    rows = stats.breakdown(caller.tenant_id, campaign_id)
+    names = {i.instance_id: i.name for i in instances.list_instances(caller.tenant_id)}
+    variants = sorted(((int(k), c) for kind, k, c in rows if kind == "variant"), key=lambda r: r[0])
+    texts = [v.get("text", "") for v in campaign.variants or []]
+    variant_rows = [{"variant": i, "label": chr(65 + i), "text": texts[i] if i < len(texts) else "",
+                     "counters": c, "rates": dom.campaign_rates(c)} for i, c in variants]
+    winner = dom.winner([(r["variant"], r["counters"]) for r in variant_rows])
+    for r in variant_rows:
+        r["winner"] = r["variant"] == winner
+    return {"id": campaign.id, "counters": campaign.counters(), "rates": dom.campaign_rates(campaign.counters()),
+            "variants": variant_rows,
+            "numbers": sorted(({"id": k, "name": names.get(k, "—"), "counters": c, "rates": dom.campaign_rates(c)}
+                               for kind, k, c in rows if kind == "number"), key=lambda r: r["name"].lower())}
+
+
 def on_connection_changed(fact: hooks.ConnectionChanged) -> None:
     _best_effort("connection", stats.log_connection, fact.tenant_id, fact.instance_id,
                  {"at": iso(utcnow()), "state": fact.state, "dropped": bool(fact.dropped),

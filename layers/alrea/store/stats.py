@@ -128,3 +128,40 @@ def connections(tenant_id: str, instance_id: str) -> list[dict[str, Any]]:
 
 def today_utc() -> date:
     return datetime.now(timezone.utc).date()
+
+
+# ---------------------------------------------------------------- campaign breakdowns (per variant, per number)
+BREAKDOWN_COUNTERS = ("sent", "delivered", "read", "replied", "failed", "opted_out")
+
+
+class CampaignBreakdownItem(Item):
+    """``pk=T#<tid>#CAMP#<cid>  sk=BRK#V#<variant>`` / ``BRK#N#<instance>``: a campaign's funnel counters per
+    variant and per number, ADDed as its recipients move (services/reports.py)."""
+    kind = UnicodeAttribute(null=True)  # "variant" | "number"
+    key = UnicodeAttribute(null=True)
+    sent = NumberAttribute(null=True)
+    delivered = NumberAttribute(null=True)
+    read = NumberAttribute(null=True)
+    replied = NumberAttribute(null=True)
+    failed = NumberAttribute(null=True)
+    opted_out = NumberAttribute(null=True)
+
+
+def _campaign_pk(tenant_id: str, campaign_id: str) -> str:
+    return child_pk(tenant_id, "CAMP", campaign_id)
+
+
+def add_breakdown(tenant_id: str, campaign_id: str, kind: str, key: str, counts: dict[str, int]) -> None:
+    B = CampaignBreakdownItem
+    counts = {k: v for k, v in counts.items() if v and k in BREAKDOWN_COUNTERS}
+    if not counts:
+        return
+    item = B(_campaign_pk(tenant_id, campaign_id), f"BRK#{'V' if kind == 'variant' else 'N'}#{key}")
+    item.update(actions=[B.kind.set(kind), B.key.set(key), *(getattr(B, k).add(v) for k, v in counts.items())])
+
+
+def breakdown(tenant_id: str, campaign_id: str) -> list[tuple[str, str, dict[str, int]]]:
+    """``(kind, key, counters)`` of every variant and number of the campaign (one Query)."""
+    B = CampaignBreakdownItem
+    return [(i.kind or "", i.key or "", {k: int(getattr(i, k) or 0) for k in BREAKDOWN_COUNTERS})
+            for i in B.query(_campaign_pk(tenant_id, campaign_id), B.sk.startswith("BRK#"))]

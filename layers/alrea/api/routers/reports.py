@@ -16,6 +16,11 @@ def dashboard(caller: ManagerOrAdmin) -> dict[str, Any]:
     return reports.dashboard(caller)
 
 
+@router.get("/campaigns/{campaign_id}")
+def campaign(campaign_id: str, caller: ManagerOrAdmin) -> dict[str, Any]:
+    return reports.campaign_analytics(caller, campaign_id)
+
+
 @router.get("/numbers")
 def numbers(caller: ManagerOrAdmin) -> dict[str, Any]:
     return {"items": reports.numbers_health(caller)}
