@@ -85,3 +85,20 @@ export const reportsApi = {
     return (await api.get<NumberHealth>(`/reports/numbers/${id}`)).data;
   },
 };
+
+export interface BreakdownRow {
+  counters: Record<string, number>;
+  rates: CampaignRates;
+}
+
+export interface CampaignAnalytics {
+  id: string;
+  counters: Record<string, number>;
+  rates: CampaignRates;
+  variants: (BreakdownRow & { variant: number; label: string; text: string; winner: boolean })[];
+  numbers: (BreakdownRow & { id: string; name: string })[];
+}
+
+export async function campaignAnalytics(id: string): Promise<CampaignAnalytics> {
+  return (await api.get<CampaignAnalytics>(`/reports/campaigns/${id}`)).data;
+}

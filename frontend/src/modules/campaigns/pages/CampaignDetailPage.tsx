@@ -17,6 +17,7 @@ import { CampaignStatusBadge } from "../components/CampaignStatusBadge";
 import { CounterCards } from "../components/CounterCards";
 import { ProgressBar } from "../components/ProgressBar";
 import { ProgressChart } from "../components/ProgressChart";
+import { BreakdownTables } from "../components/BreakdownTables";
 import { CampaignSetup } from "../components/CampaignSetup";
 import { RateCards } from "../components/RateCards";
 import { waitingWindow } from "../window";
@@ -313,6 +314,7 @@ export function CampaignDetailPage() {
 
       <CounterCards value={campaign.counters} />
       <RateCards value={campaign.counters} />
+      <BreakdownTables campaignId={campaign.id} refreshKey={campaign.counters?.sent} />
       <CampaignSetup campaign={campaign} />
 
       <Card>
