@@ -61,7 +61,7 @@ class Route:
 
 def conversation_view(c: Any) -> dict[str, Any]:
     """The wire shape of a conversation (API answers and pushed events alike)."""
-    return {
+    view = {
         "id": c.id, "instance_id": c.instance_id, "chat_jid": c.chat_jid, "is_group": c.is_group,
         "contact_key": c.contact_key, "contact_name": c.display_name or c.contact_name,
         "phone": c.phone,
@@ -73,9 +73,10 @@ def conversation_view(c: Any) -> dict[str, Any]:
         "status": c.status or status_for(c.assigned_user_id, False),
         "department_id": c.department_id, "assigned_user_id": c.assigned_user_id,
         "assigned_user_name": c.assigned_user_name, "tags": list(c.tags or []),
-        "mood": getattr(c, "mood", None),
-        "mood_score": float(c.mood_score) if getattr(c, "mood_score", None) is not None else None,
     }
+    if getattr(c, "mood", None):  # Sense: the customer's rolling mood
+        view.update(mood=c.mood, mood_score=float(c.mood_score) if c.mood_score is not None else None)
+    return view
 
 
 @dataclass(frozen=True)

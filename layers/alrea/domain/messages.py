@@ -157,9 +157,9 @@ def message_view(m: Any) -> dict[str, Any]:
         "reaction_emoji": m.reaction_emoji, "reactions": dict(m.reactions or {}),
         "deleted": bool(m.deleted), "deleted_at": m.deleted_at, "sent_at": m.sent_at,
         "created_at": m.created_at, "status_at": m.status_at,
-        "sentiment": getattr(m, "sentiment", None),
-        "sentiment_score": _number(getattr(m, "sentiment_score", None)),
     }
+    if getattr(m, "sentiment", None):  # Sense labelled it
+        base.update(sentiment=m.sentiment, sentiment_score=_number(getattr(m, "sentiment_score", None)))
     if m.source in OUR_SENDS or m.kind == "note":  # written by us (inbox, partner API), not by WhatsApp
         base.update(wamid=m.wamid, sent_by=m.sent_by, sent_by_name=m.sent_by_name, failure_reason=m.failure_reason)
     return base
