@@ -122,3 +122,25 @@ def test_campaign_rates_per_variant_and_per_number(w):
     assert numbers["Loja"]["counters"]["failed"] == 1 and numbers["Loja"]["rates"]["failed"] == round(1 / 13, 4)
     assert numbers["Loja Dois"]["rates"]["delivered"] == 0.9
     assert w["as"]["ag_v"].get(f"/api/reports/campaigns/{cid}").status_code == 403
+
+
+def test_a_failure_spike_on_a_number_alerts_admins_and_managers_once(w):
+    from alrea.core.clock import iso, utcnow
+    from alrea.services import hooks, reports
+
+    iid, now = w["instance"].instance_id, iso(utcnow())
+
+    def status(wamid: str, value: str, rank: int) -> None:
+        reports.on_status_changed(hooks.StatusChanged(w["tid"], iid, wamid, value, rank, now, known_message=False))
+
+    for n in range(25):
+        status(f"C{n}", "sent", 20)
+    for n in range(5):  # 3/28 crosses 10%: one alert; the next failures add nothing
+        status(f"F{n}", "failed", 15)
+
+    def kinds(account):
+        return [n["kind"] for n in account.get("/api/notifications").json()["items"]]
+    assert kinds(w["admin"]) == ["number_health"] and kinds(w["as"]["mgr_v"]) == ["number_health"]
+    assert kinds(w["as"]["ag_v"]) == []
+    health = w["admin"].get(f"/api/reports/numbers/{iid}").json()
+    assert health["today"]["failed"] == 5 and [a["kind"] for a in health["alerts"]] == ["failures"]

@@ -228,3 +228,24 @@ def test_the_circuit_opens_after_consecutive_failures_and_half_opens(endpoint):
     endpoint.script = [(200, {"label": "pos", "score": 0.6}, 0.0)]
     assert analyzer.analyze("ok").label == "pos"  # half-open: one call through, it closes the circuit
     assert not breaker.is_open(endpoint.url())
+
+
+# ---------------------------------------------------------------- reports' pure rules
+def test_a_number_failure_alert_fires_once_when_the_rate_crosses_the_line():
+    from alrea.domain.reports import number_alert_crossed
+
+    assert number_alert_crossed({"sent": 30, "failed": 3}, {"failed": 1}) is None  # 3/33 ≤ 10%
+    assert number_alert_crossed({"sent": 30, "failed": 4}, {"failed": 1}) == "failures"  # 4/34 > 10%, 3/33 was not
+    assert number_alert_crossed({"sent": 30, "failed": 5}, {"failed": 1}) is None  # already over before
+    assert number_alert_crossed({"sent": 5, "failed": 5}, {"failed": 1}) is None  # too few sends to judge
+    assert number_alert_crossed({"sent": 30, "failed": 4}, {"delivered": 1}) is None
+
+
+def test_the_ab_winner_needs_enough_sends_and_no_tie():
+    from alrea.domain.reports import winner
+
+    a = {"sent": 20, "replied": 5, "read": 10}
+    b = {"sent": 20, "replied": 2, "read": 15}
+    assert winner([(0, a), (1, b)]) == 0
+    assert winner([(0, a), (1, {**b, "sent": 5})]) is None
+    assert winner([(0, a), (1, dict(a))]) is None

@@ -25,9 +25,10 @@ IMPORT_FINISHED = "import_finished"
 NUMBER_DISCONNECTED = "number_disconnected"
 WEBHOOK_DISABLED = "webhook_disabled"  # an outbound webhook endpoint failed for a day and was turned off
 CONVERSATION_NEGATIVE = "conversation_negative"  # Sense: a customer's mood turned negative
+NUMBER_HEALTH = "number_health"  # a number's failures spiked (reports)
 
 KINDS: tuple[str, ...] = (ASSIGNED, MENTION, CAMPAIGN_COMPLETED, CAMPAIGN_PAUSED, IMPORT_FINISHED,
-                          NUMBER_DISCONNECTED, WEBHOOK_DISABLED, CONVERSATION_NEGATIVE)
+                          NUMBER_DISCONNECTED, WEBHOOK_DISABLED, CONVERSATION_NEGATIVE, NUMBER_HEALTH)
 KEEP_FOR = timedelta(days=30)  # the item's TTL
 MAX_TITLE = 120
 MAX_BODY = 500
@@ -194,6 +195,13 @@ def conversation_negative(conversation_id: str, who: str, wamid: str) -> Draft:
     return Draft(CONVERSATION_NEGATIVE, "Cliente insatisfeito",
                  f"A conversa com {who} ficou negativa. Vale dar uma olhada.", link=f"/inbox/{conversation_id}",
                  data={"conversation_id": conversation_id}, dedupe=f"negative:{conversation_id}:{wamid}")
+
+
+def number_health(instance_id: str, name: str, day: str) -> Draft:
+    return Draft(NUMBER_HEALTH, f"Número {clip(name, 40)} com muitas falhas",
+                 "Mais de 10% dos envios de hoje falharam. Reduza o ritmo e verifique a lista para evitar bloqueio.",
+                 link=f"/reports/numbers/{instance_id}", data={"instance_id": instance_id},
+                 dedupe=f"number-health:{instance_id}:{day}")
 
 
 def number_disconnected(instance_id: str, name: str, at: str) -> Draft:

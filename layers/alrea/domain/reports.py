@@ -162,6 +162,18 @@ def winner(variants: list[tuple[int, dict[str, int]]]) -> int | None:
     return leaders[0] if len(leaders) == 1 else None
 
 
+def number_alert_crossed(today: dict[str, int], counts: dict[str, int]) -> str | None:
+    """"failures" when this update took the day's failure rate over FAILURE_SPIKE (with enough sends) — once:
+    only the update that crosses the line answers it (the notification is deduplicated per day too)."""
+    sent, failed = today.get("sent", 0), today.get("failed", 0)
+    if "failed" not in counts or sent + failed < MIN_SENDS_FOR_ALERTS:
+        return None
+    before = failed - counts["failed"]
+    crossed = failed / (sent + failed) > FAILURE_SPIKE and (sent + failed - counts["failed"] < MIN_SENDS_FOR_ALERTS
+                                                            or before / (sent + failed - counts["failed"]) <= FAILURE_SPIKE)
+    return "failures" if crossed else None
+
+
 def campaign_rates(counters: dict[str, int]) -> dict[str, float | None]:
     """Rates of a campaign's cumulative funnel counters (a read message counts as sent and delivered)."""
     sent, failed = counters.get("sent", 0), counters.get("failed", 0)

@@ -148,6 +148,18 @@ def on_message_analyzed(fact: MessageAnalyzed) -> None:
     _best_effort("negative mood", run)
 
 
+def notify_number_health(tenant_id: str, instance_id: str, alert: str, day: str) -> None:
+    """A number's failures spiked today (services/reports.py): its admins and the managers are told once a day."""
+    def run() -> None:
+        from alrea.store import instances
+
+        name = instances.get(tenant_id, instance_id).name
+        staff = [u.user_id for u in _active_users(tenant_id) if dom.campaign_audience(u.role)]
+        notify(tenant_id, staff, dom.number_health(instance_id, name, day))
+
+    _best_effort("number health", run)
+
+
 def on_webhook_disabled(fact: WebhookDisabled) -> None:
     def run() -> None:
         admins = [u.user_id for u in _active_users(fact.tenant_id) if dom.number_audience(u.role)]

@@ -127,8 +127,18 @@ def on_status_changed(fact: hooks.StatusChanged) -> None:
         if fact.known_message:
             counts.pop("sent", None)  # the inbox's and the phone's sends were counted when stored
     if counts:
-        _best_effort("status", stats.add, fact.tenant_id, (fact.at or iso(utcnow()))[:10],
-                     [dom.number(fact.instance_id)], counts)
+        _best_effort("status", _count_status, fact, counts)
+
+
+def _count_status(fact: hooks.StatusChanged, counts: dict[str, int]) -> None:
+    day = (fact.at or iso(utcnow()))[:10]
+    today = stats.add(fact.tenant_id, day, [dom.number(fact.instance_id)], counts)
+    if "failed" in counts or "delivered" in counts:
+        alert = dom.number_alert_crossed(today, counts)
+        if alert:
+            from alrea.services import notifications
+
+            notifications.notify_number_health(fact.tenant_id, fact.instance_id, alert, day)
 
 
 def on_campaign_recipients_moved(fact: hooks.CampaignRecipientsMoved) -> None:

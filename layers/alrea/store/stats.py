@@ -61,9 +61,10 @@ def _ttl(day: str) -> int:
 
 
 def add(tenant_id: str, day: str, scopes: list[str], counts: dict[str, int],
-        samples: dict[str, int] | None = None) -> None:
+        samples: dict[str, int] | None = None) -> dict[str, int]:
     """ADD ``counts`` to the day's bucket of each scope (one UpdateItem each); ``samples`` (``frt`` / ``res``
-    seconds) are appended while the bucket holds fewer than the cap, their sum and count always ADDed."""
+    seconds) are appended while the bucket holds fewer than the cap, their sum and count always ADDed.
+    Answers the last scope's counters after the update (the UpdateItem returns them: no read)."""
     counts = {k: v for k, v in counts.items() if v}
     for kind, seconds in (samples or {}).items():
         counts[f"{kind}_sum"] = counts.get(f"{kind}_sum", 0) + int(seconds)
@@ -80,9 +81,9 @@ def add(tenant_id: str, day: str, scopes: list[str], counts: dict[str, int],
             appended.append(attr.set((attr | []).append([int(seconds)])))  # if_not_exists(…, []) + [s]
             under = attr.does_not_exist() | (size(attr) < SAMPLES_CAP)
             condition = under if condition is None else condition & under
-        if appended and update_if(item, base + appended, condition):
-            continue
-        item.update(actions=base)
+        if not (appended and update_if(item, base + appended, condition)):
+            item.update(actions=base)
+    return {name: int(getattr(item, name) or 0) for name in COUNTERS} if scopes else {}
 
 
 def add_gauge(tenant_id: str, scopes: list[str], delta: int) -> None:

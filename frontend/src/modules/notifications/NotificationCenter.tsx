@@ -1,4 +1,5 @@
 import {
+  Activity,
   AlertTriangle,
   AtSign,
   Bell,
@@ -37,9 +38,10 @@ const ICONS: Record<string, LucideIcon> = {
   number_disconnected: SmartphoneNfc,
   webhook_disabled: Webhook,
   conversation_negative: Frown,
+  number_health: Activity,
 };
 
-const WARNINGS = new Set(["campaign_paused", "number_disconnected", "webhook_disabled", "conversation_negative"]);
+const WARNINGS = new Set(["campaign_paused", "number_disconnected", "webhook_disabled", "conversation_negative", "number_health"]);
 
 /** Mounted once in the app shell: the live toasts of stored notifications, and the polling fallback. */
 export function NotificationFeed() {

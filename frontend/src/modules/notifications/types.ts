@@ -6,7 +6,8 @@ export type NotificationKind =
   | "import_finished"
   | "number_disconnected"
   | "webhook_disabled"
-  | "conversation_negative";
+  | "conversation_negative"
+  | "number_health";
 
 /** A stored notification (GET /api/notifications, and the `notification_created` push). */
 export interface AppNotification {
@@ -42,6 +43,7 @@ export const KIND_LABELS: Record<NotificationKind, string> = {
   number_disconnected: "Número desconectado",
   webhook_disabled: "Webhook desativado por falhas",
   conversation_negative: "Cliente insatisfeito (Sense)",
+  number_health: "Número com muitas falhas",
 };
 
 /** Which kinds a role can receive (the API sends the others to nobody of that role). */
