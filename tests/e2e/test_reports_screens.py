@@ -97,3 +97,24 @@ def test_manager_dashboard_unhappy_customer_campaign_analytics_and_number_health
     expect(page.get_by_role("heading", name=re.compile("Saúde do número"))).to_be_visible()
     shot(page, "04-number-health", prefix=PREFIX)
     assert page_errors == []
+
+
+def test_admin_tests_the_sense_analyzer_in_settings(page: Page, platform, page_errors):
+    page.goto("/login")
+    log_in(page, platform.admin_email, platform.password)
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    page.get_by_role("complementary", name="Menu principal").get_by_role("link", name="Sense").click()
+    expect(page).to_have_url(re.compile(r"/settings/sense$"))
+    form = page.get_by_test_id("sense-settings")
+    expect(form).to_be_visible()
+    form.get_by_label("Frase de teste").fill("não gostei, o pedido veio quebrado 😡")
+    form.get_by_role("button", name="Testar").click()
+    result = page.get_by_test_id("sense-test-result")
+    expect(result).to_have_attribute("data-label", "neg")
+    expect(result).to_contain_text("Negativo")
+    # the HTTP analyzer's fields, the secret write-only
+    form.get_by_label("Analisador").select_option("http")
+    expect(form.get_by_label("URL do endpoint")).to_be_visible()
+    expect(form.get_by_label(re.compile("Segredo"))).to_have_attribute("type", "password")
+    shot(page, "05-sense-settings", prefix=PREFIX)
+    assert page_errors == []

@@ -15,7 +15,7 @@ export function CampaignSetup({ campaign }: { campaign: Campaign }) {
         <CardTitle>Configuração</CardTitle>
       </CardHeader>
       <CardContent className="grid gap-4 text-sm md:grid-cols-2">
-        <div className="grid gap-2">
+        <div className="grid content-start gap-2">
           <div className="text-muted-foreground text-xs font-medium">
             {variants.length > 1 ? `Mensagem (${variants.length} variantes, teste A/B)` : "Mensagem"}
           </div>
