@@ -89,6 +89,12 @@ def test_settings_are_admins_and_the_secret_is_never_returned(w):
     assert "super-secreto" not in (store.get(w["tid"]).sealed_secret or "")  # sealed at rest
     r = w["admin"].put("/api/sense/settings", json={"enabled": True, "adapter": "http"})
     assert r.status_code == 422  # http without a URL
+    r = w["admin"].put("/api/sense/settings", json={"enabled": True, "adapter": "http", "secret": "s1",
+                                                    "url": "https://8.8.8.8/webhook/sense"})
+    assert r.status_code == 200 and r.json()["has_secret"] is True, r.text
+    r = w["admin"].put("/api/sense/settings", json={"enabled": True, "adapter": "http",
+                                                    "url": "https://1.1.1.1/webhook/sense"})
+    assert r.json()["has_secret"] is False  # another host: the old secret is not sent there
     r = w["admin"].put("/api/sense/settings", json={"enabled": True, "adapter": "http",
                                                     "url": "http://169.254.169.254/latest"})
     assert r.status_code == 422  # no private targets

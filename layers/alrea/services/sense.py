@@ -173,7 +173,8 @@ def _merged(caller: Principal, *, enabled: bool, adapter: str, url: str | None, 
             raise Invalid("Informe a URL do endpoint.", field="url")
         url = _check_url(url)
     sealed = current.sealed_secret
-    if clear_secret:
+    # the stored secret belongs to the endpoint it was given for: another host gets it only when typed again
+    if clear_secret or (current.url and url and urlsplit(current.url).netloc != urlsplit(url).netloc):
         sealed = None
     if secret:
         sealed = seal(secret, SECRET_PURPOSE, context=caller.tenant_id)
