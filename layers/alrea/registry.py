@@ -55,6 +55,7 @@ class Function:
     pushes: bool = False
     calls_evolution: bool = False
     drives_state_machine: bool = False
+    unseals_secrets: bool = False  # opens tenants' sealed secrets (core/secrets.unseal: reads the JWT key)
 
     @property
     def handler_file(self) -> Path:
@@ -130,7 +131,7 @@ FUNCTIONS: tuple[Function, ...] = (
     Function("analyze", Queue("sense_analyze", batch_size=10),
              "Sense: labels inbound texts (built-in lexicon or the tenant's HTTP analyzer), moves the "
              "conversation's mood, pushes message_updated, alerts managers when it turns negative",
-             timeout_s=60, pushes=True),
+             timeout_s=60, pushes=True, unseals_secrets=True),
     Function("webhook_deliver", Queue("webhook_delivery", batch_size=5),
              "Outbound webhooks: one signed POST per attempt to a partner's endpoint; retries re-publish delayed",
              timeout_s=60, publishes=("webhook_delivery",), pushes=True),
