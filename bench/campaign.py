@@ -1,6 +1,6 @@
 """Campaign bench: planner + sender handlers on moto (DynamoDB, SQS) with the Evolution simulator over HTTP.
 
-    .venv/bin/python bench/campaign.py [recipients=10000] [paced=100]
+    .venv/bin/python bench/campaign.py [recipients=10000] [paced=100] [faulty=300]   (0 skips a part)
 
 Part 1 — N recipients, zero delay: the real campaign_plan / campaign_send handlers are fed SQS events from the
 queues (QueuePacer: plan rounds are delayed messages; on AWS each round is ~4 Step Functions transitions).
@@ -9,6 +9,11 @@ process of its own), DynamoDB calls and item operations per recipient, and the A
 list prices — each next to its goal (issue 12). The contact's sticky number is written once per contact ever
 (its first campaign, which every bench run is): the writes are printed with and without it.
 Part 2 — `paced` sends with a 1–3 s delay over 4 numbers: pacing error = claim time − planned slot.
+Part 3 — `faulty` recipients under a fault mix at the simulator (15 % of requests 5xx: "Connection Closed",
+a 5xx before the work or a 5xx after the send went out; 5 % of answers later than the client's 1 s timeout;
+3 % of the numbers not on WhatsApp; no webhooks, so no echo: unknown outcomes are reconciled by asking the
+gateway): the share of recipients ending unknown or failed (goal: 0 unknown, failed only for numbers not on
+WhatsApp — which end "skipped") and the sends per recipient at the simulator (goal: exactly 1).
 Figures are printed, not asserted.
 """
 from __future__ import annotations
@@ -58,7 +63,7 @@ class SqsCounter:
         botocore.client.BaseClient._make_api_call = counting
 
 
-def setup(numbers: int):
+def setup(numbers: int, timeout_s: float = 15.0):
     from alrea.adapters.aws.s3 import S3Storage
     from alrea.adapters.aws.sqs import SqsBus
     from alrea.adapters.evolution.client import EvolutionClient
@@ -77,7 +82,8 @@ def setup(numbers: int):
     sim = SimulatorServer(port=0, api_key="bench").start()
     bus = SqsBus(provisioned.queue_urls)
     set_runtime(Runtime(bus=bus, push=MemoryPush(), pacer=QueuePacer(bus),
-                        whatsapp=EvolutionClient(sim.url, "bench"), storage=S3Storage(provisioned.bucket_name)))
+                        whatsapp=EvolutionClient(sim.url, "bench", timeout=timeout_s),
+                        storage=S3Storage(provisioned.bucket_name)))
     tid = str(uuid.uuid4())
     business = plan("business")
     Tenant.new(tid, name="Bench", plan="business", limits=business.limits.as_dict(), users_count=1,
@@ -241,8 +247,67 @@ def part_two(n: int) -> None:
     sim.stop()
 
 
+def part_three(n: int) -> None:
+    import os
+
+    from alrea.services import campaigns as svc
+    from alrea.store import campaigns as store
+    from alrea.store import recipients as rstore
+
+    os.environ["ALREA_CAMPAIGN_RECONCILE_AFTER_S"] = "3"  # no webhooks here: ask the gateway soon
+    bus, sim, admin, ids = setup(numbers=4, timeout_s=1.0)
+    seed_contacts(admin.tenant_id, n, "faulty")
+    not_on_whatsapp = {f"55119{i:08d}" for i in range(0, n, 33)}
+    sim.state.faults.unknown_numbers = set(not_on_whatsapp)
+    sim.state.faults.error_rate, sim.state.faults.error_kind = 0.15, "mix"
+    sim.state.faults.hang_s, sim.state.faults.hang_rate = 1.5, 0.05
+    cid = svc.create(admin, {"name": "faulty", "variants": [{"text": "Oi {{nome}}"}], "audience": {"tags": ["faulty"]},
+                             "instance_ids": ids,
+                             "pacing": {"min_delay_s": 0, "max_delay_s": 0, "window_start": "00:00",
+                                        "window_end": "00:00", "weekdays": list(range(7)),
+                                        "daily_cap_per_number": 100000}}).id
+    plan_h, send_h = load("campaign_plan"), load("campaign_send")
+    stats = {"cpu": [], "wall": [], "records": 0}
+    stop = threading.Event()
+    threads = [threading.Thread(target=drain, args=(bus, "campaign_plan", plan_h, "campaign_plan",
+                                                    dict(stats, cpu=[], wall=[]), stop,
+                                                    "arn:aws:sqs:us-east-1:123456789012:campaign_plan"))]
+    threads += [threading.Thread(target=drain, args=(bus, "campaign_send_message", send_h, "campaign_send",
+                                                     dict(stats, cpu=[], wall=[]), stop,
+                                                     "arn:aws:sqs:us-east-1:123456789012:campaign_send_message"))
+                for _ in range(4)]
+    t0 = time.perf_counter()
+    svc.start(admin, cid)
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 600
+    while store.get(admin.tenant_id, cid).status != "completed" and time.monotonic() < deadline:
+        time.sleep(0.5)
+    elapsed = time.perf_counter() - t0
+    stop.set()
+    for t in threads:
+        t.join()
+    statuses = Counter(r.status for r in rstore.iter_all(admin.tenant_id, cid))
+    sends = Counter(s["number"] for s in sim.state.sent)
+    reached = sum(statuses[s] for s in ("sent", "delivered", "read", "replied"))
+    total = sum(statuses.values())
+    print(f"\n== {n} recipients under the fault mix, 4 numbers (status {store.get(admin.tenant_id, cid).status}, "
+          f"{elapsed:.0f} s, {sim.state.requests} Evolution requests)")
+    print(f"ending unknown: {statuses['unknown'] / total:.1%} ({statuses['unknown']}), failed: "
+          f"{statuses['failed'] / total:.1%} ({statuses['failed']}) — goal 0 and 0; skipped (not on WhatsApp): "
+          f"{statuses['skipped']} of {len(not_on_whatsapp)}; reached: {reached}")
+    print(f"sends per reached recipient at the simulator: max {max(sends.values(), default=0)}, "
+          f"{sum(sends.values())} sends for {len(sends)} numbers (goal: exactly 1 each)")
+    sim.stop()
+
+
 if __name__ == "__main__":
     recipients = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     paced = int(sys.argv[2]) if len(sys.argv) > 2 else 100
-    part_one(recipients)
-    part_two(paced)
+    faulty = int(sys.argv[3]) if len(sys.argv) > 3 else 300
+    if recipients:
+        part_one(recipients)
+    if paced:
+        part_two(paced)
+    if faulty:
+        part_three(faulty)

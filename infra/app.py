@@ -4,7 +4,8 @@ Context (``-c key=value``): ``layer_dir`` (default build/layer, built on first u
 ``cors_origins`` (comma-separated), ``site_url`` (the SPA's origin(s), comma-separated: the media bucket's CORS;
 required), ``stack_name``, ``stage`` (ALREA_STAGE, default ``prod``),
 ``public_base_url`` (a custom domain in front of the REST API; default the API's own URL), ``alarm_email``
-(subscribed to the alarm topic), ``alarm_topic_arn`` (an existing SNS topic instead of the stack's).
+(subscribed to the alarm topic), ``alarm_topic_arn`` (an existing SNS topic instead of the stack's),
+``email_from`` (the SES sender, default ``ALREA Flow <nao-responda@<site_url's host>>``).
 CloudFormation parameter: ``EvolutionUrl`` (required at the first deploy). See docs/DEPLOY.md.
 """
 from __future__ import annotations
@@ -42,6 +43,7 @@ def build_app(app: App | None = None) -> App:
         public_base_url=app.node.try_get_context("public_base_url") or None,
         alarm_email=app.node.try_get_context("alarm_email") or None,
         alarm_topic_arn=app.node.try_get_context("alarm_topic_arn") or None,
+        email_from=app.node.try_get_context("email_from") or None,
     )
     apply_checks(app)
     return app

@@ -11,8 +11,12 @@ only their ARNs. See docs/DEPLOY.md.
 """
 from __future__ import annotations
 
+import json
+
 from collections.abc import Callable
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aws_cdk import Aws, CfnOutput, CfnParameter, RemovalPolicy, Stack
 from aws_cdk import aws_events as events
@@ -22,6 +26,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_ses as ses
 from aws_cdk.aws_lambda_event_sources import SqsEventSource
 from constructs import Construct
 
@@ -45,6 +50,30 @@ PLAN_QUEUE = "campaign_plan"  # CampaignRun's Plan task sends its task token her
 LOG_RETENTION = logs.RetentionDays.ONE_MONTH
 
 
+class Mail:
+    """Transactional e-mail through SES: the sender (context ``email_from``, default
+    ``ALREA Flow <nao-responda@<the SPA's host>>``), whose domain the operator verifies in SES (DKIM records),
+    and a configuration set that puts bounced and complained-about addresses on the suppression list."""
+
+    def __init__(self, stack: Stack, *, site_url: str, email_from: str | None) -> None:
+        host = urlsplit(site_url).hostname or ""
+        self.sender = email_from or f"ALREA Flow <nao-responda@{host}>"
+        address = parseaddr(self.sender)[1]
+        if "@" not in address:
+            raise ValueError(f"email_from must be an e-mail address (optionally 'Name <address>'), got "
+                             f"{self.sender!r}")
+        domain = address.rsplit("@", 1)[1]
+        self.configuration_set = ses.ConfigurationSet(
+            stack, "MailConfigurationSet",
+            suppression_reasons=ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+            reputation_metrics=True,
+        )
+        self.identity_arn = stack.format_arn(service="ses", resource="identity", resource_name=domain)
+        self.configuration_set_arn = stack.format_arn(
+            service="ses", resource="configuration-set",
+            resource_name=self.configuration_set.configuration_set_name)
+
+
 class AlreaStack(Stack):
     def __init__(
         self,
@@ -61,6 +90,7 @@ class AlreaStack(Stack):
         public_base_url: str | None = None,
         alarm_email: str | None = None,
         alarm_topic_arn: str | None = None,
+        email_from: str | None = None,
         **kwargs,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -75,7 +105,10 @@ class AlreaStack(Stack):
         cors_origins = cors_origins or list(BUCKET.cors_origins)
         runtime = lambda_runtime()
 
-        data = Data(self, "Data", site_origins=site_origins or self._site_origins())
+        site_origins = site_origins or self._site_origins()
+        data = Data(self, "Data", site_origins=site_origins)
+        mail = Mail(self, site_url=site_origins[0],
+                    email_from=email_from or self.node.try_get_context("email_from") or None)
         queues = Queues(self, "Queues")
         data.bucket.add_event_notification(
             s3.EventType.OBJECT_CREATED,
@@ -106,6 +139,18 @@ class AlreaStack(Stack):
         acknowledge(evolution_api_key, "AwsSolutions-SMG4",
                     "The key is issued by our Evolution API server (AUTHENTICATION_API_KEY); it is rotated "
                     "there first and then put here by the runbook in docs/DEPLOY.md.")
+        stripe_secret_key, stripe_webhook_secret = (
+            secretsmanager.Secret(self, construct_id, description=description, removal_policy=RemovalPolicy.RETAIN)
+            for construct_id, description in (
+                ("StripeSecretKey", "ALREA Flow: the Stripe API secret key (sk_live_...; set it with aws "
+                                    "secretsmanager put-secret-value; see docs/DEPLOY.md)"),
+                ("StripeWebhookSecret", "ALREA Flow: the signing secret (whsec_...) of the Stripe webhook "
+                                        "endpoint <PublicBaseUrl>/api/billing/stripe/webhook"),
+            ))
+        for secret in (stripe_secret_key, stripe_webhook_secret):
+            acknowledge(secret, "AwsSolutions-SMG4",
+                        "Issued by Stripe (Dashboard → Developers); rolled there first, then put here by the "
+                        "runbook in docs/DEPLOY.md.")
         evolution_url = CfnParameter(
             self, "EvolutionUrl", type="String",
             description="Base URL of the Evolution API server the functions call (https://evo.example.com)",
@@ -132,6 +177,12 @@ class AlreaStack(Stack):
                 socket_stage=socket.stage, socket_endpoint=socket.callback_url, jwt_secret=jwt_secret,
                 layer=layer, stage=stage, evolution_url=evolution_url.value_as_string,
                 evolution_api_key=evolution_api_key, public_base_url=base_url,
+                site_url=site_origins[0], email_from=mail.sender, email_identity_arn=mail.identity_arn,
+                mail_configuration_set=mail.configuration_set.configuration_set_name,
+                mail_configuration_set_arn=mail.configuration_set_arn,
+                stripe_secret_key=stripe_secret_key, stripe_webhook_secret=stripe_webhook_secret,
+                stripe_publishable_key=self._context("stripe_publishable_key"),
+                stripe_prices=self._context("stripe_prices"),
             ),
             code_dir=code_dir or (lambda fn: fn.code_dir),
             runtime=runtime,
@@ -148,6 +199,8 @@ class AlreaStack(Stack):
         self.rest, self.socket, self.queues, self.data, self.campaigns = rest, socket, queues, data, campaigns
         self.functions, self.monitoring, self.firewall = fns, monitoring, firewall
         self.jwt_secret, self.evolution_api_key = jwt_secret, evolution_api_key
+        self.stripe_secret_key, self.stripe_webhook_secret = stripe_secret_key, stripe_webhook_secret
+        self.mail = mail
         self.evolution_url = evolution_url
         self.public_base_url = base_url
         CfnOutput(self, "RestUrl", value=rest.url)
@@ -160,9 +213,17 @@ class AlreaStack(Stack):
         CfnOutput(self, "JwtSecretArn", value=jwt_secret.secret_arn)
         CfnOutput(self, "EvolutionApiKeySecretArn", value=evolution_api_key.secret_arn,
                   description="put the Evolution API key here: aws secretsmanager put-secret-value")
+        CfnOutput(self, "StripeSecretKeyArn", value=stripe_secret_key.secret_arn,
+                  description="put the Stripe secret key here: aws secretsmanager put-secret-value")
+        CfnOutput(self, "StripeWebhookSecretArn", value=stripe_webhook_secret.secret_arn,
+                  description="put the signing secret of the Stripe endpoint <PublicBaseUrl>/api/billing/"
+                              "stripe/webhook here")
         CfnOutput(self, "QueueUrls", value=queues.urls_json(),
                   description="ALREA_QUEUE_URLS for operator commands (alrea redrive; docs/DEPLOY.md)")
         CfnOutput(self, "AlarmTopicArn", value=monitoring.topic.topic_arn)
+        CfnOutput(self, "MailConfigurationSetName", value=mail.configuration_set.configuration_set_name,
+                  description="SES configuration set of every e-mail (add an SNS event destination for bounces "
+                              "and complaints: docs/DEPLOY.md)")
         CfnOutput(self, "DashboardName", value=monitoring.dashboard.dashboard_name)
 
     def _wire(self, fn: Function, function: lambda_.Function, *, rest: RestApi, socket: LiveSocket,
@@ -194,6 +255,13 @@ class AlreaStack(Stack):
                 )
             case other:
                 raise TypeError(f"{fn.name}: no CDK wiring for trigger {other!r}")
+
+    def _context(self, name: str) -> str:
+        """A deployment setting from the CDK context (``-c name=value`` or cdk.json); objects as JSON."""
+        value = self.node.try_get_context(name)
+        if value is None:
+            return ""
+        return value if isinstance(value, str) else json.dumps(value)
 
     def _site_origins(self) -> list[str]:
         """The SPA's origins (context ``site_url``, comma-separated): the only origins the media bucket's CORS

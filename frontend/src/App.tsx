@@ -3,10 +3,18 @@ import { createBrowserRouter, Navigate, RouterProvider } from "react-router-dom"
 import { AppShell } from "@/components/layout/AppShell";
 import { RequireAdmin, RequireAuth, RequireStaff } from "@/components/RequireAuth";
 import { Toaster } from "@/components/ui/sonner";
-import { LoginPage } from "@/modules/auth";
+import {
+  AcceptInvitePage,
+  ForgotPasswordPage,
+  LoginPage,
+  ResetPasswordPage,
+  SignupPage,
+  VerifyEmailPage,
+} from "@/modules/auth";
 import {
   AboutPage,
   ApiKeysPage,
+  CompanyPage,
   DepartmentsPage,
   FieldsPage,
   InboxSettingsPage,
@@ -19,6 +27,7 @@ import {
   UsersPage,
   WebhooksPage,
 } from "@/modules/settings";
+import { BillingPage } from "@/modules/billing";
 import { useAuth } from "@/stores/auth";
 
 /** Admins and managers land on the dashboard; attendants keep landing in the inbox. */
@@ -35,6 +44,12 @@ function SettingsIndex() {
 // Product modules load on first visit: they grow independently and most users live in one of them.
 export const router = createBrowserRouter([
   { path: "/login", element: <LoginPage /> },
+  // the pages of e-mailed links (paths in alrea.domain.account_links.KINDS) and the sign-up: no session needed
+  { path: "/cadastro", element: <SignupPage /> },
+  { path: "/esqueci-senha", element: <ForgotPasswordPage /> },
+  { path: "/redefinir-senha", element: <ResetPasswordPage /> },
+  { path: "/aceitar-convite", element: <AcceptInvitePage /> },
+  { path: "/verificar-email", element: <VerifyEmailPage /> },
   {
     element: <RequireAuth />,
     children: [
@@ -75,6 +90,7 @@ export const router = createBrowserRouter([
                 element: <RequireAdmin />,
                 children: [
                   { path: "users", element: <UsersPage /> },
+                  { path: "company", element: <CompanyPage /> },
                   { path: "departments", element: <DepartmentsPage /> },
                   { path: "numbers", element: <NumbersPage /> },
                   { path: "fields", element: <FieldsPage /> },
@@ -84,6 +100,7 @@ export const router = createBrowserRouter([
                   { path: "api", element: <ApiKeysPage /> },
                   { path: "webhooks", element: <WebhooksPage /> },
                   { path: "sense", element: <SensePage /> },
+                  { path: "billing", element: <BillingPage /> },
                 ],
               },
               {

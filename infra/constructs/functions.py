@@ -9,6 +9,7 @@ from pathlib import Path
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
@@ -51,6 +52,17 @@ class Platform:
     evolution_url: str
     evolution_api_key: secretsmanager.ISecret
     public_base_url: str
+    # transactional e-mail (SES): the SPA's origin for links, the verified sender, its configuration set
+    site_url: str
+    email_from: str
+    email_identity_arn: str
+    mail_configuration_set: str
+    mail_configuration_set_arn: str
+    # Stripe billing: the two secrets (Secrets Manager), the publishable key and the price ids (context)
+    stripe_secret_key: secretsmanager.ISecret
+    stripe_webhook_secret: secretsmanager.ISecret
+    stripe_publishable_key: str
+    stripe_prices: str
 
 
 class Functions(Construct):
@@ -69,6 +81,15 @@ class Functions(Construct):
             "ALREA_EVOLUTION_API_KEY_ARN": platform.evolution_api_key.secret_arn,
             "ALREA_EVOLUTION_URL": platform.evolution_url,
             "ALREA_PUBLIC_BASE_URL": platform.public_base_url,
+            "ALREA_SITE_URL": platform.site_url,
+            "ALREA_EMAIL": "ses",
+            "ALREA_EMAIL_FROM": platform.email_from,
+            "ALREA_SES_CONFIGURATION_SET": platform.mail_configuration_set,
+            "ALREA_STRIPE_SECRET_KEY_ARN": platform.stripe_secret_key.secret_arn,
+            "ALREA_STRIPE_WEBHOOK_SECRET_ARN": platform.stripe_webhook_secret.secret_arn,
+            # empty until configured: the functions then refuse to start, naming them (alrea.core.config)
+            **{name: value for name, value in (("ALREA_STRIPE_PUBLISHABLE_KEY", platform.stripe_publishable_key),
+                                               ("ALREA_STRIPE_PRICES", platform.stripe_prices)) if value},
             "ALREA_STAGE": platform.stage,
             "ALREA_BUS": "aws",
             "ALREA_PUSH": "aws",
@@ -160,6 +181,14 @@ class Functions(Construct):
             p.jwt_secret.grant_read(function)
         if fn.calls_evolution:
             p.evolution_api_key.grant_read(function)
+        if fn.calls_stripe:
+            p.stripe_secret_key.grant_read(function)
+            p.stripe_webhook_secret.grant_read(function)
+        if fn.sends_email:
+            function.add_to_role_policy(iam.PolicyStatement(
+                actions=["ses:SendEmail"],
+                resources=[p.email_identity_arn, p.mail_configuration_set_arn],
+            ))
         acknowledge(function, "AwsSolutions-IAM5[Resource::*]",
                     "Active X-Ray tracing: xray:PutTraceSegments/PutTelemetryRecords accept only "
                     "Resource '*'.")

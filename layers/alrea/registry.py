@@ -56,6 +56,8 @@ class Function:
     calls_evolution: bool = False
     drives_state_machine: bool = False
     unseals_secrets: bool = False  # opens tenants' sealed secrets (core/secrets.unseal: reads the JWT key)
+    sends_email: bool = False  # ses:SendEmail through the stack's configuration set (ports/email.py)
+    calls_stripe: bool = False  # reads the Stripe secrets (ports/billing.py: checkout, portal, webhooks)
 
     @property
     def handler_file(self) -> Path:
@@ -79,6 +81,8 @@ FUNCTIONS: tuple[Function, ...] = (
         uses_bucket=True,
         pushes=True,
         calls_evolution=True,
+        sends_email=True,
+        calls_stripe=True,
         drives_state_machine=True,
     ),
     Function("ws_connect", WebSocket("$connect"), "WebSocket $connect: checks the token, stores the connection",

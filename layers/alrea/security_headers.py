@@ -18,7 +18,7 @@ API_HEADERS: dict[str, str] = {
     "X-Frame-Options": "DENY",
 }
 NO_STORE: dict[str, str] = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-NO_STORE_PREFIXES = ("/api/auth/",)  # token answers: never cached by a browser or a proxy
+NO_STORE_PREFIXES = ("/api/auth/", "/api/me/password")  # token answers: never cached by a browser or a proxy
 DROPPED_HEADERS = ("server", "x-powered-by")
 
 

@@ -12,7 +12,9 @@ from alrea.core.config import get_settings
 
 if TYPE_CHECKING:
     from alrea.ports.analyzer import Analyzer
+    from alrea.ports.billing import PaymentProvider
     from alrea.ports.bus import Bus
+    from alrea.ports.email import Email
     from alrea.ports.pacer import Pacer
     from alrea.ports.pictures import PictureDownloader
     from alrea.ports.push import Push
@@ -27,6 +29,18 @@ def build_pictures() -> PictureDownloader:
     return HttpxPictureDownloader()
 
 
+def build_email() -> Email:
+    """SES in AWS; the local mail sink (messages kept in the process, listed at /dev/mail) otherwise."""
+    settings = get_settings()
+    if settings.email_backend == "sink":
+        from alrea.adapters.memory.mail import MailSink
+
+        return MailSink()
+    from alrea.adapters.aws.ses import SesEmail
+
+    return SesEmail(settings.email_from, settings.ses_configuration_set)
+
+
 @dataclass
 class Runtime:
     bus: Bus
@@ -36,6 +50,8 @@ class Runtime:
     storage: Storage
     pictures: PictureDownloader = field(default_factory=build_pictures)
     webhooks: WebhookSender | None = None  # built on first use when a runtime was made without it
+    email: Email = field(default_factory=build_email)
+    payments: PaymentProvider | None = None  # built on first use (billing)
 
 
 _runtime: Runtime | None = None
@@ -131,3 +147,15 @@ def build_analyzer(adapter: str, url: str | None = None, secret: str | None = No
     from alrea.adapters.sense.lexicon import LexiconAnalyzer
 
     return LexiconAnalyzer()
+def build_payments() -> PaymentProvider:
+    from alrea.adapters.stripe_billing import StripeProvider
+
+    return StripeProvider()
+
+
+def payments() -> PaymentProvider:
+    """The runtime's payment provider (Stripe, or the local fake Stripe by its base URL), built lazily."""
+    rt = runtime()
+    if rt.payments is None:
+        rt.payments = build_payments()
+    return rt.payments

@@ -83,7 +83,7 @@ def test_mark_moves_only_from_the_expected_status(world):
 
 
 def test_advance_moves_from_the_status_it_really_is_in_with_its_counters(world):
-    c, run = running(world, phones=["+551100000001", "+551100000002"])
+    c, run = running(world, numbers=("n1",), phones=["+551100000001", "+551100000002"])
     rec = world.r.get(c.tenant_id, c.id, "+551100000001")
     assert world.r.advance(rec, (dom.R_SENDING, dom.R_PENDING), dom.R_OPTED_OUT, error="Descadastrado") == dom.R_PENDING
     assert world.r.advance(rec, (dom.R_SENDING, dom.R_PENDING), dom.R_OPTED_OUT) is None
@@ -161,7 +161,7 @@ def test_counters_add_and_chart_minutes(world):
 
 def test_claim_many_claims_each_pending_recipient_once_in_one_go(world):
     phones = ["+551100000001", "+551100000002", "+551100000003"]
-    c, run = running(world, phones=phones)
+    c, run = running(world, numbers=("n1",), phones=phones)
     world.r.claim_for_send(order(c, run, phones[1]))  # already claimed
     orders = [order(c, run, p) for p in phones] + [order(c, run, phones[0])]  # and a duplicate in the batch
     assert world.r.claim_many(orders) == ["ok", "recipient", "ok", "recipient"]
@@ -172,14 +172,14 @@ def test_claim_many_claims_each_pending_recipient_once_in_one_go(world):
 
 def test_claim_many_of_a_stopped_run_claims_nothing(world):
     phones = ["+551100000001", "+551100000002"]
-    c, run = running(world, phones=phones)
+    c, run = running(world, numbers=("n1",), phones=phones)
     assert world.r.claim_many([order(c, "old", p) for p in phones]) == ["campaign", "campaign"]
     assert {world.r.get(c.tenant_id, c.id, p).status for p in phones} == {dom.R_PENDING}
 
 
 def test_settle_many_moves_with_the_counters_and_leaves_out_what_moved_meanwhile(world):
     phones = ["+551100000001", "+551100000002", "+551100000003"]
-    c, run = running(world, phones=phones)
+    c, run = running(world, numbers=("n1",), phones=phones)
     world.r.claim_many([order(c, run, p) for p in phones])
     recs = [world.r.get(c.tenant_id, c.id, p) for p in phones]
     assert world.r.advance(recs[0], (dom.R_SENDING,), dom.R_SENT, wamid="ECHO", sent_at=iso(utcnow()))  # an echo
@@ -191,3 +191,61 @@ def test_settle_many_moves_with_the_counters_and_leaves_out_what_moved_meanwhile
     assert world.r.get(c.tenant_id, c.id, phones[0]).wamid == "ECHO"
     counters = world.c.get(c.tenant_id, c.id).counters()
     assert (counters["sent"], counters["failed"], counters["pending"], counters["sending"]) == (1, 1, 1, 0)
+
+
+def test_a_recipient_moved_to_another_number_goes_last_in_its_queue_and_old_orders_claim_nothing(world):
+    phones = ["+551100000001", "+551100000002", "+551100000003", "+551100000004"]
+    c, run = running(world, phones=phones)  # n1: 01, 03; n2: 02, 04
+    tid = c.tenant_id
+    first = world.r.pending_after(tid, c.id, "n2", None, limit=10)
+    assert [r.phone for r in first] == ["+551100000002", "+551100000004"]
+    cursor = first[-1].queue_key or first[-1].phone
+    rec = world.r.get(tid, c.id, "+551100000001")
+    assert world.r.reassign(rec, "n2") and not world.r.reassign(rec, "n2")  # once: it is no longer on n1
+    after = world.r.pending_after(tid, c.id, "n2", cursor, limit=10)
+    assert [r.phone for r in after] == ["+551100000001"]  # after n2's cursor, though its phone sorts first
+    assert world.r.claim_for_send(order(c, run, "+551100000001", "n1")) == "recipient"  # planned on n1: stale
+    assert world.r.claim_for_send(order(c, run, "+551100000001", "n2")) == "ok"
+
+
+def test_a_recipient_queued_again_goes_last_and_a_failed_one_moves_back_with_its_counters(world):
+    phones = ["+551100000001", "+551100000002"]
+    c, run = running(world, numbers=("n1",), phones=phones)
+    tid = c.tenant_id
+    for p in phones:
+        assert world.r.claim_for_send(order(c, run, p)) == "ok"
+    one = world.r.get(tid, c.id, phones[0])
+    assert world.r.advance(one, (dom.R_SENDING,), dom.R_UNKNOWN) == dom.R_SENDING
+    assert world.r.advance(one, (dom.R_UNKNOWN,), dom.R_PENDING, to_end=True, requeued=1) == dom.R_UNKNOWN
+    again = world.r.get(tid, c.id, phones[0])
+    assert again.requeued == 1 and world.r.pending_after(tid, c.id, "n1", "+551100000009", limit=5) == [again]
+    two = world.r.get(tid, c.id, phones[1])
+    assert world.r.advance(two, (dom.R_SENDING,), dom.R_FAILED, error=dom.UNCERTAIN) == dom.R_SENDING
+    assert world.r.advance(two, (dom.R_FAILED,), dom.R_PENDING, to_end=True, error=None) == dom.R_FAILED
+    counters = world.c.get(tid, c.id).counters()
+    assert (counters["pending"], counters["unknown"], counters["failed"], counters["sending"]) == (2, 0, 0, 0)
+
+
+def test_a_halted_number_stays_halted_until_a_resume(world):
+    c, _ = running(world)
+    assert world.c.halt_number(c.tenant_id, c.id, "n1", "disconnected")
+    assert not world.c.halt_number(c.tenant_id, c.id, "n1", "failures")
+    world.c.save_number_states(c.tenant_id, c.id, [dom.NumberState("n1", last_slot=5.0, day="2026-01-01")])
+    assert world.c.number_states(c.tenant_id, c.id)["n1"].halted == "disconnected"
+    world.c.reset_numbers(c.tenant_id, c.id, ["n1"], outcomes=False)
+    assert world.c.number_states(c.tenant_id, c.id)["n1"].halted == "disconnected"
+    world.c.reset_numbers(c.tenant_id, c.id, ["n1"])
+    assert world.c.number_states(c.tenant_id, c.id)["n1"].halted is None
+
+
+def test_unknown_outcomes_keep_a_campaign_from_completing_and_a_completed_one_runs_again(world):
+    c, run = running(world, numbers=("n1",), phones=["+551100000001"])
+    assert world.r.claim_for_send(order(c, run, "+551100000001")) == "ok"
+    rec = world.r.get(c.tenant_id, c.id, "+551100000001")
+    world.r.advance(rec, (dom.R_SENDING,), dom.R_UNKNOWN)
+    assert world.c.complete_if_running(c.tenant_id, c.id, iso(utcnow())) is None
+    world.r.advance(rec, (dom.R_UNKNOWN,), dom.R_SENT)
+    assert world.c.complete_if_running(c.tenant_id, c.id, iso(utcnow())).status == dom.COMPLETED
+    again = world.c.rerun(c.tenant_id, c.id, "run-2")
+    assert again.status == dom.RUNNING and again.run_id == "run-2" and again.completed_at is None
+    assert world.c.rerun(c.tenant_id, c.id, "run-3") is None

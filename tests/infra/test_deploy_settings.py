@@ -68,18 +68,62 @@ def test_the_evolution_url_parameter_has_no_local_default(synth):
     assert parameter["AllowedPattern"].startswith("^https?://")
 
 
+def can_read(synth, fn_name: str, secret) -> bool:
+    secret_ref = {"Ref": synth.logical_id(secret)}
+    role_id = synth.logical_id(synth.stack.functions.by_name[fn_name].role)
+    readable = False
+    for policy in synth.resources("AWS::IAM::Policy").values():
+        if {"Ref": role_id} not in policy["Properties"]["Roles"]:
+            continue
+        for st in policy["Properties"]["PolicyDocument"]["Statement"]:
+            resources = st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
+            readable |= secret_ref in resources and "secretsmanager:GetSecretValue" in st["Action"]
+    return readable
+
+
 def test_only_the_functions_that_call_evolution_may_read_its_key(synth):
-    secret_ref = {"Ref": synth.logical_id(synth.stack.evolution_api_key)}
+    for fn in synth.functions:
+        assert can_read(synth, fn.name, synth.stack.evolution_api_key) is fn.calls_evolution, fn.name
+
+
+def test_the_stripe_secrets_are_retained_arns_and_only_the_billing_function_reads_them(synth):
+    secrets = synth.resources("AWS::SecretsManager::Secret")
+    for secret in (synth.stack.stripe_secret_key, synth.stack.stripe_webhook_secret):
+        assert secrets[synth.logical_id(secret)]["DeletionPolicy"] == "Retain"
+        for fn in synth.functions:
+            assert can_read(synth, fn.name, secret) is fn.calls_stripe, fn.name
+    assert [fn.name for fn in synth.functions if fn.calls_stripe] == ["api"]
+    env = env_of(synth, "api")
+    assert env["ALREA_STRIPE_SECRET_KEY_ARN"] == {"Ref": synth.logical_id(synth.stack.stripe_secret_key)}
+    assert env["ALREA_STRIPE_WEBHOOK_SECRET_ARN"] == {"Ref": synth.logical_id(synth.stack.stripe_webhook_secret)}
+    assert "ALREA_STRIPE_SECRET_KEY" not in env and "ALREA_STRIPE_WEBHOOK_SECRET" not in env
+    outputs = synth.raw["Outputs"]
+    assert "StripeSecretKeyArn" in outputs and "StripeWebhookSecretArn" in outputs
+
+
+def test_every_function_gets_the_mail_settings(synth):
+    (config_set_id,) = synth.resources("AWS::SES::ConfigurationSet")
+    for fn in synth.functions:
+        env = env_of(synth, fn.name)
+        assert env["ALREA_EMAIL"] == "ses"
+        assert env["ALREA_SITE_URL"] == "https://app.alrea.test"  # the first site origin: links in e-mails
+        assert env["ALREA_EMAIL_FROM"] == "ALREA Flow <nao-responda@app.alrea.test>"
+        assert env["ALREA_SES_CONFIGURATION_SET"] == {"Ref": config_set_id}
+    config_set = synth.resources("AWS::SES::ConfigurationSet")[config_set_id]["Properties"]
+    assert config_set["SuppressionOptions"]["SuppressedReasons"] == ["BOUNCE", "COMPLAINT"]
+
+
+def test_only_the_functions_that_send_email_may_call_ses_on_the_sender_domain_only(synth):
     for fn in synth.functions:
         role_id = synth.logical_id(synth.stack.functions.by_name[fn.name].role)
-        readable = False
-        for policy in synth.resources("AWS::IAM::Policy").values():
-            if {"Ref": role_id} not in policy["Properties"]["Roles"]:
-                continue
-            for st in policy["Properties"]["PolicyDocument"]["Statement"]:
-                resources = st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
-                readable |= secret_ref in resources and "secretsmanager:GetSecretValue" in st["Action"]
-        assert readable is fn.calls_evolution, fn.name
+        statements = [st for policy in synth.resources("AWS::IAM::Policy").values()
+                      if {"Ref": role_id} in policy["Properties"]["Roles"]
+                      for st in policy["Properties"]["PolicyDocument"]["Statement"]
+                      if "ses:SendEmail" in (st["Action"] if isinstance(st["Action"], list) else [st["Action"]])]
+        assert bool(statements) is fn.sends_email, fn.name
+        for st in statements:
+            text = json.dumps(st["Resource"])
+            assert ":identity/app.alrea.test" in text and "configuration-set/" in text and "*" not in text
 
 
 def test_both_secrets_live_in_secrets_manager_and_are_retained(synth):
@@ -95,6 +139,7 @@ def test_both_secrets_live_in_secrets_manager_and_are_retained(synth):
     ({"stage": "local"}, "local runtime"),
     ({"stage": "test"}, "local runtime"),
     ({"public_base_url": "http://localhost:8000"}, "https://"),
+    ({"email_from": "ALREA Flow"}, "email_from"),
 ])
 def test_local_settings_cannot_be_deployed(tmp_path, stub_writer, settings, message):
     from aws_cdk import App

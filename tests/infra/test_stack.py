@@ -295,8 +295,10 @@ def test_rest_stage_has_access_logs_and_throttling(synth):
     props = stage["Properties"]
     assert "DestinationArn" in props["AccessLogSetting"] and "Format" in props["AccessLogSetting"]
     assert props["TracingEnabled"] is True
-    (settings,) = props["MethodSettings"]
-    assert settings["ThrottlingRateLimit"] > 0 and settings["ThrottlingBurstLimit"] > 0
+    settings = {s["ResourcePath"]: s for s in props["MethodSettings"]}
+    assert set(settings) == {"/*", "/~1v1~1{proxy+}"}  # the whole stage, and the partner API's own ceiling
+    for s in settings.values():
+        assert s["ThrottlingRateLimit"] > 0 and s["ThrottlingBurstLimit"] > 0
 
 
 def test_websocket_api_has_exactly_the_three_routes(synth):

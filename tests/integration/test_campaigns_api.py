@@ -185,3 +185,41 @@ def test_a_contacts_campaigns_route_is_tenant_scoped(tenant_a, tenant_b):
     r = tenant_a.get(f"/api/contacts/{contact['id']}/campaigns")
     assert r.status_code == 200 and r.json() == {"items": [], "next_cursor": None}
     assert tenant_b.get(f"/api/contacts/{contact['id']}/campaigns").status_code == 404
+
+
+def test_media_upload_warmup_and_retry_uncertain_routes(tenant_a, tenant_b, api_runtime):
+    from alrea.store import instances
+
+    r = tenant_a.post("/api/campaigns/media", {"file_name": "oferta.png", "mimetype": "image/png", "size": 1000})
+    assert r.status_code == 201, r.text
+    upload = r.json()
+    assert upload["key"].startswith(f"t/{tenant_a.tenant_id}/campaigns/") and upload["mediatype"] == "image"
+    assert upload["upload_url"].startswith("http") and upload["headers"] == {"Content-Type": "image/png"}
+    r = tenant_a.post("/api/campaigns/media", {"file_name": "x.png", "mimetype": "image/png", "size": 9 << 20})
+    assert r.status_code == 422 and "5 MB" in r.json()["message"]
+    r = tenant_a.post("/api/campaigns/media", {"file_name": "x.exe", "mimetype": "application/x-msdownload",
+                                               "size": 10})
+    assert r.status_code == 422
+    assert tenant_a.get("/api/campaigns/media-url", params={"key": upload["key"]}).status_code == 200
+    assert tenant_b.get("/api/campaigns/media-url", params={"key": upload["key"]}).status_code == 422
+
+    old, new = number(tenant_a.tenant_id), number(tenant_a.tenant_id)
+    item = instances.InstanceItem(*instances.InstanceItem.key(tenant_a.tenant_id, new))
+    item.update(actions=[instances.InstanceItem.connected_at.set(iso(utcnow()))])
+    r = tenant_a.get("/api/campaigns/warmup", params={"instance_ids": f"{old},{new}", "daily_cap_per_number": 200})
+    assert r.status_code == 200, r.text
+    warm = {w["instance_id"]: w for w in r.json()["items"]}
+    assert warm[old]["warming"] is False and warm[old]["limit_today"] == 200
+    assert warm[new]["warming"] is True and warm[new]["limit_today"] == 20
+    assert tenant_b.get("/api/campaigns/warmup", params={"instance_ids": new}).json()["items"] == []
+
+    cid = tenant_a.post("/api/campaigns", body(old)).json()["id"]
+    assert tenant_b.post(f"/api/campaigns/{cid}/recipients/retry-uncertain").status_code == 404
+    assert tenant_a.post(f"/api/campaigns/{cid}/recipients/retry-uncertain").status_code == 409  # a draft
+
+
+def test_preview_of_a_file_without_caption(tenant_a):
+    media = {"key": f"t/{tenant_a.tenant_id}/campaigns/x-oferta.png", "mimetype": "image/png"}
+    r = tenant_a.post("/api/campaigns/preview", {"variants": [{"text": "", "media": media}]})
+    assert r.status_code == 200 and r.json()["rendered"] == ""
+    assert tenant_a.post("/api/campaigns/preview", {"variants": [{"text": " "}]}).status_code == 422

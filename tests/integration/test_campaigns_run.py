@@ -315,9 +315,14 @@ def test_reply_is_attributed_and_tags_the_conversation(world):
     inbound(world, instance, phones[0], "Quero saber mais")
     assert wait_for(lambda: world.item(cid).counters()["replied"] == 1)
     assert next(r for r in world.recipients(cid) if r.phone == phones[0]).status == "replied"
-    conv = conversations.get(world.tenant_id, conversations.conversation_id(
-        world.tenant_id, instance.instance_id, phones[0].lstrip("+") + "@s.whatsapp.net"))
-    assert conv is not None and f"campanha:{cid}" in (conv.tags or [])
+    conv_id = conversations.conversation_id(world.tenant_id, instance.instance_id,
+                                            phones[0].lstrip("+") + "@s.whatsapp.net")
+
+    def tagged() -> bool:  # the tag is written just after the recipient turns "replied"
+        conv = conversations.get(world.tenant_id, conv_id)
+        return conv is not None and f"campanha:{cid}" in (conv.tags or [])
+
+    assert wait_for(tagged)
 
 
 def test_auto_pause_on_failures(world):
@@ -413,6 +418,7 @@ def test_simulator_5xx_and_timeouts_never_send_twice(world, monkeypatch):
 
     quick = EvolutionClient(world.sim.url, world.sim.api_key, timeout=1.0, backoff_s=0.05)
     monkeypatch.setattr(world.rt.runtime, "whatsapp", quick)
+    monkeypatch.setenv("ALREA_CAMPAIGN_RECONCILE_AFTER_S", "3")  # unknown outcomes: the gateway is asked soon
     tag, phones = world.contacts(20)
     cid = world.campaign(tag)
     sim_faults(world, error_rate=0.3, error_kind="closed")

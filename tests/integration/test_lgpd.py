@@ -315,6 +315,16 @@ def test_tenant_deletion_is_scheduled_cancelled_and_executed_when_due(local, htt
     key = http.post("/api/api-keys", headers=h, json={"name": "ERP", "scopes": ["numbers:read"]})
     assert key.status_code == 201, key.text
     secret = key.json()["secret"]
+    # a pending invitation (its admin verified through the mail sink): the invitation and its link go too
+    verify_mail = next(m for m in local.mail.messages(gone["email"]) if m.kind == "verify_email")
+    verify_token = verify_mail.text.split("token=", 1)[1].split()[0]
+    assert http.post("/api/auth/email/verify", json={"token": verify_token}).status_code == 204
+    invited = http.post("/api/invitations", headers=h, json={
+        "name": "Bia", "email": f"bia.{uuid.uuid4().hex[:6]}@empresa.com.br", "role": "admin"})
+    assert invited.status_code == 201, invited.text
+    from alrea.store import account_links
+
+    invitation = account_links.get_invitation(tid, invited.json()["id"])
     local.runtime.storage.put(f"t/{tid}/imports/x.csv", b"phone\n+5511955554444\n", "text/csv")
     from alrea.store import instances as istore
     from alrea.store.users import EmailPointer
@@ -325,7 +335,9 @@ def test_tenant_deletion_is_scheduled_cancelled_and_executed_when_due(local, htt
             (f"HOOK#{instance.webhook_token}", "HOOK"), (f"EVO#{instance.evolution_name}", "EVO"),
             (tenant_pk(tid), f"CONTACT#{contact['phone']}"), (f"T#{tid}#TAG#sai", f"CONTACT#{contact['phone']}"),
             (tenant_pk(tid), f"CAMP#{camp.json()['id']}"), (tenant_pk(tid), f"APIKEY#{key.json()['id']}"),
-            (f"APIKEY#{hashlib.sha256(secret.encode()).hexdigest()}", "APIKEY")]
+            (f"APIKEY#{hashlib.sha256(secret.encode()).hexdigest()}", "APIKEY"),
+            (tenant_pk(tid), f"INVITE#{invitation.invitation_id}"),
+            account_links.LinkItem.key(invitation.token_hash)]
     assert all(pstore.exists(*k) for k in keys), [k for k in keys if not pstore.exists(*k)]
 
     # confirmation, roles

@@ -19,7 +19,10 @@ import pytest
 from alrea.domain.api_keys import SCOPES
 
 PUBLIC = {("GET", "/api/health"), ("POST", "/api/auth/signup"), ("POST", "/api/auth/login"),
-          ("POST", "/api/auth/refresh"), ("POST", "/api/auth/logout")}
+          ("POST", "/api/auth/refresh"), ("POST", "/api/auth/logout"), ("GET", "/api/auth/options"),
+          ("POST", "/api/auth/email/verify"), ("POST", "/api/auth/invitations/accept"),
+          ("POST", "/api/auth/invitations/preview"), ("POST", "/api/auth/password/forgot"),
+          ("POST", "/api/auth/password/reset")}
 ADMIN, STAFF, ANY = "admin", "admin or manager", "any user"
 PARTNER = "partner API key"  # /v1: a key of the tenant (its scopes are tested in test_partner_keys.py)
 ROLES: dict[tuple[str, str], str] = {
@@ -76,6 +79,8 @@ ROLES: dict[tuple[str, str], str] = {
     ("GET", "/api/campaigns/{campaign_id}/recipients"): STAFF,
     ("GET", "/api/campaigns/{campaign_id}/export.csv"): STAFF,
     ("GET", "/api/campaigns/{campaign_id}/timeline"): STAFF,
+    ("POST", "/api/campaigns/media"): STAFF, ("GET", "/api/campaigns/media-url"): STAFF,
+    ("GET", "/api/campaigns/warmup"): STAFF, ("POST", "/api/campaigns/{campaign_id}/recipients/retry-uncertain"): STAFF,
     ("POST", "/api/contacts/{contact_id}/erase"): ADMIN,
     ("POST", "/api/privacy/exports"): ADMIN, ("GET", "/api/privacy/exports/{export_id}"): ADMIN,
     ("GET", "/api/privacy/retention"): ADMIN, ("PUT", "/api/privacy/retention"): ADMIN,
@@ -87,6 +92,7 @@ ROLES: dict[tuple[str, str], str] = {
     ("GET", "/v1/contacts"): PARTNER, ("POST", "/v1/contacts"): PARTNER, ("GET", "/v1/contacts/{contact_id}"): PARTNER,
     ("PATCH", "/v1/contacts/{contact_id}"): PARTNER, ("POST", "/v1/contacts/{contact_id}/tags"): PARTNER,
     ("POST", "/v1/contacts/{contact_id}/opt-out"): PARTNER, ("POST", "/v1/contacts/{contact_id}/opt-in"): PARTNER,
+    ("POST", "/v1/messages"): PARTNER, ("GET", "/v1/messages/{message_id}"): PARTNER, ("POST", "/v1/media"): PARTNER,
     ("GET", "/v1/campaigns"): PARTNER, ("POST", "/v1/campaigns"): PARTNER,
     ("GET", "/v1/campaigns/{campaign_id}"): PARTNER, ("GET", "/v1/campaigns/{campaign_id}/recipients"): PARTNER,
     ("POST", "/v1/campaigns/{campaign_id}/start"): PARTNER, ("POST", "/v1/campaigns/{campaign_id}/pause"): PARTNER,
@@ -105,6 +111,10 @@ ROLES: dict[tuple[str, str], str] = {
     ("PATCH", "/api/me/profile"): ANY, ("GET", "/api/onboarding"): ANY,
     ("PUT", "/api/instances/{instance_id}/name"): ADMIN, ("GET", "/api/number-settings"): ADMIN,
     ("PUT", "/api/instances/{instance_id}/auto-assign"): ADMIN,
+    ("GET", "/api/invitations"): ADMIN, ("POST", "/api/invitations"): ADMIN,
+    ("DELETE", "/api/invitations/{invitation_id}"): ADMIN, ("POST", "/api/invitations/{invitation_id}/resend"): ADMIN,
+    ("PATCH", "/api/tenant"): ADMIN, ("POST", "/api/me/email-verification"): ANY, ("POST", "/api/me/password"): ANY,
+    ("GET", "/api/billing"): ADMIN, ("POST", "/api/billing/checkout"): ADMIN, ("POST", "/api/billing/portal"): ADMIN,
 }
 # valid bodies, so a refusal is about the id or the role and never about the body
 BODIES: dict[tuple[str, str], Any] = {
@@ -127,6 +137,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PATCH", "/api/campaigns/{campaign_id}"): {"name": "Outro Nome"},
     ("PATCH", "/api/webhooks/{webhook_id}"): {"enabled": False},
     ("PATCH", "/v1/webhooks/{webhook_id}"): {"enabled": False},
+    ("POST", "/api/billing/checkout"): {"plan": "starter", "add_ons": []},
     ("PATCH", "/v1/contacts/{contact_id}"): {"name": "Outro Nome"},
     ("POST", "/v1/contacts/{contact_id}/tags"): {"add": ["vip"]},
     ("POST", "/v1/contacts/{contact_id}/opt-out"): {},
@@ -177,6 +188,18 @@ class PublicResolver:
         raise AssertionError("no webhook is sent in this test")
 
 
+def verified_admin(account, api_runtime):
+    """The account with its e-mail verified through the link the mail sink holds (inviting needs it)."""
+    import re as regex
+    from urllib.parse import parse_qs, urlsplit
+
+    [mail] = [m for m in api_runtime.email.messages(account.email) if m.kind == "verify_email"][:1]
+    url = next(u for u in regex.findall(r"https?://\S+", mail.text) if "/verificar-email" in u)
+    token = parse_qs(urlsplit(url).query)["token"][0]
+    assert account.client.post("/api/auth/email/verify", json={"token": token}).status_code == 204
+    return account
+
+
 @pytest.fixture
 def world(new_tenant, api_runtime, roomy_partner_rate):
     """Tenant A with one of everything (ids by path-parameter name), its agent and manager; tenant B's admin."""
@@ -207,11 +230,15 @@ def world(new_tenant, api_runtime, roomy_partner_rate):
     from alrea.services import notifications
 
     notice = notifications.notify(a.tenant_id, [a.user_id], Draft("assigned", "Aviso", "Texto"))[0]
+    invitation = verified_admin(a, api_runtime).post("/api/invitations", {
+        "name": "Convidado", "email": f"convite.{uuid.uuid4().hex[:8]}@acme.com.br", "role": "agent",
+        "department_id": dept}).json()
     ids = {"user_id": agent["id"], "department_id": dept, "conversation_id": cid, "message_id": message_id,
            "instance_id": instance.instance_id, "reply_id": reply["id"], "name": "cidade",
            "import_id": imp["import_id"], "contact_id": contact["id"], "campaign_id": campaign["id"],
            "export_id": export["id"], "key_id": key["id"], "number_id": instance.instance_id,
-           "webhook_id": hook["id"], "delivery_id": str(uuid.uuid4()), "notification_id": notice.id}
+           "webhook_id": hook["id"], "delivery_id": str(uuid.uuid4()), "notification_id": notice.id,
+           "invitation_id": invitation["id"]}
     return {"a": a, "b": b, "b_key": {"Authorization": f"Bearer {b_key['secret']}"}, "ids": ids, "agent": a.login_as(agent["email"]),
             "manager": a.login_as(manager["email"]), "b_department": b.department("Suporte")}
 
@@ -220,7 +247,7 @@ def test_every_route_without_a_valid_token_is_401(client):
     anywhere = {name: str(uuid.uuid4()) for name in
                 ("user_id", "department_id", "conversation_id", "message_id", "instance_id", "reply_id",
                  "import_id", "contact_id", "campaign_id", "own_department_id", "export_id", "key_id",
-                 "number_id", "webhook_id", "delivery_id", "notification_id")} | {"name": "cidade"}
+                 "number_id", "webhook_id", "delivery_id", "notification_id", "invitation_id")} | {"name": "cidade"}
     wrong = []
     for method, path, _ in operations():
         if (method, path) in PUBLIC:

@@ -169,6 +169,24 @@ def test_timeout_on_send_is_outcome_unknown_and_the_message_did_go_out(sim, evo,
     assert sim.state.requests == 1
 
 
+def test_a_5xx_after_the_work_and_a_late_echo_then_find_messages_tells_what_went_out(sim, evo, receiver):
+    name = connected(sim, receiver)
+    before = time.time()
+    httpx.post(sim.url + "/_sim/faults", json={"fail_next": 1, "error_kind": "sent", "echo_delay_s": 1.5})
+    with pytest.raises(wa.SendOutcomeUnknown):  # 500 to a send: it may have gone out (here it did)
+        evo.send_text(name, PHONE, "sent, then 500")
+    assert not [p for p in receiver.posts if p["body"].get("event") == "send.message"]  # the echo comes late
+    httpx.post(sim.url + "/_sim/faults", json={"fail_next": 1, "error_kind": "generic", "echo_delay_s": 0})
+    with pytest.raises(wa.SendOutcomeUnknown):  # 500 before the work: nothing went out
+        evo.send_text(name, PHONE, "never sent")
+    found = evo.find_sent(name, PHONE, since=before - 5, until=time.time() + 5)
+    assert [m.remote_jid for m in found] == [f"{PHONE}@s.whatsapp.net"] and found[0].id.startswith("3EB0")
+    assert evo.find_sent(name, PHONE, since=before - 600, until=before - 60) == []  # outside the window
+    assert evo.find_sent(name, "5511900000001", since=before - 5, until=time.time() + 5) == []  # other chat
+    echo = receiver.event("send.message")[0]
+    assert echo["body"]["data"]["key"]["id"] == found[0].id
+
+
 def test_wrong_apikey_is_unauthorized_and_unknown_instance_is_checked_first(sim, receiver):
     name = connected(sim, receiver)
     with EvolutionClient(sim.url, "wrong-key", timeout=1.0, backoff_s=0.01) as bad:

@@ -153,3 +153,15 @@ def test_eta_counts_only_window_time():
     now = at_local(2026, 11, 24, 8)
     eta = dom.estimate_eta(120, 1, pacing, SP, now)
     assert eta is not None and eta.astimezone(SP).date().isoformat() == "2026-11-25"
+
+
+def test_warm_up_ramp_doubles_daily_up_to_the_cap_and_ends():
+    p = dom.Pacing.parse({"daily_cap_per_number": 150})
+    assert [p.cap_on(f"2026-12-{d:02d}", "2026-12-01") for d in (1, 2, 3, 4, 5)] == [20, 40, 80, 150, 150]
+    assert p.cap_on("2026-12-15", "2026-12-01") == 150  # 14 days on: no ramp (the cap anyway)
+    assert p.cap_on("2026-12-01", None) == 150  # not known to be new: no ramp
+    assert dom.Pacing.parse({"warmup": False}).cap_on("2026-12-01", "2026-12-01") == 500
+    tight = dom.Pacing.parse({"warmup_first_day": 5, "warmup_days": 3, "daily_cap_per_number": 1000})
+    assert [tight.cap_on(f"2026-12-0{d}", "2026-12-01") for d in (1, 2, 3, 4)] == [5, 10, 20, 1000]
+    with pytest.raises(Invalid):
+        dom.Pacing.parse({"warmup_days": 0})

@@ -193,3 +193,18 @@ def test_helpers_parse_their_answers():
     media = client(Script((201, body("chat.getBase64FromMediaMessage.201.json")))).get_media_base64("acme", "ID")
     assert media.data.startswith(b"\xff\xd8\xff") and media.mimetype == "image/jpeg"
     assert media.file_name.endswith(".jpeg") and media.caption == "Here is the receipt"
+
+
+def test_find_sent_asks_for_the_chats_own_messages_in_the_window_and_keeps_only_those():
+    sent = body("message.sendText.201.json")  # messageTimestamp 1762352250
+    other_chat_time = {**sent, "key": {**sent["key"], "id": "3EB0OLD"}, "messageTimestamp": 1762350000}
+    theirs = {**sent, "key": {**sent["key"], "fromMe": False, "id": "INBOUND"}}
+    script = Script((200, {"messages": {"total": 3, "pages": 1, "currentPage": 1,
+                                        "records": [sent, other_chat_time, theirs]}}))
+    found = client(script).find_sent("acme", "+55 11 91234-5678", since=1762352240, until=1762352300)
+    assert [m.id for m in found] == ["3EB0A1B2C3D4E5F6A7B8C9"]
+    request = script.requests[0]
+    assert request.url.path == "/chat/findMessages/acme"
+    assert json.loads(request.content)["where"] == {
+        "key": {"remoteJid": "5511912345678@s.whatsapp.net", "fromMe": True},
+        "messageTimestamp": {"gte": "2025-11-05T14:17:20Z", "lte": "2025-11-05T14:18:20Z"}}

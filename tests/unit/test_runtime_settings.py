@@ -18,15 +18,24 @@ DEPLOYED = {
     "ALREA_EVOLUTION_URL": "https://evolution.example.com",
     "ALREA_PUBLIC_BASE_URL": "https://abc123.execute-api.us-east-1.amazonaws.com/prod",
     "ALREA_WEBSOCKET_ENDPOINT": "https://def456.execute-api.us-east-1.amazonaws.com/live",
+    "ALREA_EMAIL_FROM": "ALREA Flow <nao-responda@alrea.example.com>",
+    "ALREA_SITE_URL": "https://app.alrea.example.com",
+    "ALREA_STRIPE_SECRET_KEY_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:alrea/stripe-key-AbCdEf",
+    "ALREA_STRIPE_WEBHOOK_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:alrea/stripe-wh-AbCdEf",
+    "ALREA_STRIPE_PUBLISHABLE_KEY": "pk_live_0123456789",
+    "ALREA_STRIPE_PRICES": '{"price_1AbC": "plan:starter"}',
 }
 EVERY_NAME = ("ALREA_JWT_SECRET_ARN", "ALREA_EVOLUTION_API_KEY_ARN", "ALREA_EVOLUTION_URL",
-              "ALREA_PUBLIC_BASE_URL", "ALREA_WEBSOCKET_ENDPOINT")
+              "ALREA_PUBLIC_BASE_URL", "ALREA_WEBSOCKET_ENDPOINT", "ALREA_EMAIL_FROM", "ALREA_SITE_URL",
+              "ALREA_STRIPE_SECRET_KEY_ARN", "ALREA_STRIPE_WEBHOOK_SECRET_ARN", "ALREA_STRIPE_PUBLISHABLE_KEY",
+              "ALREA_STRIPE_PRICES")
 
 
 @pytest.fixture
 def env(monkeypatch):
     """A clean slate of ALREA_ settings (the session's ALREA_JWT_SECRET removed); settings re-read after."""
-    for name in ("ALREA_JWT_SECRET", "ALREA_EVOLUTION_API_KEY", "AWS_LAMBDA_FUNCTION_NAME", *DEPLOYED):
+    for name in ("ALREA_JWT_SECRET", "ALREA_EVOLUTION_API_KEY", "ALREA_EMAIL", "ALREA_STRIPE_SECRET_KEY",
+                 "ALREA_STRIPE_WEBHOOK_SECRET", "ALREA_STRIPE_API_BASE", "AWS_LAMBDA_FUNCTION_NAME", *DEPLOYED):
         monkeypatch.delenv(name, raising=False)
     reset_settings()
     yield monkeypatch
@@ -65,6 +74,7 @@ def test_each_missing_setting_is_named_alone(env, missing):
 
 
 @pytest.mark.parametrize(("name", "value"), [
+    ("ALREA_SITE_URL", "http://localhost:8000"),
     ("ALREA_EVOLUTION_URL", "http://127.0.0.1:8081"),
     ("ALREA_EVOLUTION_URL", "http://localhost:8081"),
     ("ALREA_PUBLIC_BASE_URL", "http://localhost:8000"),
@@ -89,6 +99,14 @@ def test_a_fully_configured_deployed_stage_starts(env):
     assert settings.stage == "prod" and not settings.is_local
     assert settings.evolution_url == DEPLOYED["ALREA_EVOLUTION_URL"]
     assert settings.public_base_url == DEPLOYED["ALREA_PUBLIC_BASE_URL"]
+
+
+def test_a_deployed_stage_sends_mail_through_ses_and_refuses_the_local_sink(env):
+    set_all(env)
+    assert get_settings().email_backend == "ses"
+    set_all(env, ALREA_EMAIL="sink")
+    with pytest.raises(SettingsError, match="ALREA_EMAIL "):
+        get_settings()
 
 
 @pytest.mark.parametrize("stage", ["local", "test"])

@@ -7,6 +7,7 @@ import { createJSONStorage, persist } from "zustand/middleware";
 
 import { api, setAuthBridge, type TokenPair } from "@/lib/api";
 import type { MeResponse, Tenant, User } from "@/modules/auth/types";
+import type { BillingStatus } from "@/modules/billing/types";
 
 export const AUTH_STORAGE_KEY = "alrea-auth";
 
@@ -15,7 +16,11 @@ interface AuthState {
   refresh: string | null;
   user: User | null;
   tenant: Tenant | null;
+  /** /api/me's billing block: status, read-only, the past-due banner. */
+  billing: BillingStatus | null;
   login(email: string, password: string): Promise<void>;
+  /** Sign in with tokens another call answered (sign-up, an accepted invitation, a password change). */
+  startSession(tokens: TokenPair): Promise<void>;
   logout(): Promise<void>;
   loadMe(): Promise<void>;
   setTokens(tokens: TokenPair): void;
@@ -29,6 +34,7 @@ export const useAuth = create<AuthState>()(
       refresh: null,
       user: null,
       tenant: null,
+      billing: null,
 
       async login(email, password) {
         const { data } = await api.post<TokenPair>(
@@ -36,7 +42,11 @@ export const useAuth = create<AuthState>()(
           { email: email.trim(), password },
           { skipAuthRefresh: true },
         );
-        set({ access: data.access, refresh: data.refresh, user: null, tenant: null });
+        await get().startSession(data);
+      },
+
+      async startSession(tokens) {
+        set({ access: tokens.access, refresh: tokens.refresh, user: null, tenant: null });
         try {
           await get().loadMe();
         } catch (err) {
@@ -62,7 +72,7 @@ export const useAuth = create<AuthState>()(
 
       async loadMe() {
         const { data } = await api.get<MeResponse>("/me");
-        set({ user: data.user, tenant: data.tenant });
+        set({ user: data.user, tenant: data.tenant, billing: data.billing ?? null });
       },
 
       setTokens(tokens) {
@@ -70,7 +80,7 @@ export const useAuth = create<AuthState>()(
       },
 
       clear() {
-        set({ access: null, refresh: null, user: null, tenant: null });
+        set({ access: null, refresh: null, user: null, tenant: null, billing: null });
       },
     }),
     {

@@ -23,6 +23,12 @@ LOCAL_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"
 LOCAL_EVOLUTION_URL = "http://127.0.0.1:8081"
 LOCAL_EVOLUTION_API_KEY = "local-evolution-key"
 LOCAL_PUBLIC_BASE_URL = "http://localhost:8000"
+LOCAL_EMAIL_FROM = "ALREA Flow <nao-responda@alrea.localhost>"
+# the local fake Stripe (alrea.local.fake_stripe) accepts these; a deployment reads the real ones by ARN
+LOCAL_STRIPE_SECRET_KEY = "sk_test_local_fake_stripe"
+LOCAL_STRIPE_WEBHOOK_SECRET = "whsec_local_fake_stripe"
+LOCAL_STRIPE_PUBLISHABLE_KEY = "pk_test_local_fake_stripe"
+STRIPE_API_BASE = "https://api.stripe.com"
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
 
 
@@ -66,6 +72,24 @@ class Settings(BaseSettings):
     webhook_disable_after_s: int = 24 * 3600
     sense_timeout_s: float = 5.0  # the HTTP analyzer's timeout (services/sense.py)
     sense_settings_cache_s: float = 30.0  # how stale a process's view of a tenant's Sense on/off may be
+    # transactional e-mail (ports/email.py): "ses" or "sink" (the local mail sink); empty: the sink on the
+    # local stages, SES elsewhere
+    email: str = ""
+    email_from: str = LOCAL_EMAIL_FROM  # a verified SES identity in AWS
+    ses_configuration_set: str = ""  # bounces/complaints suppression and events (docs/DEPLOY.md)
+    # the SPA's public origin: links in e-mails (reset, invitation, verification) open pages there
+    site_url: str = LOCAL_PUBLIC_BASE_URL
+    # Stripe billing (ports/billing.py, adapters/stripe_billing.py): secrets by ARN outside the local stages;
+    # the API base is the local fake Stripe for alrea dev and the tests
+    stripe_secret_key: str = LOCAL_STRIPE_SECRET_KEY
+    stripe_secret_key_arn: str = ""
+    stripe_webhook_secret: str = LOCAL_STRIPE_WEBHOOK_SECRET
+    stripe_webhook_secret_arn: str = ""
+    stripe_publishable_key: str = LOCAL_STRIPE_PUBLISHABLE_KEY
+    stripe_api_base: str = STRIPE_API_BASE
+    stripe_webhook_tolerance_s: int = 300  # how old a signed webhook may be (replays outside it: 400)
+    # price id -> "plan:<name>" | "add_on:<product>" (JSON); empty: the local fake Stripe's prices
+    stripe_prices: str = ""
 
     @field_validator("queue_urls", mode="before")
     @classmethod
@@ -77,6 +101,10 @@ class Settings(BaseSettings):
     @property
     def is_local(self) -> bool:
         return self.stage in LOCAL_STAGES
+
+    @property
+    def email_backend(self) -> str:
+        return self.email or ("sink" if self.is_local else "ses")
 
     def undeployable(self) -> list[str]:
         """The environment variables that are missing or still local defaults; empty when the stage may run.
@@ -103,6 +131,31 @@ class Settings(BaseSettings):
             problems.append("ALREA_WEBSOCKET_ENDPOINT")
         if self.webhooks_allow_private:
             problems.append("ALREA_WEBHOOKS_ALLOW_PRIVATE (local development only)")
+        if self.email_backend != "ses":
+            problems.append("ALREA_EMAIL (the mail sink is local development only: use ses)")
+        if self.email_from == LOCAL_EMAIL_FROM:
+            problems.append("ALREA_EMAIL_FROM")
+        if _is_local_url(self.site_url):
+            problems.append("ALREA_SITE_URL")
+        problems += self._stripe_problems()
+        return problems
+
+    def _stripe_problems(self) -> list[str]:
+        problems = []
+        for name, arn, plain, local in (
+                ("STRIPE_SECRET_KEY", self.stripe_secret_key_arn, self.stripe_secret_key, LOCAL_STRIPE_SECRET_KEY),
+                ("STRIPE_WEBHOOK_SECRET", self.stripe_webhook_secret_arn, self.stripe_webhook_secret,
+                 LOCAL_STRIPE_WEBHOOK_SECRET)):
+            if not arn:
+                problems.append(f"ALREA_{name}_ARN")
+            if plain != local:
+                problems.append(f"ALREA_{name} (a plain secret in the environment: use ALREA_{name}_ARN)")
+        if self.stripe_publishable_key == LOCAL_STRIPE_PUBLISHABLE_KEY:
+            problems.append("ALREA_STRIPE_PUBLISHABLE_KEY")
+        if not self.stripe_prices:
+            problems.append("ALREA_STRIPE_PRICES")
+        if _is_local_url(self.stripe_api_base):
+            problems.append("ALREA_STRIPE_API_BASE (the local fake Stripe)")
         return problems
 
 

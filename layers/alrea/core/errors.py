@@ -67,3 +67,26 @@ class NoNumber(Conflict):
     """No WhatsApp number can send: none connected, or the one named is not connected."""
 
     code = "no_number"
+
+
+class ReadOnly(DomainError):
+    """The tenant is read-only (402): its payment is past due beyond the grace period (``billing_past_due``) or
+    an operator suspended it (``account_suspended``). Reads still work; inbound messages are still stored."""
+
+    status = 402
+    code = "billing_past_due"
+
+    def __init__(self, message: str, code: str = "billing_past_due", **details: object) -> None:
+        super().__init__(message, **details)
+        self.code = code
+
+
+class BadRequest(DomainError):
+    """A request that cannot be trusted or read (400), e.g. a webhook with a bad signature."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, code: str = "bad_request", **details: object) -> None:
+        super().__init__(message, **details)
+        self.code = code

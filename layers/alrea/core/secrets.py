@@ -1,4 +1,4 @@
-"""The one accessor for secrets: the JWT signing key and the Evolution API key.
+"""The one accessor for secrets: the JWT signing key, the Evolution API key, Stripe's two secrets.
 
 Deployed stages keep only the secrets' ARNs in the environment (``ALREA_JWT_SECRET_ARN``,
 ``ALREA_EVOLUTION_API_KEY_ARN``) and read the values from Secrets Manager through Powertools parameters,
@@ -75,3 +75,13 @@ def unseal(sealed: str, purpose: str, *, context: str = "") -> str | None:
         return AESGCM(_sealing_key(purpose)).decrypt(raw[:12], raw[12:], context.encode()).decode()
     except (InvalidTag, ValueError):
         return None
+def stripe_secret_key() -> str:
+    """The Stripe API secret key (``sk_...``) the billing adapter calls Stripe with."""
+    settings = get_settings()
+    return _read(settings.stripe_secret_key_arn, settings.stripe_secret_key)
+
+
+def stripe_webhook_secret() -> str:
+    """The signing secret (``whsec_...``) Stripe's webhook events are verified with."""
+    settings = get_settings()
+    return _read(settings.stripe_webhook_secret_arn, settings.stripe_webhook_secret)

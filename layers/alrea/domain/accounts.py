@@ -38,6 +38,41 @@ class User:
     active: bool = True
     away: bool = False  # the manual "Ausente" switch (presence; auto-assignment skips)
     updated_at: str | None = None
+    # False only for a sign-up that has not opened its verification link yet (users stored before e-mail
+    # verification existed, invited users and reset passwords proved their mailbox: True)
+    email_verified: bool = True
+    # sessions (refresh families) created and access tokens issued before this instant are refused: a
+    # password reset or change sets it (ISO time)
+    sessions_valid_from: str | None = None
+
+
+@dataclass(frozen=True)
+class AccountLink:
+    """What a single-use e-mailed link stands for: only the sha256 of its secret is stored (``token_hash``)."""
+
+    token_hash: str
+    kind: str  # reset | invite | verify (domain/account_links.py)
+    tenant_id: str
+    email: str
+    expires_at: int  # epoch seconds
+    user_id: str | None = None  # reset, verify
+    invitation_id: str | None = None  # invite
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A pending invitation: the user exists only once it is accepted (and counts against the plan then)."""
+
+    invitation_id: str
+    tenant_id: str
+    email: str
+    name: str
+    role: str
+    invited_by: str
+    created_at: str
+    expires_at: int  # epoch seconds
+    token_hash: str = field(repr=False)
+    department_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,9 @@ RECIPIENT_STATUSES = (R_PENDING, R_QUEUED, R_SENDING, R_UNKNOWN, R_SENT, R_DELIV
 RANK = {R_PENDING: 0, R_QUEUED: 1, R_SENDING: 2, R_UNKNOWN: 3, R_SENT: 4, R_DELIVERED: 5, R_READ: 6,
         R_REPLIED: 7, R_FAILED: 8, R_SKIPPED: 8, R_OPTED_OUT: 8}
 IN_FLIGHT = (R_PENDING, R_QUEUED, R_SENDING)
+# a campaign completes only once these are settled too: an unknown outcome is reconciled first
+UNSETTLED = (*IN_FLIGHT, R_UNKNOWN)
+UNCERTAIN = "Resultado incerto: não foi possível confirmar se a mensagem saiu."
 REACHED = (R_SENT, R_DELIVERED, R_READ, R_REPLIED)  # the message went out
 COUNTERS = ("total", "pending", "queued", "sending", "unknown", "sent", "delivered", "read", "replied", "failed",
             "skipped", "opted_out")
@@ -60,7 +63,7 @@ CURRENT = (R_PENDING, R_QUEUED, R_SENDING, R_UNKNOWN)
 def counter_deltas(old: str, new: str) -> dict[str, int]:
     """What the campaign counters move by when a recipient goes from ``old`` to ``new``."""
     deltas: dict[str, int] = {}
-    if old in CURRENT:
+    if old in CURRENT or old in (R_FAILED, R_SKIPPED, R_OPTED_OUT):  # a failed one may be sent again
         deltas[old] = -1
     if new in CURRENT or new in (R_FAILED, R_SKIPPED, R_OPTED_OUT):
         deltas[new] = deltas.get(new, 0) + 1
@@ -181,6 +184,9 @@ class Pacing:
     window_end: str = "20:00"
     weekdays: tuple[int, ...] = (0, 1, 2, 3, 4, 5)
     daily_cap_per_number: int = 500
+    warmup: bool = True  # numbers connected in the last ``warmup_days`` days ramp up
+    warmup_first_day: int = 20  # sends on a number's first day; doubling each day up to the cap
+    warmup_days: int = 14
 
     @classmethod
     def parse(cls, raw: dict[str, Any] | None) -> Pacing:
@@ -191,7 +197,10 @@ class Pacing:
                          window_start=str(raw.get("window_start", cls.window_start)),
                          window_end=str(raw.get("window_end", cls.window_end)),
                          weekdays=tuple(sorted({int(d) for d in raw.get("weekdays", cls.weekdays)})),
-                         daily_cap_per_number=int(raw.get("daily_cap_per_number", cls.daily_cap_per_number)))
+                         daily_cap_per_number=int(raw.get("daily_cap_per_number", cls.daily_cap_per_number)),
+                         warmup=bool(raw.get("warmup", cls.warmup)),
+                         warmup_first_day=int(raw.get("warmup_first_day", cls.warmup_first_day)),
+                         warmup_days=int(raw.get("warmup_days", cls.warmup_days)))
         except (TypeError, ValueError):
             raise Invalid("Ritmo de envio inválido.") from None
         pacing.validate()
@@ -209,6 +218,8 @@ class Pacing:
             raise Invalid("Escolha ao menos um dia da semana (0=segunda … 6=domingo).")
         if not 1 <= self.daily_cap_per_number <= 100_000:
             raise Invalid("O limite diário por número deve estar entre 1 e 100000.")
+        if not 1 <= self.warmup_first_day <= 100_000 or not 1 <= self.warmup_days <= 60:
+            raise Invalid("Aquecimento inválido: envios no primeiro dia entre 1 e 100000, por até 60 dias.")
 
     @property
     def start_time(self) -> time:
@@ -223,7 +234,19 @@ class Pacing:
     def as_dict(self) -> dict[str, Any]:
         return {"min_delay_s": self.min_delay_s, "max_delay_s": self.max_delay_s,
                 "window_start": self.window_start, "window_end": self.window_end,
-                "weekdays": list(self.weekdays), "daily_cap_per_number": self.daily_cap_per_number}
+                "weekdays": list(self.weekdays), "daily_cap_per_number": self.daily_cap_per_number,
+                "warmup": self.warmup, "warmup_first_day": self.warmup_first_day, "warmup_days": self.warmup_days}
+
+    def cap_on(self, day: str, warm_since: str | None) -> int:
+        """The number's daily cap on local ``day`` (ISO date): the campaign's cap, or less while the number is
+        warming up — ``warmup_first_day`` on the day it was connected (``warm_since``, a local ISO date),
+        doubling each day, for ``warmup_days`` days."""
+        if not self.warmup or not warm_since:
+            return self.daily_cap_per_number
+        age = (date.fromisoformat(day) - date.fromisoformat(warm_since)).days
+        if age >= self.warmup_days:
+            return self.daily_cap_per_number
+        return min(self.daily_cap_per_number, self.warmup_first_day * 2 ** max(0, age))
 
 
 def zone(name: str | None) -> ZoneInfo:
@@ -268,6 +291,8 @@ class NumberState:
     recent: list[int] = field(default_factory=list)  # 1 = failure, 0 = success; newest last
     after: str | None = None  # the last recipient planned in run ``after_run`` (its pending ones sort after it)
     after_run: str | None = None
+    halted: str | None = None  # why this number left the campaign (disconnected, failures): no more sends
+    warm_since: str | None = None  # the local day the number was connected, while it warms up (not stored)
 
 
 @dataclass(frozen=True)
@@ -296,7 +321,7 @@ def _slot_for(state: NumberState, pacing: Pacing, tz: ZoneInfo, now: datetime, r
         opened, _end = next_open(candidate, pacing, tz)
         day = local_day(opened, tz)
         count = state.day_count if state.day == day else 0
-        if count < pacing.daily_cap_per_number:
+        if count < pacing.cap_on(day, state.warm_since):
             return opened, day
         # today's cap is used: the next local day
         next_day = opened.astimezone(tz).date() + timedelta(days=1)
@@ -442,6 +467,8 @@ class Recipient:
     read_at: str | None = None
     replied_at: str | None = None
     updated_at: str | None = None
+    requeued: int = 0  # times an outcome found certainly not sent was queued again (at most once)
+    queue_key: str | None = None  # where it sorts in its number's pending queue (the phone, or later: a move)
 
 
 @dataclass(frozen=True)
@@ -458,11 +485,12 @@ class SendOrder:
     variant: int
     text: str
     media: dict[str, Any] | None = None
+    attempt: int = 1  # a send Evolution certainly did not take is published again, delayed, attempt + 1
 
     def as_message(self) -> dict[str, Any]:
         return {"tenant_id": self.tenant_id, "campaign_id": self.campaign_id, "run_id": self.run_id,
                 "phone": self.phone, "instance_id": self.instance_id, "slot": self.slot, "variant": self.variant,
-                "text": self.text, "media": self.media}
+                "text": self.text, "media": self.media, "attempt": self.attempt}
 
     def claimed(self, at: str) -> Recipient:
         """The recipient a successful claim of this order left (what the sender knows without reading it)."""
@@ -475,7 +503,8 @@ class SendOrder:
         return cls(tenant_id=str(body["tenant_id"]), campaign_id=str(body["campaign_id"]),
                    run_id=str(body["run_id"]), phone=str(body["phone"]), instance_id=str(body["instance_id"]),
                    slot=float(body.get("slot") or 0), variant=int(body.get("variant") or 0),
-                   text=str(body.get("text") or ""), media=body.get("media") or None)
+                   text=str(body.get("text") or ""), media=body.get("media") or None,
+                   attempt=int(body.get("attempt") or 1))
 
 
 def iso_of_epoch(epoch: float | None) -> str | None:
@@ -489,7 +518,8 @@ def recipient_json(r: Recipient) -> dict[str, Any]:
     return {"phone": r.phone, "name": (r.contact or {}).get("name"), "contact_id": (r.contact or {}).get("id"),
             "instance_id": r.instance_id, "status": r.status, "wamid": r.wamid, "error": r.error,
             "planned_at": iso_of_epoch(r.slot), "sent_at": r.sent_at, "delivered_at": r.delivered_at,
-            "read_at": r.read_at, "replied_at": r.replied_at, "updated_at": r.updated_at}
+            "read_at": r.read_at, "replied_at": r.replied_at, "updated_at": r.updated_at,
+            "uncertain": r.status == R_FAILED and r.error == UNCERTAIN}
 
 
 def campaign_json(c: Campaign, eta: str | None) -> dict[str, Any]:

@@ -22,3 +22,4 @@ class Instance:
     created_at: str = ""
     updated_at: str | None = None
     default_department_id: str | None = None  # the inbox routes new conversations there
+    connected_at: str | None = None  # when it first opened after being created (campaign warm-up counts from it)

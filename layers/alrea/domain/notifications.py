@@ -21,13 +21,14 @@ ASSIGNED = "assigned"  # a conversation assigned or transferred to me
 MENTION = "mention"  # someone wrote @me in an internal note
 CAMPAIGN_COMPLETED = "campaign_completed"
 CAMPAIGN_PAUSED = "campaign_paused"  # paused automatically (number dropped, too many failures)
+CAMPAIGN_FAILOVER = "campaign_failover"  # a number left a campaign; its recipients moved to the other numbers
 IMPORT_FINISHED = "import_finished"
 NUMBER_DISCONNECTED = "number_disconnected"
 WEBHOOK_DISABLED = "webhook_disabled"  # an outbound webhook endpoint failed for a day and was turned off
 CONVERSATION_NEGATIVE = "conversation_negative"  # Sense: a customer's mood turned negative
 NUMBER_HEALTH = "number_health"  # a number's failures spiked (reports)
 
-KINDS: tuple[str, ...] = (ASSIGNED, MENTION, CAMPAIGN_COMPLETED, CAMPAIGN_PAUSED, IMPORT_FINISHED,
+KINDS: tuple[str, ...] = (ASSIGNED, MENTION, CAMPAIGN_COMPLETED, CAMPAIGN_PAUSED, CAMPAIGN_FAILOVER, IMPORT_FINISHED,
                           NUMBER_DISCONNECTED, WEBHOOK_DISABLED, CONVERSATION_NEGATIVE, NUMBER_HEALTH)
 KEEP_FOR = timedelta(days=30)  # the item's TTL
 MAX_TITLE = 120
@@ -169,6 +170,13 @@ def campaign_paused(campaign_id: str, name: str, reason: str, message: str, run:
     return Draft(CAMPAIGN_PAUSED, f"Campanha “{clip(name, 60)}” pausada", message, link=f"/campaigns/{campaign_id}",
                  data={"campaign_id": campaign_id, "reason": reason},
                  dedupe=f"campaign-paused:{campaign_id}:{run or ''}:{reason}")
+
+
+def campaign_failover(campaign_id: str, name: str, instance_id: str, reason: str, message: str) -> Draft:
+    return Draft(CAMPAIGN_FAILOVER, f"Campanha “{clip(name, 60)}”: número substituído", message,
+                 link=f"/campaigns/{campaign_id}", data={"campaign_id": campaign_id, "instance_id": instance_id,
+                                                         "reason": reason},
+                 dedupe=f"campaign-failover:{campaign_id}:{instance_id}:{reason}")
 
 
 def import_finished(import_id: str, status: str, file_name: str | None, imported: int, updated: int,

@@ -3,6 +3,7 @@
     python -m alrea.local.cli dev [--port 8000] [--host 127.0.0.1] [--no-build] [--no-seed]
     python -m alrea.local.cli smoke --base URL [--ws URL]   (alrea.local.smoke: PASS/FAIL of a deployment)
     python -m alrea.local.cli redrive --queue NAME [--max N] [--dry-run]   (DLQ → queue; docs/DEPLOY.md)
+    python -m alrea.local.cli tenants list|show|set-plan|set-limits|suspend|reactivate   (alrea.local.operator)
 
 Set AWS_ENDPOINT_URL to use LocalStack (or another moto) instead of the embedded moto, and BROKER_URL to use
 RabbitMQ instead of SQS. Stops cleanly on Ctrl-C / SIGTERM.
@@ -47,6 +48,10 @@ def banner(runtime) -> str:
              f"    WebSocket  {url.replace('http', 'ws', 1)}/ws", f"    AWS        {runtime.endpoint_url}"]
     if runtime.simulator_url:
         lines.append(f"    Evolution  {runtime.simulator_url}  (simulator)")
+    if runtime.stripe_url:
+        lines.append(f"    Stripe     {runtime.stripe_url}  (fake Stripe: nothing is charged)")
+    if runtime.mail is not None and runtime.mail.__class__.__name__ == "MailSink":
+        lines.append(f"    E-mail     {url}/dev/mail  (local mail sink: nothing is sent)")
     if runtime.demo is not None:
         lines += ["", "  Demo logins (company \"Demo ALREA\"):"]
         lines += [f"    {login.role:<8} {login.email:<28} {login.password}" for login in runtime.demo.logins]
@@ -80,10 +85,16 @@ def dev(args: argparse.Namespace) -> int:
         return 1
     sys.stdout.write(banner(runtime))
     sys.stdout.flush()
+    from alrea.local import datadir
+
+    # `alrea tenants` (another terminal) finds this runtime's table here
+    datadir.write_runtime({"endpoint_url": runtime.endpoint_url, "table_name": runtime.options.table_name,
+                           "region": runtime.region})
     try:
         while not stop.wait(0.5):
             pass
     finally:
+        datadir.clear_runtime()
         runtime.stop()
     return 0
 
@@ -146,9 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     move.add_argument("--max", type=int, default=None, dest="max_messages",
                       help="move at most N messages (default: all)")
     move.add_argument("--dry-run", action="store_true", help="list what would move; move nothing")
-    from alrea.local import smoke
+    from alrea.local import operator, smoke
 
     smoke.add_parser(commands)
+    operator.add_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "dev":
         return dev(args)
@@ -156,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         return redrive(args)
     if args.command == "smoke":
         return smoke.main(args)
+    if args.command == "tenants":
+        return operator.main(args)
     parser.error(f"unknown command {args.command}")
     return 2
 

@@ -37,3 +37,30 @@ def local_jwt_secret(directory: Path | None = None) -> str:
         file.write(value + "\n")
     os.chmod(path, 0o600)  # an existing (too short) file keeps its mode through O_TRUNC
     return value
+
+
+RUNTIME_FILE = "runtime.json"
+
+
+def write_runtime(info: dict[str, str], directory: Path | None = None) -> Path:
+    """Where a running ``alrea dev`` keeps its table (endpoint + name), for ``alrea tenants`` to find it."""
+    import json
+
+    directory = directory or data_dir()
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = directory / RUNTIME_FILE
+    path.write_text(json.dumps(info) + "\n")
+    return path
+
+
+def read_runtime(directory: Path | None = None) -> dict[str, str] | None:
+    import json
+
+    try:
+        return json.loads(((directory or data_dir()) / RUNTIME_FILE).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def clear_runtime(directory: Path | None = None) -> None:
+    ((directory or data_dir()) / RUNTIME_FILE).unlink(missing_ok=True)

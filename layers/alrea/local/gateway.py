@@ -4,6 +4,8 @@
   run in a worker thread; the proxy response becomes the HTTP response. Bodies over 10 MB get 413.
 - ``/ws?token=…`` plays API Gateway WebSocket: $connect / $default / $disconnect events to the registry's
   WebSocket functions; a $default answer body goes back to the client (the route response).
+- ``/dev/mail`` (+ ``.json``, ``/<id>``): the local mail sink's inbox (alrea/local/mailbox.py), when the
+  runtime gives the gateway its sink.
 - Anything else serves the built SPA (frontend/dist) with an index.html fallback for client routes, with the
   security headers of alrea.security_headers (CSP, no framing, Referrer-Policy).
 """
@@ -71,7 +73,8 @@ def rest_routes(functions: Sequence[Function]) -> list[RestRoute]:
 
 class Gateway:
     def __init__(self, functions: Sequence[Function], invoke: Invoke, sender: LocalSender, *,
-                 spa_dir: Path | None = None, stage: str = "local", s3_origins: Sequence[str] = ()) -> None:
+                 spa_dir: Path | None = None, stage: str = "local", s3_origins: Sequence[str] = (),
+                 mail: Any = None) -> None:
         self.routes = rest_routes(functions)
         self.ws_functions = {fn.trigger.route: fn for fn in functions if isinstance(fn.trigger, WebSocketTrigger)}
         self.invoke = invoke
@@ -79,8 +82,16 @@ class Gateway:
         self.spa_dir = spa_dir.resolve() if spa_dir and (spa_dir / "index.html").is_file() else None
         self.stage = stage
         self.s3_origins = [origin_of(o) for o in s3_origins if o]  # presigned URLs: the SPA's CSP allows them
+        dev_routes = []
+        if mail is not None:  # the local mail sink (alrea.adapters.memory.mail.MailSink)
+            from alrea.local.mailbox import Mailbox
+
+            mailbox = Mailbox(mail)
+            dev_routes = [Route("/dev/mail", mailbox.inbox), Route("/dev/mail.json", mailbox.json),
+                          Route("/dev/mail/{message_id}", mailbox.message)]
         self.app = Starlette(routes=[
             WebSocketRoute(WS_PATH, self.websocket),
+            *dev_routes,
             Route("/{path:path}", self.http, methods=METHODS),
         ])
 

@@ -123,6 +123,7 @@ class RuntimeOptions:
     spa_dir: Path | None = SPA_DIR
     simulator: bool = True
     simulator_port: int | None = None
+    fake_stripe: bool = True  # the local fake Stripe (unless ALREA_STRIPE_API_BASE names another)
     broker_url: str | None = None  # None: BROKER_URL / ALREA_BROKER_URL from the environment
     stage: str = "local"
     # tests: replace the registry's list, or a function's handler, without touching functions/
@@ -150,6 +151,9 @@ class LocalRuntime:
         self.demo_number: str | None = None  # Evolution name of the demo tenant's connected number
         self.simulator: Any = None
         self.simulator_url = ""
+        self.mail: Any = None  # the local mail sink (ALREA_EMAIL=sink), listed at /dev/mail
+        self.stripe: Any = None  # the local fake Stripe (alrea.local.fake_stripe)
+        self.stripe_url = ""
         self._servers: list[Any] = []  # anything with stop(): uvicorn threads, the simulator
         self._workers: list[QueuePoller | Ticker] = []
         self._saved_env: dict[str, str | None] = {}
@@ -190,6 +194,7 @@ class LocalRuntime:
                 seeded = pool.submit(seed_demo) if self.options.seed else None
                 self._create_state_machine()
                 self._start_simulator()
+                self._start_fake_stripe()
                 self._install_adapters()
                 self.invoker = Invoker(self.region, self.options.handlers)
                 self._load_handlers()
@@ -223,6 +228,7 @@ class LocalRuntime:
             wiring.set_runtime(None)
             self.runtime = None
         self.simulator = None
+        self.stripe = None
         if self.moto is not None:
             self.moto.stop()
             self.moto = None
@@ -280,6 +286,7 @@ class LocalRuntime:
             ALREA_PUSH="local",
             ALREA_PUBLIC_BASE_URL=self.base_url,
             ALREA_WEBSOCKET_ENDPOINT=self.ws_url,
+            ALREA_SITE_URL=self.base_url,  # links in e-mails open the SPA this gateway serves
         )
         broker = self.broker_url
         self._setenv(ALREA_BUS="rabbitmq" if broker else "aws", ALREA_BROKER_URL=broker)
@@ -338,6 +345,23 @@ class LocalRuntime:
         reset_settings()
         logger.info("evolution simulator started", extra={"url": simulator.url})
 
+    def _start_fake_stripe(self) -> None:
+        """The fake Stripe on its own port; the billing adapter is pointed at it and it posts its signed events
+        to this gateway's /api/billing/stripe/webhook."""
+        if not self.options.fake_stripe or os.environ.get("ALREA_STRIPE_API_BASE"):
+            return
+        from alrea.core.secrets import stripe_secret_key, stripe_webhook_secret
+        from alrea.local.fake_stripe import FakeStripeServer
+
+        server = FakeStripeServer(api_key=stripe_secret_key(), webhook_secret=stripe_webhook_secret(),
+                                  webhook_url=f"{self.base_url}/api/billing/stripe/webhook").start()
+        self._servers.append(server)
+        self.stripe = server
+        self.stripe_url = server.url
+        self._setenv(ALREA_STRIPE_API_BASE=server.url)
+        reset_settings()
+        logger.info("fake stripe started", extra={"url": server.url})
+
     def _install_adapters(self) -> None:
         from alrea.adapters.push import ConnectionPush
 
@@ -350,8 +374,10 @@ class LocalRuntime:
             from alrea.adapters.aws.sqs import SqsBus
 
             bus = SqsBus(self.provisioned.queue_urls)
+        self.mail = wiring.build_email()
         self.runtime = wiring.Runtime(bus=bus, push=ConnectionPush(self.sender), pacer=_pacer(bus, broker),
-                                      whatsapp=_optional(wiring.build_whatsapp), storage=_optional(wiring.build_storage))
+                                      whatsapp=_optional(wiring.build_whatsapp), storage=_optional(wiring.build_storage),
+                                      email=self.mail)
         wiring.set_runtime(self.runtime)
 
     def _load_handlers(self) -> None:
@@ -364,8 +390,11 @@ class LocalRuntime:
 
     def _start_gateway(self) -> None:
         assert self.invoker is not None
+        from alrea.adapters.memory.mail import MailSink
+
         gateway = Gateway(self.functions, self.invoker, self.sender, spa_dir=self.options.spa_dir,
-                          stage=self.options.stage, s3_origins=[self.endpoint_url])
+                          stage=self.options.stage, s3_origins=[self.endpoint_url],
+                          mail=self.mail if isinstance(self.mail, MailSink) else None)
         server = ServerThread(gateway.app, self.options.host, self.options.port, "gateway")
         server.start()
         self._servers.append(server)

@@ -58,7 +58,8 @@ def seed_demo(password: str | None = None) -> DemoTenant:
         logger.info("demo tenant already seeded", extra={"tenant_id": existing.tenant_id})
         return DemoTenant(existing.tenant_id, False, logins)
 
-    signed = auth.signup(COMPANY, admin_login.name, admin_login.email, admin_login.password)
+    # verified: the demo admin invites without a link (and the seed runs before the runtime's mail sink exists)
+    signed = auth.signup(COMPANY, admin_login.name, admin_login.email, admin_login.password, verified=True)
     tenant_id, admin_id = signed.tenant.tenant_id, signed.user.user_id
     admin = Principal(tenant_id=tenant_id, user_id=admin_id, role="admin", name=admin_login.name,
                       email=admin_login.email)

@@ -216,5 +216,10 @@ class WhatsApp(ABC):
     @abstractmethod
     def check_numbers(self, name: str, numbers: list[str]) -> list[NumberCheck]: ...
 
+    def find_sent(self, name: str, number: str, *, since: float, until: float) -> list[SentMessage]:
+        """Our own messages (fromMe) to ``number`` that the gateway stored between ``since`` and ``until``
+        (epoch seconds): how a send whose answer was lost is found to have gone out, or not."""
+        raise NotImplementedError
+
     def health(self) -> str:
         return "ok"

@@ -36,6 +36,33 @@ def rename_me(caller: Principal, name: str) -> tuple[Any, Any]:
     return user_service.me(caller)
 
 
+def update_tenant(caller: Principal, *, name: str, timezone: str, country: str) -> Any:
+    """Configurações → Empresa (admins): the company's name, its time zone (new campaigns' send windows) and
+    its country."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    import phonenumbers
+
+    from alrea.core.clock import iso, utcnow
+    from alrea.store import tenants
+
+    display = _display(name, empty="Informe o nome da empresa.", limit=MAX_PROFILE_NAME,
+                       too_long="O nome deve ter no máximo {limit} caracteres.")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid("Fuso horário desconhecido.", field="timezone") from None
+    if "/" not in timezone and timezone != "UTC":
+        raise Invalid("Fuso horário desconhecido.", field="timezone")
+    code = country.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise Invalid("País desconhecido: use o código de duas letras (BR, PT, US…).", field="country")
+    tenant = tenants.change_settings(caller.tenant_id, name=display, timezone=timezone, country=code,
+                                     updated_at=iso(utcnow()))
+    logger.info("tenant settings changed")
+    return tenant
+
+
 def rename_number(caller: Principal, instance_id: str, name: str) -> Any:
     from alrea.services import instances
     from alrea.store import instances as store

@@ -17,7 +17,9 @@ exists, then from its status.
 """
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
+from urllib.parse import urlsplit
 
 from alrea.core.clock import iso, new_id, utcnow
 from alrea.core.errors import Invalid, NoNumber, NotFound, OptedOut
@@ -29,7 +31,7 @@ from alrea.domain.object_keys import tenant_object_key
 from alrea.domain.phones import to_jid
 from alrea.domain.privacy import phone_hash
 from alrea.resources import tenant_key
-from alrea.services import chat_send, contacts, retention
+from alrea.services import billing, chat_send, contacts, public_urls, retention
 from alrea.services.chat_send import MAX_UPLOAD, QUEUE, UPLOAD_TTL_S, safe_file_name
 from alrea.store import api_messages as store
 from alrea.store import contacts as contact_store
@@ -39,6 +41,7 @@ from alrea.wiring import runtime
 
 KEEP_S = 30 * 24 * 3600  # how long an accepted send can be read by id (less when the tenant's retention is shorter)
 MEDIA_KINDS = ("image", "video", "audio", "document")
+DEFAULT_TYPES = {"image": "image/jpeg", "video": "video/mp4", "audio": "audio/ogg", "document": "application/pdf"}
 UPLOAD_PREFIX = "api"
 CONNECTED = "open"
 NUMBERS_TTL_S = 60.0
@@ -66,6 +69,11 @@ def _number(tenant_id: str, number_id: str | None) -> Any:
     raise NoNumber(dom.NO_NUMBER, field="number_id")
 
 
+def _mimetype(given: str | None, file_name: str, kind: str) -> str:
+    """The media's type: as given, else guessed from the file name, else the kind's most common one."""
+    return given or mimetypes.guess_type(file_name)[0] or DEFAULT_TYPES[kind]
+
+
 def _media(tenant_id: str, media: dict[str, Any] | None) -> dict[str, Any]:
     """The inbox message's media fields of a request's ``media`` ({key | url, kind, caption, mimetype,
     file_name}); {} without media."""
@@ -75,24 +83,30 @@ def _media(tenant_id: str, media: dict[str, Any] | None) -> dict[str, Any]:
     if kind not in MEDIA_KINDS:
         raise Invalid(f"media.kind deve ser um de: {', '.join(MEDIA_KINDS)}.", field="media.kind")
     file_name = media.get("file_name")
-    shown = {"mimetype": media.get("mimetype") or "application/octet-stream"}
     if media.get("key"):
         key = tenant_object_key(media["key"], tenant_id, (UPLOAD_PREFIX,), field="media.key",
                                 message="Arquivo inválido: envie-o primeiro por POST /v1/media.")
         if not runtime().storage.exists(key):
             raise Invalid("O arquivo ainda não foi enviado para upload_url.", field="media.key")
-        return {"kind": kind, "media": {**shown, "file_name": file_name or key.rsplit("/", 1)[-1]},
+        name = file_name or key.rsplit("/", 1)[-1].split("-", 5)[-1]  # the upload's name, without its UUID
+        return {"kind": kind, "media": {"mimetype": _mimetype(media.get("mimetype"), name, kind), "file_name": name},
                 "media_key": key}
-    url = str(media.get("url") or "")
+    url = str(media.get("url") or "").strip()
     if not url.startswith("https://"):
         raise Invalid("Informe media.key (de POST /v1/media) ou uma media.url https.", field="media.url")
-    return {"kind": kind, "media": {**shown, "url": url, "file_name": file_name or url.rsplit("/", 1)[-1][:200]}}
+    problem = public_urls.problem(url)  # Evolution downloads it: never an address inside our network
+    if problem:
+        raise Invalid(problem, field="media.url")
+    name = file_name or urlsplit(url).path.rsplit("/", 1)[-1][:200] or kind
+    return {"kind": kind, "media": {"mimetype": _mimetype(media.get("mimetype"), name, kind), "url": url,
+                                    "file_name": name}}
 
 
 def accept(key: KeyPrincipal, *, to: str, text: str | None, media: dict[str, Any] | None,
            number_id: str | None) -> dict[str, Any]:
     """Accept one message for sending (202): validated, opt-out checked, stored as queued, published."""
     tid = key.tenant_id
+    billing.ensure_writable(tid)  # read-only when past due beyond the grace period, or suspended
     phone = contacts.e164(tid, to)
     if phone is None:
         raise Invalid("Telefone inválido: use o formato internacional, por exemplo +5511912345678.", field="to")

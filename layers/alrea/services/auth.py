@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from alrea.core.clock import iso, new_id, utcnow
+from alrea.core.clock import iso, new_id, parse_iso, utcnow
 from alrea.core.errors import Conflict, Invalid, NotFound, Unauthorized
 from alrea.core.log import logger
 from alrea.domain.accounts import Tenant, User
@@ -31,7 +31,7 @@ class SignedUp:
     tokens: TokenPair
 
 
-def _start_session(user: User) -> TokenPair:
+def start_session(user: User) -> TokenPair:
     family = new_id()
     refresh = tokens.issue_refresh(user.tenant_id, user.user_id, family)
     sessions.create_session(user.tenant_id, user.user_id, family, tokens.jti_hash(refresh.jti),
@@ -40,23 +40,29 @@ def _start_session(user: User) -> TokenPair:
     return TokenPair(access=access, refresh=refresh.token)
 
 
-def signup(company: str, name: str, email: str, password: str, ip: str | None = None) -> SignedUp:
+def signup(company: str, name: str, email: str, password: str, ip: str | None = None, *,
+           verified: bool = False) -> SignedUp:
     """A new tenant on the trial plan, with its first admin; answers tenant, user and a session. Failed
-    sign-ups (a taken e-mail, a weak password) are throttled per IP address."""
+    sign-ups (a taken e-mail, a weak password) are throttled per IP address. The admin's e-mail is verified
+    through a link sent now, unless ``verified`` (the local demo seed)."""
     with throttle.guarded((Conflict, Invalid), (throttle.SIGNUP_IP, ip)):
-        return _signup(company, name, email, password)
+        return _signup(company, name, email, password, verified)
 
 
-def _signup(company: str, name: str, email: str, password: str) -> SignedUp:
+def _signup(company: str, name: str, email: str, password: str, verified: bool) -> SignedUp:
     password_hash = passwords.hash_password(password, passwords.words_of(email, name, company))
     tenant_id, user_id = new_id(), new_id()
     tenant = Tenant(tenant_id=tenant_id, name=company, plan=TRIAL.name, limits=TRIAL.limits, users_count=1,
                     timezone=DEFAULT_TIMEZONE, country=DEFAULT_COUNTRY, created_at=iso(utcnow()))
     admin = user_store.new_user(tenant_id, user_id, name=name, email=email, password_hash=password_hash,
-                                role=Role.ADMIN.value, department_id=None)
+                                role=Role.ADMIN.value, department_id=None, email_verified=verified)
     user_store.create_tenant_with_admin(tenant, admin)
     logger.info("tenant signed up", extra={"tenant_id": tenant_id, "user_id": user_id})
-    pair = _start_session(admin)
+    if not verified:
+        from alrea.services import credentials  # sends the verification e-mail
+
+        credentials.send_verification(admin, company)
+    pair = start_session(admin)
     return SignedUp(tenant=tenant, user=admin, tokens=pair)
 
 
@@ -80,7 +86,7 @@ def _login(email: str, password: str) -> TokenPair:
     if passwords.needs_rehash(user.password_hash):
         user_store.set_password_hash(user.tenant_id, user.user_id, passwords.hasher().hash(password))
     logger.info("login", extra={"tenant_id": user.tenant_id, "user_id": user.user_id})
-    return _start_session(user)
+    return start_session(user)
 
 
 def refresh(refresh_token: str) -> TokenPair:
@@ -100,7 +106,7 @@ def refresh(refresh_token: str) -> TokenPair:
         user = user_store.get_user(claims.tenant_id, claims.user_id)
     except NotFound:  # a deleted user cannot refresh
         user = None
-    if user is None or not user.active:
+    if user is None or not user.active or not session_still_valid(user, session.created_at):
         sessions.revoke(claims.tenant_id, claims.family)
         raise Unauthorized(tokens.INVALID)
     nxt = tokens.issue_refresh(claims.tenant_id, claims.user_id, claims.family)
@@ -118,6 +124,18 @@ def _reuse(claims: tokens.RefreshClaims) -> None:
     raise Unauthorized(tokens.INVALID)
 
 
+def session_still_valid(user: User, created_at: str) -> bool:
+    """A session (refresh family) begun before the user's last password reset or change is over."""
+    return not user.sessions_valid_from or created_at >= user.sessions_valid_from
+
+
+def token_still_valid(user: User, issued_at_ms: int) -> bool:
+    """An access token issued before the user's last password reset or change is refused."""
+    if not user.sessions_valid_from:
+        return True
+    return issued_at_ms >= int(parse_iso(user.sessions_valid_from).timestamp() * 1000)
+
+
 def logout(refresh_token: str) -> None:
     claims = tokens.verify_refresh(refresh_token)
     sessions.revoke(claims.tenant_id, claims.family)
@@ -133,5 +151,7 @@ def principal(access_token: str) -> Principal:
         raise Unauthorized(tokens.INVALID) from None
     if not user.active:
         raise Unauthorized("Usuário desativado.")
+    if not token_still_valid(user, claims.issued_at_ms):
+        raise Unauthorized(tokens.INVALID)
     return Principal(tenant_id=user.tenant_id, user_id=user.user_id, role=user.role,
                      department_id=user.department_id, name=user.name, email=user.email)

@@ -5,7 +5,8 @@
   the tenant's confirmation; any other message within a campaign's reply window marks that recipient replied
   and tags the conversation with the campaign;
 - our own echo (MessageStored, out): a send whose outcome was unknown is reconciled as sent (never resent);
-- a number that drops (ConnectionChanged): its running campaigns pause and the admins are told.
+- a number that drops (ConnectionChanged): it leaves its running campaigns, whose pending recipients move to
+  their other healthy numbers (campaign_failover); a campaign with none left pauses. The staff is told.
 """
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ from datetime import timedelta
 from alrea.core.clock import iso, parse_iso, utcnow
 from alrea.core.log import logger
 from alrea.domain import campaigns as dom
-from alrea.services.campaign_progress import alert, push_progress
-from alrea.services.campaign_runs import pause_campaign
 from alrea.services import hooks
+from alrea.services.campaign_progress import push_progress
 from alrea.services.hooks import ConnectionChanged, MessageStored, StatusChanged
 from alrea.store import campaigns as store
 from alrea.store import instances as instance_store
@@ -118,16 +118,11 @@ def _opt_out(fact: MessageStored, confirmation: str) -> None:
 
 
 def on_connection_changed(fact: ConnectionChanged) -> None:
+    from alrea.services.campaign_failover import fail_over
+
     if not fact.dropped:
         return
     for c in store.list_all(fact.tenant_id):
         if c.status != dom.RUNNING or fact.instance_id not in (c.instance_ids or []):
             continue
-        try:
-            pause_campaign(fact.tenant_id, c.id, reason="Pausada automaticamente: um número da campanha "
-                                                        "desconectou do WhatsApp.")
-        except Exception:  # noqa: BLE001 - paused or finished meanwhile
-            continue
-        alert(fact.tenant_id, c.id, "disconnected",
-                  "Campanha pausada: um número desconectou. Reconecte o número e retome a campanha.")
-        logger.warning("campaign paused: number dropped", extra={"campaign_id": c.id})
+        fail_over(fact.tenant_id, c.id, fact.instance_id, "disconnected")

@@ -6,7 +6,10 @@ recipients after the last one planned in this run (the number's cursor); give th
 (alrea.domain.campaigns.plan_window); render each message and publish it delayed to its slot as a SendOrder
 carrying everything the sender needs; save the numbers' state with their new cursor; answer
 ``{done, wait_s}``. A planned recipient stays pending (no write per recipient): the sender's claim moves it.
-With nothing pending and nothing in flight the campaign completes.
+Numbers that left the campaign (failover) get nothing; a pending recipient still on one moves to a healthy
+number. A number warming up gets at most its ramp's sends per local day (``Pacing.cap_on``). Unknown outcomes
+are reconciled (services/campaign_reconcile.py). With nothing pending, in flight or unknown the campaign
+completes.
 """
 from __future__ import annotations
 
@@ -23,6 +26,8 @@ from alrea.core.log import logger
 from alrea.domain import campaigns as dom
 from alrea.ports.bus import MAX_DELAY_S
 from alrea.ports.pacer import PlanAnswer, PlanTask
+from alrea.services.campaign_failover import healthy_numbers, move_pending, warm_since
+from alrea.services.campaign_reconcile import reconcile_unknown
 from alrea.services.campaign_runs import complete_if_done
 from alrea.store import campaigns as store
 from alrea.store import recipients as rstore
@@ -77,8 +82,12 @@ def _plan(c: dom.Campaign, task: PlanTask, now: datetime, rng: random.Random) ->
     tid, cid = c.tenant_id, c.id
     pacing = dom.Pacing.parse(c.pacing)
     tz = dom.zone(c.timezone)
-    numbers = list(c.instance_ids)
     states = store.number_states(tid, cid)
+    numbers = [iid for iid in c.instance_ids if states.get(iid) is None or not states[iid].halted]
+    _follow_failover(c, states)
+    for iid in numbers:
+        states.setdefault(iid, dom.NumberState(iid)).warm_since = warm_since(tid, iid, tz) if pacing.warmup \
+            else None
     per_number = max(1, math.ceil(MAX_SENDS / max(1, len(numbers))))
     pending: dict[str, list[dom.Recipient]] = {}
     for iid in numbers:
@@ -99,7 +108,7 @@ def _plan(c: dom.Campaign, task: PlanTask, now: datetime, rng: random.Random) ->
                               instance_id=slot.instance_id, slot=slot.at, variant=index, text=text,
                               media=variant.get("media") or None)
         orders.append(order)
-        window.numbers[slot.instance_id].after = rec.phone
+        window.numbers[slot.instance_id].after = rec.queue_key or rec.phone
         window.numbers[slot.instance_id].after_run = order.run_id
     _publish(orders, now.timestamp() + time.monotonic() - started)
     # the cursors after the messages: a crash before this write plans them again (the claim sends once). A
@@ -124,6 +133,15 @@ def _plan(c: dom.Campaign, task: PlanTask, now: datetime, rng: random.Random) ->
     return PlanAnswer(done=False, wait_s=_in_flight_wait(c, states, now))
 
 
+def _follow_failover(c: dom.Campaign, states: dict[str, dom.NumberState]) -> None:
+    """Recipients that came back to pending on a number that left (a send it had in hand, retried) move on."""
+    for iid, state in states.items():
+        if state.halted and rstore.pending_after(c.tenant_id, c.id, iid, None, limit=1):
+            healthy = healthy_numbers(c, states)
+            if healthy:
+                move_pending(c, iid, healthy)
+
+
 def _in_flight_wait(c: dom.Campaign, states: dict[str, dom.NumberState], now: datetime) -> int:
     """Everything is planned but some recipients are still pending (their messages are on the way) or
     sending. A sending one whose sender died turns unknown; pending ones whose number's last slot is long
@@ -131,6 +149,7 @@ def _in_flight_wait(c: dom.Campaign, states: dict[str, dom.NumberState], now: da
     cursor goes back to the start so the next round plans them again — a late first message and the new one
     race for the claim, which lets one send."""
     _expire_sending(c, now)
+    reconcile_at, requeued = reconcile_unknown(c, now)
     stale = [iid for iid, s in states.items()
              if s.last_slot is not None and s.last_slot < now.timestamp() - STALE_QUEUED_S and s.after
              and s.after_run == c.run_id]
@@ -138,8 +157,13 @@ def _in_flight_wait(c: dom.Campaign, states: dict[str, dom.NumberState], now: da
         logger.warning("replanning pending recipients whose messages were lost", extra={"campaign_id": c.id})
         store.reset_numbers(c.tenant_id, c.id, stale, outcomes=False)
         return 1
+    if requeued:  # queued again by the reconciliation: plan them
+        return 1
     last = max((s.last_slot for s in states.values() if s.last_slot is not None), default=None)
-    return max(2, dom.wait_seconds(last + 2, now)) if last is not None else 2
+    wait = max(2, dom.wait_seconds(last + 2, now)) if last is not None else 2
+    if reconcile_at is not None and not rstore.any_in(c.tenant_id, c.id, dom.R_SENDING):
+        wait = max(wait, dom.wait_seconds(reconcile_at, now))  # only unknown ones left: come back when due
+    return wait
 
 
 def _publish(orders: list[dom.SendOrder], at: float) -> None:

@@ -23,11 +23,14 @@ def push_progress(c: dom.Campaign | None) -> None:
         logger.exception("campaign push failed", extra={"campaign_id": c.id})
 
 
-def alert(tenant_id: str, campaign_id: str, reason: str, message: str) -> None:
+def alert(tenant_id: str, campaign_id: str, reason: str, message: str, *, paused: bool = True) -> None:
+    """A push to the staff's screens; ``paused``: the campaign was paused automatically (a hook fact too)."""
     try:
         runtime().push.to_groups(staff_groups(tenant_id), [{"type": "campaign_alert", "campaign_id": campaign_id,
                                                             "reason": reason, "message": message}])
     except Exception:  # noqa: BLE001
         logger.exception("campaign alert push failed", extra={"campaign_id": campaign_id})
+    if not paused:
+        return
     hooks.campaign_finished(hooks.CampaignFinished(tenant_id, campaign_id, "auto_paused", reason=reason,
                                                    message=message))

@@ -17,7 +17,7 @@ from alrea.core.errors import Conflict, Invalid, LimitReached
 from alrea.core.log import logger
 from alrea.domain import campaigns as dom
 from alrea.domain.roles import Principal
-from alrea.services import hooks
+from alrea.services import billing, hooks
 from alrea.services.campaign_progress import push_progress
 from alrea.services.campaign_reads import load
 from alrea.store import campaigns as store
@@ -32,6 +32,7 @@ NO_AUDIENCE = "Nenhum contato no público escolhido (contatos descadastrados nã
 def start(caller: Principal, cid: str, *, now: datetime | None = None) -> dom.Campaign:
     tid = caller.tenant_id
     c = load(tid, cid)
+    billing.ensure_writable(tid)  # read-only when past due beyond the grace period, or suspended
     now = now or utcnow()
     if c.status not in (dom.DRAFT, dom.SCHEDULED):
         dom.check_transition(c.status, dom.RUNNING)
@@ -170,6 +171,7 @@ def pause_campaign(tenant_id: str, cid: str, *, reason: str | None = None) -> do
 def resume(caller: Principal, cid: str) -> dom.Campaign:
     tid = caller.tenant_id
     c = load(tid, cid)
+    billing.ensure_writable(tid)  # read-only when past due beyond the grace period, or suspended
     if c.status != dom.PAUSED:
         dom.check_transition(c.status, dom.RUNNING)
     run_id = new_id()
@@ -195,11 +197,24 @@ def cancel(caller: Principal, cid: str) -> dom.Campaign:
     return item
 
 
+def rerun(tenant_id: str, cid: str) -> dom.Campaign:
+    """completed → running again with a new run, for recipients a person queued again (the uncertain ones)."""
+    run_id = new_id()
+    c = load(tenant_id, cid)
+    store.reset_numbers(tenant_id, cid, list(c.instance_ids))
+    item = store.rerun(tenant_id, cid, run_id)
+    if item is None:
+        raise Conflict(CHANGED)
+    runtime().pacer.start(tenant_id, cid, run_id)
+    push_progress(item)
+    return item
+
+
 def complete_if_done(tenant_id: str, cid: str, *, quiet: bool = False) -> dom.Campaign | None:
     """running → completed when no recipient is pending or sending and the counters agree. With ``quiet``
     (nothing was planned for minutes), counters that still disagree — a sender died between an outcome and
     its batch's counter flush — are recounted from the recipients first."""
-    if any(rstore.any_in(tenant_id, cid, s) for s in dom.IN_FLIGHT):
+    if any(rstore.any_in(tenant_id, cid, s) for s in dom.UNSETTLED):
         return None
     now = iso(utcnow())
     item = store.complete_if_running(tenant_id, cid, now)

@@ -7,17 +7,20 @@
    (SendBatch.prepare, store.recipients.claim_many) before sending any of them.
 3. Send through Evolution on the recipient's sticky number, with the text the planner rendered; then exactly
    one outcome: sent (+ wamid pointer for receipts) · skipped (not on WhatsApp) · failed (Evolution's reason)
-   · pending again + retry (Evolution unavailable / connection closed; nothing went out) · unknown (the
-   request left, no answer: reconciled with the fromMe echo, never resent).
+   · pending again + the same order published again with a growing delay (Evolution unavailable / connection
+   closed: nothing went out, so retrying is safe) · unknown (the request left, no answer: reconciled by the
+   fromMe echo or by asking the gateway — services/campaign_reconcile.py — never resent blindly).
 4. The outcomes of an invocation are written together at its end (SendBatch.flush): the recipients and the
    campaign's counters in one transaction (store.recipients.settle_many), the chart minutes and the numbers'
-   rings of recent outcomes once each (too many failures on a number pause the campaign), one progress push.
+   rings of recent outcomes once each (too many failures on a number take it out of the campaign: its
+   recipients fail over to the other numbers, services/campaign_failover.py), one progress push.
    If the invocation dies before its flush, its claimed recipients stay "sending": the planner turns them
    unknown after a while (never resent) and their echoes reconcile them as sent.
 """
 from __future__ import annotations
 
 import json
+import random
 import time
 from collections import Counter, defaultdict
 from typing import Any
@@ -34,7 +37,8 @@ from alrea.ports.whatsapp import (
     WhatsAppError,
 )
 from alrea.services import hooks
-from alrea.services.campaign_progress import alert, push_progress
+from alrea.services.campaign_failover import fail_over
+from alrea.services.campaign_progress import push_progress
 from alrea.store import campaigns as store
 from alrea.store import instances as instance_store
 from alrea.store import recipients as rstore
@@ -42,12 +46,9 @@ from alrea.wiring import runtime
 
 SEND_QUEUE = "campaign_send_message"
 MAX_EARLY_SLEEP_S = 2.0
-MAX_ATTEMPTS = 4  # then a recipient Evolution never took is failed instead of retried
+MAX_ATTEMPTS = 6  # then a recipient Evolution never took is failed instead of retried
+RETRY_BASE_S = 5  # certainly-not-sent retries wait 5, 10, 20, 40, 80 s (±20 %)
 MEDIA_URL_S = 3600
-
-
-class RetryLater(Exception):
-    """Nothing went out (Evolution unavailable / number disconnected): the message is redelivered."""
 
 
 class SendBatch:
@@ -60,6 +61,10 @@ class SendBatch:
         self._moves: dict[tuple[str, str], list[tuple[dom.SendOrder, dom.Recipient, str, dict[str, Any]]]] = \
             defaultdict(list)
         self._rings: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        self._dropped: set[tuple[str, str, str]] = set()
+
+    def dropped(self, order: dom.SendOrder) -> None:
+        self._dropped.add((order.tenant_id, order.campaign_id, order.instance_id))
 
     def instance(self, tenant_id: str, instance_id: str) -> Any:
         key = (tenant_id, instance_id)
@@ -102,8 +107,8 @@ class SendBatch:
     def flush(self) -> None:
         """Per campaign: the outcomes with the counters (one transaction), the chart minutes, the numbers'
         rings (one write each); then auto-pause and one progress push."""
-        moves, rings = self._moves, self._rings
-        self._moves, self._rings = defaultdict(list), defaultdict(list)
+        moves, rings, dropped = self._moves, self._rings, self._dropped
+        self._moves, self._rings, self._dropped = defaultdict(list), defaultdict(list), set()
         moved: set[tuple[str, str]] = set()
         for (tid, cid), items in moves.items():
             applied = _safely("outcomes", cid, rstore.settle_many,
@@ -119,10 +124,12 @@ class SendBatch:
                 hooks.campaign_recipients_moved(hooks.CampaignRecipientsMoved(tid, cid, tuple(
                     (o.variant, o.instance_id, dom.R_SENDING, new) for (o, _, new, _), ok in zip(items, applied) if ok)))
                 _safely("chart", cid, store.timeline_add_many, tid, cid, {m: dict(d) for m, d in minutes.items() if d})
+        for tid, cid, iid in dropped:  # after the settle: the recipients it had in hand are pending again
+            _safely("failover", cid, fail_over, tid, cid, iid, "disconnected")
         for (tid, cid, iid), outcomes in rings.items():
             recent = _safely("ring", cid, store.record_outcomes, tid, cid, iid, outcomes) or []
             if any(outcomes) and dom.should_auto_pause(recent):
-                _auto_pause(tid, cid, recent)
+                _safely("failover", cid, fail_over, tid, cid, iid, "failures")
                 moved.discard((tid, cid))
         for tid, cid in moved:
             push_progress(_safely("read", cid, store.get, tid, cid))
@@ -149,17 +156,9 @@ def _safely(what: str, cid: str, fn: Any, *args: Any) -> Any:
         return None
 
 
-def _auto_pause(tid: str, cid: str, recent: list[int]) -> None:
-    from alrea.services.campaign_runs import pause_campaign
-
-    try:
-        pause_campaign(tid, cid, reason=(
-            f"Pausada automaticamente: {sum(recent)} falhas nos últimos {len(recent)} envios de um número."))
-    except Exception:  # noqa: BLE001 - already paused/stopped by someone else
-        logger.info("auto-pause skipped", extra={"campaign_id": cid})
-        return
-    alert(tid, cid, "failures", "Campanha pausada: muitas falhas de envio em um número. Verifique o número e retome.")
-    logger.warning("campaign auto-paused on failures", extra={"campaign_id": cid})
+def retry_delay_s(attempt: int) -> int:
+    """The delay before the ``attempt``-th try of a send Evolution certainly did not take (1 = the first)."""
+    return int(RETRY_BASE_S * 2 ** max(0, attempt - 1) * random.uniform(0.8, 1.2)) + 1
 
 
 def handle_message(body: dict[str, Any], receive_count: int = 1, batch: SendBatch | None = None,
@@ -209,11 +208,18 @@ def _send(order: dom.SendOrder, receive_count: int, batch: SendBatch) -> str:
         app_metrics.send_outcome("campaign", "unknown", tenant_id=order.tenant_id)
         return "unknown"
     except (ConnectionClosed, EvolutionUnavailable) as exc:
-        if receive_count >= MAX_ATTEMPTS:
+        attempt = max(order.attempt, receive_count)
+        if attempt >= MAX_ATTEMPTS:
             _finish(order, rec, batch, dom.R_FAILED, error=f"Evolution indisponível: {exc.message}"[:500])
             return _failed(order, batch)
-        _finish(order, rec, batch, dom.R_PENDING)  # nothing went out: the redelivered message claims it again
-        raise RetryLater(f"nothing sent, retry later: {exc.message}") from exc
+        # nothing went out: pending again, and the same order comes back later (its claim sends it once)
+        _finish(order, rec, batch, dom.R_PENDING)
+        if isinstance(exc, ConnectionClosed) and not _still_open(order):
+            batch.dropped(order)  # the number dropped: at the flush, its recipients move to the other numbers
+            return "retry"
+        runtime().bus.publish(SEND_QUEUE, {**order.as_message(), "slot": time.time(), "attempt": attempt + 1},
+                              delay_s=retry_delay_s(attempt))
+        return "retry"
     except WhatsAppError as exc:
         _finish(order, rec, batch, dom.R_FAILED, error=(exc.message or "Falha no envio")[:500])
         return _failed(order, batch)
@@ -222,6 +228,14 @@ def _send(order: dom.SendOrder, receive_count: int, batch: SendBatch) -> str:
     app_metrics.send_outcome("campaign", "ok", tenant_id=order.tenant_id)
     batch.outcome(order, failed=False)
     return "sent"
+
+
+def _still_open(order: dom.SendOrder) -> bool:
+    """The number's connection as the webhooks last told it (read again: it may have dropped meanwhile)."""
+    try:
+        return instance_store.get(order.tenant_id, order.instance_id).state == "open"
+    except Exception:  # noqa: BLE001 - the number was deleted
+        return False
 
 
 def _failed(order: dom.SendOrder, batch: SendBatch) -> str:

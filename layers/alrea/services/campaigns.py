@@ -215,7 +215,8 @@ def preview(caller: Principal, *, variants: list[dict[str, Any]] | None, text: s
     from alrea.store import contacts as contact_store
 
     texts = [str(v.get("text") or "") for v in (variants or []) if isinstance(v, dict)] or [text or ""]
-    if not any(t.strip() for t in texts):
+    with_media = any(isinstance(v, dict) and v.get("media") for v in (variants or []))
+    if not any(t.strip() for t in texts) and not with_media:  # a file alone needs no caption
         raise Invalid("Informe o texto da mensagem.", field="text")
     for t in texts:
         dom.check_template(t)

@@ -37,7 +37,7 @@ from alrea.domain.object_keys import tenant_object_key
 from alrea.domain.roles import Principal
 from alrea.ports import whatsapp as wa
 from alrea.resources import QUEUES, tenant_key
-from alrea.services import audience, hooks, message_actions, retention, search
+from alrea.services import audience, billing, hooks, message_actions, retention, search
 from alrea.services.inbox import load_visible
 from alrea.store import conversations, instances, messages
 from alrea.wiring import runtime
@@ -93,6 +93,7 @@ def create_upload(caller: Principal, conversation_id: str, *, file_name: str, mi
 def compose(caller: Principal, conversation_id: str, *, text: str | None = None,
             media: dict[str, Any] | None = None, reply_to: str | None = None) -> dict[str, Any]:
     conv = load_visible(caller, conversation_id)
+    billing.ensure_writable(caller.tenant_id)  # read-only when past due beyond the grace period, or suspended
     text = (text or "").strip() or None
     fields: dict[str, Any] = {}
     if reply_to and media:
@@ -185,6 +186,7 @@ def _find_message(caller: Principal, conversation_id: str, message_id: str) -> t
 
 def retry(caller: Principal, conversation_id: str, message_id: str) -> dict[str, Any]:
     conv, item = _find_message(caller, conversation_id, message_id)
+    billing.ensure_writable(caller.tenant_id)  # read-only when past due beyond the grace period, or suspended
     if item.source not in OUR_SENDS or item.status != "failed":
         raise Conflict("Só uma mensagem com falha pode ser reenviada.")
     attempt = new_id()

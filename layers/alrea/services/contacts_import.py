@@ -35,7 +35,7 @@ from alrea.domain.roles import Principal
 from alrea.domain.texts import plural
 from alrea.ports.push import user_group
 from alrea.resources import BUCKET, tenant_key
-from alrea.services import hooks
+from alrea.services import billing, hooks
 from alrea.services.contacts import max_contacts, region
 from alrea.store import contacts as store
 from alrea.store import imports as import_store
@@ -57,6 +57,7 @@ REASON_TEXT = {"duplicate": "telefone repetido no arquivo", "plan_limit": "limit
 
 # ---------------------------------------------------------------- API side
 def create(caller: Principal, *, file_name: str, size: int, mapping: dict[str, str] | None) -> dict[str, Any]:
+    billing.ensure_writable(caller.tenant_id)  # read-only when past due beyond the grace period, or suspended
     if size <= 0:
         raise Invalid("O arquivo está vazio.", field="size")
     if size > MAX_FILE_BYTES:

@@ -141,6 +141,20 @@ class ContactOptedOut:
 
 
 @dataclass(frozen=True)
+class CampaignFailedOver:
+    """A number left a running campaign (``reason`` "disconnected" | "failures") and its pending recipients
+    moved to the campaign's other numbers, which go on sending."""
+
+    tenant_id: str
+    campaign_id: str
+    instance_id: str
+    reason: str
+    moved: int
+    message: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
 class ImportFinished:
     tenant_id: str
     import_id: str
@@ -251,6 +265,9 @@ ON_CAMPAIGN_PAUSED: list[str] = [
 ON_CONTACT_OPTED_OUT: list[str] = [
     "alrea.services.outbound_webhooks:on_contact_opted_out",
 ]
+ON_CAMPAIGN_FAILED_OVER: list[str] = [
+    "alrea.services.notifications:on_campaign_failed_over",
+]
 ON_WEBHOOK_DISABLED: list[str] = [
     "alrea.services.notifications:on_webhook_disabled",
 ]
@@ -322,6 +339,10 @@ def campaign_paused(fact: CampaignPaused) -> None:
 
 def contact_opted_out(fact: ContactOptedOut) -> None:
     _emit(ON_CONTACT_OPTED_OUT, fact)
+
+
+def campaign_failed_over(fact: CampaignFailedOver) -> None:
+    _emit(ON_CAMPAIGN_FAILED_OVER, fact)
 
 
 def import_finished(fact: ImportFinished) -> None:

@@ -108,6 +108,15 @@ def on_campaign_finished(fact: CampaignFinished) -> None:
     _best_effort("campaign", run)
 
 
+def on_campaign_failed_over(fact: Any) -> None:
+    def run() -> None:
+        staff = [u.user_id for u in _active_users(fact.tenant_id) if dom.campaign_audience(u.role)]
+        notify(fact.tenant_id, staff, dom.campaign_failover(fact.campaign_id, fact.name or "sem nome",
+                                                            fact.instance_id, fact.reason, fact.message))
+
+    _best_effort("campaign_failover", run)
+
+
 def on_import_finished(fact: ImportFinished) -> None:
     _best_effort("import", notify, fact.tenant_id, [fact.user_id], dom.import_finished(
         fact.import_id, fact.status, fact.file_name, fact.imported, fact.updated, fact.failed))

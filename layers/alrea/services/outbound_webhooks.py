@@ -19,7 +19,6 @@ import threading
 import time
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from alrea.core.clock import iso, new_id, parse_iso, utcnow
 from alrea.core.config import get_settings
@@ -28,7 +27,7 @@ from alrea.core.log import logger
 from alrea.domain import webhooks as dom
 from alrea.domain.roles import Principal
 from alrea.ports.bus import MAX_DELAY_S
-from alrea.services import hooks
+from alrea.services import hooks, public_urls
 from alrea.store import webhooks as store
 from alrea.store.paging import Page
 
@@ -67,12 +66,7 @@ def forget(tenant_id: str | None = None) -> None:
 # ---------------------------------------------------------------- admin CRUD
 def _check_url(url: str) -> str:
     url = url.strip()
-    settings = get_settings()
-    problem = dom.url_problem(url, settings.webhooks_allow_private)
-    if problem is None and not settings.webhooks_allow_private:
-        addresses = _sender().resolve(urlsplit(url).hostname or "")
-        if not addresses or not all(dom.address_allowed(a) for a in addresses):
-            problem = "O endereço não resolve para um IP público."
+    problem = public_urls.problem(url)
     if problem:
         raise Invalid(problem, field="url")
     return url
@@ -242,12 +236,8 @@ def _schedule_next(d: dom.Delivery, made: int, next_at: float | None) -> None:
 
 def _post(endpoint: dom.Endpoint, d: dom.Delivery) -> dom.PostResult:
     settings = get_settings()
-    problem = dom.url_problem(endpoint.url, settings.webhooks_allow_private)
     sender = _sender()
-    if problem is None and not settings.webhooks_allow_private:
-        addresses = sender.resolve(urlsplit(endpoint.url).hostname or "")
-        if not addresses or not all(dom.address_allowed(a) for a in addresses):
-            problem = "endereço local, privado ou sem resolução DNS"
+    problem = public_urls.problem(endpoint.url)  # again at delivery: DNS may have changed since it was saved
     if problem:
         return dom.PostResult(None, "", 0, f"{NOT_ALLOWED}: {problem}")
     body = d.payload.encode()

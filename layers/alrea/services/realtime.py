@@ -35,7 +35,7 @@ def connect(connection_id: str, token: str | None) -> tokens.Claims:
     if not token:
         raise Unauthorized("Token ausente.")
     claims = tokens.verify_access(token)
-    caller = _principal(claims.tenant_id, claims.user_id)
+    caller = _principal(claims.tenant_id, claims.user_id, claims.issued_at_ms)
     if caller is None:
         raise Unauthorized(tokens.INVALID)
     groups = audience.connection_groups(caller.tenant_id, caller.user_id, caller.role, caller.department_id)
@@ -52,15 +52,17 @@ def _best_effort(call, *args: Any) -> None:
         logger.exception("presence announcement failed")
 
 
-def _principal(tenant_id: str, user_id: str) -> Principal | None:
-    """The stored user (a role or department change applies at the next connect); None when gone/inactive."""
+def _principal(tenant_id: str, user_id: str, issued_at_ms: int | None = None) -> Principal | None:
+    """The stored user (a role or department change applies at the next connect); None when gone/inactive,
+    or when the connecting token (``issued_at_ms``) predates the user's last password reset or change."""
+    from alrea.services.auth import token_still_valid
     from alrea.store import users
 
     try:
         user = users.get_user(tenant_id, user_id)
     except NotFound:
         return None
-    if not user.active:
+    if not user.active or (issued_at_ms is not None and not token_still_valid(user, issued_at_ms)):
         return None
     return Principal(tenant_id=user.tenant_id, user_id=user.user_id, role=user.role,
                      department_id=user.department_id, name=user.name, email=user.email)

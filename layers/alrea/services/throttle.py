@@ -43,6 +43,13 @@ class Policy:
 LOGIN_ACCOUNT = Policy("login-account", free_failures=5)
 LOGIN_IP = Policy("login-ip", free_failures=30)
 SIGNUP_IP = Policy("signup-ip", free_failures=10)
+# e-mailed links (services/credentials.py, services/invitations.py): every "forgot password" request counts
+# (it sends mail), per address asked and per IP; wrong, expired or used link tokens count per IP
+RESET_REQUEST_ACCOUNT = Policy("reset-request-account", free_failures=3)
+RESET_REQUEST_IP = Policy("reset-request-ip", free_failures=20)
+LINK_IP = Policy("link-ip", free_failures=10)
+PASSWORD_CHANGE = Policy("password-change", free_failures=5)  # wrong current password, per user
+VERIFY_RESEND = Policy("verify-resend", free_failures=3)  # verification e-mails re-sent, per user
 
 LOCKED = "Muitas tentativas seguidas. Aguarde {wait} e tente de novo."
 
@@ -78,6 +85,12 @@ def fail(*pairs: tuple[Policy, str | None]) -> None:
         if lock_s:
             throttles.lock(policy.scope, subject, now + lock_s, policy.forget_after_s)
             logger.warning("throttled", extra={"scope": policy.scope, "failures": failures, "lock_s": lock_s})
+
+
+def count(*pairs: tuple[Policy, str | None]) -> None:
+    """Refuse while locked, else count this attempt whatever its outcome (requests that send e-mail)."""
+    check(*pairs)
+    fail(*pairs)
 
 
 def succeed(*pairs: tuple[Policy, str | None]) -> None:

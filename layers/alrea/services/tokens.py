@@ -9,7 +9,7 @@ access token and vice versa.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -31,6 +31,9 @@ class Claims:
     user_id: str
     role: str
     department_id: str | None = None
+    # epoch milliseconds (``ims``, else ``iat``): a password reset/change ends tokens issued before it; not part
+    # of the identity
+    issued_at_ms: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,8 @@ def jti_hash(jti: str) -> str:
 def _encode(claims: dict[str, Any], ttl_s: int) -> tuple[str, int]:
     now = utcnow()
     exp = now + timedelta(seconds=ttl_s)
-    payload = {**claims, "iat": now, "exp": exp}
+    # iat is whole seconds; ims (milliseconds) orders a token against a password change in the same second
+    payload = {**claims, "iat": now, "ims": int(now.timestamp() * 1000), "exp": exp}
     return jwt.encode(payload, secret(), algorithm=ALGORITHM), int(exp.timestamp())
 
 
@@ -97,8 +101,10 @@ def _decode(token: str, typ: str, required: list[str]) -> dict[str, Any]:
 def verify_access(token: str) -> Claims:
     payload = _decode(token, ACCESS, ["role"])
     dept = payload.get("dept")
+    ims, iat = payload.get("ims"), payload.get("iat")
+    issued_ms = int(ims) if isinstance(ims, int) else int(iat) * 1000 if isinstance(iat, (int, float)) else 0
     return Claims(tenant_id=payload["tid"], user_id=payload["sub"], role=payload["role"],
-                  department_id=dept if isinstance(dept, str) else None)
+                  department_id=dept if isinstance(dept, str) else None, issued_at_ms=issued_ms)
 
 
 def verify_refresh(token: str) -> RefreshClaims:

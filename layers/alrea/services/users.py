@@ -17,12 +17,12 @@ from alrea.store.tenants import get_tenant
 UNSET = object()
 
 
-def _check_role(role: str) -> None:
+def check_role(role: str) -> None:
     if role not in ROLES:
         raise Invalid(f"Papel inválido; use um de: {', '.join(ROLES)}.", field="role")
 
 
-def _check_department(caller: Principal, role: str, department_id: str | None) -> None:
+def check_department(caller: Principal, role: str, department_id: str | None) -> None:
     if needs_department(role) and not department_id:
         raise Invalid("Gerentes e atendentes precisam de um departamento.", field="department_id")
     if department_id:
@@ -34,8 +34,8 @@ def _check_department(caller: Principal, role: str, department_id: str | None) -
 
 def create(caller: Principal, *, name: str, email: str, password: str, role: str,
            department_id: str | None) -> User:
-    _check_role(role)
-    _check_department(caller, role, department_id)
+    check_role(role)
+    check_department(caller, role, department_id)
     password_hash = passwords.hash_password(password, passwords.words_of(email, name))
     user = store.new_user(caller.tenant_id, new_id(), name=name, email=email, password_hash=password_hash,
                           role=role, department_id=department_id)
@@ -61,11 +61,11 @@ def update(caller: Principal, user_id: str, *, name: str | None = None, role: st
     current = store.get_user(caller.tenant_id, user_id)
     new_role = role if role is not None else current.role
     new_dept = current.department_id if department_id is UNSET else department_id
-    _check_role(new_role)
+    check_role(new_role)
     if user_id == caller.user_id and new_role != current.role:
         raise Forbidden("Você não pode alterar o seu próprio papel.")
     if new_dept != current.department_id or new_role != current.role:
-        _check_department(caller, new_role, new_dept)  # type: ignore[arg-type]
+        check_department(caller, new_role, new_dept)  # type: ignore[arg-type]
     changed = store.change_user(current, name=name if name is not None else current.name, role=new_role,
                                 department_id=new_dept)  # type: ignore[arg-type]
     if new_dept != current.department_id or new_role != current.role:

@@ -81,8 +81,9 @@ def create_app(state: SimState) -> FastAPI:
             return JSONResponse(p.error(404, [f"Cannot {request.method} {request.url.path}"]), status_code=404)
         return JSONResponse(p.error(exc.status_code, [str(exc.detail)]), status_code=exc.status_code)
 
-    async def guard(request: Request, name: str | None) -> tuple[Any, float]:
-        """404 unknown instance, then 401 apikey, then faults; returns (instance, hang seconds)."""
+    async def guard(request: Request, name: str | None) -> tuple[Any, tuple[float, bool]]:
+        """404 unknown instance, then 401 apikey, then faults; returns (instance, (hang seconds, 500 after
+        the work))."""
         inst = state.instance(name) if name is not None else None
         state.authorize(request.headers.get("apikey"), inst)
         latency = state.faults.latency_ms
@@ -90,9 +91,12 @@ def create_app(state: SimState) -> FastAPI:
             await asyncio.sleep(latency / 1000)
         return inst, state.take_fault()
 
-    async def answer(body: Any, status: int, hang: float) -> JSONResponse:
+    async def answer(body: Any, status: int, fault: tuple[float, bool]) -> JSONResponse:
+        hang, fail_after = fault
         if hang:
             await asyncio.sleep(hang)
+        if fail_after:  # the work is done (a send went out), the answer says it failed
+            return JSONResponse(p.error(500, "Internal Server Error"), status_code=500)
         return JSONResponse(body, status_code=status)
 
     # ---------------------------------------------------------------- root
@@ -239,6 +243,13 @@ def create_app(state: SimState) -> FastAPI:
         url = p.profile_picture_url(jid, state.server_url) if state.exists(str(body["number"])) else None
         return await answer({"wuid": jid, "profilePictureUrl": url}, 200, hang)
 
+    @app.post("/chat/findMessages/{name}")
+    async def find_messages(name: str, request: Request) -> JSONResponse:
+        _, hang = await guard(request, name)
+        body = await _json(request)
+        where = body.get("where") if isinstance(body, dict) else None
+        return await answer(state.find_messages(name, where if isinstance(where, dict) else {}), 200, hang)
+
     @app.post("/chat/getBase64FromMediaMessage/{name}")
     async def media_base64(name: str, request: Request) -> JSONResponse:
         _, hang = await guard(request, name)
@@ -289,7 +300,8 @@ def create_app(state: SimState) -> FastAPI:
             if "unknown_numbers" in body:
                 f.unknown_numbers = {p.digits_of(str(n)) for n in body["unknown_numbers"] or []}
             for name, kind in (("error_rate", float), ("fail_next", int), ("latency_ms", int),
-                               ("hang_s", float), ("error_kind", str)):
+                               ("hang_s", float), ("error_kind", str), ("echo_delay_s", float),
+                               ("hang_rate", float)):
                 if name in body:
                     setattr(f, name, kind(body[name]))
         return state.faults.public()

@@ -90,9 +90,14 @@ class Faults:
     unknown_numbers: set[str] = field(default_factory=set)  # digits; -> 400 number-not-on-WhatsApp
     error_rate: float = 0.0  # probability of a 5xx on Evolution routes
     fail_next: int = 0  # the next N Evolution requests answer 5xx
-    error_kind: str = "closed"  # "closed" (500 "Connection Closed") | "generic" (500 Internal Server Error)
+    # "closed" (500 "Connection Closed", nothing done) | "generic" (500 Internal Server Error, nothing done) |
+    # "sent" (the work is done — a send goes out and is echoed — then 500 Internal Server Error) | "mix" (one
+    # of the three, at random)
+    error_kind: str = "closed"
     latency_ms: int = 0  # added to every Evolution request
     hang_s: float = 0.0  # answer this late (the work is done first: a send really goes out)
+    hang_rate: float = 1.0  # the share of requests that hang (when hang_s is set)
+    echo_delay_s: float = 0.0  # the send.message echo of a send comes this late (e.g. after a hang)
 
     def public(self) -> dict[str, Any]:
         data = asdict(self)
@@ -215,8 +220,9 @@ class SimState:
             return
         raise SimError(401, "Unauthorized")
 
-    def take_fault(self) -> float:
-        """Count the request, raise a 5xx if a fault says so; returns how long the answer must hang."""
+    def take_fault(self) -> tuple[float, bool]:
+        """Count the request, raise a 5xx if a fault says so; returns how long the answer must hang and
+        whether it must answer 500 after doing the work (error kind "sent")."""
         with self.lock:
             self.requests += 1
             f = self.faults
@@ -224,9 +230,13 @@ class SimState:
             if f.fail_next > 0:
                 f.fail_next -= 1
             kind, hang = f.error_kind, f.hang_s
-        if fail:
+            if kind == "mix":
+                kind = self.random.choice(("closed", "generic", "sent"))
+            if hang and f.hang_rate < 1.0 and self.random.random() >= f.hang_rate:
+                hang = 0.0
+        if fail and kind != "sent":
             raise SimError(500, "Connection Closed" if kind == "closed" else "Internal Server Error")
-        return hang
+        return hang, fail
 
     # ---------------------------------------------------------------- instances
     def create_instance(self, name: str, *, token: str | None = None, webhook: WebhookConfig | None = None,
@@ -433,7 +443,7 @@ class SimState:
                               "timestamp": data["messageTimestamp"],
                               "file_name": extra.get("file_name"), "ptt": bool(extra.get("ptt")),
                               "bytes": len(extra["media"]) if extra.get("media") is not None else None})
-        self.emit(inst, "send.message", data)
+        self.emit(inst, "send.message", data, delay_s=self.faults.echo_delay_s)
         t = self.timing
         update = lambda status: (lambda: self.emit(  # noqa: E731
             inst, "messages.update",
@@ -551,6 +561,30 @@ class SimState:
         self.emit(inst, "presence.update", data)
         return data
 
+    def find_messages(self, name: str, where: dict[str, Any]) -> dict[str, Any]:
+        """``/chat/findMessages``: the instance's stored messages matching ``where.key`` (remoteJid, fromMe, id)
+        and ``where.messageTimestamp`` {gte, lte} (ISO dates), newest first, in Evolution's paged shape."""
+        self.instance(name)
+        key = where.get("key") if isinstance(where.get("key"), dict) else {}
+        window = where.get("messageTimestamp") if isinstance(where.get("messageTimestamp"), dict) else {}
+        bounds = [_epoch(window.get(k)) for k in ("gte", "lte")]
+        with self.lock:
+            rows = [m for m in self.messages.values() if m.instance == name]
+        out = []
+        for m in rows:
+            ts = int(m.data.get("messageTimestamp") or 0)
+            if key.get("remoteJid") and m.remote_jid != key["remoteJid"]:
+                continue
+            if "fromMe" in key and bool(key["fromMe"]) != m.from_me:
+                continue
+            if key.get("id") and m.id != key["id"]:
+                continue
+            if (bounds[0] is not None and ts < bounds[0]) or (bounds[1] is not None and ts > bounds[1]):
+                continue
+            out.append({"id": m.db_id, **m.data, "status": "SERVER_ACK" if m.from_me else "DELIVERY_ACK"})
+        out.sort(key=lambda r: -int(r.get("messageTimestamp") or 0))
+        return {"messages": {"total": len(out), "pages": 1, "currentPage": 1, "records": out}}
+
     # ---------------------------------------------------------------- media
     def media_of(self, name: str, message: dict[str, Any]) -> dict[str, Any]:
         self.instance(name)
@@ -607,6 +641,20 @@ class SimState:
             delay = min(t.webhook_retry_max_s, t.webhook_retry_initial_s * 2 ** (attempt - 1))
             delay *= self.random.uniform(0.8, 1.2)
             self.dispatcher.schedule(delay, lambda: self._post(event, url, headers, body, attempt + 1))
+
+
+def _epoch(value: Any) -> int | None:
+    """An Evolution date filter (ISO string or epoch) as epoch seconds, like ``new Date(x).getTime() / 1000``."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    from datetime import datetime
+
+    try:
+        return int(datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp())
+    except ValueError:
+        raise SimError(400, ["Invalid date in where.messageTimestamp"]) from None
 
 
 def _key_id(data: Any) -> str | None:

@@ -103,11 +103,12 @@ class NumberStateItem(Item):
     recent = ListAttribute(of=NumberAttribute, default=list)
     after = UnicodeAttribute(null=True)
     after_run = UnicodeAttribute(null=True)
+    halted = UnicodeAttribute(null=True)
 
     def state(self) -> dom.NumberState:
         return dom.NumberState(self.instance_id, float(self.last_slot) if self.last_slot is not None else None,
                                self.day, int(self.day_count or 0), [int(x) for x in (self.recent or [])],
-                               self.after, self.after_run)
+                               self.after, self.after_run, self.halted)
 
 
 class TimelineItem(Item):
@@ -260,6 +261,13 @@ def resume(tenant_id: str, cid: str, run_id: str) -> dom.Campaign | None:
                                     C.failure_reason.remove()], C.status == dom.PAUSED)
 
 
+def rerun(tenant_id: str, cid: str, run_id: str) -> dom.Campaign | None:
+    """completed → running with a new run (a person sends the uncertain recipients again)."""
+    C = CampaignItem
+    return _update(tenant_id, cid, [C.status.set(dom.RUNNING), C.run_id.set(run_id), C.plan_round.set(0),
+                                    C.completed_at.remove(), C.failure_reason.remove()], C.status == dom.COMPLETED)
+
+
 def cancel(tenant_id: str, cid: str, at: str) -> dom.Campaign | None:
     C = CampaignItem
     return _update(tenant_id, cid, [C.status.set(dom.CANCELLED), C.completed_at.set(at), C.gsi5pk.remove(),
@@ -273,7 +281,7 @@ def complete_if_running(tenant_id: str, cid: str, at: str, *, settled: bool = Tr
     C = CampaignItem
     cond = C.status == dom.RUNNING
     if settled:
-        for name in ("pending", "queued", "sending"):
+        for name in ("pending", "queued", "sending", "unknown"):
             attr = counter_attr(name)
             cond = cond & (attr.does_not_exist() | (attr <= 0))
     return _update(tenant_id, cid, [C.status.set(dom.COMPLETED), C.completed_at.set(at)], cond)
@@ -351,14 +359,24 @@ def record_outcomes(tenant_id: str, cid: str, instance_id: str, outcomes: list[i
     return recent[-dom.AUTO_PAUSE_WINDOW:]
 
 
+def halt_number(tenant_id: str, cid: str, instance_id: str, reason: str) -> bool:
+    """The number leaves the campaign (disconnected, too many failures): the planner gives it nothing more.
+    False when it had already left."""
+    N = NumberStateItem
+    return update_if(N(campaign_pk(tenant_id, cid), f"NUM#{instance_id}"),
+                     [N.entity.set("campaign_number"), N.instance_id.set(instance_id), N.halted.set(reason)],
+                     N.halted.does_not_exist())
+
+
 def reset_numbers(tenant_id: str, cid: str, instance_ids: list[str], *, outcomes: bool = True) -> None:
     """Plan the numbers' pending recipients again from the start (and, with ``outcomes``, forget the numbers'
-    recent failures: a resume). A new run ignores an older run's cursor on its own (it is bound to its run)."""
+    recent failures and bring back the numbers that left: a resume). A new run ignores an older run's cursor
+    on its own (it is bound to its run)."""
     N = NumberStateItem
     for iid in instance_ids:
         actions = [N.instance_id.set(iid), N.after.remove(), N.after_run.remove()]
         if outcomes:
-            actions.append(N.recent.set([]))
+            actions += [N.recent.set([]), N.halted.remove()]
         N(campaign_pk(tenant_id, cid), f"NUM#{iid}").update(actions=actions)
 
 

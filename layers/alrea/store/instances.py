@@ -44,6 +44,7 @@ class InstanceItem(Item):
     profile_name = UnicodeAttribute(null=True)
     status_reason = NumberAttribute(null=True)
     default_department_id = UnicodeAttribute(null=True)
+    connected_at = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
 
@@ -56,7 +57,7 @@ class InstanceItem(Item):
                         evolution_name=self.evolution_name, webhook_token=self.webhook_token,
                         jwt_key=self.jwt_key, state=self.state or "close", wuid=self.wuid, phone=self.phone,
                         profile_name=self.profile_name, created_at=self.created_at, updated_at=self.updated_at,
-                        default_department_id=self.default_department_id)
+                        default_department_id=self.default_department_id, connected_at=self.connected_at)
 
 
 class InstancePointer(Item):
@@ -120,7 +121,12 @@ def update_state(tenant_id: str, instance_id: str, state: str, *, status_reason:
     records the reason and time.
     """
     item = InstanceItem(*InstanceItem.key(tenant_id, instance_id))
-    actions = [InstanceItem.updated_at.set(iso(utcnow()))]
+    now = iso(utcnow())
+    if state == "open":  # the first time it opens (not merely an "open" repeated): campaign warm-up starts
+        update_if(item, [InstanceItem.connected_at.set(now)],
+                  InstanceItem.pk.exists() & InstanceItem.connected_at.does_not_exist()
+                  & (InstanceItem.state != "open"))
+    actions = [InstanceItem.updated_at.set(now)]
     if state in STATES:
         actions.append(InstanceItem.state.set(state))
     if status_reason is not None:
@@ -217,7 +223,7 @@ def find_by_evolution_name(evolution_name: str) -> Instance | None:
 def _attrs(instance: Instance) -> dict[str, Any]:
     data = {k: getattr(instance, k) for k in ("tenant_id", "instance_id", "name", "evolution_name",
                                                 "webhook_token", "jwt_key", "state", "wuid", "phone",
-                                                "profile_name", "created_at", "updated_at")}
+                                                "profile_name", "created_at", "updated_at", "connected_at")}
     return {k: v for k, v in data.items() if v is not None}
 
 

@@ -229,10 +229,12 @@ def _message_keys(tenant_id: str, cid: str, objects: list[str] | None = None) ->
 
 def purge_tenant_children(tenant_id: str) -> int:
     """A tenant purge's first step: every child partition (messages, read markers, tag members, campaign
-    items) and global pointer (``EMAIL#``, ``HOOK#``, ``EVO#``, ``WAMSG``, ``APIKEY#``) of the tenant, and its
-    ``Idempotency-Key`` records. Answers the number
+    items) and global pointer (``EMAIL#``, ``HOOK#``, ``EVO#``, ``WAMSG``, ``APIKEY#``, invitations' ``LINK#``)
+    of the tenant, and its ``Idempotency-Key`` records (reset and verification links expire by TTL within
+    4 days and open nothing once the users are gone). Answers the number
     of keys deleted; the tenant's own partition stays (``purge_tenant_partition``, last)."""
-    from alrea.store import api_keys, campaigns, idempotency, instances, notifications, seen, tags, users, webhooks
+    from alrea.store import (account_links, api_keys, campaigns, idempotency, instances, notifications, seen, tags,
+                             users, webhooks)
 
     keys: list[tuple[str, str]] = list(partition_keys(idempotency.partition(tenant_id)))
     for raw in raw_partition(tenant_pk(tenant_id)):
@@ -257,6 +259,8 @@ def purge_tenant_children(tenant_id: str) -> int:
             keys += partition_keys(webhooks.deliveries_pk(tenant_id, rest))
         elif kind == "APIKEY" and raw.get("secret_hash"):
             keys.append(api_keys.pointer_key(raw["secret_hash"]))
+        elif kind == "INVITE" and raw.get("token_hash"):
+            keys.append(account_links.LinkItem.key(raw["token_hash"]))
     return delete_keys(keys)
 
 

@@ -16,6 +16,7 @@ Operations answer domain types (alrea.domain.campaigns.Recipient); no item class
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -77,19 +78,22 @@ class RecipientItem(Item):
     read_at = UnicodeAttribute(null=True)
     replied_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
+    requeued = NumberAttribute(null=True)
 
 
 _FIELDS = ("tenant_id", "campaign_id", "phone", "instance_id", "status", "wamid", "error", "attempted_at",
            "sent_at", "delivered_at", "read_at", "replied_at", "updated_at")
 # a recipient move may set these (anything else is the store's own business)
-_SETTABLE = frozenset({"wamid", "error", "sent_at", "delivered_at", "read_at", "replied_at"})
+_SETTABLE = frozenset({"wamid", "error", "sent_at", "delivered_at", "read_at", "replied_at", "requeued"})
 
 
 def _domain(item: RecipientItem) -> dom.Recipient:
     return dom.Recipient(**{f: getattr(item, f) for f in _FIELDS}, contact=dict(item.contact or {}),
                          sticky_known=bool(item.sticky_known),
                          slot=float(item.slot) if item.slot is not None else None,
-                         variant=int(item.variant) if item.variant is not None else None)
+                         variant=int(item.variant) if item.variant is not None else None,
+                         requeued=int(item.requeued or 0),
+                         queue_key=item.gsi3sk.split("#", 1)[1] if item.gsi3sk and "#" in item.gsi3sk else None)
 
 
 def key_item(tenant_id: str, cid: str, phone: str) -> RecipientItem:
@@ -119,10 +123,17 @@ def get(tenant_id: str, cid: str, phone: str) -> dom.Recipient | None:
         return None
 
 
-def _status_actions(r: dom.Recipient, status: str, now: str) -> list[Action]:
+def last_in_queue(phone: str) -> str:
+    """A queue key that sorts after every phone (and after earlier moves) in a number's pending queue: a
+    recipient queued again or moved to another number is planned after the ones already there, so no planner
+    cursor has passed it (nanoseconds: two moves of one recipient never share a key)."""
+    return f"~{time.time_ns():020d}#{phone}"
+
+
+def _status_actions(r: dom.Recipient, status: str, now: str, queue_key: str | None = None) -> list[Action]:
     R = RecipientItem
     return [R.status.set(status), R.gsi3pk.set(status_pk(r.tenant_id, r.campaign_id, status)),
-            R.gsi3sk.set(f"{r.instance_id}#{r.phone}"), R.updated_at.set(now)]
+            R.gsi3sk.set(f"{r.instance_id}#{queue_key or r.phone}"), R.updated_at.set(now)]
 
 
 def _field_actions(r: dom.Recipient, new_status: str, fields: dict[str, Any], now: str) -> list[Action]:
@@ -151,16 +162,19 @@ def mark(r: dom.Recipient, old: str, new_status: str, **fields: Any) -> bool:
                      RecipientItem.status == old)
 
 
-def advance(r: dom.Recipient, olds: tuple[str, ...], new_status: str, **fields: Any) -> str | None:
+def advance(r: dom.Recipient, olds: tuple[str, ...], new_status: str, *, to_end: bool = False,
+            **fields: Any) -> str | None:
     """A move and its counters in one transaction: the first of ``olds`` the recipient is really in (its last
-    known status tried first) → ``new_status``. Answers the status it left, or None when it was in none."""
+    known status tried first) → ``new_status``. Answers the status it left, or None when it was in none.
+    ``to_end``: back to pending at the end of its number's queue (queued again after a reconciliation)."""
     R, C = RecipientItem, CampaignItem
     for previous in sorted(olds, key=lambda s: s != r.status):
         deltas = dom.counter_deltas(previous, new_status)
         now = iso(utcnow())
         tx = Transaction()
+        tail = last_in_queue(r.phone) if to_end else None
         tx.update("recipient", key_item(r.tenant_id, r.campaign_id, r.phone),
-                  [*_status_actions(r, new_status, now), *_field_actions(r, new_status, fields, now)],
+                  [*_status_actions(r, new_status, now, tail), *_field_actions(r, new_status, fields, now)],
                   condition=R.status == previous)
         tx.update("campaign", C(tenant_pk(r.tenant_id), campaign_sk(r.campaign_id)),
                   [*(counter_attr(k).add(v) for k, v in deltas.items()), C.updated_at.set(now)],
@@ -192,7 +206,7 @@ def claim_for_send(order: dom.SendOrder) -> str:
               [R.status.set(dom.R_SENDING), R.gsi3pk.set(status_pk(tid, cid, dom.R_SENDING)),
                R.slot.set(order.slot), R.variant.set(order.variant), R.attempted_at.set(now), R.updated_at.set(now),
                R.gsi2pk.set(phone_pk(tid, phone)), R.gsi2sk.set(f"{now}#{cid}")],
-              condition=R.status == dom.R_PENDING)
+              condition=(R.status == dom.R_PENDING) & (R.instance_id == order.instance_id))
     try:
         with tx:
             pass
@@ -231,7 +245,7 @@ def claim_many(orders: list[dom.SendOrder]) -> list[str]:
                       [R.status.set(dom.R_SENDING), R.gsi3pk.set(status_pk(o.tenant_id, o.campaign_id, dom.R_SENDING)),
                        R.slot.set(o.slot), R.variant.set(o.variant), R.attempted_at.set(now), R.updated_at.set(now),
                        R.gsi2pk.set(phone_pk(o.tenant_id, o.phone)), R.gsi2sk.set(f"{now}#{o.campaign_id}")],
-                      condition=R.status == dom.R_PENDING)
+                      condition=(R.status == dom.R_PENDING) & (R.instance_id == o.instance_id))
         try:
             with tx:
                 pass
@@ -250,6 +264,18 @@ def claim_many(orders: list[dom.SendOrder]) -> list[str]:
             results[i] = "ok"
         return results
     return results
+
+
+def reassign(r: dom.Recipient, instance_id: str) -> bool:
+    """A pending recipient moves to another number of its campaign (failover), at the end of that number's
+    queue; a send message planned on the old number claims nothing from now on. False if it was no longer
+    pending on the old number."""
+    R = RecipientItem
+    now = iso(utcnow())
+    return update_if(key_item(r.tenant_id, r.campaign_id, r.phone),
+                     [R.instance_id.set(instance_id), R.gsi3sk.set(f"{instance_id}#{last_in_queue(r.phone)}"),
+                      R.updated_at.set(now)],
+                     (R.status == dom.R_PENDING) & (R.instance_id == r.instance_id))
 
 
 def settle_many(moves: list[tuple[dom.Recipient, str, str, dict[str, Any]]]) -> list[bool]:

@@ -13,7 +13,7 @@ from pynamodb.exceptions import DoesNotExist
 from alrea.core.errors import NotFound
 from alrea.domain import accounts as dom
 from alrea.domain.plans import Limits
-from alrea.store.base import Item, as_domain
+from alrea.store.base import Item, as_domain, update_if
 from alrea.store.keys import tenant_pk
 
 TENANT_SK = "TENANT"
@@ -73,6 +73,15 @@ def set_limits(tenant_id: str, **limits: int) -> None:
     Tenant(*Tenant.key(tenant_id)).update(
         actions=[getattr(Tenant.limits, name).set(int(value)) for name, value in limits.items()],
         condition=Tenant.pk.exists())
+
+
+def change_settings(tenant_id: str, *, name: str, timezone: str, country: str, updated_at: str) -> dom.Tenant:
+    """The company's name, time zone (campaign windows) and country; NotFound when the tenant is gone."""
+    if not update_if(Tenant(*Tenant.key(tenant_id)),
+                     [Tenant.name.set(name), Tenant.timezone.set(timezone), Tenant.country.set(country),
+                      Tenant.updated_at.set(updated_at)], Tenant.pk.exists()):
+        raise NotFound("Empresa não encontrada.")
+    return get_tenant(tenant_id)
 
 
 def ping() -> str:

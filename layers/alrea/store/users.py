@@ -50,6 +50,8 @@ class User(Item):
     department_id = UnicodeAttribute(null=True)
     active = BooleanAttribute(default=True)
     away = BooleanAttribute(null=True)  # the user's manual "Ausente" switch (presence; auto-assignment skips)
+    email_verified = BooleanAttribute(null=True)  # absent: a user from before verification existed (verified)
+    sessions_valid_from = UnicodeAttribute(null=True)  # sessions and tokens from before it are refused
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
 
@@ -62,14 +64,17 @@ class User(Item):
         return cls(*cls.key(tenant_id, user_id))
 
     def domain(self) -> dom.User:
-        return as_domain(dom.User, self, active=bool(self.active), away=bool(self.away))
+        return as_domain(dom.User, self, active=bool(self.active), away=bool(self.away),
+                         email_verified=self.email_verified is not False)
 
     @classmethod
     def of(cls, user: dom.User) -> User:
         return cls(*cls.key(user.tenant_id, user.user_id), entity="user", user_id=user.user_id,
                    tenant_id=user.tenant_id, name=user.name, email=user.email, password_hash=user.password_hash,
                    role=user.role, department_id=user.department_id, active=user.active,
-                   away=user.away or None, created_at=user.created_at, updated_at=user.updated_at)
+                   away=user.away or None, email_verified=user.email_verified,
+                   sessions_valid_from=user.sessions_valid_from, created_at=user.created_at,
+                   updated_at=user.updated_at)
 
 
 class EmailPointer(Item):
@@ -88,11 +93,11 @@ class EmailPointer(Item):
 
 
 def new_user(tenant_id: str, user_id: str, *, name: str, email: str, password_hash: str, role: str,
-             department_id: str | None) -> dom.User:
+             department_id: str | None, email_verified: bool = True) -> dom.User:
     """A user not stored yet (``add_user`` / ``create_tenant_with_admin`` store it)."""
     return dom.User(user_id=user_id, tenant_id=tenant_id, name=name, email=email.lower(),
                     password_hash=password_hash, role=role, department_id=department_id, active=True,
-                    created_at=iso(utcnow()))
+                    created_at=iso(utcnow()), email_verified=email_verified)
 
 
 # ---------------------------------------------------------------- reads
@@ -174,11 +179,20 @@ def create_tenant_with_admin(tenant: dom.Tenant, admin: dom.User) -> None:
     _transact(write, cancelled)
 
 
-def add_user(user: dom.User) -> None:
-    """A new active user of an existing tenant: counts against ``max_users`` and claims the e-mail."""
+Extra = Callable[[Transaction], None]
+
+
+def add_user(user: dom.User, *, also: Extra | None = None,
+             also_failed: Callable[[set[str]], None] | None = None) -> None:
+    """A new active user of an existing tenant: counts against ``max_users`` and claims the e-mail.
+
+    ``also`` adds writes of the caller's to the same transaction (an invitation consumed with its acceptance);
+    ``also_failed(labels)`` raises when one of them was the condition that failed."""
     tenant_ref = Tenant(*Tenant.key(user.tenant_id))
 
     def write(tx: Transaction) -> None:
+        if also is not None:
+            also(tx)
         tx.update("tenant", tenant_ref, actions=[Tenant.users_count.add(1)],
                   condition=Tenant.pk.exists() & (Tenant.users_count < Tenant.limits.max_users))
         tx.put("user", User.of(user), condition=User.pk.does_not_exist())
@@ -188,6 +202,8 @@ def add_user(user: dom.User) -> None:
                       actions=[Department.members_count.add(1)], condition=Department.pk.exists())
 
     def cancelled(failed: set[str]) -> None:
+        if also_failed is not None:
+            also_failed(failed)
         if "email" in failed:
             raise EmailTaken("Este e-mail já está cadastrado.", field="email")
         if "department" in failed:
@@ -269,6 +285,19 @@ def set_away(tenant_id: str, user_id: str, away: bool) -> dom.User:
     if not update_if(User.ref(tenant_id, user_id), [User.away.set(away)], User.pk.exists()):
         raise NotFound(NOT_FOUND)
     return get_user(tenant_id, user_id)
+
+
+def password_changes(password_hash: str, sessions_valid_from: str) -> list:
+    """The update actions of a new password that ends every earlier session (reset, change)."""
+    return [User.password_hash.set(password_hash), User.sessions_valid_from.set(sessions_valid_from),
+            User.updated_at.set(sessions_valid_from)]
+
+
+def change_password(tenant_id: str, user_id: str, password_hash: str, sessions_valid_from: str) -> None:
+    """A new password; sessions and access tokens from before ``sessions_valid_from`` stop working."""
+    if not update_if(User.ref(tenant_id, user_id), password_changes(password_hash, sessions_valid_from),
+                     User.pk.exists()):
+        raise NotFound(NOT_FOUND)
 
 
 def set_password_hash(tenant_id: str, user_id: str, password_hash: str) -> None:

@@ -8,12 +8,15 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { TooltipProvider } from "@/components/ui/tooltip";
 import { RealtimeProvider } from "@/hooks/useRealtime";
 import { useInboxAlerts } from "@/modules/inbox/hooks/useInboxAlerts";
+import { VerifyEmailBanner } from "@/modules/auth";
+import { PastDueBanner } from "@/modules/billing";
 import { NotificationBell, NotificationFeed } from "@/modules/notifications";
 import { OnboardingChecklist } from "@/modules/onboarding";
 import { PendingDeletionNotice } from "@/modules/settings/components/PendingDeletionNotice";
 import { useAuth } from "@/stores/auth";
 
 import { ConnectionIndicator } from "./ConnectionIndicator";
+import { DevBanner } from "./DevBanner";
 import { Logo, Sidebar, SidebarContent } from "./Sidebar";
 import { UserMenu } from "./UserMenu";
 
@@ -59,6 +62,7 @@ export function AppShell() {
             </SheetContent>
           </Sheet>
           <div className="flex min-w-0 flex-1 flex-col">
+            <DevBanner />
             <header className="bg-background flex h-14 shrink-0 items-center gap-3 border-b px-4">
               <Button
                 variant="ghost"
@@ -76,6 +80,8 @@ export function AppShell() {
                 <UserMenu />
               </div>
             </header>
+            <PastDueBanner />
+            <VerifyEmailBanner />
             <OnboardingChecklist />
             <main className="min-h-0 flex-1 overflow-y-auto">
               <Suspense fallback={<PageFallback />}>

@@ -1,6 +1,8 @@
 import {
+  Building,
   Building2,
   CircleUserRound,
+  CreditCard,
   Headset,
   Info,
   KeyRound,
@@ -40,6 +42,8 @@ export const PRODUCT_NAV: NavItem[] = [
 ];
 
 export const SETTINGS_NAV: NavItem[] = [
+  { to: "/settings/company", label: "Empresa", icon: Building, adminOnly: true },
+  { to: "/settings/billing", label: "Plano e cobrança", icon: CreditCard, adminOnly: true },
   { to: "/settings/users", label: "Usuários", icon: UserCog, adminOnly: true },
   { to: "/settings/departments", label: "Departamentos", icon: Building2, adminOnly: true },
   { to: "/settings/numbers", label: "Números", icon: Smartphone, adminOnly: true },

@@ -9,6 +9,8 @@ export interface User {
   active: boolean;
   /** The manual "Ausente" switch (presence). */
   away?: boolean;
+  /** False until a sign-up opens its verification link (the banner asks for it). */
+  email_verified?: boolean;
 }
 
 export interface Tenant {
@@ -16,12 +18,15 @@ export interface Tenant {
   name: string;
   plan?: string;
   limits?: Record<string, number | null>;
+  timezone?: string;
+  country?: string;
   [key: string]: unknown;
 }
 
 export interface MeResponse {
   user: User;
   tenant: Tenant;
+  billing?: import("@/modules/billing/types").BillingStatus | null;
 }
 
 export const ROLE_LABELS: Record<Role, string> = {

@@ -6,6 +6,8 @@ import type {
   CampaignInput,
   ContactLite,
   InstanceLite,
+  MediaUpload,
+  NumberWarmup,
   PreviewResult,
   Recipient,
   RecipientsPage,
@@ -111,6 +113,38 @@ export const campaignsApi = {
     }
   },
   instances: (signal?: AbortSignal) => getItems<InstanceLite>("/instances", signal),
+
+  /** Upload a variant's file: a presigned PUT from the API, then the bytes straight to storage. */
+  uploadMedia: async (file: File): Promise<MediaUpload> => {
+    const mimetype = file.type || "application/octet-stream";
+    const { data } = await api.post<MediaUpload & { upload_url: string; headers: Record<string, string> }>(
+      "/campaigns/media",
+      { file_name: file.name, mimetype, size: file.size },
+    );
+    const put = await fetch(data.upload_url, { method: "PUT", body: file, headers: data.headers });
+    if (!put.ok) throw new Error("Falha ao enviar o arquivo.");
+    return {
+      key: data.key,
+      mimetype: data.mimetype,
+      file_name: data.file_name,
+      preview_url: data.preview_url,
+      mediatype: data.mediatype,
+    };
+  },
+  mediaUrl: async (key: string, signal?: AbortSignal) =>
+    (await api.get<{ url: string }>("/campaigns/media-url", { params: { key }, signal, skipErrorToast: true })).data
+      .url,
+  warmup: async (instanceIds: string[], dailyCap: number, signal?: AbortSignal) => {
+    if (!instanceIds.length) return [] as NumberWarmup[];
+    const { data } = await api.get<{ items: NumberWarmup[] }>("/campaigns/warmup", {
+      params: { instance_ids: instanceIds.join(","), daily_cap_per_number: dailyCap },
+      signal,
+      skipErrorToast: true,
+    });
+    return data.items ?? [];
+  },
+  retryUncertain: async (id: string) =>
+    (await api.post<{ count: number; campaign: Campaign }>(`/campaigns/${id}/recipients/retry-uncertain`)).data,
 };
 
 /** Save a blob as a file download. */

@@ -39,6 +39,10 @@ export interface Pacing {
   /** 0 = Monday … 6 = Sunday. */
   weekdays: number[];
   daily_cap_per_number: number;
+  /** New numbers ramp up (first day `warmup_first_day`, doubling daily, for `warmup_days`). */
+  warmup?: boolean;
+  warmup_first_day?: number;
+  warmup_days?: number;
 }
 
 export interface Counters {
@@ -93,6 +97,23 @@ export interface Recipient {
   instance_id?: string | null;
   sent_at?: string | null;
   failure_reason?: string | null;
+  /** Failed with an uncertain outcome: it may or may not have gone out ("reenviar incertos"). */
+  uncertain?: boolean;
+}
+
+/** A variant's uploaded file (POST /campaigns/media answer, after the PUT). */
+export interface MediaUpload extends CampaignMedia {
+  preview_url: string;
+  mediatype: "image" | "video" | "audio" | "document";
+}
+
+/** A number's warm-up today (GET /campaigns/warmup). */
+export interface NumberWarmup {
+  instance_id: string;
+  warming: boolean;
+  limit_today: number;
+  daily_cap: number;
+  connected_on: string | null;
 }
 
 export interface RecipientsPage {

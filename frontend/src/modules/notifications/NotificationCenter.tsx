@@ -34,6 +34,7 @@ const ICONS: Record<string, LucideIcon> = {
   mention: AtSign,
   campaign_completed: Megaphone,
   campaign_paused: AlertTriangle,
+  campaign_failover: AlertTriangle,
   import_finished: Upload,
   number_disconnected: SmartphoneNfc,
   webhook_disabled: Webhook,
@@ -41,7 +42,14 @@ const ICONS: Record<string, LucideIcon> = {
   number_health: Activity,
 };
 
-const WARNINGS = new Set(["campaign_paused", "number_disconnected", "webhook_disabled", "conversation_negative", "number_health"]);
+const WARNINGS = new Set([
+  "campaign_paused",
+  "campaign_failover",
+  "number_disconnected",
+  "webhook_disabled",
+  "conversation_negative",
+  "number_health",
+]);
 
 /** Mounted once in the app shell: the live toasts of stored notifications, and the polling fallback. */
 export function NotificationFeed() {

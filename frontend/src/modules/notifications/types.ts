@@ -3,6 +3,7 @@ export type NotificationKind =
   | "mention"
   | "campaign_completed"
   | "campaign_paused"
+  | "campaign_failover"
   | "import_finished"
   | "number_disconnected"
   | "webhook_disabled"
@@ -39,6 +40,7 @@ export const KIND_LABELS: Record<NotificationKind, string> = {
   mention: "Menção em uma nota (@nome)",
   campaign_completed: "Campanha concluída",
   campaign_paused: "Campanha pausada automaticamente",
+  campaign_failover: "Número substituído em uma campanha",
   import_finished: "Importação de contatos concluída",
   number_disconnected: "Número desconectado",
   webhook_disabled: "Webhook desativado por falhas",

@@ -7,7 +7,9 @@ import type {
   FieldDef,
   Instance,
   NewField,
-  NewUser,
+  Invitation,
+  NewInvitation,
+  TenantSettings,
   InboxSettings,
   OptOutConfig,
   OptOutSettings,
@@ -34,7 +36,13 @@ export interface NumberAutoAssign {
 
 export const settingsApi = {
   listUsers: (signal?: AbortSignal) => getItems<User>("/users", signal),
-  createUser: async (body: NewUser) => (await api.post<User>("/users", body)).data,
+  listInvitations: (signal?: AbortSignal) => getItems<Invitation>("/invitations", signal),
+  invite: async (body: NewInvitation) => (await api.post<Invitation>("/invitations", body)).data,
+  resendInvitation: async (id: string) => (await api.post<Invitation>(`/invitations/${id}/resend`)).data,
+  cancelInvitation: async (id: string) => {
+    await api.delete(`/invitations/${id}`);
+  },
+  updateTenant: async (body: TenantSettings) => (await api.patch<unknown>("/tenant", body)).data,
   updateUser: async (id: string, patch: UserPatch) => (await api.patch<User>(`/users/${id}`, patch)).data,
   setUserActive: async (id: string, active: boolean) =>
     (await api.post<User>(`/users/${id}/${active ? "activate" : "deactivate"}`)).data,

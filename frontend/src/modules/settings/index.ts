@@ -1,5 +1,6 @@
 export { AboutPage } from "./pages/AboutPage";
 export { ApiKeysPage } from "./pages/ApiKeysPage";
+export { CompanyPage } from "./pages/CompanyPage";
 export { DepartmentsPage } from "./pages/DepartmentsPage";
 export { FieldsPage } from "./pages/FieldsPage";
 export { InboxSettingsPage } from "./pages/InboxSettingsPage";

@@ -9,12 +9,29 @@ export interface Department {
   members_count?: number;
 }
 
-export interface NewUser {
+/** An invitation to send: the invited person chooses their own password through the e-mailed link. */
+export interface NewInvitation {
   name: string;
   email: string;
-  password: string;
   role: Role;
   department_id: string | null;
+}
+
+/** A pending invitation (the user exists only once it is accepted). */
+export interface Invitation extends NewInvitation {
+  id: string;
+  invited_by: string;
+  created_at: string;
+  /** Epoch seconds. */
+  expires_at: number;
+  /** On create/resend: whether the e-mail left. */
+  sent?: boolean;
+}
+
+export interface TenantSettings {
+  name: string;
+  timezone: string;
+  country: string;
 }
 
 export interface UserPatch {

@@ -239,12 +239,39 @@ class EvolutionClient(WhatsApp):
                             jid=row.get("jid"), name=row.get("name"))
                 for row in data if isinstance(row, dict)]
 
+    def find_sent(self, name: str, number: str, *, since: float, until: float) -> list[SentMessage]:
+        """``POST /chat/findMessages``: the chat's fromMe messages in the window (Evolution filters by
+        ``messageTimestamp`` gte/lte; older servers ignore it, so the window is applied here too)."""
+        jid = number if "@" in number else f"{''.join(ch for ch in number if ch.isdigit())}@s.whatsapp.net"
+        body = {"where": {"key": {"remoteJid": jid, "fromMe": True},
+                          "messageTimestamp": {"gte": _iso_utc(since), "lte": _iso_utc(until)}},
+                "page": 1, "offset": 50}
+        data = self._request("POST", f"/chat/findMessages/{name}", instance=name, json=body)
+        records = data.get("messages", {}).get("records", []) if isinstance(data, dict) else data or []
+        found = []
+        for row in records if isinstance(records, list) else []:
+            if not isinstance(row, dict) or not isinstance(row.get("key"), dict) or not row["key"].get("fromMe"):
+                continue
+            try:
+                sent = _sent(row)
+            except SendOutcomeUnknown:
+                continue
+            if sent.timestamp is None or since <= sent.timestamp <= until:
+                found.append(sent)
+        return found
+
     def health(self) -> str:
         try:
             response = self._http.get("/", timeout=3.0)
         except httpx.HTTPError as exc:
             return f"unreachable: {exc.__class__.__name__}"
         return "ok" if response.status_code < 500 else f"status {response.status_code}"
+
+
+def _iso_utc(epoch: float) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _body(response: httpx.Response) -> Any:

@@ -8,6 +8,7 @@ run, counters moving with the moves, the planner's cursor, the numbers' rings.
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 from dataclasses import replace
 from typing import Any
@@ -16,7 +17,7 @@ from alrea.core.clock import iso, utcnow
 from alrea.domain import campaigns as dom
 
 TIMELINE_FIELDS = ("sent", "delivered", "read", "replied", "failed")
-_SETTABLE = frozenset({"wamid", "error", "sent_at", "delivered_at", "read_at", "replied_at"})
+_SETTABLE = frozenset({"wamid", "error", "sent_at", "delivered_at", "read_at", "replied_at", "requeued"})
 
 
 def minute_of(at_iso: str) -> str:
@@ -67,6 +68,10 @@ class MemoryCampaignStore:
         return self._set(tenant_id, cid, lambda c: c.status == dom.PAUSED, status=dom.RUNNING, run_id=run_id,
                          plan_round=0, failure_reason=None)
 
+    def rerun(self, tenant_id: str, cid: str, run_id: str) -> dom.Campaign | None:
+        return self._set(tenant_id, cid, lambda c: c.status == dom.COMPLETED, status=dom.RUNNING, run_id=run_id,
+                         plan_round=0, completed_at=None, failure_reason=None)
+
     def cancel(self, tenant_id: str, cid: str, at: str) -> dom.Campaign | None:
         return self._set(tenant_id, cid, lambda c: c.status in (dom.DRAFT, dom.SCHEDULED, dom.RUNNING, dom.PAUSED),
                          status=dom.CANCELLED, completed_at=at)
@@ -79,7 +84,7 @@ class MemoryCampaignStore:
                             ) -> dom.Campaign | None:
         def ok(c: dom.Campaign) -> bool:
             return c.status == dom.RUNNING and (not settled or all(
-                int(c.counts.get(k) or 0) <= 0 for k in ("pending", "queued", "sending")))
+                int(c.counts.get(k) or 0) <= 0 for k in ("pending", "queued", "sending", "unknown")))
 
         return self._set(tenant_id, cid, ok, status=dom.COMPLETED, completed_at=at)
 
@@ -128,7 +133,8 @@ class MemoryCampaignStore:
                     dict(after=None, after_run=None)
                 self.numbers[(tenant_id, cid)][s.instance_id] = dom.NumberState(
                     s.instance_id, s.last_slot if s.last_slot is not None else (old.last_slot if old else None),
-                    s.day or "", s.day_count, list(old.recent) if old else [], **keep)
+                    s.day or "", s.day_count, list(old.recent) if old else [], **keep,
+                    halted=old.halted if old else None)
 
     def record_outcomes(self, tenant_id: str, cid: str, instance_id: str, outcomes: list[int]) -> list[int]:
         with self._lock:
@@ -145,6 +151,15 @@ class MemoryCampaignStore:
                 state.after = state.after_run = None
                 if outcomes:
                     state.recent = []
+                    state.halted = None
+
+    def halt_number(self, tenant_id: str, cid: str, instance_id: str, reason: str) -> bool:
+        with self._lock:
+            state = self.numbers[(tenant_id, cid)].setdefault(instance_id, dom.NumberState(instance_id))
+            if state.halted:
+                return False
+            state.halted = reason
+            return True
 
     def timeline_add(self, tenant_id: str, cid: str, at_iso: str, deltas: dict[str, int]) -> None:
         with self._lock:
@@ -174,27 +189,40 @@ class MemoryCampaignStore:
     def get_recipient(self, tenant_id: str, cid: str, phone: str) -> dom.Recipient | None:
         return self.recipients[(tenant_id, cid)].get(phone)
 
-    def _move(self, r: dom.Recipient, old: str, new: str, fields: dict[str, Any]) -> bool:
+    def _move(self, r: dom.Recipient, old: str, new: str, fields: dict[str, Any], to_end: bool = False) -> bool:
         current = self.recipients[(r.tenant_id, r.campaign_id)].get(r.phone)
         if current is None or current.status != old:
             return False
         for name in fields:
             if name not in _SETTABLE:
                 raise ValueError(f"not a recipient field a move may set: {name}")
-        self.recipients[(r.tenant_id, r.campaign_id)][r.phone] = replace(current, status=new, updated_at=iso(utcnow()),
-                                                                          **fields)
+        now = iso(utcnow())
+        key = f"~{time.time_ns():020d}#{r.phone}" if to_end else None
+        self.recipients[(r.tenant_id, r.campaign_id)][r.phone] = replace(current, status=new, updated_at=now,
+                                                                          queue_key=key, **fields)
         return True
+
+    def reassign(self, r: dom.Recipient, instance_id: str) -> bool:
+        with self._lock:
+            current = self.recipients[(r.tenant_id, r.campaign_id)].get(r.phone)
+            if current is None or current.status != dom.R_PENDING or current.instance_id != r.instance_id:
+                return False
+            now = iso(utcnow())
+            self.recipients[(r.tenant_id, r.campaign_id)][r.phone] = replace(
+                current, instance_id=instance_id, queue_key=f"~{time.time_ns():020d}#{r.phone}", updated_at=now)
+            return True
 
     def mark(self, r: dom.Recipient, old: str, new_status: str, **fields: Any) -> bool:
         with self._lock:
             return self._move(r, old, new_status, fields)
 
-    def advance(self, r: dom.Recipient, olds: tuple[str, ...], new_status: str, **fields: Any) -> str | None:
+    def advance(self, r: dom.Recipient, olds: tuple[str, ...], new_status: str, *, to_end: bool = False,
+                **fields: Any) -> str | None:
         with self._lock:
             if (r.tenant_id, r.campaign_id) not in self.campaigns:
                 raise ValueError("no campaign")
             for previous in sorted(olds, key=lambda s: s != r.status):
-                if self._move(r, previous, new_status, fields):
+                if self._move(r, previous, new_status, fields, to_end):
                     self.add_counters(r.tenant_id, r.campaign_id, dom.counter_deltas(previous, new_status))
                     return previous
             return None
@@ -204,7 +232,7 @@ class MemoryCampaignStore:
             current = self.recipients[(order.tenant_id, order.campaign_id)].get(order.phone)
             c = self.campaigns.get((order.tenant_id, order.campaign_id))
             # DynamoDB reports the recipient's failed condition first when both fail
-            if current is None or current.status != dom.R_PENDING:
+            if current is None or current.status != dom.R_PENDING or current.instance_id != order.instance_id:
                 return "recipient"
             if c is None or c.status != dom.RUNNING or c.run_id != order.run_id:
                 return "campaign"
@@ -224,7 +252,8 @@ class MemoryCampaignStore:
                 if o.phone not in seen:
                     seen.add(o.phone)
                     current = self.recipients[(o.tenant_id, o.campaign_id)].get(o.phone)
-                    if current is not None and current.status == dom.R_PENDING:
+                    if current is not None and current.status == dom.R_PENDING \
+                            and current.instance_id == o.instance_id:
                         fresh.append(i)
             if not fresh:
                 return results
@@ -250,12 +279,12 @@ class MemoryCampaignStore:
 
     def by_status(self, tenant_id: str, cid: str, status: str, *, limit: int = 100) -> list[dom.Recipient]:
         found = [r for r in self.recipients[(tenant_id, cid)].values() if r.status == status]
-        return sorted(found, key=lambda r: (r.instance_id, r.phone))[:limit]
+        return sorted(found, key=lambda r: (r.instance_id, r.queue_key or r.phone))[:limit]
 
     def pending_after(self, tenant_id: str, cid: str, instance_id: str, after: str | None, *, limit: int
                       ) -> list[dom.Recipient]:
         found = [r for r in self.by_status(tenant_id, cid, dom.R_PENDING, limit=10**9)
-                 if r.instance_id == instance_id and (after is None or r.phone > after)]
+                 if r.instance_id == instance_id and (after is None or (r.queue_key or r.phone) > after)]
         return found[:limit]
 
     def any_in(self, tenant_id: str, cid: str, status: str) -> bool:
@@ -280,6 +309,6 @@ def recipients_view(memory: MemoryCampaignStore) -> Any:
     from types import SimpleNamespace
 
     names = ("materialise", "mark", "advance", "claim_for_send", "claim_many", "settle_many", "by_status",
-             "pending_after", "any_in",
+             "pending_after", "any_in", "reassign",
              "iter_all", "set_sticky", "set_sticky_many", "sticky_of")
     return SimpleNamespace(**{n: getattr(memory, n) for n in names}, get=memory.get_recipient)

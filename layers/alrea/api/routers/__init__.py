@@ -40,6 +40,10 @@ ROUTERS: dict[str, tuple[str, ...]] = {
     "v1_webhooks": ("v1/webhooks",),
     "sense": ("api/sense",),
     "reports": ("api/reports",),
+    "credentials": ("api/me",),
+    "invitations": ("api/invitations",),
+    "tenant": ("api/tenant",),
+    "billing": ("api/billing",),
 }
 ROOTS = ("api", "v1")
 

@@ -13,7 +13,7 @@ from alrea.api import downloads
 from alrea.api.deps import AdminUser, ManagerOrAdmin
 from alrea.api.routers.schemas import Body
 from alrea.domain import campaigns as dom
-from alrea.services import campaigns
+from alrea.services import campaign_media, campaign_reconcile, campaigns
 
 router = APIRouter(prefix="/api/campaigns", tags=["campaigns"])
 
@@ -41,6 +41,9 @@ class PacingIn(Body):
     window_end: str | None = Field(default=None, max_length=5)
     weekdays: list[int] | None = Field(default=None, max_length=7)
     daily_cap_per_number: int | None = Field(default=None, ge=1, le=100_000)
+    warmup: bool | None = None
+    warmup_first_day: int | None = Field(default=None, ge=1, le=100_000)
+    warmup_days: int | None = Field(default=None, ge=1, le=60)
 
 
 class CampaignIn(Body):
@@ -120,6 +123,31 @@ def preview(body: PreviewIn, caller: ManagerOrAdmin) -> dict:
                              contact=body.contact.model_dump() if body.contact else None)
 
 
+class MediaUploadIn(Body):
+    file_name: str = Field(min_length=1, max_length=200)
+    mimetype: str = Field(min_length=3, max_length=120)
+    size: int = Field(ge=1, le=200 * 1024 * 1024)
+
+
+@router.post("/media", status_code=201)
+def media_upload(body: MediaUploadIn, caller: ManagerOrAdmin) -> dict:
+    """A presigned PUT for a variant's image, video, audio or document (and a GET for its preview)."""
+    return campaign_media.create_upload(caller, file_name=body.file_name, mimetype=body.mimetype, size=body.size)
+
+
+@router.get("/media-url")
+def media_url(caller: ManagerOrAdmin, key: str = Query(max_length=512)) -> dict:
+    return campaign_media.preview_url(caller, key)
+
+
+@router.get("/warmup")
+def warmup(caller: ManagerOrAdmin, instance_ids: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006
+           daily_cap_per_number: int | None = Query(default=None, ge=1, le=100_000)) -> dict:
+    """Each number's warm-up today: how many sends it may make under the campaign's daily cap."""
+    pacing = {"daily_cap_per_number": daily_cap_per_number} if daily_cap_per_number else None
+    return {"items": campaign_media.warmup(caller, _split(instance_ids), pacing)}
+
+
 class OptOutSettingsIn(BaseModel):
     keywords: Annotated[list[Annotated[str, StringConstraints(max_length=60)]], Field(max_length=50)]
     confirmation: Annotated[str, StringConstraints(max_length=5000)]
@@ -185,6 +213,14 @@ def recipients(campaign_id: str, caller: ManagerOrAdmin, status: str | None = Qu
                limit: int = Query(default=50, ge=1, le=200)) -> dict:
     return campaigns.recipients(caller, campaign_id, status=status, cursor=cursor,
                                 limit=limit).as_json(dom.recipient_json)
+
+
+@router.post("/{campaign_id}/recipients/retry-uncertain")
+def retry_uncertain(campaign_id: str, caller: ManagerOrAdmin) -> dict:
+    """Send again the recipients whose outcome stayed uncertain (a duplicate is possible: the SPA warns)."""
+    campaigns.get(caller, campaign_id)  # another tenant's campaign: 404
+    count = campaign_reconcile.retry_uncertain(caller.tenant_id, campaign_id)
+    return {"count": count, "campaign": campaigns.view(campaigns.get(caller, campaign_id))}
 
 
 @router.get("/{campaign_id}/export.csv")

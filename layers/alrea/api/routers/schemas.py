@@ -34,6 +34,7 @@ class UserOut(BaseModel):
     department_id: str | None = None
     active: bool
     away: bool = False
+    email_verified: bool = True
     created_at: str
     updated_at: str | None = None
 
@@ -68,7 +69,8 @@ def tenant_json(t: accounts.Tenant) -> dict[str, Any]:
 
 def user_json(u: accounts.User) -> dict[str, Any]:
     return {"id": u.user_id, "name": u.name, "email": u.email, "role": u.role, "department_id": u.department_id,
-            "active": bool(u.active), "away": bool(u.away), "created_at": u.created_at, "updated_at": u.updated_at}
+            "active": bool(u.active), "away": bool(u.away), "email_verified": bool(u.email_verified),
+            "created_at": u.created_at, "updated_at": u.updated_at}
 
 
 def department_json(d: accounts.Department) -> dict[str, Any]:

@@ -1,14 +1,13 @@
-import { Loader2, LogIn } from "lucide-react";
+import { LogIn } from "lucide-react";
 import { useState, type FormEvent } from "react";
-import { Navigate, useLocation, useNavigate } from "react-router-dom";
+import { Link, Navigate, useLocation, useNavigate } from "react-router-dom";
 
-import { EvolutionCredit } from "@/components/EvolutionCredit";
-import { Logo } from "@/components/layout/Sidebar";
-import { Button } from "@/components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { useAuth } from "@/stores/auth";
+
+import { AuthLayout } from "../components/AuthLayout";
+import { SubmitButton } from "../components/SubmitButton";
 
 function safeRedirect(from: unknown): string {
   // Only same-app paths: never bounce to another origin or back to /login.
@@ -23,8 +22,9 @@ export function LoginPage() {
   const login = useAuth((s) => s.login);
   const navigate = useNavigate();
   const location = useLocation();
-  const target = safeRedirect((location.state as { from?: unknown } | null)?.from);
-  const [email, setEmail] = useState("");
+  const state = location.state as { from?: unknown; email?: unknown } | null;
+  const target = safeRedirect(state?.from);
+  const [email, setEmail] = useState(typeof state?.email === "string" ? state.email : "");
   const [password, setPassword] = useState("");
   const [submitting, setSubmitting] = useState(false);
 
@@ -44,49 +44,54 @@ export function LoginPage() {
   }
 
   return (
-    <div className="bg-muted/40 flex min-h-dvh flex-col items-center justify-center gap-6 p-4">
-      <Logo />
-      <Card className="w-full max-w-sm">
-        <CardHeader>
-          <CardTitle className="text-xl">Entrar</CardTitle>
-          <CardDescription>Acesse sua conta do ALREA Flow</CardDescription>
-        </CardHeader>
-        <CardContent>
-          <form className="grid gap-4" onSubmit={onSubmit} aria-label="Entrar">
-            <div className="grid gap-2">
-              <Label htmlFor="email">E-mail</Label>
-              <Input
-                id="email"
-                name="email"
-                type="email"
-                autoComplete="username"
-                placeholder="voce@empresa.com.br"
-                required
-                autoFocus
-                value={email}
-                onChange={(e) => setEmail(e.target.value)}
-              />
-            </div>
-            <div className="grid gap-2">
-              <Label htmlFor="password">Senha</Label>
-              <Input
-                id="password"
-                name="password"
-                type="password"
-                autoComplete="current-password"
-                required
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            </div>
-            <Button type="submit" className="w-full" disabled={submitting}>
-              {submitting ? <Loader2 className="animate-spin" /> : <LogIn />}
-              Entrar
-            </Button>
-          </form>
-        </CardContent>
-      </Card>
-      <EvolutionCredit variant="compact" />
-    </div>
+    <AuthLayout
+      title="Entrar"
+      description="Acesse sua conta do ALREA Flow"
+      footer={
+        <span>
+          Ainda não tem conta?{" "}
+          <Link to="/cadastro" className="text-primary font-medium hover:underline">
+            Criar conta grátis
+          </Link>
+        </span>
+      }
+    >
+      <form className="grid gap-4" onSubmit={onSubmit} aria-label="Entrar">
+        <div className="grid gap-2">
+          <Label htmlFor="email">E-mail</Label>
+          <Input
+            id="email"
+            name="email"
+            type="email"
+            autoComplete="username"
+            placeholder="voce@empresa.com.br"
+            required
+            autoFocus
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </div>
+        <div className="grid gap-2">
+          <div className="flex items-center justify-between">
+            <Label htmlFor="password">Senha</Label>
+            <Link to="/esqueci-senha" className="text-primary text-xs font-medium hover:underline">
+              Esqueci minha senha
+            </Link>
+          </div>
+          <Input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </div>
+        <SubmitButton pending={submitting} icon={<LogIn />}>
+          Entrar
+        </SubmitButton>
+      </form>
+    </AuthLayout>
   );
 }

@@ -1,7 +1,8 @@
 /** Recipients of a campaign, filtered by status, a page at a time ("Carregar mais"). */
-import { Loader2 } from "lucide-react";
+import { Loader2, RotateCcw } from "lucide-react";
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState } from "react";
 
+import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { Button } from "@/components/ui/button";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -34,6 +35,8 @@ export const RecipientsTable = forwardRef<RecipientsTableHandle, Props>(function
   const [loadingMore, setLoadingMore] = useState(false);
   const pages = useRef(1);
   const seq = useRef(0);
+  const [confirming, setConfirming] = useState(false);
+  const uncertain = items.filter((r) => r.uncertain).length;
 
   const loadFirst = useCallback(async () => {
     const id = ++seq.current;
@@ -99,7 +102,25 @@ export const RecipientsTable = forwardRef<RecipientsTableHandle, Props>(function
             ))}
           </SelectContent>
         </Select>
+        {uncertain ? (
+          <Button variant="outline" size="sm" className="ml-auto" onClick={() => setConfirming(true)}>
+            <RotateCcw />
+            Reenviar incertos
+          </Button>
+        ) : null}
       </div>
+      <ConfirmDialog
+        open={confirming}
+        onClose={() => setConfirming(false)}
+        title="Reenviar destinatários com resultado incerto?"
+        description="Não foi possível confirmar se a mensagem chegou a esses contatos. Alguns podem já tê-la recebido: ao reenviar, eles podem receber a mensagem duas vezes."
+        cancelLabel="Cancelar"
+        confirmLabel="Reenviar mesmo assim"
+        icon={<RotateCcw />}
+        onConfirm={() => campaignsApi.retryUncertain(campaignId)}
+        successMessage="Os destinatários incertos serão reenviados."
+        onDone={() => void loadFirst()}
+      />
       <div className="rounded-md border">
         <Table data-testid="recipients-table">
           <TableHeader>

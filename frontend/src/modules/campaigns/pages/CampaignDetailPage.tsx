@@ -10,7 +10,8 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useApiQuery } from "@/hooks/useApiQuery";
-import { useResync } from "@/hooks/useRealtime";
+import { useRealtimeEvent, useResync } from "@/hooks/useRealtime";
+import { ReadOnlyHint, useReadOnly } from "@/modules/billing";
 
 import { campaignsApi, downloadBlob, type CampaignAction } from "../api";
 import { CampaignStatusBadge } from "../components/CampaignStatusBadge";
@@ -46,6 +47,7 @@ const ACTION_DONE: Record<CampaignAction, string> = {
 };
 
 export function CampaignDetailPage() {
+  const readOnly = useReadOnly() !== null;
   const { id = "" } = useParams();
   const navigate = useNavigate();
   const query = useApiQuery((signal) => campaignsApi.get(id, signal), [id]);
@@ -80,6 +82,14 @@ export function CampaignDetailPage() {
   }, [refetchCampaign, refetchTimeline]);
 
   useResync(refreshAll);
+
+  // a number left the campaign and its contacts moved to the others: say so while the person watches
+  const [failover, setFailover] = useState<string[]>([]);
+  useRealtimeEvent("campaign_alert", (event) => {
+    if (event.campaign_id !== id || event.reason !== "failover" || typeof event.message !== "string") return;
+    const message = event.message;
+    setFailover((prev) => (prev.includes(message) ? prev : [...prev, message]));
+  });
 
   useCampaignProgress((event) => {
     if (event.campaign_id !== id) return;
@@ -239,10 +249,12 @@ export function CampaignDetailPage() {
                     Editar
                   </Link>
                 </Button>
-                <Button onClick={() => void act("start")} disabled={disabled}>
-                  {spin("start") ?? <Play />}
-                  {campaign.schedule_at ? "Agendar" : "Iniciar"}
-                </Button>
+                <ReadOnlyHint>
+                  <Button onClick={() => void act("start")} disabled={disabled || readOnly}>
+                    {spin("start") ?? <Play />}
+                    {campaign.schedule_at ? "Agendar" : "Iniciar"}
+                  </Button>
+                </ReadOnlyHint>
               </>
             ) : null}
             {campaign.status === "running" ? (
@@ -288,6 +300,16 @@ export function CampaignDetailPage() {
           <Clock className="size-4 shrink-0" /> {waiting}
         </div>
       ) : null}
+      {failover.map((message) => (
+        <div
+          key={message}
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-800"
+          role="status"
+          data-testid="campaign-failover"
+        >
+          {message}
+        </div>
+      ))}
       {campaign.status === "paused" && campaign.failure_reason ? (
         <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-800" role="alert">
           Pausada automaticamente: {campaign.failure_reason}

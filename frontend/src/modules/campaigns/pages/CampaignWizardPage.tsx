@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { cn } from "@/lib/utils";
+import { ReadOnlyHint, useReadOnly } from "@/modules/billing";
 
 import { campaignsApi } from "../api";
 import { AudienceStep } from "../components/wizard/AudienceStep";
@@ -20,6 +21,7 @@ import { ScheduleStep } from "../components/wizard/ScheduleStep";
 import { STEPS, draftFromCampaign, draftToInput, emptyDraft, stepProblem, type Draft } from "../stores/draft";
 
 export function CampaignWizardPage() {
+  const readOnly = useReadOnly() !== null;
   const { id: editingId } = useParams();
   const navigate = useNavigate();
   const [draft, setDraft] = useState<Draft>(emptyDraft);
@@ -166,10 +168,12 @@ export function CampaignWizardPage() {
                   {saving === "draft" ? <Loader2 className="animate-spin" /> : <Save />}
                   Salvar rascunho
                 </Button>
-                <Button onClick={() => void save(true)} disabled={saving !== null}>
-                  {saving === "start" ? <Loader2 className="animate-spin" /> : <Play />}
-                  {draft.scheduleMode === "later" ? "Agendar campanha" : "Iniciar campanha"}
-                </Button>
+                <ReadOnlyHint>
+                  <Button onClick={() => void save(true)} disabled={saving !== null || readOnly}>
+                    {saving === "start" ? <Loader2 className="animate-spin" /> : <Play />}
+                    {draft.scheduleMode === "later" ? "Agendar campanha" : "Iniciar campanha"}
+                  </Button>
+                </ReadOnlyHint>
               </div>
             ) : (
               <Button onClick={next}>

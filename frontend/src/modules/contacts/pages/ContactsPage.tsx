@@ -16,6 +16,7 @@ import { useResync } from "@/hooks/useRealtime";
 import { api } from "@/lib/api";
 import { plural } from "@/lib/plural";
 import { useAuth } from "@/stores/auth";
+import { ReadOnlyHint, useReadOnly } from "@/modules/billing";
 
 import { contactsApi } from "../api";
 import { ContactDrawer } from "../components/ContactDrawer";
@@ -28,6 +29,7 @@ import { SOURCE_LABELS, type Contact, type ContactFilter, type FieldDef, type Ta
 const SELECT = "border-input bg-background h-9 rounded-md border px-2 text-sm";
 
 export function ContactsPage() {
+  const readOnly = useReadOnly() !== null;
   const role = useAuth((s) => s.user?.role);
   const canImport = role === "admin" || role === "manager";
   const [q, setQ] = useState("");
@@ -125,10 +127,12 @@ export function ContactsPage() {
               Novo contato
             </Button>
             {canImport && (
-              <Button onClick={() => setImporting(true)}>
-                <Upload />
-                Importar CSV
-              </Button>
+              <ReadOnlyHint>
+                <Button onClick={() => setImporting(true)} disabled={readOnly}>
+                  <Upload />
+                  Importar CSV
+                </Button>
+              </ReadOnlyHint>
             )}
           </div>
         }

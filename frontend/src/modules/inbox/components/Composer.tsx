@@ -4,6 +4,7 @@ import { toast } from "sonner";
 
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
+import { ReadOnlyHint, useReadOnly } from "@/modules/billing";
 
 import { inboxApi } from "../api";
 import { useTypingNotifier } from "../hooks/useActivity";
@@ -45,6 +46,7 @@ function useQuickReplies(prefix: string | null): QuickReply[] {
 }
 
 export function Composer({ conversationId, disabled }: { conversationId: string; disabled?: boolean }) {
+  const readOnly = useReadOnly() !== null;
   const [text, setText] = useState("");
   const [note, setNote] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -238,9 +240,11 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
             onRecorded={(r) => void upload.send({ file: r.blob, fileName: r.fileName, mimetype: r.mimetype, ptt: true })}
           />
         )}
-        <Button type="button" size="icon" aria-label="Enviar" disabled={disabled || busy || !text.trim()} onClick={() => void send()}>
-          {busy ? <Loader2 className="animate-spin" /> : <SendHorizontal />}
-        </Button>
+        <ReadOnlyHint>
+          <Button type="button" size="icon" aria-label="Enviar" disabled={disabled || readOnly || busy || !text.trim()} onClick={() => void send()}>
+            {busy ? <Loader2 className="animate-spin" /> : <SendHorizontal />}
+          </Button>
+        </ReadOnlyHint>
       </div>
     </div>
   );

@@ -7,7 +7,7 @@ import { OptionSelect, optionsFrom } from "@/components/OptionSelect";
 import { ROLE_LABELS, type Role } from "@/modules/auth/types";
 
 import { settingsApi } from "../api";
-import type { Department, NewUser, User } from "../types";
+import type { Department, Invitation, NewInvitation, User } from "../types";
 
 const NO_DEPARTMENT = "__none__";
 const ROLE_OPTIONS = optionsFrom(Object.keys(ROLE_LABELS) as Role[], ROLE_LABELS);
@@ -34,7 +34,7 @@ function DepartmentSelect({
 }
 
 /** What a user may see and do: a role, and the department they work in. */
-type Access = Pick<NewUser, "role" | "department_id">;
+type Access = Pick<NewInvitation, "role" | "department_id">;
 
 /** Papel and Departamento, the fields both dialogs share (ids `<idPrefix>-role`, `<idPrefix>-department`). */
 function AccessFields({
@@ -64,17 +64,17 @@ function AccessFields({
   );
 }
 
-interface CreateUserDialogProps {
+interface InviteUserDialogProps {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   departments: Department[];
-  onCreated: () => void;
+  onInvited: (invitation: Invitation) => void;
 }
 
-export function CreateUserDialog({ open, onOpenChange, departments, onCreated }: CreateUserDialogProps) {
+/** Invite by e-mail: the person chooses their own password through the link (7 days, single use). */
+export function InviteUserDialog({ open, onOpenChange, departments, onInvited }: InviteUserDialogProps) {
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
   const [access, setAccess] = useState<Access>({ role: "agent", department_id: null });
   const firstDepartmentId = departments[0]?.id ?? null;
 
@@ -82,44 +82,32 @@ export function CreateUserDialog({ open, onOpenChange, departments, onCreated }:
     if (open) {
       setName("");
       setEmail("");
-      setPassword("");
       // Managers and agents work inside a department: preselect the first one.
       setAccess({ role: "agent", department_id: firstDepartmentId });
     }
   }, [open, firstDepartmentId]);
 
-  // 402 (plan limit), 409 (e-mail taken), 403… are toasted by the API client; the form stays open.
+  // 403 (e-mail not verified yet), 409 (e-mail taken)… are toasted by the API client; the form stays open.
   return (
     <FormDialog
       open={open}
       onOpenChange={onOpenChange}
-      title="Novo usuário"
-      description="A pessoa entra com este e-mail e a senha definida aqui."
-      formId="create-user"
+      title="Convidar pessoa"
+      description="Enviamos um convite por e-mail; a pessoa cria a própria senha pelo link (vale 7 dias). Ela conta no limite de usuários do plano quando aceitar."
+      formId="invite-user"
       formClassName="grid gap-4"
-      submitLabel="Criar usuário"
-      onSubmit={() => settingsApi.createUser({ name: name.trim(), email: email.trim(), password, ...access })}
-      successMessage="Usuário criado"
-      onDone={onCreated}
+      submitLabel="Enviar convite"
+      onSubmit={() => settingsApi.invite({ name: name.trim(), email: email.trim(), ...access })}
+      onDone={onInvited}
     >
-      <FormField id="user-name" label="Nome">
-        <Input required value={name} onChange={(e) => setName(e.target.value)} />
+      <FormField id="invite-name" label="Nome">
+        <Input required maxLength={120} value={name} onChange={(e) => setName(e.target.value)} />
       </FormField>
-      <FormField id="user-email" label="E-mail">
+      <FormField id="invite-email" label="E-mail">
         <Input type="email" required autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
       </FormField>
-      <FormField id="user-password" label="Senha" hint="Mínimo de 8 caracteres.">
-        <Input
-          type="password"
-          required
-          minLength={8}
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-      </FormField>
       <div className="grid gap-4 sm:grid-cols-2">
-        <AccessFields idPrefix="user" value={access} onChange={setAccess} departments={departments} />
+        <AccessFields idPrefix="invite" value={access} onChange={setAccess} departments={departments} />
       </div>
     </FormDialog>
   );

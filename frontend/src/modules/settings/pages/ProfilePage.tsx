@@ -18,6 +18,7 @@ import { KIND_LABELS, kindsFor } from "@/modules/notifications/types";
 import { useAuth } from "@/stores/auth";
 
 import { settingsApi } from "../api";
+import { ChangePasswordCard } from "../components/ChangePasswordCard";
 
 /** The caller's own account: their name, and which notifications they want. */
 export function ProfilePage() {
@@ -82,6 +83,7 @@ export function ProfilePage() {
           </form>
         </CardContent>
       </Card>
+      <ChangePasswordCard />
       <Card>
         <CardHeader>
           <CardTitle>Notificações</CardTitle>

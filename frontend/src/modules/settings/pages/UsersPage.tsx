@@ -1,4 +1,4 @@
-import { Pencil, Plus, UserCheck, UserX, Users } from "lucide-react";
+import { MailPlus, Pencil, UserCheck, UserX, Users } from "lucide-react";
 import { useMemo, useState } from "react";
 import { toast } from "sonner";
 
@@ -18,15 +18,17 @@ import { roleLabel } from "@/modules/auth/types";
 import { useAuth } from "@/stores/auth";
 
 import { settingsApi } from "../api";
-import { CreateUserDialog, EditUserDialog } from "../components/UserDialogs";
-import { useDepartments, useUsers } from "../hooks/useSettingsData";
-import type { User } from "../types";
+import { PendingInvitations } from "../components/PendingInvitations";
+import { EditUserDialog, InviteUserDialog } from "../components/UserDialogs";
+import { useDepartments, useInvitations, useUsers } from "../hooks/useSettingsData";
+import type { Invitation, User } from "../types";
 
 export function UsersPage() {
   const me = useAuth((s) => s.user);
   const users = useUsers();
   const departments = useDepartments();
-  const [creating, setCreating] = useState(false);
+  const invitations = useInvitations();
+  const [inviting, setInviting] = useState(false);
   const [editing, setEditing] = useState<User | null>(null);
 
   const deptName = useMemo(() => {
@@ -46,17 +48,28 @@ export function UsersPage() {
 
   const list = users.data ?? [];
 
+  async function invited(invitation: Invitation) {
+    if (invitation.sent === false) toast.warning(`Convite salvo, mas o e-mail para ${invitation.email} não saiu. Use "Reenviar".`);
+    else toast.success(`Convite enviado para ${invitation.email}`);
+    await invitations.refetch();
+  }
+
   return (
     <Page>
       <PageHeader
         title="Usuários"
         description="Quem acessa o ALREA Flow da sua empresa, com papel e departamento."
         actions={
-          <Button onClick={() => setCreating(true)}>
-            <Plus />
-            Novo usuário
+          <Button onClick={() => setInviting(true)}>
+            <MailPlus />
+            Convidar pessoa
           </Button>
         }
+      />
+      <PendingInvitations
+        invitations={invitations.data ?? []}
+        deptName={deptName}
+        onChanged={() => void invitations.refetch()}
       />
       {users.loading ? (
         <Card className="gap-3 p-4">
@@ -67,7 +80,7 @@ export function UsersPage() {
       ) : users.failed ? (
         <ErrorState what="os usuários" onRetry={users.refetch} />
       ) : list.length === 0 ? (
-        <EmptyState icon={Users} title="Nenhum usuário" description="Crie o primeiro usuário da equipe." />
+        <EmptyState icon={Users} title="Nenhum usuário" description="Convide a primeira pessoa da equipe." />
       ) : (
         <Card className="py-0">
           <Table data-testid="users-table">
@@ -129,11 +142,11 @@ export function UsersPage() {
           </Table>
         </Card>
       )}
-      <CreateUserDialog
-        open={creating}
-        onOpenChange={setCreating}
+      <InviteUserDialog
+        open={inviting}
+        onOpenChange={setInviting}
         departments={departments.data ?? []}
-        onCreated={() => void users.refetch()}
+        onInvited={(invitation) => void invited(invitation)}
       />
       <EditUserDialog
         user={editing}

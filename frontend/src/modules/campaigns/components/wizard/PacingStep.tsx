@@ -1,5 +1,6 @@
 import { FormField } from "@/components/FormField";
 import { Input } from "@/components/ui/input";
+import { Switch } from "@/components/ui/switch";
 import { cn } from "@/lib/utils";
 
 import { WEEKDAYS } from "../../format";
@@ -124,6 +125,22 @@ export function PacingStep({ draft, onChange }: { draft: Draft; onChange: (patch
           onValue={(n) => onChange({ replyWindowH: n })}
         />
       </div>
+
+      <label className="flex items-start gap-3 text-sm">
+        <Switch
+          checked={p.warmup !== false}
+          onCheckedChange={(on) => set({ warmup: on })}
+          aria-label="Aquecer números novos"
+        />
+        <span>
+          <span className="font-medium">Aquecer números novos</span>
+          <span className="text-muted-foreground block text-xs">
+            Números conectados há menos de {p.warmup_days ?? 14} dias começam com {p.warmup_first_day ?? 20} envios
+            no primeiro dia e dobram a cada dia até o limite diário — números novos são os que o WhatsApp bloqueia
+            primeiro.
+          </span>
+        </span>
+      </label>
     </div>
   );
 }
