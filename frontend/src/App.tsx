@@ -26,6 +26,7 @@ import {
   PrivacyPage,
   ProfilePage,
   QuickRepliesPage,
+  SensePage,
   UsersPage,
   WebhooksPage,
 } from "@/modules/settings";
@@ -43,11 +44,14 @@ function gated(product: Product, Module: ComponentType) {
   };
 }
 
-/** Home: the inbox, or for a tenant without Flow (API Only) its API settings (admins) or "Sobre". */
+/** Home: admins and managers land on the dashboard, attendants in the inbox; a tenant without Flow (API Only)
+ * on its API settings (admins) or "Sobre". */
 function Home() {
   const flow = useUserAccess("flow").allowed;
-  const isAdmin = useAuth((s) => s.user?.role === "admin");
-  return <Navigate to={flow ? "/inbox" : isAdmin ? "/settings/api" : "/settings/about"} replace />;
+  const role = useAuth((s) => s.user?.role);
+  const staff = role === "admin" || role === "manager";
+  if (!flow) return <Navigate to={role === "admin" ? "/settings/api" : "/settings/about"} replace />;
+  return <Navigate to={staff ? "/dashboard" : "/inbox"} replace />;
 }
 
 function SettingsIndex() {
@@ -71,6 +75,19 @@ export const router = createBrowserRouter([
         element: <AppShell />,
         children: [
           { index: true, element: <Home /> },
+          {
+            element: <RequireStaff />,
+            children: [
+              {
+                path: "dashboard",
+                lazy: async () => ({ Component: (await import("@/modules/reports")).DashboardPage }),
+              },
+              {
+                path: "reports/numbers/:numberId?",
+                lazy: async () => ({ Component: (await import("@/modules/reports")).NumbersHealthPage }),
+              },
+            ],
+          },
           {
             path: "inbox/:conversationId?",
             lazy: async () => ({ Component: gated("flow", (await import("@/modules/inbox")).InboxPage) }),
@@ -100,6 +117,7 @@ export const router = createBrowserRouter([
                   { path: "privacy", element: <PrivacyPage /> },
                   { path: "api", element: <ProductGate product="api"><ApiKeysPage /></ProductGate> },
                   { path: "webhooks", element: <ProductGate product="api"><WebhooksPage /></ProductGate> },
+                  { path: "sense", element: <ProductGate product="sense"><SensePage /></ProductGate> },
                   { path: "billing", element: <BillingPage /> },
                 ],
               },

@@ -177,7 +177,7 @@ class Functions(Construct):
                         "execution names are only known at runtime.")
         if drives or consumes_tokens:
             p.state_machine.grant_task_response(function)
-        if isinstance(fn.trigger, (Rest, WebSocket)):
+        if isinstance(fn.trigger, (Rest, WebSocket)) or fn.unseals_secrets:
             p.jwt_secret.grant_read(function)
         if fn.calls_evolution:
             p.evolution_api_key.grant_read(function)

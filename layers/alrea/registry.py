@@ -55,6 +55,7 @@ class Function:
     pushes: bool = False
     calls_evolution: bool = False
     drives_state_machine: bool = False
+    unseals_secrets: bool = False  # opens tenants' sealed secrets (core/secrets.unseal: reads the JWT key)
     sends_email: bool = False  # ses:SendEmail through the stack's configuration set (ports/email.py)
     calls_stripe: bool = False  # reads the Stripe secrets (ports/billing.py: checkout, portal, webhooks)
 
@@ -96,7 +97,8 @@ FUNCTIONS: tuple[Function, ...] = (
              writes_table=False, publishes=("webhook_inbound",)),
     Function("webhook_process", Queue("webhook_inbound", batch_size=10),
              "Processes queued Evolution webhooks into conversations, messages, contacts; pushes updates",
-             timeout_s=60, publishes=("chat_download_attachment", "chat_fetch_profile_pic", "webhook_delivery"),
+             timeout_s=60, publishes=("chat_download_attachment", "chat_fetch_profile_pic", "webhook_delivery",
+                                      "sense_analyze"),
              pushes=True,
              calls_evolution=True),
     Function("chat_send", Queue("chat_send_message", batch_size=10),
@@ -130,6 +132,10 @@ FUNCTIONS: tuple[Function, ...] = (
     Function("privacy_tenant_deletion", Schedule("rate(1 hour)", every_s=3600),
              "LGPD: purges tenants whose deletion grace period is over (sparse due index, no Scan)",
              memory_mb=512, timeout_s=900, uses_bucket=True),
+    Function("analyze", Queue("sense_analyze", batch_size=10),
+             "Sense: labels inbound texts (built-in lexicon or the tenant's HTTP analyzer), moves the "
+             "conversation's mood, pushes message_updated, alerts managers when it turns negative",
+             timeout_s=60, pushes=True, unseals_secrets=True),
     Function("webhook_deliver", Queue("webhook_delivery", batch_size=5),
              "Outbound webhooks: one signed POST per attempt to a partner's endpoint; retries re-publish delayed",
              timeout_s=60, publishes=("webhook_delivery",), pushes=True),

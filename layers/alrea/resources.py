@@ -79,6 +79,8 @@ QUEUES: dict[str, QueueDef] = {
                  description="S3 ObjectCreated events of uploaded contact CSV files"),
         QueueDef("privacy_export", visibility_timeout_s=900, max_receive_count=3,
                  description="LGPD tenant exports: one zip of JSON Lines per request"),
+        QueueDef("sense_analyze", fifo=True, visibility_timeout_s=60, max_receive_count=5,
+                 description="Sense: inbound texts to analyse, grouped per conversation (in order)"),
         QueueDef("webhook_delivery", visibility_timeout_s=60, max_receive_count=5,
                  description="outbound webhook attempts (a retry re-publishes with a delay and not_before)"),
     )

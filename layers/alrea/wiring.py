@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from alrea.core.config import get_settings
 
 if TYPE_CHECKING:
+    from alrea.ports.analyzer import Analyzer
     from alrea.ports.billing import PaymentProvider
     from alrea.ports.bus import Bus
     from alrea.ports.email import Email
@@ -136,6 +137,16 @@ def webhook_sender() -> WebhookSender:
     return rt.webhooks
 
 
+def build_analyzer(adapter: str, url: str | None = None, secret: str | None = None,
+                   model: str | None = None) -> Analyzer:
+    """Sense's analyzer for a tenant's settings: the built-in lexicon, or the HTTP endpoint they configured."""
+    if adapter == "http" and url:
+        from alrea.adapters.sense.http import HttpAnalyzer
+
+        return HttpAnalyzer(url, secret, model=model, timeout_s=get_settings().sense_timeout_s)
+    from alrea.adapters.sense.lexicon import LexiconAnalyzer
+
+    return LexiconAnalyzer()
 def build_payments() -> PaymentProvider:
     from alrea.adapters.stripe_billing import StripeProvider
 

@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import re
+
 import httpx
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -27,6 +29,20 @@ def log_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Senha").fill(password)
     page.get_by_role("button", name="Entrar").click()
+
+
+def open_inbox(page: Page) -> None:
+    """After logging in: admins and managers land on the dashboard (issue 17), attendants in the inbox; go to
+    the inbox either way (through the menu, no reload; on a phone, where the menu is a drawer, by its URL)."""
+    expect(page).to_have_url(re.compile(r"/(dashboard|inbox)$"))
+    if page.url.rstrip("/").endswith("/dashboard"):
+        expect(page.get_by_role("heading", name="Painel")).to_be_visible()
+        link = page.get_by_role("complementary", name="Menu principal").get_by_role("link", name="Flow Chat")
+        if link.is_visible():
+            link.click()
+        else:
+            page.goto("/inbox")
+    expect(page).to_have_url(re.compile(r"/inbox$"))
 
 
 def items(data) -> list:

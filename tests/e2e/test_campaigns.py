@@ -19,7 +19,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from browsing import shot as _shot
+from browsing import shot as _shot, open_inbox
 
 pytestmark = pytest.mark.e2e
 
@@ -122,7 +122,7 @@ def test_campaign_wizard_live_progress_pause_resume_complete(page: Page, platfor
     page.get_by_label("E-mail").fill(platform.admin_email)
     page.get_by_label("Senha").fill(platform.password)
     page.get_by_role("button", name="Entrar").click()
-    expect(page).to_have_url(re.compile(r"/inbox$"))
+    open_inbox(page)
     page.get_by_role("complementary", name="Menu principal").get_by_role("link", name="Campanhas").click()
     expect(page).to_have_url(re.compile(r"/campaigns$"))
     page.get_by_role("link", name="Nova campanha").first.click()

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from browsing import shot as _shot
+from browsing import shot as _shot, open_inbox
 from browsing import log_in
 
 pytestmark = pytest.mark.e2e
@@ -53,7 +53,7 @@ def test_import_wizard_progress_error_report_tag_filter_and_opt_out(page: Page, 
 
     page.goto("/login")
     log_in(page, platform.admin_email, platform.password)
-    expect(page).to_have_url(re.compile(r"/inbox"))
+    open_inbox(page)
     page.goto("/contacts")
     expect(page.get_by_role("heading", name="Contatos")).to_be_visible()
 

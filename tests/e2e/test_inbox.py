@@ -14,7 +14,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from browsing import api_login, items
+from browsing import api_login, items, open_inbox
 from browsing import shot as _shot
 
 pytestmark = pytest.mark.e2e
@@ -39,7 +39,7 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Senha").fill(password)
     page.get_by_role("button", name="Entrar").click()
-    expect(page).to_have_url(re.compile(r"/inbox$"))
+    open_inbox(page)
     expect(page.get_by_test_id("connection-indicator")).to_have_attribute("data-status", "connected",
                                                                           timeout=LIVE_TIMEOUT_MS)
 

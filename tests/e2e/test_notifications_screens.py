@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from browsing import api_login, items, log_in, shot
+from browsing import api_login, items, log_in, shot, open_inbox
 
 pytestmark = pytest.mark.e2e
 PREFIX = "notifications"
@@ -39,7 +39,7 @@ def _conversation_of(api: httpx.Client, phone: str) -> str:
 def test_bell_counts_an_assignment_made_while_the_agent_is_elsewhere(page: Page, platform, page_errors):
     page.goto("/login")
     log_in(page, platform.agent_email, platform.password)
-    expect(page).to_have_url(re.compile(r"/inbox$"))
+    open_inbox(page)
     sidebar = page.get_by_role("complementary", name="Menu principal")
     # an agent's menu has no Campanhas (it would only lead to "Acesso restrito")
     expect(sidebar.get_by_role("link", name="Campanhas")).to_have_count(0)
@@ -84,7 +84,7 @@ def test_admin_creates_edits_deletes_a_quick_reply_and_uses_it_in_a_chat(page: P
 
     page.goto("/login")
     log_in(page, platform.admin_email, platform.password)
-    expect(page).to_have_url(re.compile(r"/inbox$"))
+    open_inbox(page)
     page.get_by_role("complementary", name="Menu principal").get_by_role("link", name="Respostas rápidas").click()
     expect(page).to_have_url(re.compile(r"/settings/quick-replies$"))
 
@@ -151,7 +151,7 @@ def test_new_tenant_onboarding_auto_pause_alert_and_number_removal(page: Page, p
 
     page.goto("/login")
     log_in(page, email, password)
-    expect(page).to_have_url(re.compile(r"/inbox$"))
+    open_inbox(page)
     onboarding = page.get_by_test_id("onboarding")
     expect(onboarding).to_be_visible()
     expect(page.get_by_test_id("onboarding-progress")).to_have_text("0 de 4")
@@ -245,7 +245,7 @@ def test_profile_contacts_and_pt_br_validation(page: Page, platform, page_errors
     message = page.get_by_label("E-mail").evaluate("el => el.validationMessage")
     assert message == "Preencha este campo.", message
     log_in(page, platform.manager_email, platform.password)
-    expect(page).to_have_url(re.compile(r"/inbox$"))
+    open_inbox(page)
     page.get_by_test_id("user-menu").click()
     expect(page.get_by_role("menu")).to_contain_text("Gerente")
     page.get_by_role("menuitem", name="Meu perfil").click()

@@ -10,7 +10,7 @@ import uuid
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from browsing import api_login
+from browsing import api_login, open_inbox
 from browsing import shot as _shot
 from test_inbox import LIVE_TIMEOUT_MS, conversation_row, new_phone
 
@@ -39,7 +39,7 @@ def sign_in(page: Page, platform) -> None:
     page.get_by_label("E-mail").fill(platform.admin_email)
     page.get_by_label("Senha").fill(platform.password)
     page.get_by_role("button", name="Entrar").click()
-    expect(page).to_have_url(re.compile(r"/inbox$"))
+    open_inbox(page)
 
 
 def assert_on_screen(locator: Locator) -> None:

@@ -14,7 +14,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from browsing import api_login, items, log_in
+from browsing import api_login, items, log_in, open_inbox
 from browsing import shot as _shot
 
 pytestmark = pytest.mark.e2e
@@ -29,7 +29,7 @@ def shot(page: Page, name: str) -> None:
 def sign_in_as_admin(page: Page, platform) -> None:
     page.goto("/login")
     log_in(page, platform.admin_email, platform.password)
-    expect(page).to_have_url(re.compile(r"/inbox$"))
+    open_inbox(page)
 
 
 def sidebar_link(page: Page, label: str):

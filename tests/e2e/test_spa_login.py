@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from browsing import shot as _shot
+from browsing import shot as _shot, open_inbox
 from browsing import log_in
 
 pytestmark = pytest.mark.e2e
@@ -33,8 +33,9 @@ def test_admin_signs_in_sees_live_shell_credits_and_team(page: Page, platform, p
 
     log_in(page, admin, password)
 
-    # The shell: lands on the inbox, products in the sidebar, the realtime channel comes up.
-    expect(page).to_have_url(re.compile(r"/inbox$"))
+    # The shell: an admin lands on the dashboard (issue 17), products in the sidebar, the realtime channel comes up.
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    open_inbox(page)
     expect(page.get_by_test_id("app-shell")).to_be_visible()
     sidebar = page.get_by_role("complementary", name="Menu principal")
     for label in ("Flow Chat", "Contatos", "Campanhas", "Usuários", "Departamentos", "Números", "Sobre"):
@@ -106,7 +107,7 @@ def test_agent_sees_no_admin_settings(page: Page, platform):
     agent, password = platform.agent_email, platform.password
     page.goto("/login")
     log_in(page, agent, password)
-    expect(page).to_have_url(re.compile(r"/inbox$"))
+    open_inbox(page)
     sidebar = page.get_by_role("complementary", name="Menu principal")
     expect(sidebar.get_by_role("link", name="Sobre")).to_be_visible()
     expect(sidebar.get_by_role("link", name="Usuários")).to_have_count(0)

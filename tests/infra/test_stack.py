@@ -237,7 +237,8 @@ def test_grants_follow_the_registry_flags(synth):
         assert ("dynamodb:PutItem" in actions) is fn.writes_table, fn.name
         assert ("dynamodb:Query" in actions) is fn.reads_table, fn.name
         verifies_tokens = isinstance(fn.trigger, (Rest, WebSocket))
-        reads_secrets = verifies_tokens or fn.calls_evolution  # the JWT key / the Evolution key
+        # the JWT key (tokens; tenants' sealed secrets) / the Evolution key
+        reads_secrets = verifies_tokens or fn.unseals_secrets or fn.calls_evolution
         assert ("secretsmanager:GetSecretValue" in actions) is reads_secrets, fn.name
         sent_to = set()
         for st in statements_with(statements, "sqs:SendMessage"):

@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     webhook_retry_scale: float = 1.0  # multiplies domain.webhooks.RETRY_SCHEDULE_S (tests shrink it)
     webhook_endpoint_cache_s: float = 30.0  # how stale a process's view of a tenant's endpoints may be
     webhook_disable_after_s: int = 24 * 3600
+    sense_timeout_s: float = 5.0  # the HTTP analyzer's timeout (services/sense.py)
+    sense_settings_cache_s: float = 30.0  # how stale a process's view of a tenant's Sense on/off may be
     # transactional e-mail (ports/email.py): "ses" or "sink" (the local mail sink); empty: the sink on the
     # local stages, SES elsewhere
     email: str = ""

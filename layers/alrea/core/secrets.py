@@ -34,6 +34,47 @@ def evolution_api_key() -> str:
     return _read(settings.evolution_api_key_arn, settings.evolution_api_key)
 
 
+# ---------------------------------------------------------------- secrets a tenant gives us (sealed at rest)
+SEALED_PREFIX = "v1."
+
+
+def _sealing_key(purpose: str) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"alrea-sealed-secrets",
+                info=f"alrea:{purpose}".encode()).derive(jwt_secret().encode())
+
+
+def seal(plain: str, purpose: str, *, context: str = "") -> str:
+    """``plain`` encrypted with AES-256-GCM under a key derived (HKDF) from the platform's secret for
+    ``purpose``; ``context`` (e.g. the tenant id) is bound as associated data, so a sealed value copied to
+    another tenant does not open. Rotating the platform secret makes sealed values unreadable: they must be
+    entered again (the settings say "não configurado")."""
+    import base64
+    import os
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = os.urandom(12)
+    box = AESGCM(_sealing_key(purpose)).encrypt(nonce, plain.encode(), context.encode())
+    return SEALED_PREFIX + base64.b64encode(nonce + box).decode()
+
+
+def unseal(sealed: str, purpose: str, *, context: str = "") -> str | None:
+    """The plain value of ``seal``'s answer; None when it does not open (tampered, another key or context)."""
+    import base64
+
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    if not sealed.startswith(SEALED_PREFIX):
+        return None
+    try:
+        raw = base64.b64decode(sealed[len(SEALED_PREFIX):].encode(), validate=True)
+        return AESGCM(_sealing_key(purpose)).decrypt(raw[:12], raw[12:], context.encode()).decode()
+    except (InvalidTag, ValueError):
+        return None
 def stripe_secret_key() -> str:
     """The Stripe API secret key (``sk_...``) the billing adapter calls Stripe with."""
     settings = get_settings()

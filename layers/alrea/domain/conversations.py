@@ -41,6 +41,10 @@ class Conversation:
     created_at: str | None = None
     updated_at: str | None = None
     activity_key: str = ""
+    opened_at: str | None = None  # reports: when it was last opened
+    mood: str | None = None  # Sense: the rolling mood of the customer's messages (pos | neu | neg)
+    mood_score: float | None = None
+    mood_samples: int = 0
 
     def but(self, **changes: Any) -> Conversation:
         return replace(self, **changes)
@@ -57,7 +61,7 @@ class Route:
 
 def conversation_view(c: Any) -> dict[str, Any]:
     """The wire shape of a conversation (API answers and pushed events alike)."""
-    return {
+    view = {
         "id": c.id, "instance_id": c.instance_id, "chat_jid": c.chat_jid, "is_group": c.is_group,
         "contact_key": c.contact_key, "contact_name": c.display_name or c.contact_name,
         "phone": c.phone,
@@ -70,6 +74,9 @@ def conversation_view(c: Any) -> dict[str, Any]:
         "department_id": c.department_id, "assigned_user_id": c.assigned_user_id,
         "assigned_user_name": c.assigned_user_name, "tags": list(c.tags or []),
     }
+    if getattr(c, "mood", None):  # Sense: the customer's rolling mood
+        view.update(mood=c.mood, mood_score=float(c.mood_score) if c.mood_score is not None else None)
+    return view
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,7 @@ class ListFilters:
     instance_id: str | None = None
     q: str | None = None
     view: str | None = None  # "inbox": the default view (queue + my open chats)
+    mood: str | None = None  # Sense: "neg" = "clientes insatisfeitos"
     sort: str = "newest"  # "newest" | "oldest"
 
 

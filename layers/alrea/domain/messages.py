@@ -130,9 +130,15 @@ class Message:
     failure_reason: str | None = None
     sending: bool | None = None
     ttl: int | None = None
+    sentiment: str | None = None  # Sense: "pos" | "neu" | "neg" (inbound texts of tenants with Sense)
+    sentiment_score: float | None = None
 
 
 OUR_SENDS = ("inbox", "api")  # sources of the messages we send: the inbox's agents and partners (/v1/messages)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if value is not None else None
 
 
 def message_view(m: Any) -> dict[str, Any]:
@@ -152,6 +158,8 @@ def message_view(m: Any) -> dict[str, Any]:
         "deleted": bool(m.deleted), "deleted_at": m.deleted_at, "sent_at": m.sent_at,
         "created_at": m.created_at, "status_at": m.status_at,
     }
+    if getattr(m, "sentiment", None):  # Sense labelled it
+        base.update(sentiment=m.sentiment, sentiment_score=_number(getattr(m, "sentiment_score", None)))
     if m.source in OUR_SENDS or m.kind == "note":  # written by us (inbox, partner API), not by WhatsApp
         base.update(wamid=m.wamid, sent_by=m.sent_by, sent_by_name=m.sent_by_name, failure_reason=m.failure_reason)
     return base

@@ -25,9 +25,11 @@ CAMPAIGN_FAILOVER = "campaign_failover"  # a number left a campaign; its recipie
 IMPORT_FINISHED = "import_finished"
 NUMBER_DISCONNECTED = "number_disconnected"
 WEBHOOK_DISABLED = "webhook_disabled"  # an outbound webhook endpoint failed for a day and was turned off
+CONVERSATION_NEGATIVE = "conversation_negative"  # Sense: a customer's mood turned negative
+NUMBER_HEALTH = "number_health"  # a number's failures spiked (reports)
 
 KINDS: tuple[str, ...] = (ASSIGNED, MENTION, CAMPAIGN_COMPLETED, CAMPAIGN_PAUSED, CAMPAIGN_FAILOVER, IMPORT_FINISHED,
-                          NUMBER_DISCONNECTED, WEBHOOK_DISABLED)
+                          NUMBER_DISCONNECTED, WEBHOOK_DISABLED, CONVERSATION_NEGATIVE, NUMBER_HEALTH)
 KEEP_FOR = timedelta(days=30)  # the item's TTL
 MAX_TITLE = 120
 MAX_BODY = 500
@@ -100,6 +102,13 @@ def clip(text: str, limit: int) -> str:
 def campaign_audience(role: str) -> bool:
     """Campaigns are the admins' and managers' business (their pages, their pushes)."""
     return role in ("admin", "manager")
+
+
+def mood_audience(role: str, department_id: str | None, conversation_department_id: str | None) -> bool:
+    """A conversation turning negative is for its department's managers (no department: the admins)."""
+    if conversation_department_id:
+        return role == "manager" and department_id == conversation_department_id
+    return role == "admin"
 
 
 def number_audience(role: str) -> bool:
@@ -188,6 +197,19 @@ def webhook_disabled(webhook_id: str, url: str, at: str) -> Draft:
                  f"O endpoint {url} falhou por 24 horas seguidas e foi desativado. Corrija-o e reative em "
                  "Configurações → Webhooks.", link="/settings/webhooks", data={"webhook_id": webhook_id},
                  dedupe=f"webhook-disabled:{webhook_id}:{at}")
+
+
+def conversation_negative(conversation_id: str, who: str, wamid: str) -> Draft:
+    return Draft(CONVERSATION_NEGATIVE, "Cliente insatisfeito",
+                 f"A conversa com {who} ficou negativa. Vale dar uma olhada.", link=f"/inbox/{conversation_id}",
+                 data={"conversation_id": conversation_id}, dedupe=f"negative:{conversation_id}:{wamid}")
+
+
+def number_health(instance_id: str, name: str, day: str) -> Draft:
+    return Draft(NUMBER_HEALTH, f"Número {clip(name, 40)} com muitas falhas",
+                 "Mais de 10% dos envios de hoje falharam. Reduza o ritmo e verifique a lista para evitar bloqueio.",
+                 link=f"/reports/numbers/{instance_id}", data={"instance_id": instance_id},
+                 dedupe=f"number-health:{instance_id}:{day}")
 
 
 def number_disconnected(instance_id: str, name: str, at: str) -> Draft:

@@ -15,6 +15,7 @@ from datetime import timedelta
 from alrea.core.clock import iso, parse_iso, utcnow
 from alrea.core.log import logger
 from alrea.domain import campaigns as dom
+from alrea.services import hooks
 from alrea.services.campaign_progress import push_progress
 from alrea.services.hooks import ConnectionChanged, MessageStored, StatusChanged
 from alrea.store import campaigns as store
@@ -45,6 +46,8 @@ def _advance(rec: dom.Recipient, olds: tuple[str, ...], new: str, at: str, **fie
     previous = rstore.advance(rec, olds, new, **fields)
     if previous is None:
         return False
+    hooks.campaign_recipients_moved(hooks.CampaignRecipientsMoved(
+        rec.tenant_id, rec.campaign_id, ((rec.variant, rec.instance_id, previous, new),)))
     deltas = dom.counter_deltas(previous, new)
     store.timeline_add(rec.tenant_id, rec.campaign_id, at, deltas)
     push_progress(store.get(rec.tenant_id, rec.campaign_id, consistent=False))

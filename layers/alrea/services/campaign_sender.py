@@ -36,6 +36,7 @@ from alrea.ports.whatsapp import (
     SendOutcomeUnknown,
     WhatsAppError,
 )
+from alrea.services import hooks
 from alrea.services.campaign_failover import fail_over
 from alrea.services.campaign_progress import push_progress
 from alrea.store import campaigns as store
@@ -120,6 +121,8 @@ class SendBatch:
                         {k: v for k, v in deltas.items() if k in store.TIMELINE_FIELDS and v > 0})
             if any(applied):
                 moved.add((tid, cid))
+                hooks.campaign_recipients_moved(hooks.CampaignRecipientsMoved(tid, cid, tuple(
+                    (o.variant, o.instance_id, dom.R_SENDING, new) for (o, _, new, _), ok in zip(items, applied) if ok)))
                 _safely("chart", cid, store.timeline_add_many, tid, cid, {m: dict(d) for m, d in minutes.items() if d})
         for tid, cid, iid in dropped:  # after the settle: the recipients it had in hand are pending again
             _safely("failover", cid, fail_over, tid, cid, iid, "disconnected")

@@ -37,7 +37,7 @@ from alrea.domain.object_keys import tenant_object_key
 from alrea.domain.roles import Principal
 from alrea.ports import whatsapp as wa
 from alrea.resources import QUEUES, tenant_key
-from alrea.services import audience, billing, message_actions, retention, search
+from alrea.services import audience, billing, hooks, message_actions, retention, search
 from alrea.services.inbox import load_visible
 from alrea.store import conversations, instances, messages
 from alrea.wiring import runtime
@@ -164,6 +164,8 @@ def store_outgoing(item: Message, conv: Any, reread: Callable[[], Any], *, chat_
 
         after_routed(conv, fresh)
     _push_message(fresh, item)
+    hooks.conversation_changed(hooks.ConversationChanged(item.tenant_id, conv, fresh, item.sent_at, message="out",
+                                                         by_user=item.sent_by))
     audience.push_conversation_event(fresh, {"type": "conversation_updated",
                                              "conversation": conversation_view(fresh)})
     return fresh

@@ -54,6 +54,7 @@ class StatusChanged:
     rank: int
     at: str
     known_message: bool  # False when no inbox message exists for the id (e.g. a campaign send)
+    previous_rank: int | None = None  # the inbox message's status rank before this update (None: unknown)
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,43 @@ class ImportFinished:
 
 
 @dataclass(frozen=True)
+class ConversationChanged:
+    """A conversation was written: by a message (``message`` "in" / "out") or by a person (assign, transfer,
+    close, reopen). ``before`` is None for a new conversation; both are domain.conversations.Conversation."""
+
+    tenant_id: str
+    before: Any
+    after: Any
+    at: str  # when: the message's time, or now
+    message: str | None = None  # "in" | "out" | None
+    by_user: str | None = None  # the user who sent or changed it (None: the customer, WhatsApp, automation)
+
+
+@dataclass(frozen=True)
+class CampaignRecipientsMoved:
+    """Campaign recipients changed status (the sender's outcomes, receipts, replies, opt-outs): one fact per
+    batch. ``moves``: ``(variant, instance_id, old status, new status)`` (variant None before planning)."""
+
+    tenant_id: str
+    campaign_id: str
+    moves: tuple[tuple[int | None, str, str, str], ...]
+
+
+@dataclass(frozen=True)
+class MessageAnalyzed:
+    """Sense labelled a customer's message (services/sense.py); ``mood`` is the conversation's after it."""
+
+    tenant_id: str
+    conversation_id: str
+    wamid: str
+    label: str  # pos | neu | neg
+    score: float
+    at: str  # the message's time
+    mood: str | None = None
+    turned_negative: bool = False
+
+
+@dataclass(frozen=True)
 class WebhookDisabled:
     """An outbound webhook endpoint failed for a whole day and was turned off."""
 
@@ -181,6 +219,17 @@ ON_MESSAGE_STORED: list[str] = [
     "alrea.services.contacts:on_message_stored",
     "alrea.services.campaign_events:on_message_stored",
     "alrea.services.outbound_webhooks:on_message_stored",
+    "alrea.services.sense:on_message_stored",
+]
+ON_MESSAGE_ANALYZED: list[str] = [
+    "alrea.services.notifications:on_message_analyzed",
+    "alrea.services.reports:on_message_analyzed",
+]
+ON_CAMPAIGN_RECIPIENTS_MOVED: list[str] = [
+    "alrea.services.reports:on_campaign_recipients_moved",
+]
+ON_CONVERSATION_CHANGED: list[str] = [
+    "alrea.services.reports:on_conversation_changed",
 ]
 ON_MESSAGE_DELETED: list[str] = [
     "alrea.services.search:on_message_deleted",
@@ -189,10 +238,12 @@ ON_STATUS_CHANGED: list[str] = [
     "alrea.services.campaign_events:on_status_changed",
     "alrea.services.outbound_webhooks:on_status_changed",
     "alrea.services.onboarding:on_status_changed",
+    "alrea.services.reports:on_status_changed",
 ]
 ON_CONNECTION_CHANGED: list[str] = [
     "alrea.services.campaign_events:on_connection_changed",
     "alrea.services.notifications:on_connection_changed",
+    "alrea.services.reports:on_connection_changed",
 ]
 ON_CONVERSATION_ASSIGNED: list[str] = [
     "alrea.services.notifications:on_conversation_assigned",
@@ -240,6 +291,18 @@ def _emit(listeners: list[str], fact: Any) -> None:
 
 def message_stored(fact: MessageStored) -> None:
     _emit(ON_MESSAGE_STORED, fact)
+
+
+def campaign_recipients_moved(fact: CampaignRecipientsMoved) -> None:
+    _emit(ON_CAMPAIGN_RECIPIENTS_MOVED, fact)
+
+
+def conversation_changed(fact: ConversationChanged) -> None:
+    _emit(ON_CONVERSATION_CHANGED, fact)
+
+
+def message_analyzed(fact: MessageAnalyzed) -> None:
+    _emit(ON_MESSAGE_ANALYZED, fact)
 
 
 def message_deleted(fact: MessageDeleted) -> None:

@@ -249,6 +249,8 @@ def on_message(job: InboundJob, data: Any, batch: Batch) -> None:
     logger.info("message stored", extra={"wamid": msg.wamid, "conversation_id": cid, "kind": message.kind})
     if route is not None:
         inbox.after_routed(before, conv)
+    if msg.kind is not Kind.REACTION:
+        hooks.conversation_changed(hooks.ConversationChanged(tid, before, conv, at, message=str(msg.direction)))
     # one fan-out for both events: the audience's connections are looked up once per batch
     _push(tid, cid, {"type": "message_received", "message": view},
           {"type": "conversation_updated", "conversation": conversation_view(conv)}, conv=conv, push=batch.push)
@@ -281,7 +283,8 @@ def on_status(job: InboundJob, data: Any, batch: Batch) -> None:
         item = messages.find(job.tenant_id, job.instance_id, update.wamid)
         hooks.status_changed(hooks.StatusChanged(
             tenant_id=job.tenant_id, instance_id=job.instance_id, wamid=update.wamid, status=update.status.value,
-            rank=rank(update.status), at=iso(utcnow()), known_message=item is not None))
+            rank=rank(update.status), at=iso(utcnow()), known_message=item is not None,
+            previous_rank=item.status_rank if item is not None else None))
         if item is None:
             # receipts for messages sent before we stored them (or dropped by Evolution's DB): nothing to move
             logger.info("status for an unknown message", extra={"wamid": update.wamid, "status": update.status})

@@ -214,6 +214,8 @@ def _change(caller: Principal, conversation_id: str, decide) -> dict[str, Any]:
             after = conversations.find(caller.tenant_id, current.id)
             assert after is not None
             audience.push_changed(current, after)
+            hooks.conversation_changed(hooks.ConversationChanged(caller.tenant_id, current, after, iso(utcnow()),
+                                                                 by_user=caller.user_id))
             if assignee and assignee != current.assigned_user_id and assignee != caller.user_id:
                 notify_assigned(after, by=caller.name or None)
             logger.info("conversation changed", extra={"conversation_id": current.id, "department_id": department_id,

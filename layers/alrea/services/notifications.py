@@ -26,7 +26,7 @@ from alrea.ports.push import user_group
 from alrea.domain.plans import NOTIFICATIONS
 from alrea.services import audience, subscriptions
 from alrea.services.hooks import (CampaignFinished, ConnectionChanged, ConversationAssigned, ImportFinished,
-                                  NoteAdded, WebhookDisabled)
+                                  MessageAnalyzed, NoteAdded, WebhookDisabled)
 from alrea.store import notifications as store
 from alrea.store.paging import Page
 
@@ -138,6 +138,39 @@ def on_connection_changed(fact: ConnectionChanged) -> None:
         notify(fact.tenant_id, admins, dom.number_disconnected(fact.instance_id, name, iso(utcnow())[:16]))
 
     _best_effort("disconnected", run)
+
+
+def on_message_analyzed(fact: MessageAnalyzed) -> None:
+    if not fact.turned_negative:
+        return
+
+    def run() -> None:
+        from alrea.domain.conversations import conversation_view
+        from alrea.store import conversations
+
+        conv = conversations.find(fact.tenant_id, fact.conversation_id)
+        if conv is None:
+            return
+        users = _active_users(fact.tenant_id)
+        wanted = [u.user_id for u in users if dom.mood_audience(u.role, u.department_id, conv.department_id)]
+        if not wanted and conv.department_id:  # a department without managers: its conversations reach admins
+            wanted = [u.user_id for u in users if u.role == "admin"]
+        who = conversation_view(conv)["contact_name"] or conv.phone or "um cliente"
+        notify(fact.tenant_id, wanted, dom.conversation_negative(fact.conversation_id, who, fact.wamid))
+
+    _best_effort("negative mood", run)
+
+
+def notify_number_health(tenant_id: str, instance_id: str, alert: str, day: str) -> None:
+    """A number's failures spiked today (services/reports.py): its admins and the managers are told once a day."""
+    def run() -> None:
+        from alrea.store import instances
+
+        name = instances.get(tenant_id, instance_id).name
+        staff = [u.user_id for u in _active_users(tenant_id) if dom.campaign_audience(u.role)]
+        notify(tenant_id, staff, dom.number_health(instance_id, name, day))
+
+    _best_effort("number health", run)
 
 
 def on_webhook_disabled(fact: WebhookDisabled) -> None:

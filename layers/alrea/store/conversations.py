@@ -108,6 +108,10 @@ class ConversationItem(Item):
     tags = ListAttribute(of=UnicodeAttribute, null=True)
     created_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
+    opened_at = UnicodeAttribute(null=True)  # reports: when it was last opened (first message, or reopened)
+    mood = UnicodeAttribute(null=True)  # Sense (services/sense.py): the rolling mood
+    mood_score = NumberAttribute(null=True)
+    mood_samples = NumberAttribute(null=True)
 
 
 def key_item(tenant_id: str, cid: str) -> ConversationItem:
@@ -277,7 +281,9 @@ def to_domain(item: ConversationItem) -> Conversation:
         waiting_since=item.waiting_since, status=item.status, department_id=item.department_id,
         assigned_user_id=item.assigned_user_id, assigned_user_name=item.assigned_user_name,
         tags=tuple(item.tags or ()), created_at=item.created_at, updated_at=item.updated_at,
-        activity_key=item.gsi2sk or "")
+        activity_key=item.gsi2sk or "", mood=item.mood, opened_at=item.opened_at,
+        mood_score=float(item.mood_score) if item.mood_score is not None else None,
+        mood_samples=int(item.mood_samples or 0))
 
 
 def find(tenant_id: str, cid: str) -> Conversation | None:
@@ -409,6 +415,24 @@ def set_display_name(tenant_id: str, cid: str, name: str | None) -> Conversation
     return _change(tenant_id, cid, [C.display_name.set(name) if name else C.display_name.remove()])
 
 
+def set_mood(tenant_id: str, cid: str, label: str, score: float, samples: int, *, after_samples: int
+             ) -> Conversation | None:
+    """The conversation's rolling mood, written only over the mood it was computed from (``after_samples``
+    analysed messages): None when it is gone or another analysis moved it first (read again and retry)."""
+    C = ConversationItem
+    item = key_item(tenant_id, cid)
+    seen = (C.mood_samples == after_samples) if after_samples else C.mood_samples.does_not_exist()
+    if not update_if(item, [C.mood.set(label), C.mood_score.set(score), C.mood_samples.set(samples)],
+                     C.pk.exists() & seen):
+        return None
+    return find(tenant_id, cid)
+
+
+def set_opened_at(tenant_id: str, cid: str, at: str) -> None:
+    """Reports: the time the conversation was (re)opened, for its resolution time."""
+    update_if(key_item(tenant_id, cid), [ConversationItem.opened_at.set(at)], ConversationItem.pk.exists())
+
+
 def set_tags(tenant_id: str, cid: str, tags: list[str]) -> Conversation | None:
     C = ConversationItem
     return _change(tenant_id, cid, [C.tags.set(tags) if tags else C.tags.remove()])
@@ -488,6 +512,8 @@ def _condition(f: ListFilters) -> Any:
         parts.append(C.department_id == f.department_id)
     if f.instance_id:
         parts.append(C.instance_id == f.instance_id)
+    if f.mood:
+        parts.append(C.mood == f.mood)
     condition = None
     for part in parts:
         condition = part if condition is None else condition & part

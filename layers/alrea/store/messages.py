@@ -79,6 +79,8 @@ class MessageItem(Item):
     sending = BooleanAttribute(null=True)
     sent_at = UnicodeAttribute()  # WhatsApp's message time (messageTimestamp), UTC
     created_at = UnicodeAttribute()
+    sentiment = UnicodeAttribute(null=True)  # Sense (services/sense.py): pos | neu | neg
+    sentiment_score = NumberAttribute(null=True)
 
 
 def _plain(value: Any) -> Any:
@@ -200,6 +202,16 @@ def set_reaction(m: Message, reactor: str, emoji: str) -> Message | None:
 def mark_deleted(m: Message, at: str) -> Message | None:
     M = MessageItem
     return _update(m, [M.deleted.set(True), M.deleted_at.set(at)])
+
+
+def set_sentiment(tenant_id: str, cid: str, sk: str, label: str, score: float) -> Message | None:
+    """Sense's label and score of a message (an analysis repeated by a retry writes the same values); None when
+    the message is gone."""
+    M = MessageItem
+    item = MessageItem(messages_pk(tenant_id, cid), sk)
+    if not update_if(item, [M.sentiment.set(label), M.sentiment_score.set(score)], M.pk.exists()):
+        return None
+    return to_domain(item)
 
 
 def set_media_key(m: Message, key: str) -> Message | None:

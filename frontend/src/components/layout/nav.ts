@@ -6,12 +6,14 @@ import {
   Headset,
   Info,
   KeyRound,
+  LayoutDashboard,
   Lock,
   Megaphone,
   MessageSquareQuote,
   MessageSquareOff,
   MessagesSquare,
   Smartphone,
+  Smile,
   TextCursorInput,
   UserCog,
   UsersRound,
@@ -37,6 +39,7 @@ export function visibleTo(items: NavItem[], role: string | undefined): NavItem[]
 }
 
 export const PRODUCT_NAV: NavItem[] = [
+  { to: "/dashboard", label: "Painel", icon: LayoutDashboard, roles: ["admin", "manager"], product: "flow" },
   { to: "/inbox", label: "Flow Chat", icon: MessagesSquare, product: "flow" },
   { to: "/contacts", label: "Contatos", icon: UsersRound, product: "flow" },
   { to: "/campaigns", label: "Campanhas", icon: Megaphone, roles: ["admin", "manager"], product: "flow" },
@@ -61,6 +64,7 @@ export const SETTINGS_NAV: NavItem[] = [
   { to: "/settings/privacy", label: "Privacidade", icon: Lock, adminOnly: true },
   { to: "/settings/api", label: "API", icon: KeyRound, adminOnly: true, product: "api" },
   { to: "/settings/webhooks", label: "Webhooks", icon: Webhook, adminOnly: true, product: "api" },
+  { to: "/settings/sense", label: "Sense", icon: Smile, adminOnly: true, product: "sense" },
   { to: "/settings/profile", label: "Meu perfil", icon: CircleUserRound },
   { to: "/settings/about", label: "Sobre", icon: Info },
 ];

@@ -29,6 +29,7 @@ export const campaignsApi = {
   list: (signal?: AbortSignal) => getItems<Campaign>("/campaigns", signal),
   get: async (id: string, signal?: AbortSignal) => (await api.get<Campaign>(`/campaigns/${id}`, { signal })).data,
   create: async (body: CampaignInput) => (await api.post<Campaign>("/campaigns", body)).data,
+  duplicate: async (id: string) => (await api.post<Campaign>(`/campaigns/${id}/duplicate`)).data,
   update: async (id: string, body: Partial<CampaignInput>) =>
     (await api.patch<Campaign>(`/campaigns/${id}`, body)).data,
   remove: async (id: string) => {

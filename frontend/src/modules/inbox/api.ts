@@ -32,6 +32,7 @@ export function filterParams(filters: InboxFilters): Record<string, string> {
   if (filters.assignee && filters.status !== "inbox") params.assigned_user_id = filters.assignee;
   if (filters.unread) params.unread = "true";
   if (filters.instance_id) params.instance_id = filters.instance_id;
+  if (filters.mood) params.mood = filters.mood;
   if (filters.q.trim()) params.q = filters.q.trim();
   return params;
 }

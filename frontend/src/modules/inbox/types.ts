@@ -28,6 +28,9 @@ export interface Conversation {
   avatar_url?: string | null;
   /** When the customer's first unanswered message arrived (null once we answered). */
   waiting_since?: string | null;
+  /** Sense: the rolling mood of the customer's messages. */
+  mood?: "pos" | "neu" | "neg" | null;
+  mood_score?: number | null;
 }
 
 /** GET /conversations/counts: role-scoped like the lists; each value is capped at `cap` (shown "99+"). */
@@ -84,6 +87,9 @@ export interface MessageMedia {
 
 export interface Message {
   id: string;
+  /** Sense: the label of a customer's text and its score in [-1, 1]. */
+  sentiment?: "pos" | "neu" | "neg" | null;
+  sentiment_score?: number | null;
   sk?: string | null;
   conversation_id: string;
   direction: "in" | "out";
@@ -130,6 +136,8 @@ export interface InboxFilters {
   unread: boolean;
   instance_id: string;
   q: string;
+  /** Sense: "neg" = "clientes insatisfeitos"; "" = any. */
+  mood?: "" | "neg";
 }
 
 export interface QuickReply {

@@ -1,8 +1,10 @@
 import {
+  Activity,
   AlertTriangle,
   AtSign,
   Bell,
   CheckCheck,
+  Frown,
   Loader2,
   Megaphone,
   MessageSquareShare,
@@ -36,9 +38,18 @@ const ICONS: Record<string, LucideIcon> = {
   import_finished: Upload,
   number_disconnected: SmartphoneNfc,
   webhook_disabled: Webhook,
+  conversation_negative: Frown,
+  number_health: Activity,
 };
 
-const WARNINGS = new Set(["campaign_paused", "campaign_failover", "number_disconnected", "webhook_disabled"]);
+const WARNINGS = new Set([
+  "campaign_paused",
+  "campaign_failover",
+  "number_disconnected",
+  "webhook_disabled",
+  "conversation_negative",
+  "number_health",
+]);
 
 /** Mounted once in the app shell: the live toasts of stored notifications, and the polling fallback. */
 export function NotificationFeed() {

@@ -6,7 +6,9 @@ export type NotificationKind =
   | "campaign_failover"
   | "import_finished"
   | "number_disconnected"
-  | "webhook_disabled";
+  | "webhook_disabled"
+  | "conversation_negative"
+  | "number_health";
 
 /** A stored notification (GET /api/notifications, and the `notification_created` push). */
 export interface AppNotification {
@@ -42,6 +44,8 @@ export const KIND_LABELS: Record<NotificationKind, string> = {
   import_finished: "Importação de contatos concluída",
   number_disconnected: "Número desconectado",
   webhook_disabled: "Webhook desativado por falhas",
+  conversation_negative: "Cliente insatisfeito (Sense)",
+  number_health: "Número com muitas falhas",
 };
 
 /** Which kinds a role can receive (the API sends the others to nobody of that role). */

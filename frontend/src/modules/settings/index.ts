@@ -13,3 +13,4 @@ export { UsersPage } from "./pages/UsersPage";
 export { WebhooksPage } from "./pages/WebhooksPage";
 export { settingsApi } from "./api";
 export * from "./types";
+export { SensePage } from "./pages/SensePage";

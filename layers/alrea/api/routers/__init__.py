@@ -38,6 +38,8 @@ ROUTERS: dict[str, tuple[str, ...]] = {
     "account": ("api/me", "api/instances", "api/onboarding", "api/number-settings"),
     "webhooks": ("api/webhooks",),
     "v1_webhooks": ("v1/webhooks",),
+    "sense": ("api/sense",),
+    "reports": ("api/reports",),
     "credentials": ("api/me",),
     "invitations": ("api/invitations",),
     "tenant": ("api/tenant",),
@@ -56,6 +58,8 @@ PRODUCTS: dict[str, str] = {
     **dict.fromkeys(("api_keys", "webhooks", "v1_numbers", "v1_contacts", "v1_messages", "v1_campaigns",
                      "v1_webhooks"), "api"),
     "notifications": "notifications",
+    "sense": "sense",
+    "reports": "flow",
 }
 
 

@@ -179,6 +179,14 @@ def delete_campaign(campaign_id: str, caller: ManagerOrAdmin) -> Response:
     return Response(status_code=204)
 
 
+@router.post("/{campaign_id}/duplicate", status_code=201)
+def duplicate(campaign_id: str, caller: ManagerOrAdmin) -> dict:
+    """'Duplicar campanha': a new draft with the same message, variants, audience, numbers and pacing."""
+    from alrea.services import campaign_copies
+
+    return campaigns.view(campaign_copies.duplicate(caller, campaign_id))
+
+
 @router.post("/{campaign_id}/start")
 def start(campaign_id: str, caller: ManagerOrAdmin) -> dict:
     return campaigns.view(campaigns.start(caller, campaign_id))

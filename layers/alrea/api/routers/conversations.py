@@ -26,10 +26,12 @@ def list_conversations(caller: CurrentUser, limit: int = Limit, cursor: str | No
                        unread: bool = Query(False), instance_id: str | None = Query(None, max_length=64),
                        q: str | None = Query(None, max_length=80),
                        view: Literal["inbox"] | None = Query(None, description='"inbox": queue + my open chats'),
-                       sort: Literal["newest", "oldest"] = Query("newest")) -> dict[str, Any]:
+                       sort: Literal["newest", "oldest"] = Query("newest"),
+                       mood: Literal["neg", "neu", "pos"] | None = Query(
+                           None, description='Sense: "neg" = clientes insatisfeitos')) -> dict[str, Any]:
     return inbox.list_page(caller, limit=limit, cursor=cursor, status=status, department_id=department_id,
                            assigned_user_id=assigned_user_id, unread=unread, instance_id=instance_id, q=q,
-                           view=view, sort=sort)
+                           view=view, sort=sort, mood=mood)
 
 
 @router.get("/counts")

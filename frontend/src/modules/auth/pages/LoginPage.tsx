@@ -14,7 +14,7 @@ function safeRedirect(from: unknown): string {
   if (typeof from === "string" && from.startsWith("/") && !from.startsWith("//") && !from.startsWith("/login")) {
     return from;
   }
-  return "/inbox";
+  return "/"; // Home: the dashboard for admins and managers, the inbox for attendants
 }
 
 export function LoginPage() {

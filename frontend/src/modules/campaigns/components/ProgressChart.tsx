@@ -1,6 +1,8 @@
 /** Cumulative sends over time as a plain SVG line chart (no chart library: five lines and two axes). */
 import { useMemo } from "react";
 
+import { countTicks } from "@/lib/ticks";
+
 import { SERIES, SERIES_LABELS, type ChartPoint, type SeriesKey } from "../format";
 
 const COLORS: Record<SeriesKey, string> = {
@@ -15,12 +17,6 @@ const W = 720;
 const H = 240;
 const PAD = { left: 40, right: 12, top: 12, bottom: 28 };
 
-function niceMax(v: number): number {
-  if (v <= 5) return 5;
-  const pow = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (v <= m * pow) return m * pow;
-  return 10 * pow;
-}
 
 function timeLabel(t: number): string {
   return new Date(t).toLocaleTimeString("pt-BR", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
@@ -31,7 +27,9 @@ export function ProgressChart({ points }: { points: ChartPoint[] }) {
     if (points.length === 0) return null;
     const t0 = points[0].t;
     const t1 = Math.max(points[points.length - 1].t, t0 + 1000);
-    const maxV = niceMax(Math.max(1, ...points.flatMap((p) => SERIES.map((k) => p[k]))));
+    // the series are counts: the axis ticks are whole numbers
+    const tickValues = countTicks(Math.max(1, ...points.flatMap((p) => SERIES.map((k) => p[k]))));
+    const maxV = tickValues[tickValues.length - 1];
     const x = (t: number) => PAD.left + ((t - t0) / (t1 - t0)) * (W - PAD.left - PAD.right);
     const y = (v: number) => H - PAD.bottom - (v / maxV) * (H - PAD.top - PAD.bottom);
     // A single point still draws as a short flat line.
@@ -40,7 +38,7 @@ export function ProgressChart({ points }: { points: ChartPoint[] }) {
       key: k,
       d: pts.map((p, i) => `${i ? "L" : "M"}${x(p.t).toFixed(1)},${y(p[k]).toFixed(1)}`).join(" "),
     }));
-    const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ v: Math.round(maxV * f), y: y(maxV * f) }));
+    const ticks = tickValues.map((v) => ({ v, y: y(v) }));
     return { paths, ticks, t0, t1 };
   }, [points]);
 

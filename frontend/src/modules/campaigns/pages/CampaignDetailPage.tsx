@@ -1,5 +1,5 @@
 /** One campaign: live counters and chart, ETA, recipients, pause/resume/cancel and CSV export. */
-import { ArrowLeft, Download, Loader2, Pause, Pencil, Play, Square, Trash2 } from "lucide-react";
+import { ArrowLeft, Clock, Copy, Download, Loader2, Pause, Pencil, Play, Square, Trash2 } from "lucide-react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { toast } from "sonner";
@@ -18,6 +18,10 @@ import { CampaignStatusBadge } from "../components/CampaignStatusBadge";
 import { CounterCards } from "../components/CounterCards";
 import { ProgressBar } from "../components/ProgressBar";
 import { ProgressChart } from "../components/ProgressChart";
+import { BreakdownTables } from "../components/BreakdownTables";
+import { CampaignSetup } from "../components/CampaignSetup";
+import { RateCards } from "../components/RateCards";
+import { waitingWindow } from "../window";
 import { RecipientsTable, type RecipientsTableHandle } from "../components/RecipientsTable";
 import {
   chartSeries,
@@ -51,7 +55,7 @@ export function CampaignDetailPage() {
   const instances = useApiQuery((signal) => campaignsApi.instances(signal), []);
   const [campaign, setCampaign] = useState<Campaign | null>(null);
   const [live, setLive] = useState<ChartPoint[]>([]);
-  const [busy, setBusy] = useState<CampaignAction | "export" | "delete" | null>(null);
+  const [busy, setBusy] = useState<CampaignAction | "export" | "delete" | "duplicate" | null>(null);
   const [confirm, setConfirm] = useState<null | "cancel" | "delete">(null);
   const recipients = useRef<RecipientsTableHandle>(null);
   const lastRecipientsRefresh = useRef(0);
@@ -157,6 +161,19 @@ export function CampaignDetailPage() {
     }
   }
 
+  async function duplicate() {
+    setBusy("duplicate");
+    try {
+      const copy = await campaignsApi.duplicate(id);
+      toast.success("Campanha duplicada: revise e inicie quando quiser");
+      navigate(`/campaigns/${copy.id}/edit`);
+    } catch {
+      // toasted
+    } finally {
+      setBusy(null);
+    }
+  }
+
   async function exportCsv() {
     setBusy("export");
     try {
@@ -193,6 +210,7 @@ export function CampaignDetailPage() {
   const c = fullCounters(campaign.counters);
   const pct = progressPercent(campaign.counters, campaign.status);
   const eta = campaign.status === "running" ? formatEta(campaign.eta) : null;
+  const waiting = campaign.status === "running" ? waitingWindow(campaign.pacing, new Date()) : null;
   const disabled = busy !== null;
   const spin = (a: typeof busy) => (busy === a ? <Loader2 className="animate-spin" /> : null);
 
@@ -257,6 +275,10 @@ export function CampaignDetailPage() {
                 Cancelar
               </Button>
             ) : null}
+            <Button variant="outline" onClick={() => void duplicate()} disabled={disabled} data-testid="campaign-duplicate">
+              <Copy />
+              Duplicar
+            </Button>
             {campaign.status !== "draft" ? (
               <Button variant="outline" onClick={() => void exportCsv()} disabled={disabled}>
                 {spin("export") ?? <Download />}
@@ -270,6 +292,12 @@ export function CampaignDetailPage() {
       {campaign.status === "failed" && campaign.failure_reason ? (
         <div className="border-destructive/40 bg-destructive/5 text-destructive rounded-md border p-3 text-sm" role="alert">
           {campaign.failure_reason}
+        </div>
+      ) : null}
+      {campaign.status === "running" && waiting ? (
+        <div className="flex items-center gap-2 rounded-md border border-sky-200 bg-sky-50 p-3 text-sm text-sky-900"
+          role="status" data-testid="campaign-waiting-window">
+          <Clock className="size-4 shrink-0" /> {waiting}
         </div>
       ) : null}
       {failover.map((message) => (
@@ -307,6 +335,9 @@ export function CampaignDetailPage() {
       </Card>
 
       <CounterCards value={campaign.counters} />
+      <RateCards value={campaign.counters} />
+      <BreakdownTables campaignId={campaign.id} refreshKey={campaign.counters?.sent} />
+      <CampaignSetup campaign={campaign} />
 
       <Card>
         <CardHeader>

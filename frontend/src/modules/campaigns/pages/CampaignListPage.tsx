@@ -14,9 +14,17 @@ import { useResync } from "@/hooks/useRealtime";
 import { campaignsApi } from "../api";
 import { CampaignStatusBadge } from "../components/CampaignStatusBadge";
 import { ProgressBar } from "../components/ProgressBar";
+import { rates } from "../components/RateCards";
 import { counters, formatDateTime, isActive, progressPercent, settled } from "../format";
 import { useCampaignProgress } from "../hooks/useCampaignProgress";
-import type { Campaign } from "../types";
+import type { Campaign, Counters } from "../types";
+
+function rateLine(value: Partial<Counters>): string {
+  const r = rates(value);
+  if (r.delivered === null && r.failed === null) return "—";
+  const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 100)}%`);
+  return [r.delivered, r.read, r.replied, r.failed].map(pct).join(" · ");
+}
 
 export function CampaignListPage() {
   const navigate = useNavigate();
@@ -97,6 +105,7 @@ export function CampaignListPage() {
                 <TableHead>Nome</TableHead>
                 <TableHead>Status</TableHead>
                 <TableHead className="w-56">Progresso</TableHead>
+                <TableHead>Entrega · leitura · resposta · falha</TableHead>
                 <TableHead>Criada em</TableHead>
               </TableRow>
             </TableHeader>
@@ -127,6 +136,9 @@ export function CampaignListPage() {
                           {cn.total ? `${settled(cn, c.status)}/${cn.total}` : "—"}
                         </span>
                       </div>
+                    </TableCell>
+                    <TableCell className="text-muted-foreground text-xs tabular-nums" data-testid="campaign-row-rates">
+                      {rateLine(c.counters)}
                     </TableCell>
                     <TableCell className="text-muted-foreground">{formatDateTime(c.created_at)}</TableCell>
                   </TableRow>

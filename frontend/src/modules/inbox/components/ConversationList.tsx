@@ -8,6 +8,7 @@ import { cn } from "@/lib/utils";
 
 import { countLabel, useInboxCounts } from "../hooks/useInboxCounts";
 import { listStamp, unreadCount } from "../lib/format";
+import { MoodBadge } from "./MoodBadge";
 import { MIN_SEARCH } from "../lib/search";
 import { useInbox } from "../stores/inbox";
 import type { AssigneeFilter, Department, InboxCounts, InboxSort, InboxView, InstanceSummary } from "../types";
@@ -191,6 +192,18 @@ function Filters({ departments, instances }: { departments: Department[]; instan
           Não lidas
           <TabCount counts={counts} name="unread" />
         </button>
+        <button
+          type="button"
+          data-testid="filter-unhappy"
+          aria-pressed={filters.mood === "neg"}
+          onClick={() => setFilters({ mood: filters.mood === "neg" ? "" : "neg" })}
+          className={cn(
+            "h-8 shrink-0 rounded-md border px-2 text-xs font-medium",
+            filters.mood === "neg" ? "border-red-600 bg-red-600 text-white" : "text-muted-foreground",
+          )}
+        >
+          Clientes insatisfeitos
+        </button>
       </div>
     </div>
   );
@@ -219,7 +232,10 @@ function ConversationRow({ id }: { id: string }) {
         <ContactAvatar name={name} url={c.avatar_url} group={c.is_group} className="size-10" />
         <div className="min-w-0 flex-1">
           <div className="flex items-baseline justify-between gap-2">
-            <span className={cn("truncate text-sm", unread ? "font-semibold" : "font-medium")}>{name}</span>
+            <span className="flex min-w-0 items-center gap-1.5">
+              <span className={cn("truncate text-sm", unread ? "font-semibold" : "font-medium")}>{name}</span>
+              <MoodBadge mood={c.mood} compact={c.mood !== "neg"} />
+            </span>
             <span className={cn("shrink-0 text-[11px]", unread ? "text-emerald-600" : "text-muted-foreground")}>
               {listStamp(c.last_message_at)}
             </span>

@@ -6,6 +6,7 @@ import { timeOf } from "../lib/format";
 import type { Message } from "../types";
 import { MediaPreview } from "./MediaPreview";
 import { MessageActions } from "./MessageActions";
+import { MoodBadge } from "./MoodBadge";
 import { MessageQuote } from "./QuotedBlock";
 
 const STATUS_LABEL: Record<string, string> = {
@@ -46,6 +47,7 @@ export function MessageBubble({ message, onRetry }: { message: Message; onRetry?
         data-direction={message.direction}
         data-kind={message.kind}
         data-status={message.status ?? ""}
+        data-sentiment={message.sentiment ?? ""}
         className={cn(
           "relative max-w-[75%] rounded-lg px-3 py-1.5 text-sm shadow-sm",
           note
@@ -77,6 +79,13 @@ export function MessageBubble({ message, onRetry }: { message: Message; onRetry?
           </>
         )}
         <div className="mt-0.5 flex items-center justify-end gap-1 text-[10px] opacity-70">
+          {message.sentiment && !out ? (
+            <MoodBadge
+              mood={message.sentiment}
+              testId="message-mood"
+              className="opacity-0 transition-opacity group-hover:opacity-100 focus:opacity-100"
+            />
+          ) : null}
           <span>{timeOf(message.sent_at ?? message.created_at)}</span>
           {out && !note ? <Ticks status={message.status} /> : null}
         </div>

@@ -17,6 +17,7 @@ export const DEFAULT_FILTERS: InboxFilters = {
   unread: false,
   instance_id: "",
   q: "",
+  mood: "",
 };
 
 /** What the API lets this person see at all. */
@@ -51,6 +52,7 @@ export function matchesFilters(c: Conversation, filters: InboxFilters, viewer: V
   if (byOwner && filters.assignee === "none" && c.assigned_user_id) return false;
   if (filters.unread && !(typeof c.unread === "number" ? c.unread > 0 : !!c.unread)) return false;
   if (filters.instance_id && c.instance_id !== filters.instance_id) return false;
+  if (filters.mood && c.mood !== filters.mood) return false;
   const q = filters.q.trim().toLowerCase();
   if (q) {
     const name = (c.contact_name ?? "").toLowerCase();

@@ -40,7 +40,9 @@ export function InboxPage() {
   useEffect(() => {
     const store = useInbox.getState();
     store.reset();
-    void store.loadList();
+    // "Ver clientes insatisfeitos" (the dashboard) opens the inbox on every unhappy customer
+    if (new URLSearchParams(window.location.search).get("mood") === "neg") store.setFilters({ mood: "neg" });
+    else void store.loadList();
     // the admin may have changed the waiting thresholds since the app loaded
     void useInboxCounts.getState().loadSettings();
     return () => useInbox.getState().reset();

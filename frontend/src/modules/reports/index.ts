@@ -1,0 +1,2 @@
+export { DashboardPage } from "./pages/DashboardPage";
+export { NumbersHealthPage } from "./pages/NumbersHealthPage";
