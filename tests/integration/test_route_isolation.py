@@ -113,7 +113,11 @@ ROLES: dict[tuple[str, str], str] = {
     ("PUT", "/api/instances/{instance_id}/auto-assign"): ADMIN,
     ("GET", "/api/invitations"): ADMIN, ("POST", "/api/invitations"): ADMIN,
     ("DELETE", "/api/invitations/{invitation_id}"): ADMIN, ("POST", "/api/invitations/{invitation_id}/resend"): ADMIN,
-    ("PATCH", "/api/tenant"): ADMIN, ("POST", "/api/me/email-verification"): ANY, ("POST", "/api/me/password"): ANY,
+    ("PATCH", "/api/tenant"): ADMIN,
+    ("GET", "/api/reports/dashboard"): STAFF, ("GET", "/api/reports/campaigns/{campaign_id}"): STAFF,
+    ("GET", "/api/reports/numbers"): STAFF, ("GET", "/api/reports/numbers/{instance_id}"): STAFF,
+    ("GET", "/api/sense/settings"): ADMIN, ("PUT", "/api/sense/settings"): ADMIN, ("POST", "/api/sense/test"): ADMIN,
+    ("POST", "/api/campaigns/{campaign_id}/duplicate"): STAFF, ("POST", "/api/me/email-verification"): ANY, ("POST", "/api/me/password"): ANY,
     ("GET", "/api/billing"): ADMIN, ("POST", "/api/billing/checkout"): ADMIN, ("POST", "/api/billing/portal"): ADMIN,
 }
 # valid bodies, so a refusal is about the id or the role and never about the body
