@@ -196,3 +196,17 @@ def test_a_failing_http_analyzer_leaves_the_message_unlabelled_and_a_retry_label
     BREAKER.success(private_targets.url)
     assert drain() == 1  # the retry (SQS redelivers a failed record)
     assert newest(w, cid).sentiment == "neg"
+
+
+def test_a_plan_without_sense_gets_403_on_its_settings_and_no_analysis(w, plan_of):
+    enable(w)  # on while the plan had Sense
+    plan_of(w["tid"], "starter", add_ons=())  # Sense is an add-on there, not bought
+    r = w["admin"].get("/api/sense/settings")
+    assert r.status_code == 403 and r.json()["error"] == "product_required" and r.json()["product"] == "sense"
+    assert w["admin"].put("/api/sense/settings", json={"enabled": True}).status_code == 403
+    cid = text_in(w, "5511988000009", "que absurdo, péssimo")
+    assert drain() == 0  # nothing was queued for analysis
+    assert getattr(newest(w, cid), "sentiment", None) is None
+    plan_of(w["tid"], "starter", add_ons=("sense",))  # the add-on bought: analysed again
+    text_in(w, "5511988000009", "agora sim, muito obrigada, adorei!")
+    assert drain() == 1
