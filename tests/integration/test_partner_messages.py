@@ -11,42 +11,22 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from alrea import registry
+from local_platform import local_platform, wait_for
 
 FUNCTIONS = ("api", "chat_send", "webhook_ingest", "webhook_process")
 PASSWORD = "Senha-Forte-123"
 pytestmark = pytest.mark.usefixtures("roomy_partner_rate")
 
 
-def wait_for(check: Callable[[], Any], timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.2)
-
-
 @pytest.fixture(scope="module")
 def platform(moto_server):
-    from alrea.local.moto import free_port
-    from alrea.local.runtime import LocalRuntime, RuntimeOptions
-
-    suffix = uuid.uuid4().hex[:8]
-    rt = LocalRuntime(RuntimeOptions(
-        port=free_port(), table_name=f"pmsg-{suffix}", bucket_name=f"pmsg-{suffix}", queue_prefix=f"pm{suffix}-",
-        seed=False, spa_dir=None, simulator=True, visibility_override_s=2, poll_wait_s=0.2,
-        functions=[registry.by_name(n) for n in FUNCTIONS])).start()
-    yield rt
-    rt.stop()
+    with local_platform("pmsg", FUNCTIONS) as rt:
+        yield rt
 
 
 class Tenant:

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import math
-import threading
 import time
 from datetime import timedelta
 from typing import Any
@@ -29,6 +28,7 @@ from alrea.domain.roles import Principal
 from alrea.ports.bus import MAX_DELAY_S
 from alrea.services import hooks, public_urls
 from alrea.store import webhooks as store
+from alrea.store.cache import TtlCache
 from alrea.store.paging import Page
 
 QUEUE = "webhook_delivery"
@@ -37,30 +37,19 @@ NOT_ALLOWED = "destino não permitido"
 
 
 # ---------------------------------------------------------------- endpoint cache (per process)
-_cache: dict[str, tuple[float, list[dom.Endpoint]]] = {}
-_cache_lock = threading.Lock()
+_cache = TtlCache(ttl_s=30.0, max_items=10_000)  # the lifetime is the setting, passed on each read
 
 
 def _endpoints(tenant_id: str) -> list[dom.Endpoint]:
-    ttl = get_settings().webhook_endpoint_cache_s
-    now = time.monotonic()
-    with _cache_lock:
-        hit = _cache.get(tenant_id)
-        if hit and hit[0] > now:
-            return hit[1]
-    endpoints = store.all_endpoints(tenant_id)
-    with _cache_lock:
-        _cache[tenant_id] = (now + ttl, endpoints)
-    return endpoints
+    return _cache.get(tenant_id, lambda: store.all_endpoints(tenant_id), get_settings().webhook_endpoint_cache_s)
 
 
 def forget(tenant_id: str | None = None) -> None:
     """Drop the cached endpoints of a tenant (all tenants when None)."""
-    with _cache_lock:
-        if tenant_id is None:
-            _cache.clear()
-        else:
-            _cache.pop(tenant_id, None)
+    if tenant_id is None:
+        _cache.clear()
+    else:
+        _cache.forget(tenant_id)
 
 
 # ---------------------------------------------------------------- admin CRUD

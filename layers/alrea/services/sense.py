@@ -15,7 +15,6 @@
 """
 from __future__ import annotations
 
-import threading
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,6 +32,7 @@ from alrea.domain.sense import Analysis, Mood, SenseSettings
 from alrea.ports.analyzer import Analyzer, AnalyzerUnavailable
 from alrea.services import audience, hooks
 from alrea.store import sense as store
+from alrea.store.cache import TtlCache
 from alrea.wiring import build_analyzer, runtime
 
 QUEUE = "sense_analyze"
@@ -41,30 +41,22 @@ MAX_TEXT = 2000  # characters sent to an analyzer
 SAMPLE = "Adorei o atendimento, muito obrigada! 😍"
 _MOOD_RETRIES = 4
 
-_cache: dict[str, tuple[float, SenseSettings]] = {}
-_cache_lock = threading.Lock()
+_cache = TtlCache(ttl_s=60.0, max_items=10_000)  # the lifetime is the setting, passed on each read
 
 
 # ---------------------------------------------------------------- the gate
 def settings_of(tenant_id: str, *, fresh: bool = False) -> SenseSettings:
     """The tenant's settings; a process keeps them ``sense_settings_cache_s`` (the hook runs per message)."""
-    now = time.monotonic()
-    with _cache_lock:
-        hit = _cache.get(tenant_id)
-    if hit is not None and not fresh and now - hit[0] < get_settings().sense_settings_cache_s:
-        return hit[1]
-    value = store.get(tenant_id)
-    with _cache_lock:
-        _cache[tenant_id] = (now, value)
-    return value
+    if fresh:
+        _cache.forget(tenant_id)
+    return _cache.get(tenant_id, lambda: store.get(tenant_id), get_settings().sense_settings_cache_s)
 
 
 def forget(tenant_id: str | None = None) -> None:
-    with _cache_lock:
-        if tenant_id is None:
-            _cache.clear()
-        else:
-            _cache.pop(tenant_id, None)
+    if tenant_id is None:
+        _cache.clear()
+    else:
+        _cache.forget(tenant_id)
 
 
 def sense_enabled(tenant_id: str) -> bool:

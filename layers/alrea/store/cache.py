@@ -19,7 +19,9 @@ class TtlCache:
         self._items: OrderedDict[Any, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Any, load: Callable[[], Any]) -> Any:
+    def get(self, key: Any, load: Callable[[], Any], ttl_s: float | None = None) -> Any:
+        """The value kept for ``key``, else ``load()``'s (kept ``ttl_s`` seconds, the cache's own by default:
+        a caller whose lifetime is a setting passes it on each call)."""
         now = time.monotonic()
         with self._lock:
             hit = self._items.get(key)
@@ -27,7 +29,7 @@ class TtlCache:
                 return hit[1]
         value = load()
         if value is not None:
-            self.put(key, value)
+            self.put(key, value, ttl_s)
         return value
 
     def peek(self, key: Any) -> Any:
@@ -36,9 +38,9 @@ class TtlCache:
             hit = self._items.get(key)
         return hit[1] if hit is not None and hit[0] > time.monotonic() else None
 
-    def put(self, key: Any, value: Any) -> None:
+    def put(self, key: Any, value: Any, ttl_s: float | None = None) -> None:
         with self._lock:
-            self._items[key] = (time.monotonic() + self.ttl_s, value)
+            self._items[key] = (time.monotonic() + (self.ttl_s if ttl_s is None else ttl_s), value)
             self._items.move_to_end(key)
             while len(self._items) > self.max_items:
                 self._items.popitem(last=False)
