@@ -13,6 +13,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
+from browsing import api_login
 from browsing import shot as _shot
 from test_inbox import LIVE_TIMEOUT_MS, conversation_row, new_phone, sign_in
 
@@ -49,6 +50,12 @@ def test_a_first_message_lands_in_the_default_view_with_counts_and_title(page: P
     expect(page.get_by_role("button", name="Ativar notificações")).to_be_visible()
     expect(page.get_by_role("switch", name="Som de novas mensagens")).to_be_checked()
     page.wait_for_load_state("networkidle")
+    # the counts the server has now, shown on the tabs before they are read (a count still loading reads 0)
+    with api_login(platform.base_url, platform.agent_email, platform.password) as agent_api:
+        counts = agent_api.get("/api/conversations/counts").json()
+    for name, key in (("Atender", "inbox"), ("Pendentes", "pending")):
+        shown = tab(page, name).get_by_test_id("tab-count")
+        expect(shown).to_have_text(str(counts[key])) if counts[key] else expect(shown).to_have_count(0)
     unread_tab = page.get_by_role("button", name=re.compile("^Não lidas"))
     atender0, pendentes0, unread0 = (count_of(page, tab(page, "Atender")), count_of(page, tab(page, "Pendentes")),
                                      count_of(page, unread_tab))

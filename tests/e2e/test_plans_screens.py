@@ -27,7 +27,7 @@ def test_a_starter_tenant_sees_locks_an_upgrade_prompt_and_its_usage(page: Page,
 
     page.goto("/login")
     log_in(page, email, password)
-    expect(page).to_have_url(re.compile(r"/inbox$"))
+    expect(page).to_have_url(re.compile(r"/dashboard$"))  # an admin lands on the dashboard (Flow is Starter's)
     expect(page.get_by_test_id("plan-badge")).to_have_text("Starter")
     menu = page.get_by_role("navigation", name="Configurações")
     api_item = menu.get_by_role("link", name="API Bloqueado")  # the lock names itself to screen readers

@@ -17,8 +17,10 @@ AGENT_EMAIL = "agente@demo.alrea.dev"
 DEFAULT_PASSWORD = "Demo-Alrea-2026"  # passes the guessability check (services/passwords.py)
 DEPARTMENTS = ("Atendimento", "Vendas")
 # the demo company's plan (domain/catalogue.json), set through the operator's path after its sign-up: room for
-# its three users, and Sense left as an add-on it has not bought (the SPA shows that module locked)
+# its three users, with the Sense add-on bought so every product can be tried (the Starter company below shows
+# what a plan without a product looks like)
 DEMO_PLAN = "professional"
+DEMO_ADD_ONS = ("sense",)
 # a second, smaller company on Starter: what a customer of the entry plan sees (locked modules, usage bars)
 STARTER_COMPANY = "Demo Starter"
 STARTER_EMAIL = "starter@demo.alrea.dev"
@@ -68,7 +70,7 @@ def seed_demo(password: str | None = None) -> DemoTenant:
     # verified: the demo admin invites without a link (and the seed runs before the runtime's mail sink exists)
     signed = auth.signup(COMPANY, admin_login.name, admin_login.email, admin_login.password, verified=True)
     tenant_id, admin_id = signed.tenant.tenant_id, signed.user.user_id
-    subscriptions.apply_subscription(tenant_id, DEMO_PLAN)
+    subscriptions.apply_subscription(tenant_id, DEMO_PLAN, list(DEMO_ADD_ONS))
     admin = Principal(tenant_id=tenant_id, user_id=admin_id, role="admin", name=admin_login.name,
                       email=admin_login.email)
     service, sales = (departments.create(admin, name) for name in DEPARTMENTS)
