@@ -18,7 +18,7 @@ def wait_for(check: Callable[[], Any], timeout: float = 20.0, what: str = "condi
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not met in time")
+            raise AssertionError(f"{what} not met within {timeout}s")
         time.sleep(0.1)
 
 

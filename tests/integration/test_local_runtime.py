@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from local_platform import wait_for
 from alrea import registry
 from alrea.registry import Function, Queue, Rest, Schedule
 
@@ -48,17 +49,6 @@ def echo(event: dict[str, Any], context: Any) -> dict[str, Any]:
             "multiValueHeaders": {"Set-Cookie": ["a=1", "b=2"]},
             "body": json.dumps({"event": event, "remaining_ms": context.get_remaining_time_in_millis(),
                                 "function": context.function_name})}
-
-
-def wait_for(check: Callable[[], Any], timeout: float = WAIT_S) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.1)
 
 
 def at_least(count: int, items: list[Any]) -> list[Any] | None:

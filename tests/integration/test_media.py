@@ -5,28 +5,16 @@ tenant's user gets 404. The same inbound message queues chat_fetch_profile_pic, 
 picture (served by the simulator, as WhatsApp's CDN would) under the tenant's avatars prefix."""
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
+from local_platform import wait_for
 
 WAIT_S = 30.0
 IMAGE_FROM = "5511955550101"
 TEXT_FROM = "5511955550102"
-
-
-def wait_for(check: Callable[[], Any], timeout: float = WAIT_S, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not met within {timeout}s")
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -92,18 +80,6 @@ def conversation_of(demo, from_phone: str) -> str:
     return conversations.conversation_id(demo["tenant_id"], demo["instance_id"], f"{from_phone}@s.whatsapp.net")
 
 
-def inject(local, phone: str, **body: Any) -> str:
-    r = httpx.post(f"{local.simulator_url}/_sim/instances/{local.demo_number}/inbound", json={"from": phone, **body})
-    assert r.status_code == 200, r.text
-    return r.json()["key"]["id"]
-
-
-def conversation_of(demo, phone: str) -> str:
-    from alrea.store import conversations
-
-    return conversations.conversation_id(demo["tenant_id"], demo["instance_id"], f"{phone}@s.whatsapp.net")
-
-
 def test_an_image_message_is_stored_in_s3_and_served_only_to_its_tenant(local, http, demo, other):
     from alrea.simulator.payloads import png
 
@@ -112,7 +88,7 @@ def test_an_image_message_is_stored_in_s3_and_served_only_to_its_tenant(local, h
     path = f"/api/media/{cid}/{wamid}"
 
     answer = wait_for(lambda: (r := http.get(path, headers=demo["headers"])).status_code == 200 and r,
-                      what="the image downloaded and served")
+                      what="the image downloaded and served", timeout=WAIT_S)
     body = answer.json()
     assert body["mimetype"] == "image/png" and body["expires_in"] == 300
     # the message carries the S3 key, under the tenant's prefix and the conversation
@@ -140,7 +116,7 @@ def test_media_url_refusals_are_clear_4xx(local, http, demo):
     wamid = inject(local, TEXT_FROM, text="Só texto, sem anexo")
     cid = conversation_of(demo, TEXT_FROM)
     wait_for(lambda: http.get(f"/api/conversations/{cid}", headers=demo["headers"]).status_code == 200,
-             what="the text message stored")
+             what="the text message stored", timeout=WAIT_S)
     no_file = http.get(f"/api/media/{cid}/{wamid}", headers=demo["headers"])
     assert no_file.status_code == 404 and no_file.json()["message"] == "Mídia não encontrada."
     unknown = http.get(f"/api/media/{cid}/3EB0{uuid.uuid4().hex[:16].upper()}", headers=demo["headers"])
@@ -159,7 +135,7 @@ def test_an_inbound_contact_gets_its_profile_picture_cached(local, demo):
     phone = "5511955550103"
     inject(local, phone, text="Oi! Tenho uma dúvida")
     contact = wait_for(lambda: (c := contacts.get(demo["tenant_id"], "+" + phone)) and c.avatar_key and c,
-                       what="the contact's avatar cached")
+                       what="the contact's avatar cached", timeout=WAIT_S)
     assert contact.avatar_key == f"t/{demo['tenant_id']}/avatars/{phone}.png"
     assert contact.avatar_fetched_at and profile_pics.is_fresh(contact)
     assert local.runtime.storage.get(contact.avatar_key) == profile_picture(phone)
